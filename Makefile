@@ -1,0 +1,50 @@
+# gnvtools front door. `make help` lists the targets.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install reports test lint typecheck lab bench lock clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv from the lock file
+
+reports: $(STAMP) ## check and allocate every example parameter file into outputs/
+	@set -e; for f in parameters/*/*.yaml; do \
+	  org=$$(basename $$(dirname $$f)); year=$$(basename $$f .yaml); \
+	  echo "== $$f"; $(BIN)/gnv check $$f; \
+	  mkdir -p outputs/$$org/$$year; \
+	  $(BIN)/gnv allocate $$f --csv outputs/$$org/$$year/fordelning.csv; \
+	done
+
+test: lint ## lint, type-check and run the whole test suite
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+lint: $(STAMP) ## ruff lint + format check, mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+lab: $(STAMP) ## open JupyterLab in the project environment
+	$(BIN)/jupyter lab notebooks/
+
+bench: $(STAMP) ## run the speed benchmark
+	$(BIN)/python benchmarks/bench.py
+
+lock: ## re-resolve requirements.lock from pyproject.toml
+	$(PYTHON) -m pip install --quiet uv
+	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+
+clean: ## remove outputs and the environment
+	rm -rf outputs $(VENV)

@@ -1,0 +1,14 @@
+"""``gnv check``: every check that applies to a parameter file, in one list of findings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gnvtools.model import allocate, build_plan
+from gnvtools.reconciliation import Finding, reconcile_allocation, sort_findings
+
+
+def check_file(path: Path) -> list[Finding]:
+    """Validate a year's parameter file and its data, run the allocation and all checks."""
+    allocation = allocate(build_plan(path))
+    return sort_findings(reconcile_allocation(allocation))

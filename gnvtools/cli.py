@@ -1,0 +1,128 @@
+"""The ``gnv`` command line. Its commands and outputs are a public contract (see DESIGN).
+
+Exit codes: 0 success; 1 error-level findings or a failed report; 2 unreadable or invalid input.
+Every message a user reads is Swedish; no traceback reaches the user unless GNV_DEBUG=1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from gnvtools import __version__
+from gnvtools.atomic import write_text
+from gnvtools.errors import GnvError
+from gnvtools.formatting import plain
+from gnvtools.reconciliation import LEVEL_NAMES, Finding, has_errors
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with Swedish usage errors and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"fel: {message}\n")
+
+
+def _emit(text: str, target: str | None) -> None:
+    if target:
+        write_text(Path(target), text)
+    else:
+        sys.stdout.write(text)
+
+
+def _print_findings(findings: Sequence[Finding]) -> None:
+    if not findings:
+        print("Inga avvikelser.")
+    for finding in findings:
+        print(f"[{LEVEL_NAMES[finding.level]}] {finding.code}: {plain(finding.message)}")
+    errors = sum(1 for f in findings if f.level == "error")
+    warnings = sum(1 for f in findings if f.level == "warning")
+    print(f"\n{errors} fel, {warnings} varningar.")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from gnvtools.checks import check_file
+
+    findings = check_file(Path(args.params))
+    if args.json:
+        print(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
+    else:
+        _print_findings(findings)
+    return 1 if has_errors(findings) else 0
+
+
+def cmd_allocate(args: argparse.Namespace) -> int:
+    from gnvtools.model import allocate, build_plan
+
+    result = allocate(build_plan(Path(args.params)))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["pot", "step", "recipient", "amount", "ceiling", "requested"])
+    for line in result.lines:
+        writer.writerow(
+            [
+                line.pot,
+                line.step,
+                line.recipient,
+                line.amount,
+                "" if line.ceiling is None else line.ceiling,
+                "" if line.requested is None else line.requested,
+            ]
+        )
+    _emit(buffer.getvalue(), args.csv)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="gnv",
+        description="Fördela, följ upp och jämför statsbidraget för god och nära vård.",
+    )
+    parser.add_argument("--version", action="version", version=f"gnvtools {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
+
+    check = sub.add_parser("check", help="kontrollera en parameterfil och kör alla kontroller")
+    check.add_argument("params", metavar="PARAMS", help="parameterfil (YAML)")
+    check.add_argument("--json", action="store_true", help="skriv avvikelserna som JSON")
+    check.set_defaults(func=cmd_check)
+
+    alloc = sub.add_parser("allocate", help="kör fördelningsmodellen och skriv en CSV")
+    alloc.add_argument("params", metavar="PARAMS", help="parameterfil (YAML)")
+    alloc.add_argument("--csv", metavar="FIL", help="skriv till FIL i stället för stdout")
+    alloc.set_defaults(func=cmd_allocate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except GnvError as exc:
+        print(f"fel: {plain(str(exc))}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("avbrutet", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the user gets one line; GNV_DEBUG=1 shows the traceback
+        if os.environ.get("GNV_DEBUG"):
+            traceback.print_exc()
+        print(
+            f"internt fel i gnvtools ({type(exc).__name__}: {exc}). Kör med GNV_DEBUG=1 "
+            "för detaljer och rapportera felet.",
+            file=sys.stderr,
+        )
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

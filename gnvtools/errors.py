@@ -1,0 +1,62 @@
+"""One error hierarchy for everything a user can get wrong.
+
+Every error carries where it happened (file, row, column) and a Swedish message, so the CLI can
+print one line and exit without a traceback. Code raises these; it never uses ``assert`` for input.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class GnvError(Exception):
+    """Base class: a Swedish message plus the place in the input it concerns."""
+
+    exit_code = 2
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | Path | None = None,
+        row: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = str(file) if file is not None else None
+        self.row = row
+        self.column = column
+
+    def where(self) -> str:
+        """The location part of the message, e.g. ``fil.csv, rad 4, kolumn "belopp"``."""
+        parts: list[str] = []
+        if self.file:
+            parts.append(self.file)
+        if self.row is not None:
+            parts.append(f"rad {self.row}")
+        if self.column:
+            parts.append(f'kolumn "{self.column}"')
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        where = self.where()
+        return f"{where}: {self.message}" if where else self.message
+
+
+class InputError(GnvError):
+    """A parameter or data file is missing, unreadable or has invalid content."""
+
+
+class ModelError(GnvError):
+    """The allocation model cannot be carried out as written (e.g. an unknown recipient)."""
+
+
+class RenderError(GnvError):
+    """A report could not be executed or exported."""
+
+    exit_code = 1
+
+
+class BrowserNotFoundError(RenderError):
+    """No Chromium-family browser was found for PDF output."""

@@ -1,0 +1,63 @@
+"""Swedish number formatting through Babel's CLDR data (locale ``sv_SE``).
+
+Swedish convention groups thousands with a space and uses a decimal comma: 41 991 440 kr,
+42,0 mnkr, 68 %. Babel writes a no-break space (U+00A0) as the group separator so an amount never
+wraps across lines; ``plain`` turns it into an ordinary space where text is compared.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from fractions import Fraction
+
+from babel.numbers import format_decimal, format_percent
+
+LOCALE = "sv_SE"
+NBSP = "\u00a0"
+
+
+def _decimal(value: int | Fraction | Decimal | float, places: int) -> Decimal:
+    with localcontext() as ctx:
+        ctx.prec = 50
+        if isinstance(value, Fraction):
+            exact = Decimal(value.numerator) / Decimal(value.denominator)
+        else:
+            exact = Decimal(value)
+        return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+
+
+def number(value: int | Fraction | Decimal, places: int = 0) -> str:
+    """``number(41991440)`` → ``"41 991 440"``; ``number(Fraction(1, 3), 2)`` → ``"0,33"``."""
+    fmt = "#,##0" + ("." + "0" * places if places else "")
+    return str(format_decimal(_decimal(value, places), format=fmt, locale=LOCALE))
+
+
+def kr(amount: int) -> str:
+    """Whole kronor: ``kr(41991440)`` → ``"41 991 440 kr"``."""
+    return f"{number(amount)}{NBSP}kr"
+
+
+def signed_kr(amount: int) -> str:
+    """An amount with its sign, for differences: ``+1 413 680 kr`` or ``−86 320 kr``."""
+    if amount > 0:
+        return "+" + kr(amount)
+    if amount < 0:
+        return "\u2212" + kr(-amount)
+    return kr(0)
+
+
+def mnkr(amount: int, places: int = 1) -> str:
+    """Million kronor: ``mnkr(41991440)`` → ``"42,0 mnkr"``."""
+    return f"{number(Fraction(amount, 1_000_000), places)}{NBSP}mnkr"
+
+
+def percent(share: Fraction | float, places: int = 0) -> str:
+    """A share as Swedish percent: ``percent(Fraction(68, 100))`` → ``"68 %"``."""
+    fmt = "#,##0" + ("." + "0" * places if places else "") + "\u00a0%"
+    value = _decimal(share if isinstance(share, Fraction) else Decimal(str(share)), places + 2)
+    return str(format_percent(value, format=fmt, locale=LOCALE))
+
+
+def plain(text: str) -> str:
+    """Replace the no-break and narrow spaces Babel uses with ordinary spaces."""
+    return text.replace(NBSP, " ").replace("\u202f", " ")

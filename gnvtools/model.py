@@ -1,0 +1,377 @@
+"""From a parameter file to an allocation: load the data, resolve recipients, run the pots.
+
+This is the edge between files and the pure engine in ``gnvtools.allocation``. Every reference
+(recipient, group, column, data file) is checked here, and a bad one raises an error that names
+the parameter file and its line, or the data file with its row and column.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gnvtools import allocation as engine
+from gnvtools import params as p
+from gnvtools.errors import InputError, ModelError
+from gnvtools.money import combine_keys
+from gnvtools.tables import Table, check_unique, parse_amount, parse_number, read_table
+
+_OPS: dict[str, Callable[[Any, Any], bool]] = {
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A recipient and its data: numbers are exact, ``None`` where the cell was empty."""
+
+    name: str
+    group: str
+    numbers: Mapping[str, Fraction | None]
+    texts: Mapping[str, str]
+    row: int
+
+
+@dataclass(frozen=True)
+class RecipientTable:
+    spec: p.RecipientGroup
+    table: Table
+    recipients: tuple[Recipient, ...]
+
+
+@dataclass
+class ParamFile:
+    """A validated parameter file with what is needed to point at its lines."""
+
+    path: Path
+    params: p.Params
+    node: yaml.Node | None
+    shown: str = ""
+
+    def line(self, *loc: int | str) -> int | None:
+        where = p._node_at(self.node, loc)
+        return where.start_mark.line + 1 if where is not None else None
+
+    def error(self, message: str, *loc: int | str) -> ModelError:
+        return ModelError(
+            message,
+            file=self.shown or self.path,
+            row=self.line(*loc),
+            column=".".join(str(x) for x in loc) or None,
+        )
+
+    def data_path(self, name: str) -> tuple[Path, str]:
+        """A data file named in the YAML, relative to the YAML file's folder."""
+        resolved = (self.path.parent / name).resolve()
+        shown = str(Path(self.shown or self.path).parent / name)
+        return resolved, shown
+
+
+@dataclass
+class Plan:
+    """Everything a year's allocation needs, loaded and checked."""
+
+    file: ParamFile
+    groups: dict[str, RecipientTable]
+    recipients: dict[str, Recipient]
+    pots: list[engine.Pot]
+    pot_sources: dict[str, str]
+    data_files: list[Path] = field(default_factory=list)
+
+    @property
+    def params(self) -> p.Params:
+        return self.file.params
+
+
+@dataclass
+class Allocation:
+    plan: Plan
+    pots: list[engine.PotResult]
+
+    @property
+    def lines(self) -> list[engine.Line]:
+        return [line for pot in self.pots for line in pot.lines]
+
+    def by_recipient(self) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for line in self.lines:
+            totals[line.recipient] = totals.get(line.recipient, 0) + line.amount
+        return totals
+
+
+def open_params(path: Path | str, *, shown: str | None = None) -> ParamFile:
+    path = Path(path)
+    params = p.load_params(path)
+    _, node = p.read_yaml(path)
+    return ParamFile(path, params, node, shown or str(path))
+
+
+def _load_group(file: ParamFile, index: int, spec: p.RecipientGroup) -> RecipientTable:
+    resolved, shown = file.data_path(spec.file)
+    table = read_table(resolved, display=shown)
+    table.require("name")
+    names = [(row_no, row["name"]) for row_no, row in table.numbered()]
+    for row_no, name in names:
+        if not name:
+            raise InputError("namnet saknas", file=shown, row=row_no, column="name")
+    check_unique(table, "name", names)
+    recipients = []
+    for row_no, row in table.numbered():
+        numbers: dict[str, Fraction | None] = {}
+        texts: dict[str, str] = {}
+        for column in table.columns:
+            if column == "name":
+                continue
+            cell = row[column]
+            if column in spec.text_columns:
+                texts[column] = cell
+            elif cell == "":
+                numbers[column] = None
+            else:
+                numbers[column] = parse_number(cell, file=shown, row=row_no, column=column)
+        recipients.append(Recipient(row["name"], spec.group, numbers, texts, row_no))
+    return RecipientTable(spec, table, tuple(recipients))
+
+
+def load_requests(file: ParamFile, name: str, known: Mapping[str, Recipient]) -> dict[str, int]:
+    """A requests file: columns ``recipient`` and ``amount`` (whole kronor)."""
+    resolved, shown = file.data_path(name)
+    table = read_table(resolved, display=shown)
+    table.require("recipient", "amount")
+    check_unique(table, "recipient", [(r, row["recipient"]) for r, row in table.numbered()])
+    requests: dict[str, int] = {}
+    for row_no, row in table.numbered():
+        who = row["recipient"]
+        if who not in known:
+            raise InputError(f'okänd mottagare "{who}"', file=shown, row=row_no, column="recipient")
+        requests[who] = parse_amount(row["amount"], file=shown, row=row_no, column="amount")
+    return requests
+
+
+class _Builder:
+    def __init__(self, file: ParamFile) -> None:
+        self.file = file
+        self.groups: dict[str, RecipientTable] = {}
+        self.recipients: dict[str, Recipient] = {}
+        self.data_files: list[Path] = []
+
+    def load_recipients(self) -> None:
+        for index, spec in enumerate(self.file.params.recipients):
+            if spec.group in self.groups:
+                raise self.file.error(
+                    f'gruppen "{spec.group}" finns redan', "recipients", index, "group"
+                )
+            loaded = _load_group(self.file, index, spec)
+            self.data_files.append(self.file.data_path(spec.file)[0])
+            self.groups[spec.group] = loaded
+            for recipient in loaded.recipients:
+                if recipient.name in self.recipients:
+                    other = self.recipients[recipient.name]
+                    raise InputError(
+                        f'mottagaren "{recipient.name}" finns redan i gruppen "{other.group}"',
+                        file=loaded.table.path,
+                        row=recipient.row,
+                        column="name",
+                    )
+                self.recipients[recipient.name] = recipient
+
+    def check_name(self, name: str, *loc: int | str) -> str:
+        if name not in self.recipients:
+            known = ", ".join(sorted(self.recipients)[:6])
+            raise self.file.error(f'okänd mottagare "{name}" (finns t.ex.: {known} …)', *loc)
+        return name
+
+    def select(self, selection: p.Recipients, *loc: int | str) -> list[Recipient]:
+        if isinstance(selection, list):
+            return [
+                self.recipients[self.check_name(name, *loc, i)] for i, name in enumerate(selection)
+            ]
+        if selection.group not in self.groups:
+            raise self.file.error(
+                f'okänd mottagargrupp "{selection.group}"; finns: {", ".join(self.groups)}',
+                *loc,
+                "group",
+            )
+        table = self.groups[selection.group]
+        chosen = []
+        for recipient in table.recipients:
+            if all(self._meets(recipient, c, table, loc) for c in selection.where):
+                chosen.append(recipient)
+        if not chosen:
+            raise self.file.error("villkoren utesluter alla mottagare i gruppen", *loc, "where")
+        return chosen
+
+    def _meets(
+        self, recipient: Recipient, cond: p.Condition, table: RecipientTable, loc: tuple[Any, ...]
+    ) -> bool:
+        self._require_column(table, cond.column, loc)
+        value = recipient.numbers.get(cond.column)
+        if value is None:
+            raise InputError(
+                "värde saknas men behövs för ett villkor",
+                file=table.table.path,
+                row=recipient.row,
+                column=cond.column,
+            )
+        return _OPS[cond.op](value, Fraction(str(cond.value)))
+
+    def _require_column(self, table: RecipientTable, column: str, loc: tuple[Any, ...]) -> None:
+        if column not in table.table.columns or column in table.spec.text_columns:
+            step = ".".join(str(x) for x in loc)
+            raise InputError(
+                f'kolumnen "{column}" saknas eller är inte numerisk (behövs av {step} i '
+                f"{self.file.shown})",
+                file=table.table.path,
+                row=1,
+                column=column,
+            )
+
+    def key(
+        self,
+        chosen: Sequence[Recipient],
+        weights: p.ColumnWeights,
+        weight_by: p.CategoryWeights | None,
+        *loc: int | str,
+    ) -> dict[str, Fraction]:
+        columns: dict[str, dict[str, Fraction]] = {}
+        for column in weights:
+            values: dict[str, Fraction] = {}
+            for recipient in chosen:
+                table = self.groups[recipient.group]
+                self._require_column(table, column, loc)
+                value = recipient.numbers.get(column)
+                if value is None:
+                    raise InputError(
+                        "värde saknas men behövs för fördelningsnyckeln",
+                        file=table.table.path,
+                        row=recipient.row,
+                        column=column,
+                    )
+                if weight_by is not None:
+                    value *= self._category_weight(recipient, weight_by, loc)
+                values[recipient.name] = value
+            columns[column] = values
+        mixed = combine_keys(columns, {c: Fraction(str(w)) for c, w in weights.items()})
+        if sum(mixed.values()) == 0:
+            raise self.file.error("fördelningsnyckeln är noll för alla mottagare", *loc, "key")
+        return mixed
+
+    def _category_weight(
+        self, recipient: Recipient, weight_by: p.CategoryWeights, loc: tuple[Any, ...]
+    ) -> Fraction:
+        table = self.groups[recipient.group]
+        if weight_by.column not in table.spec.text_columns:
+            raise InputError(
+                f'kolumnen "{weight_by.column}" saknas eller är inte angiven som textkolumn',
+                file=table.table.path,
+                row=1,
+                column=weight_by.column,
+            )
+        category = recipient.texts.get(weight_by.column, "")
+        return Fraction(str(weight_by.weights.get(category, 0)))
+
+    def source_amount(self, pot: p.PotSpec, index: int) -> int:
+        params = self.file.params
+        source = pot.source
+        if source == "received":
+            return params.received.total
+        kind, _, name = source.partition(":")
+        if kind == "carry-over":
+            for carry in params.carry_over:
+                if str(carry.year) == name.strip():
+                    return carry.amount
+        elif kind == "component":
+            for component in params.received.components:
+                if component.name == name.strip():
+                    return component.amount
+        raise self.file.error(
+            f'okänd källa "{source}"; ange received, carry-over:ÅR eller component:NAMN',
+            "pots",
+            index,
+            "source",
+        )
+
+    def step(self, spec: Any, *loc: int | str) -> engine.Step:
+        match spec:
+            case p.FixedStep():
+                for name in spec.amounts:
+                    self.check_name(name, *loc, "amounts", name)
+                return engine.Fixed(spec.name, dict(spec.amounts), spec.rule)
+            case p.EachStep():
+                chosen = self.select(spec.recipients, *loc, "recipients")
+                return engine.Each(spec.name, [r.name for r in chosen], spec.amount, spec.rule)
+            case p.KeyStep():
+                chosen = self.select(spec.recipients, *loc, "recipients")
+                key = self.key(chosen, spec.key, spec.weight_by, *loc)
+                return engine.ByKey(spec.name, spec.amount, key, spec.rule)
+            case p.RequisitionStep():
+                chosen = self.select(spec.recipients, *loc, "recipients")
+                key = self.key(chosen, spec.key, None, *loc)
+                requests = load_requests(self.file, spec.requests, self.recipients)
+                self.data_files.append(self.file.data_path(spec.requests)[0])
+                outside = [name for name in requests if name not in key]
+                if outside:
+                    _, shown = self.file.data_path(spec.requests)
+                    raise InputError(
+                        f'"{outside[0]}" begär medel men ingår inte bland stegets mottagare',
+                        file=shown,
+                        column="recipient",
+                    )
+                return engine.Requisition(
+                    spec.name, spec.amount, key, requests, spec.redistribute, spec.rule
+                )
+            case p.RemainderStep():
+                if spec.split == "reserve":
+                    return engine.Remainder(spec.name, "reserve", {}, spec.rule)
+                assert spec.recipients is not None  # guaranteed by the model validator
+                chosen = self.select(spec.recipients, *loc, "recipients")
+                if spec.split == "equal":
+                    key = {r.name: Fraction(1) for r in chosen}
+                else:
+                    key = self.key(chosen, spec.key or {}, None, *loc)
+                return engine.Remainder(spec.name, spec.split, key, spec.rule)
+        raise TypeError(spec)  # pragma: no cover - the discriminated union is exhaustive
+
+
+def build_plan(path: Path | str, *, shown: str | None = None) -> Plan:
+    """Load and check a year's parameter file and all data it points to."""
+    file = open_params(path, shown=shown)
+    builder = _Builder(file)
+    builder.load_recipients()
+    params = file.params
+    for index, line in enumerate(params.budget):
+        builder.check_name(line.recipient, "budget", index, "recipient")
+    pots: list[engine.Pot] = []
+    sources: dict[str, str] = {}
+    for i, spec in enumerate(params.pots):
+        if spec.name in sources:
+            raise file.error(f'potten "{spec.name}" finns redan', "pots", i, "name")
+        amount = spec.amount if spec.amount is not None else builder.source_amount(spec, i)
+        builder.source_amount(spec, i)  # an unknown source is an error even with an amount
+        steps = []
+        names: set[str] = set()
+        for j, step in enumerate(spec.steps):
+            if step.name in names:
+                raise file.error(
+                    f'steget "{step.name}" finns redan i potten', "pots", i, "steps", j, "name"
+                )
+            names.add(step.name)
+            steps.append(builder.step(step, "pots", i, "steps", j))
+        pots.append(engine.Pot(spec.name, amount, steps))
+        sources[spec.name] = spec.source
+    return Plan(file, builder.groups, builder.recipients, pots, sources, builder.data_files)
+
+
+def allocate(plan: Plan) -> Allocation:
+    return Allocation(plan, [engine.run_pot(pot) for pot in plan.pots])

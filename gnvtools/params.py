@@ -1,0 +1,327 @@
+"""The parameter-file format: YAML parsed into validated models before anything runs.
+
+The format is documented in ``docs/parameters.md`` and is a public contract. Unknown keys and
+wrong types are rejected with a Swedish message that names the file, the line and the key path.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from gnvtools.errors import InputError
+
+M = TypeVar("M", bound=BaseModel)
+REPORTS = ("allocation-memo", "year-end-followup", "multi-year")
+Report = Literal["allocation-memo", "year-end-followup", "multi-year"]
+Kronor = Annotated[int, Field(ge=0, strict=True)]
+StepAmount = Kronor | Literal["rest"]
+ColumnWeights = dict[str, Annotated[int | float, Field(gt=0)]]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Organisation(_Model):
+    name: str
+    type: Literal["kommun", "region", "nationell"]
+    code: str | None = None
+
+
+class Component(_Model):
+    name: str
+    amount: Kronor
+    basis: Literal["population", "hsl-individuals", "rural", "area", "other"] = "other"
+    area: int | None = None
+    national_frame: Kronor | None = None
+
+
+class Received(_Model):
+    total: Kronor
+    components: list[Component] = []
+    stated_as: str | None = None
+
+
+class CarryOver(_Model):
+    year: int
+    amount: Kronor
+    description: str = ""
+    repayment_required: bool = False
+
+
+class BudgetLine(_Model):
+    recipient: str
+    amount: Kronor
+    description: str = ""
+
+
+class RecipientGroup(_Model):
+    group: str
+    label: str
+    file: str
+    text_columns: list[str] = []
+    illustrative: bool = False
+    source: str = ""
+
+
+class Condition(_Model):
+    column: str
+    op: Literal[">=", ">", "<=", "<", "==", "!="]
+    value: int | float
+
+
+class Selection(_Model):
+    group: str
+    where: list[Condition] = []
+
+
+Recipients = list[str] | Selection
+
+
+class CategoryWeights(_Model):
+    """Multiply each recipient's key by a weight chosen from a text column (rural types)."""
+
+    column: str
+    weights: dict[str, Annotated[int | float, Field(ge=0)]]
+
+
+class _Step(_Model):
+    name: str
+    rule: str = ""
+
+
+class FixedStep(_Step):
+    kind: Literal["fixed"]
+    amounts: dict[str, Kronor]
+
+
+class EachStep(_Step):
+    kind: Literal["each"]
+    recipients: Recipients
+    amount: Kronor
+
+
+class KeyStep(_Step):
+    kind: Literal["key"]
+    amount: StepAmount
+    recipients: Recipients
+    key: ColumnWeights
+    weight_by: CategoryWeights | None = None
+
+
+class RequisitionStep(_Step):
+    kind: Literal["requisition"]
+    amount: StepAmount
+    recipients: Recipients
+    key: ColumnWeights
+    requests: str
+    redistribute: bool = True
+
+
+class RemainderStep(_Step):
+    kind: Literal["remainder"]
+    split: Literal["equal", "key", "reserve"]
+    recipients: Recipients | None = None
+    key: ColumnWeights | None = None
+
+    @model_validator(mode="after")
+    def _needs(self) -> RemainderStep:
+        if self.split != "reserve" and self.recipients is None:
+            raise ValueError("recipients krävs när split är equal eller key")
+        if self.split == "key" and not self.key:
+            raise ValueError("key krävs när split är key")
+        return self
+
+
+Step = Annotated[
+    FixedStep | EachStep | KeyStep | RequisitionStep | RemainderStep,
+    Field(discriminator="kind"),
+]
+
+
+class PotSpec(_Model):
+    name: str
+    source: str = "received"
+    amount: Kronor | None = None
+    area: int | None = None
+    steps: list[Step]
+
+
+class FollowupSpec(_Model):
+    spend: str
+    requisitions: str | None = None
+    reported_used: Kronor | None = None
+    carried_over: Kronor = 0
+    area8_applies: bool | None = None
+    illustrative: bool = False
+    source: str = ""
+
+
+class Params(_Model):
+    organisation: Organisation
+    year: int
+    regime: str
+    title: str
+    decided_by: str = ""
+    prepared_by: str = ""
+    received: Received
+    carry_over: list[CarryOver] = []
+    budget: list[BudgetLine] = []
+    recipients: list[RecipientGroup]
+    pots: list[PotSpec]
+    followup: FollowupSpec | None = None
+    reports: list[Report] = ["allocation-memo"]
+    notes: list[str] = []
+
+
+class ComparisonYear(_Model):
+    year: int
+    file: str | None = None
+    regime: str
+    received: Kronor | None = None
+    unused_at_year_end: Kronor | None = None
+    unused_stated_as: str | None = None
+    note: str = ""
+
+
+class ComparisonParams(_Model):
+    organisation: Organisation
+    title: str
+    years: list[ComparisonYear]
+    mapping: str
+    reports: list[Report] = ["multi-year"]
+
+
+# --- loading ----------------------------------------------------------------------------------
+
+_STEP_KINDS = {"fixed", "each", "key", "requisition", "remainder"}
+_UNION_MEMBERS = {"int", "str", "float", "bool", "Selection"}
+
+_TYPE_MESSAGES = {
+    "missing": "nyckeln saknas",
+    "extra_forbidden": "okänd nyckel",
+    "int_type": "förväntade ett heltal",
+    "int_parsing": "förväntade ett heltal",
+    "int_from_float": "förväntade ett heltal (hela kronor)",
+    "string_type": "förväntade text",
+    "bool_type": "förväntade true eller false",
+    "list_type": "förväntade en lista",
+    "dict_type": "förväntade en mappning (nyckel: värde)",
+    "model_type": "förväntade en mappning (nyckel: värde)",
+    "model_attributes_type": "förväntade en mappning (nyckel: värde)",
+    "float_type": "förväntade ett tal",
+    "greater_than_equal": "värdet får inte vara negativt",
+    "greater_than": "värdet måste vara större än noll",
+    "literal_error": "otillåtet värde",
+    "union_tag_invalid": "okänd stegtyp",
+    "union_tag_not_found": "nyckeln saknas",
+    "value_error": "ogiltigt värde",
+}
+
+
+def _node_at(node: yaml.Node | None, loc: tuple[int | str, ...]) -> yaml.Node | None:
+    """Follow a pydantic error location through the composed YAML to find its line."""
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if k.value == part), None)
+            if match is None:
+                key = next((k for k, _ in node.value if k.value == part), None)
+                return key or node
+            node = match
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                return node
+            node = node.value[part]
+        else:
+            return node
+    return node
+
+
+def _describe(error: Any) -> tuple[str, tuple[int | str, ...]]:
+    loc: list[int | str] = []
+    for part in error["loc"]:
+        # Drop what pydantic adds for unions: the step kind tag after a list index, and
+        # member names such as "int" or "literal['rest']"; they are not keys in the file.
+        if isinstance(part, str) and (
+            "[" in part
+            or part in _UNION_MEMBERS
+            or (part in _STEP_KINDS and loc and isinstance(loc[-1], int))
+        ):
+            continue
+        loc.append(part)
+    kind = error["type"]
+    message = _TYPE_MESSAGES.get(kind, "ogiltigt värde")
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        message = f"otillåtet värde; tillåtna: {expected}"
+    elif kind == "value_error":
+        message = str(error.get("ctx", {}).get("error", message))
+    elif kind == "union_tag_invalid":
+        message = "okänd stegtyp; tillåtna: fixed, each, key, requisition, remainder"
+    if kind == "extra_forbidden" and loc:
+        message = f'okänd nyckel "{loc[-1]}"'
+    elif kind == "missing" and loc:
+        message = f'nyckeln "{loc[-1]}" saknas'
+    got = error.get("input")
+    if kind not in ("missing", "extra_forbidden") and isinstance(got, str | int | float | bool):
+        message += f' (fick "{got}")'
+    return message, tuple(loc)
+
+
+def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
+    """Read a YAML file into plain data plus its node tree (for line numbers)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise InputError("parameterfilen finns inte", file=path) from exc
+    except UnicodeDecodeError as exc:
+        raise InputError("parameterfilen är inte sparad som UTF-8", file=path) from exc
+    except OSError as exc:
+        raise InputError(f"parameterfilen kunde inte läsas ({exc.strerror})", file=path) from exc
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        raise InputError(
+            f"YAML-syntaxfel: {exc.problem}",
+            file=path,
+            row=mark.line + 1 if mark else None,
+        ) from exc
+    except yaml.YAMLError as exc:
+        raise InputError(f"YAML-syntaxfel: {exc}", file=path) from exc
+    if not isinstance(data, dict):
+        raise InputError("parameterfilen ska börja med nycklar (organisation, year, …)", file=path)
+    return data, node
+
+
+def validate(model: type[M], path: Path) -> M:
+    """Read ``path`` and validate it as ``model``; the first problem becomes an ``InputError``."""
+    data, node = read_yaml(path)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        message, loc = _describe(first)
+        where = _node_at(node, loc)
+        line = where.start_mark.line + 1 if where is not None else None
+        dotted = ".".join(str(p) for p in loc)
+        raise InputError(message, file=path, row=line, column=dotted or None) from exc
+
+
+def is_comparison(path: Path) -> bool:
+    """A comparison file lists years; a year file lists pots."""
+    data, _ = read_yaml(path)
+    return "years" in data and "pots" not in data
+
+
+def load_params(path: Path) -> Params:
+    return validate(Params, path)
+
+
+def load_comparison(path: Path) -> ComparisonParams:
+    return validate(ComparisonParams, path)

@@ -1,0 +1,163 @@
+"""Bad input: a Swedish message naming file, row and column; exit 2; no traceback; no output."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from gnvtools.model import allocate, build_plan
+
+from .conftest import run_cli
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+# Each case: organisation, year file, how to break the copy, and the parts the message must have.
+CASES: list[tuple[str, str, Callable[[Path], None], list[str]]] = [
+    (
+        "missing-data-file",
+        "stockholm/2025.yaml",
+        lambda d: (d / "data/districts.csv").unlink(),
+        ["data/districts.csv", "filen finns inte"],
+    ),
+    (
+        "missing-column",
+        "stockholm/2023.yaml",
+        lambda d: _edit(d / "data/districts.csv", "population_65plus", "aldre"),
+        ["data/districts.csv", "rad 1", 'kolumn "population_65plus"', "saknas"],
+    ),
+    (
+        "text-in-amount",
+        "stockholm/2025.yaml",
+        lambda d: _edit(d / "data/requests-2025.csv", "Farsta,2150000", "Farsta,två miljoner"),
+        ["data/requests-2025.csv", "rad 4", 'kolumn "amount"', "inget belopp"],
+    ),
+    (
+        "negative-value",
+        "stockholm/2023.yaml",
+        lambda d: _edit(d / "data/districts.csv", "Farsta,63480", "Farsta,-63480"),
+        ["data/districts.csv", "rad 4", 'kolumn "population"', "negativt"],
+    ),
+    (
+        "amount-with-ore",
+        "stockholm/2025.yaml",
+        lambda d: _edit(d / "data/requests-2025.csv", "Järva,3100000", 'Järva,"3100000,50"'),
+        ["data/requests-2025.csv", "rad 7", 'kolumn "amount"', "ören"],
+    ),
+    (
+        "duplicate-recipient",
+        "stockholm/2023.yaml",
+        lambda d: _edit(d / "data/districts.csv", "Skarpnäck,50270", "Farsta,50270"),
+        ["data/districts.csv", "rad 10", 'kolumn "name"', '"Farsta" förekommer två gånger'],
+    ),
+    (
+        "unknown-yaml-key",
+        "jamtland/2025.yaml",
+        lambda d: _edit(d / "2025.yaml", "decided_by:", "decidedby:"),
+        ["2025.yaml", "rad 10", 'okänd nyckel "decidedby"'],
+    ),
+    (
+        "wrong-yaml-type",
+        "stockholm/2025.yaml",
+        lambda d: _edit(d / "2025.yaml", "amount: 800000", 'amount: "800 000"'),
+        ["2025.yaml", "rad 69", "pots.1.steps.0.amount", "förväntade ett heltal"],
+    ),
+    (
+        "unknown-recipient",
+        "jamtland/2025.yaml",
+        lambda d: _edit(d / "2025.yaml", "{Regionstyrelsen: 6000000}", "{Regionstyrelse: 6000000}"),
+        ["2025.yaml", "rad 47", 'okänd mottagare "Regionstyrelse"'],
+    ),
+    (
+        "unknown-step-kind",
+        "jamtland/2025.yaml",
+        lambda d: _edit(d / "2025.yaml", "kind: fixed", "kind: fast"),
+        ["2025.yaml", "okänd stegtyp"],
+    ),
+    (
+        "yaml-syntax",
+        "jamtland/2025.yaml",
+        lambda d: _edit(d / "2025.yaml", "year: 2025", "year: [2025"),
+        ["2025.yaml", "YAML-syntaxfel"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "year_file", "breaker", "expected"), CASES, ids=[c[0] for c in CASES]
+)
+@pytest.mark.parametrize("command", ["check", "allocate"])
+def test_bad_input_gets_located_swedish_message(
+    case: str,
+    year_file: str,
+    breaker: Callable[[Path], None],
+    expected: list[str],
+    command: str,
+    example_copy: Callable[[str], Path],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    org, name = year_file.split("/")
+    folder = example_copy(org)
+    breaker(folder)
+    out_file = folder / "out.csv"
+    args = [command, str(folder / name)] + (
+        ["--csv", str(out_file)] if command == "allocate" else []
+    )
+    code, out, err = run_cli(capsys, *args)
+    assert code == 2, (out, err)
+    assert err.startswith("fel: ")
+    for part in expected:
+        assert part in err, (part, err)
+    assert "Traceback" not in err
+    assert not out_file.exists()
+    assert list(folder.glob(".out.csv.*")) == []
+
+
+def test_missing_parameter_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run_cli(capsys, "check", str(tmp_path / "saknas.yaml"))
+    assert code == 2
+    assert "saknas.yaml: parameterfilen finns inte" in err
+
+
+def test_no_traceback_from_the_installed_command(example_copy: Callable[[str], Path]) -> None:
+    folder = example_copy("stockholm")
+    _edit(folder / "data/districts.csv", "Farsta,63480", "Farsta,-63480")
+    proc = subprocess.run(
+        [sys.executable, "-m", "gnvtools.cli", "allocate", str(folder / "2023.yaml")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert "Traceback" not in proc.stderr
+    assert 'rad 4, kolumn "population": talet "-63480" är negativt' in proc.stderr
+
+
+def test_swedish_excel_csv_loads(example_copy: Callable[[str], Path]) -> None:
+    """Semicolons, decimal commas, spaces in thousands and Windows-1252 with å/ä/ö."""
+    folder = example_copy("stockholm")
+    original = allocate(build_plan(folder / "2023.yaml"))
+    for name in ("districts.csv", "providers-2023.csv"):
+        path = folder / "data" / name
+        lines = path.read_text(encoding="utf-8").splitlines()
+        excel = []
+        for line in lines:
+            cells = line.split(",")
+            cells = [c.replace(".", ",") for c in cells]
+            cells = [f"{int(c):,}".replace(",", "\u00a0") if c.isdigit() else c for c in cells]
+            excel.append(";".join(cells))
+        path.write_bytes(("\r\n".join(excel) + "\r\n").encode("cp1252"))
+    raw = (folder / "data/districts.csv").read_bytes()
+    assert "Hägersten-Älvsjö".encode("cp1252") in raw and b";" in raw
+    assert b"0,97" in (folder / "data/providers-2023.csv").read_bytes()
+    again = allocate(build_plan(folder / "2023.yaml"))
+    assert again.lines == original.lines
