@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gnvtools.followup import followup
 from gnvtools.model import allocate, build_plan
 from gnvtools.reconciliation import Finding, reconcile_allocation, sort_findings
 
 
 def check_file(path: Path) -> list[Finding]:
-    """Validate a year's parameter file and its data, run the allocation and all checks."""
-    allocation = allocate(build_plan(path))
-    return sort_findings(reconcile_allocation(allocation))
+    """Validate a year's parameter file and its data; run the allocation, follow-up and checks."""
+    plan = build_plan(path)
+    findings = reconcile_allocation(allocate(plan))
+    if plan.params.followup is not None:
+        findings += followup(plan).findings
+    return sort_findings(findings)

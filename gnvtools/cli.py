@@ -81,6 +81,32 @@ def cmd_allocate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_followup(args: argparse.Namespace) -> int:
+    from gnvtools.followup import followup_file
+    from gnvtools.formatting import kr, percent
+
+    result = followup_file(Path(args.params))
+    if args.json is not None:
+        text = json.dumps(result.as_json(), ensure_ascii=False, indent=2) + "\n"
+        _emit(text, None if args.json == "-" else args.json)
+        return 0
+    rows = [
+        ("Mottaget", kr(result.received)),
+        ("Fördelat", kr(result.allocated)),
+        ("Rekvirerat", "–" if result.requisitioned is None else kr(result.requisitioned)),
+        ("Förbrukat", kr(result.used)),
+        ("Outnyttjat", kr(result.unused)),
+        ("Nyttjandegrad", percent(result.utilisation)),
+        ("Ej tillåten användning", kr(result.ineligible)),
+        ("Att betala tillbaka", kr(result.repay)),
+    ]
+    for label, value in rows:
+        print(f"{label:<24}{plain(value):>16}")
+    print()
+    _print_findings(result.findings)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="gnv",
@@ -98,6 +124,19 @@ def build_parser() -> argparse.ArgumentParser:
     alloc.add_argument("params", metavar="PARAMS", help="parameterfil (YAML)")
     alloc.add_argument("--csv", metavar="FIL", help="skriv till FIL i stället för stdout")
     alloc.set_defaults(func=cmd_allocate)
+
+    follow = sub.add_parser(
+        "followup", help="årsuppföljning: förbrukning, outnyttjat, återbetalning"
+    )
+    follow.add_argument("params", metavar="PARAMS", help="parameterfil (YAML)")
+    follow.add_argument(
+        "--json",
+        nargs="?",
+        const="-",
+        metavar="FIL",
+        help="skriv siffrorna som JSON (till FIL, annars stdout)",
+    )
+    follow.set_defaults(func=cmd_followup)
     return parser
 
 

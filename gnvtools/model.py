@@ -20,6 +20,7 @@ from gnvtools import allocation as engine
 from gnvtools import params as p
 from gnvtools.errors import InputError, ModelError
 from gnvtools.money import combine_keys
+from gnvtools.regimes import get_regime
 from gnvtools.tables import Table, check_unique, parse_amount, parse_number, read_table
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
@@ -67,7 +68,7 @@ class ParamFile:
         return ModelError(
             message,
             file=self.shown or self.path,
-            row=self.line(*loc),
+            row=self.line(*loc) if loc else None,
             column=".".join(str(x) for x in loc) or None,
         )
 
@@ -350,6 +351,16 @@ def build_plan(path: Path | str, *, shown: str | None = None) -> Plan:
     builder = _Builder(file)
     builder.load_recipients()
     params = file.params
+    regime = get_regime(params.regime, file=file.shown, row=file.line("regime"))
+    for index, spec in enumerate(params.pots):
+        if spec.area is not None and spec.area not in regime.areas:
+            raise file.error(
+                f"okänt insatsområde {spec.area}; {regime.short} har områdena "
+                + ", ".join(str(a) for a in regime.areas),
+                "pots",
+                index,
+                "area",
+            )
     for index, line in enumerate(params.budget):
         builder.check_name(line.recipient, "budget", index, "recipient")
     pots: list[engine.Pot] = []

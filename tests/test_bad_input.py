@@ -83,6 +83,12 @@ CASES: list[tuple[str, str, Callable[[Path], None], list[str]]] = [
         ["2025.yaml", "okänd stegtyp"],
     ),
     (
+        "unknown-regime",
+        "jamtland/2025.yaml",
+        lambda d: _edit(d / "2025.yaml", "regime: sfs-2024-1253", "regime: sfs-2099"),
+        ["2025.yaml", "rad 8", 'okänd regim "sfs-2099"'],
+    ),
+    (
         "yaml-syntax",
         "jamtland/2025.yaml",
         lambda d: _edit(d / "2025.yaml", "year: 2025", "year: [2025"),

@@ -1,0 +1,182 @@
+"""Year-end follow-up: the 2025 figures of the source, ineligible spend, bad spend files."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from gnvtools.followup import followup_file
+
+from .conftest import PARAMS, run_cli
+from .test_bad_input import _edit
+
+
+def test_stockholm_2025_followup_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(capsys, "followup", str(PARAMS / "stockholm/2025.yaml"), "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["received"] == 41_991_440
+    assert data["used"] == 28_714_265
+    assert data["unused"] == 13_277_175
+    assert data["utilisation"] == pytest.approx(0.6838, abs=5e-5)
+    assert data["by_area"] == {
+        "1": 3_148_563,
+        "2": 6_154_998,
+        "3": 4_150_000,
+        "4": 2_527_078,
+        "5": 1_815_651,
+        "6": 5_465_580,
+        "7": 5_369_045,
+        "8": 0,
+    }
+    assert sum(data["by_area"].values()) == 28_630_915
+    gaps = [f for f in data["findings"] if f["amount"] == 83_350]
+    assert {f["code"] for f in gaps} == {"spend-without-area", "areas-vs-reported"}
+    unused = [n for n, r in data["by_recipient"].items() if r["used"] == 0]
+    assert sorted(unused) == ["Skarpnäck", "Skärholmen"]
+    assert data["not_requisitioned"] == ["Skarpnäck", "Skärholmen"]
+    assert data["repay"] == 13_277_175
+    assert isinstance(data["allocated"], int)
+    for figures in data["by_recipient"].values():
+        assert isinstance(figures["allocated"], int) and isinstance(figures["used"], int)
+    for finding in data["findings"]:
+        assert set(finding) >= {"level", "code", "message", "amount"}
+
+
+def test_followup_json_to_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    target = tmp_path / "uppfoljning.json"
+    code, out, _ = run_cli(
+        capsys, "followup", str(PARAMS / "stockholm/2025.yaml"), "--json", str(target)
+    )
+    assert code == 0 and out == ""
+    assert json.loads(target.read_text(encoding="utf-8"))["used"] == 28_714_265
+
+
+def test_stockholm_2023_followup_carries_over_without_repayment() -> None:
+    result = followup_file(PARAMS / "stockholm/2023.yaml")
+    assert result.regime.id == "skr-2023"
+    assert result.repay == 0
+    assert result.carried_over == result.received - result.used > 0
+    kinds = {line.activity_type for line in result.spend}
+    assert {"förskola", "skola", "socialtjänst"} <= kinds
+    assert result.ineligible == 0
+
+
+PRESCHOOL = "Bromma,3,50000,Språkutveckling i förskolan,förskola\n"
+
+
+@pytest.mark.parametrize(("year", "ineligible"), [("2025", 50_000), ("2023", 0)])
+def test_preschool_spend_is_ineligible_only_under_the_ordinance(
+    year: str, ineligible: int, example_copy: Callable[[str], Path]
+) -> None:
+    folder = example_copy("stockholm")
+    spend = folder / f"data/spend-{year}.csv"
+    before = followup_file(folder / f"{year}.yaml")
+    with spend.open("a", encoding="utf-8") as handle:
+        handle.write(PRESCHOOL)
+    after = followup_file(folder / f"{year}.yaml")
+    assert after.ineligible == ineligible
+    assert after.used == before.used + 50_000
+    flagged = [f for f in after.findings if f.code == "ineligible-spend"]
+    if ineligible:
+        assert len(flagged) == 1 and flagged[0].level == "error"
+        assert flagged[0].amount == 50_000
+        assert "förskola" in flagged[0].message
+        # spent outside the rules counts into repayment on top of the unused money
+        assert after.repay == after.unused + 50_000
+        assert after.repay == before.repay - 50_000 + 50_000
+    else:
+        assert flagged == []
+        assert after.repay == 0
+
+
+def test_area_8_is_ineligible_unless_it_applies(example_copy: Callable[[str], Path]) -> None:
+    folder = example_copy("stockholm")
+    with (folder / "data/spend-2025.csv").open("a", encoding="utf-8") as handle:
+        handle.write("Farsta,8,10000,Glesbygdsprojekt,särskilt boende\n")
+    result = followup_file(folder / "2025.yaml")
+    assert result.ineligible == 10_000
+    _edit(
+        folder / "2025.yaml",
+        "  reported_used: 28714265",
+        "  reported_used: 28714265\n  area8_applies: true",
+    )
+    assert followup_file(folder / "2025.yaml").ineligible == 0
+
+
+def test_check_exits_1_on_ineligible_spend(
+    example_copy: Callable[[str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = example_copy("stockholm")
+    with (folder / "data/spend-2025.csv").open("a", encoding="utf-8") as handle:
+        handle.write(PRESCHOOL)
+    code, out, _ = run_cli(capsys, "check", str(folder / "2025.yaml"))
+    assert code == 1
+    assert "[fel] ineligible-spend: Bromma: 50 000 kr" in out
+
+
+SPEND_CASES = [
+    (
+        "unknown-area",
+        "Bromma,1,",
+        "Bromma,9,",
+        ['kolumn "area"', 'okänt insatsområde "9"', "rad 2"],
+    ),
+    (
+        "unknown-recipient",
+        "Bromma,1,",
+        "Brumma,1,",
+        ['kolumn "recipient"', 'okänd mottagare "Brumma"', "rad 2"],
+    ),
+    ("negative-amount", "Bromma,1,", "Bromma,1,-", ['kolumn "amount"', "negativt", "rad 2"]),
+    ("amount-with-ore", "Bromma,2,", 'Bromma,2,"1,50', ['kolumn "amount"', "ören", "rad 3"]),
+    (
+        "missing-column",
+        "recipient,area,amount",
+        "recipient,omrade,amount",
+        ['rad 1, kolumn "area"', "saknas"],
+    ),
+    (
+        "unknown-activity-type",
+        "Bromma,1,",
+        None,
+        ['kolumn "activity_type"', 'okänd verksamhetstyp "bowling"', "rad 2"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "old", "new", "expected"), SPEND_CASES, ids=[c[0] for c in SPEND_CASES]
+)
+def test_bad_spend_file(
+    case: str,
+    old: str,
+    new: str | None,
+    expected: list[str],
+    example_copy: Callable[[str], Path],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    folder = example_copy("stockholm")
+    spend = folder / "data/spend-2025.csv"
+    if new is None:
+        lines = spend.read_text(encoding="utf-8").splitlines()
+        lines[1] = lines[1].rsplit(",", 1)[0] + ",bowling"
+        spend.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    elif case == "amount-with-ore":
+        lines = spend.read_text(encoding="utf-8").splitlines()
+        cells = lines[2].split(",")
+        lines[2] = ",".join([cells[0], cells[1], '"' + cells[2] + ',50"', *cells[3:]])
+        spend.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    else:
+        _edit(spend, old, new)
+    target = folder / "out.json"
+    code, out, err = run_cli(capsys, "followup", str(folder / "2025.yaml"), "--json", str(target))
+    assert code == 2, (out, err)
+    assert "data/spend-2025.csv" in err
+    for part in expected:
+        assert part in err, (part, err)
+    assert "Traceback" not in err
+    assert not target.exists()
