@@ -107,6 +107,29 @@ def cmd_followup(args: argparse.Namespace) -> int:
     return 0
 
 
+def default_out(params: Path) -> Path:
+    """``outputs/<organisation folder>/<year>`` for a year file, ``…/<first>-<last>`` otherwise."""
+    from gnvtools.params import is_comparison, load_comparison, load_params
+
+    org = params.resolve().parent.name
+    if is_comparison(params):
+        years = [y.year for y in load_comparison(params).years]
+        return Path("outputs") / org / f"{min(years)}-{max(years)}"
+    return Path("outputs") / org / str(load_params(params).year)
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from gnvtools.render import parse_formats, render
+
+    params = Path(args.params)
+    formats = parse_formats(args.to)
+    out = Path(args.out) if args.out else default_out(params)
+    result = render(args.report, params, out, formats)
+    for fmt, path in result.files.items():
+        print(f"{fmt:>5}: {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="gnv",
@@ -137,6 +160,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="skriv siffrorna som JSON (till FIL, annars stdout)",
     )
     follow.set_defaults(func=cmd_followup)
+
+    rend = sub.add_parser("render", help="kör en rapport med papermill och exportera den")
+    rend.add_argument(
+        "report",
+        metavar="RAPPORT",
+        choices=["allocation-memo", "year-end-followup", "multi-year"],
+        help="allocation-memo, year-end-followup eller multi-year",
+    )
+    rend.add_argument("params", metavar="PARAMS", help="parameterfil (YAML)")
+    rend.add_argument("--to", default="html", metavar="FORMAT", help="html,pdf,ipynb,xlsx")
+    rend.add_argument("--out", metavar="MAPP", help="utmapp (standard outputs/<org>/<år>)")
+    rend.set_defaults(func=cmd_render)
     return parser
 
 

@@ -65,6 +65,7 @@ class Followup:
     carry_over_in: int
     allocated: int
     requisitioned: int | None
+    requisition_target: int | None
     used: int
     reported_used: int | None
     unused: int
@@ -260,6 +261,7 @@ def followup(plan: Plan) -> Followup:
         carry_over_in=sum(c.amount for c in params.carry_over),
         allocated=sum(f.allocated for f in figures.values()),
         requisitioned=requisitioned,
+        requisition_target=sum(s.target for s in requisition_steps) if requisition_steps else None,
         used=used,
         reported_used=spec.reported_used,
         unused=unused,

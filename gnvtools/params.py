@@ -181,7 +181,7 @@ class Params(_Model):
 class ComparisonYear(_Model):
     year: int
     file: str | None = None
-    regime: str
+    regime_label: str | None = None
     received: Kronor | None = None
     unused_at_year_end: Kronor | None = None
     unused_stated_as: str | None = None

@@ -28,6 +28,7 @@ class Regime:
     eligible_activity_types: tuple[str, ...]
     ineligible_activity_types: tuple[str, ...]
     unused_must_be_repaid: bool
+    scope: str
     rules: tuple[str, ...]
 
     @property
@@ -56,6 +57,7 @@ def all_regimes() -> dict[str, Regime]:
             eligible_activity_types=tuple(spec["eligible_activity_types"]),
             ineligible_activity_types=tuple(spec["ineligible_activity_types"]),
             unused_must_be_repaid=bool(spec["unused_must_be_repaid"]),
+            scope=" ".join(spec["scope"].split()),
             rules=tuple(spec["rules"]),
         )
     return regimes

@@ -1,0 +1,189 @@
+"""Charts in one consistent style: Okabe–Ito colours (safe for colour-blind readers), Swedish
+number format on the axes, a title and labelled axes on every chart.
+
+A chart is returned as a ``Chart``: a PNG at print resolution embedded as a data URI with alt
+text, so the HTML report is self-contained and the PDF stays sharp.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Sequence
+from decimal import Decimal
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.rcsetup import cycler
+from matplotlib.ticker import FuncFormatter
+
+from gnvtools.display import esc
+from gnvtools.formatting import number
+
+# Okabe & Ito (2008), "Color Universal Design".
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+DPI = 200
+
+
+def _style() -> None:
+    plt.rcParams.update(
+        {
+            "font.family": "DejaVu Sans",
+            "font.size": 8,
+            "axes.titlesize": 10,
+            "axes.titleweight": "bold",
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.prop_cycle": cycler(color=PALETTE),
+            "axes.grid": True,
+            "grid.color": "#dddddd",
+            "grid.linewidth": 0.6,
+            "axes.axisbelow": True,
+            "svg.hashsalt": "gnvtools",
+        }
+    )
+
+
+def _mnkr_axis(value: float, _pos: int) -> str:
+    millions = Decimal(str(float(value))) / 1_000_000
+    return number(millions, 0 if millions == millions.to_integral_value() else 1)
+
+
+class Chart:
+    """A finished chart: PNG bytes, alt text and a caption."""
+
+    def __init__(self, figure: Figure, alt: str, caption: str) -> None:
+        buffer = io.BytesIO()
+        figure.savefig(
+            buffer, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None}
+        )
+        plt.close(figure)
+        self.png = buffer.getvalue()
+        self.alt = alt
+        self.caption = caption
+
+    def _repr_html_(self) -> str:
+        data = base64.b64encode(self.png).decode("ascii")
+        return (
+            f'<figure class="chart"><img src="data:image/png;base64,{data}" alt="{esc(self.alt)}">'
+            f"<figcaption>{esc(self.caption)}</figcaption></figure>"
+        )
+
+    def __repr__(self) -> str:
+        return f"Diagram: {self.caption}"
+
+
+def _mnkr_label(value: int) -> str:
+    return number(Decimal(value) / 1_000_000, 1)
+
+
+def _amount_or_missing(value: int | None) -> str:
+    return "uppgift saknas" if value is None else f"{number(value)} kr"
+
+
+def horizontal_bars(
+    labels: Sequence[str],
+    series: dict[str, Sequence[int]],
+    *,
+    title: str,
+    xlabel: str = "miljoner kronor",
+    caption: str = "",
+) -> Chart:
+    """Horizontal bars, one group per label and one bar per series (amounts in kronor)."""
+    _style()
+    height = max(2.0, 0.26 * len(labels) * max(1, len(series)) + 0.9)
+    fig, ax = plt.subplots(figsize=(6.4, height))
+    count = len(series)
+    bar = 0.8 / count
+    positions = list(range(len(labels)))
+    for i, (name, values) in enumerate(series.items()):
+        offsets = [p - 0.4 + bar * (i + 0.5) for p in positions]
+        ax.barh(offsets, list(values), height=bar * 0.92, label=name, color=PALETTE[i % 8])
+        for y, value in zip(offsets, values, strict=True):
+            if value == 0:  # an empty bar would look like a missing one
+                ax.annotate(
+                    "0",
+                    (0, y),
+                    xytext=(3, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=7,
+                    color="#555555",
+                )
+    ax.set_yticks(positions, labels=list(labels))
+    ax.invert_yaxis()
+    ax.xaxis.set_major_formatter(FuncFormatter(_mnkr_axis))
+    ax.set_xlabel(xlabel)
+    ax.set_title(title, loc="left")
+    ax.grid(axis="y", visible=False)
+    if count > 1:
+        ax.legend(frameon=False, loc="lower right")
+    alt = f"{title}. " + "; ".join(
+        f"{label}: " + ", ".join(f"{name} {number(vals[j])} kr" for name, vals in series.items())
+        for j, label in enumerate(labels)
+    )
+    return Chart(fig, alt, caption or title)
+
+
+def grouped_columns(
+    groups: Sequence[str],
+    series: dict[str, Sequence[int | None]],
+    *,
+    title: str,
+    ylabel: str = "miljoner kronor",
+    caption: str = "",
+) -> Chart:
+    """Vertical grouped columns (e.g. one group per year); ``None`` is drawn as missing."""
+    _style()
+    fig, ax = plt.subplots(figsize=(6.4, 3.2))
+    count = len(series)
+    width = 0.8 / count
+    for i, values in enumerate(series.values()):
+        for j, value in enumerate(values):
+            x = j - 0.4 + width * (i + 0.5)
+            if value is None:
+                ax.text(
+                    x,
+                    0,
+                    "uppgift saknas",
+                    rotation=90,
+                    ha="center",
+                    va="bottom",
+                    fontsize=7,
+                    color="#555555",
+                )
+                continue
+            ax.bar(x, value, width=width * 0.92, color=PALETTE[i % 8])
+            # The value on every column, so that a zero is as visible as the rest.
+            ax.annotate(
+                _mnkr_label(value),
+                (x, value),
+                xytext=(0, 2),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=7,
+            )
+    ax.set_xticks(range(len(groups)), labels=list(groups))
+    ax.yaxis.set_major_formatter(FuncFormatter(_mnkr_axis))
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, loc="left")
+    ax.grid(axis="x", visible=False)
+    handles = [Patch(color=PALETTE[i % 8], label=name) for i, name in enumerate(series)]
+    ax.legend(
+        handles=handles,
+        frameon=False,
+        ncols=min(count, 3),
+        loc="upper left",
+        bbox_to_anchor=(0, -0.12),
+    )
+    alt = f"{title}. " + "; ".join(
+        f"{g}: "
+        + ", ".join(f"{name} {_amount_or_missing(vals[j])}" for name, vals in series.items())
+        for j, g in enumerate(groups)
+    )
+    return Chart(fig, alt, caption or title)

@@ -1,0 +1,539 @@
+"""The multi-year comparison: years side by side across the change of regime.
+
+Years with a parameter file are computed in full (allocation and follow-up); other years carry
+only what the comparison file states. A figure nobody stated is ``None`` and is shown as
+"uppgift saknas", never as 0. The mapping between the regimes' areas, recipient groups and
+activity types is data (a YAML file), checked for completeness before anything is computed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from gnvtools import charts
+from gnvtools.allocation import RESERVE
+from gnvtools.display import (
+    MISSING,
+    Cell,
+    Html,
+    Table,
+    concat,
+    findings_table,
+    kinds,
+    paragraph,
+    paragraphs,
+    section,
+)
+from gnvtools.errors import InputError
+from gnvtools.followup import Followup, followup
+from gnvtools.formatting import kr, percent
+from gnvtools.memo import join_names
+from gnvtools.model import Allocation, Plan, allocate, build_plan
+from gnvtools.params import ComparisonParams, ComparisonYear, load_comparison, validate
+from gnvtools.reconciliation import Finding, reconcile_allocation, sort_findings
+from gnvtools.regimes import Regime, get_regime
+from gnvtools.report import appendix, illustrative_notice, title_block
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class RecipientGroupMap(_Strict):
+    label: str
+    groups: list[str] = []
+    recipients: list[str] = []
+
+
+class CommonArea(_Strict):
+    label: str
+    regimes: dict[str, list[int]]
+
+
+class ActivityGroup(_Strict):
+    label: str
+    types: list[str]
+
+
+class Mapping(_Strict):
+    recipient_groups: list[RecipientGroupMap]
+    areas: list[CommonArea]
+    activity_groups: list[ActivityGroup]
+
+
+OTHER_GROUP = "Övriga mottagare"
+NO_TYPE = "Verksamhet ej angiven"
+SCHOOL = "Skola och förskola"
+
+
+@dataclass
+class Year:
+    spec: ComparisonYear
+    plan: Plan | None = None
+    allocation: Allocation | None = None
+    result: Followup | None = None
+    regime: Regime | None = None
+
+    @property
+    def label(self) -> str:
+        if self.regime:
+            return self.regime.short
+        return self.spec.regime_label or MISSING
+
+    @property
+    def received(self) -> int | None:
+        return self.plan.params.received.total if self.plan else self.spec.received
+
+    @property
+    def used(self) -> int | None:
+        return self.result.used if self.result else None
+
+    @property
+    def unused(self) -> int | None:
+        if self.result:
+            return self.result.unused
+        return self.spec.unused_at_year_end
+
+    @property
+    def allocated(self) -> int | None:
+        if self.allocation is None or self.plan is None:
+            return None
+        return sum(
+            line.amount
+            for pot in self.allocation.pots
+            if not self.plan.pot_sources[pot.pot.name].startswith("carry-over")
+            for line in pot.lines
+            if line.recipient != RESERVE
+        )
+
+    @property
+    def carry_over_in(self) -> int | None:
+        # A year file without carry-over entries says nothing about earlier years: unknown.
+        if self.plan is None or not self.plan.params.carry_over:
+            return None
+        return sum(c.amount for c in self.plan.params.carry_over)
+
+    @property
+    def utilisation(self) -> Fraction | None:
+        if self.used is None or not self.received:
+            return None
+        return Fraction(self.used, self.received)
+
+
+@dataclass
+class Comparison:
+    params: ComparisonParams
+    mapping: Mapping
+    years: list[Year]
+    path: Path
+    mapping_path: Path
+    findings: list[Finding] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Comparison:
+        path = Path(path)
+        params = load_comparison(path)
+        mapping_path = path.parent / params.mapping
+        if not mapping_path.exists():
+            raise InputError("mappningsfilen finns inte", file=mapping_path)
+        mapping = validate(Mapping, mapping_path)
+        years = []
+        for spec in sorted(params.years, key=lambda y: y.year):
+            year = Year(spec)
+            if spec.file:
+                year.plan = build_plan(path.parent / spec.file)
+                year.allocation = allocate(year.plan)
+                year.regime = get_regime(year.plan.params.regime)
+                if year.plan.params.followup is not None:
+                    year.result = followup(year.plan)
+            years.append(year)
+        comparison = cls(params, mapping, years, path, mapping_path)
+        comparison._check_mapping()
+        comparison.findings = comparison._checks()
+        return comparison
+
+    def _check_mapping(self) -> None:
+        for year in self.years:
+            if not year.regime:
+                continue
+            placed: dict[int, str] = {}
+            for area in self.mapping.areas:
+                for number in area.regimes.get(year.regime.id, []):
+                    if number not in year.regime.areas:
+                        raise InputError(
+                            f"{year.regime.short} har inget insatsområde {number}",
+                            file=self.mapping_path,
+                            column=f"areas.{area.label}",
+                        )
+                    if number in placed:
+                        raise InputError(
+                            f"insatsområde {number} i {year.regime.short} finns både under "
+                            f'"{placed[number]}" och "{area.label}"',
+                            file=self.mapping_path,
+                            column="areas",
+                        )
+                    placed[number] = area.label
+            missing = [a for a in year.regime.areas if a not in placed]
+            if missing:
+                raise InputError(
+                    f"insatsområde {', '.join(map(str, missing))} i {year.regime.short} saknas "
+                    "i mappningen",
+                    file=self.mapping_path,
+                    column="areas",
+                )
+
+    def _checks(self) -> list[Finding]:
+        findings: list[Finding] = []
+        for year in self.years:
+            if year.plan is None:
+                findings.append(
+                    Finding(
+                        "info",
+                        "year-partial",
+                        f"För {year.spec.year} finns ingen parameterfil; bara de uppgifter som "
+                        "källorna anger visas, övrigt som uppgift saknas.",
+                        None,
+                    )
+                )
+                continue
+            year_findings = reconcile_allocation(year.allocation) if year.allocation else []
+            if year.result:
+                year_findings += year.result.findings
+            for f in year_findings:
+                if f.level != "info":
+                    findings.append(
+                        Finding(f.level, f.code, f"{year.spec.year}: {f.message}", f.amount)
+                    )
+        return sort_findings(findings)
+
+    # --- derived figures --------------------------------------------------------------------
+
+    def group_of(self, year: Year, name: str) -> str:
+        assert year.plan is not None
+        recipient = year.plan.recipients.get(name)
+        for group in self.mapping.recipient_groups:
+            if name in group.recipients or (recipient and recipient.group in group.groups):
+                return group.label
+        return OTHER_GROUP
+
+    def group_labels(self) -> list[str]:
+        labels = [g.label for g in self.mapping.recipient_groups]
+        return [*labels, OTHER_GROUP]
+
+    def allocated_by_group(self, year: Year, carry_over: bool) -> dict[str, int] | None:
+        if year.allocation is None or year.plan is None:
+            return None
+        totals = dict.fromkeys(self.group_labels(), 0)
+        for pot in year.allocation.pots:
+            from_carry = year.plan.pot_sources[pot.pot.name].startswith("carry-over")
+            if from_carry != carry_over:
+                continue
+            for line in pot.lines:
+                if line.recipient != RESERVE:
+                    totals[self.group_of(year, line.recipient)] += line.amount
+        return totals
+
+    def used_by_common_area(self, year: Year) -> dict[str, int] | None:
+        if year.result is None or year.regime is None:
+            return None
+        totals = {a.label: 0 for a in self.mapping.areas}
+        for area in self.mapping.areas:
+            for number in area.regimes.get(year.regime.id, []):
+                totals[area.label] += year.result.by_area.get(number, 0)
+        if year.result.unassigned:
+            totals["Utan angivet insatsområde"] = year.result.unassigned
+        return totals
+
+    def used_by_activity_group(self, year: Year) -> dict[str, int] | None:
+        if year.result is None:
+            return None
+        labels = [g.label for g in self.mapping.activity_groups]
+        totals = dict.fromkeys([*labels, NO_TYPE], 0)
+        for line in year.result.spend:
+            label = next(
+                (g.label for g in self.mapping.activity_groups if line.activity_type in g.types),
+                NO_TYPE,
+            )
+            totals[label] += line.amount
+        return totals
+
+    # --- sections ---------------------------------------------------------------------------
+
+    def header(self) -> Html:
+        p = self.params
+        first, last = self.years[0].spec.year, self.years[-1].spec.year
+        meta = [("Organisation", p.organisation.name), ("År", f"{first}–{last}")]
+        sources: list[str] = []
+        for year in self.years:
+            if year.plan:
+                for g in year.plan.groups.values():
+                    if g.spec.illustrative and g.spec.source not in sources:
+                        sources.append(g.spec.source)
+                fu = year.plan.params.followup
+                if fu and fu.illustrative:
+                    text = f"{year.spec.year}: {' '.join(fu.source.split())}"
+                    sources.append(text)
+        return concat([title_block(p.title, meta), illustrative_notice(sources)])
+
+    def summary_texts(self) -> list[str]:
+        texts = []
+        for year in self.years:
+            if year.plan is None:
+                stated = year.spec.unused_stated_as or (
+                    kr(year.spec.unused_at_year_end) if year.spec.unused_at_year_end else None
+                )
+                text = f"{year.spec.year}: mottaget belopp och förbrukning: {MISSING}."
+                if stated:
+                    text += f" Vid årets slut återstod {stated}."
+                texts.append(text)
+                continue
+            text = f"{year.spec.year} ({year.label}): mottaget {kr(year.received or 0)}"
+            if year.used is not None and year.utilisation is not None:
+                text += f", förbrukat {kr(year.used)} ({percent(year.utilisation)})"
+            texts.append(text + ".")
+        texts.append(self.school_text())
+        return texts
+
+    def school_text(self) -> str:
+        """What the change of regime did to school and preschool, in one sentence."""
+        parts = []
+        for year in self.years:
+            grant = self.allocated_by_group(year, carry_over=False)
+            if grant is None:
+                parts.append(f"{year.spec.year} {MISSING}")
+                continue
+            text = f"{year.spec.year} {kr(grant.get(SCHOOL, 0))}"
+            carry = self.allocated_by_group(year, carry_over=True)
+            if carry and carry.get(SCHOOL):
+                text += f" (och {kr(carry[SCHOOL])} av kvarvarande medel från tidigare år)"
+            parts.append(text)
+        return (
+            "Skola och förskola fick av årets statsbidrag: "
+            + join_names(parts)
+            + ". Från 2025 ligger förskola och skola, utom elevhälsans medicinska del, utanför "
+            "det som förordningen tillåter."
+        )
+
+    def summary(self) -> Html:
+        return section("Sammanfattning", paragraphs(self.summary_texts()))
+
+    def totals_table(self) -> Table:
+        rows: list[list[Cell]] = []
+        for year in self.years:
+            rows.append(
+                [
+                    str(year.spec.year),
+                    year.label,
+                    year.received,
+                    year.allocated,
+                    year.used,
+                    year.unused,
+                    year.utilisation,
+                    year.carry_over_in,
+                ]
+            )
+        return Table(
+            title="Totalt per år",
+            columns=[
+                "År",
+                "Regelverk",
+                "Mottaget",
+                "Fördelat",
+                "Förbrukat",
+                "Outnyttjat vid årets slut",
+                "Nyttjandegrad",
+                "Kvarvarande medel från tidigare år",
+            ],
+            kinds=["text", "text", "kr", "kr", "kr", "kr", "percent", "kr"],
+            rows=rows,
+            notes=[y.spec.note.strip() for y in self.years if y.spec.note],
+        )
+
+    def totals(self) -> Html:
+        return section("Totalt per år och regelverk", self.totals_table().block())
+
+    def totals_chart(self) -> charts.Chart:
+        return charts.grouped_columns(
+            [str(y.spec.year) for y in self.years],
+            {
+                "Mottaget": [y.received for y in self.years],
+                "Förbrukat": [y.used for y in self.years],
+                "Outnyttjat vid årets slut": [y.unused for y in self.years],
+            },
+            title="Mottaget, förbrukat och outnyttjat per år",
+            caption="Mottagna, förbrukade och outnyttjade medel per år (miljoner kronor). "
+            "Uppgifter som saknas är markerade.",
+        )
+
+    def group_table(self) -> Table:
+        labels = self.group_labels()
+        columns = ["Mottagargrupp"]
+        data: list[dict[str, int] | None] = []
+        for year in self.years:
+            columns.append(f"{year.spec.year}")
+            data.append(self.allocated_by_group(year, carry_over=False))
+            carry = self.allocated_by_group(year, carry_over=True)
+            if carry and any(carry.values()):
+                columns.append(f"{year.spec.year}, kvarvarande medel")
+                data.append(carry)
+        rows: list[list[Cell]] = []
+        for label in labels:
+            values = [None if d is None else d.get(label, 0) for d in data]
+            if label == OTHER_GROUP and not any(values):
+                continue
+            rows.append([label, *values])
+        footer: list[Cell] = ["Summa", *[None if d is None else sum(d.values()) for d in data]]
+        return Table(
+            title="Tilldelat per mottagargrupp",
+            columns=columns,
+            kinds=kinds("text", "kr", len(data)),
+            rows=rows,
+            footer=footer,
+        )
+
+    def school_chart(self) -> charts.Chart:
+        years = [str(y.spec.year) for y in self.years]
+        grant = [self.allocated_by_group(y, False) for y in self.years]
+        carry = [self.allocated_by_group(y, True) for y in self.years]
+        return charts.grouped_columns(
+            years,
+            {
+                "Skola och förskola, årets statsbidrag": [
+                    None if g is None else g.get(SCHOOL, 0) for g in grant
+                ],
+                "Skola och förskola, kvarvarande medel": [
+                    None if c is None else c.get(SCHOOL, 0) for c in carry
+                ],
+            },
+            title="Skola och förskola före och efter 2025",
+            caption="Medel till skola och förskola per år (miljoner kronor). Från 2025 ligger "
+            "de utanför förordningen.",
+        )
+
+    def groups(self) -> Html:
+        return section(
+            "Per mottagargrupp",
+            paragraph(self.school_text()),
+            self.group_table().block(),
+        )
+
+    def _per_year_table(
+        self, title: str, first: str, per_year: list[dict[str, int] | None], labels: list[str]
+    ) -> Table:
+        rows: list[list[Cell]] = []
+        for label in labels:
+            values = [None if d is None else d.get(label, 0) for d in per_year]
+            if all(v in (0, None) for v in values) and label not in self._core_labels():
+                continue
+            rows.append([label, *values])
+        footer: list[Cell] = ["Summa", *[None if d is None else sum(d.values()) for d in per_year]]
+        return Table(
+            title=title,
+            columns=[first, *[str(y.spec.year) for y in self.years]],
+            kinds=kinds("text", "kr", len(self.years)),
+            rows=rows,
+            footer=footer,
+        )
+
+    def _core_labels(self) -> set[str]:
+        return {a.label for a in self.mapping.areas} | {
+            g.label for g in self.mapping.activity_groups
+        }
+
+    def area_table(self) -> Table:
+        labels = [a.label for a in self.mapping.areas] + ["Utan angivet insatsområde"]
+        return self._per_year_table(
+            "Förbrukat per gemensamt område",
+            "Gemensamt område",
+            [self.used_by_common_area(y) for y in self.years],
+            labels,
+        )
+
+    def mapping_table(self) -> Table:
+        rows: list[list[Cell]] = []
+        for area in self.mapping.areas:
+            for regime_id, numbers in area.regimes.items():
+                regime = get_regime(regime_id)
+                for number in numbers:
+                    rows.append([area.label, regime.short, regime.area_label(number)])
+        return Table(
+            title="Mappning av insatsområden",
+            columns=["Gemensamt område", "Regelverk", "Insatsområde"],
+            kinds=["text", "text", "text"],
+            rows=rows,
+        )
+
+    def areas(self) -> Html:
+        return section(
+            "Per område",
+            paragraph(
+                "Områdena i 2023 års överenskommelse och förordningens åtta insatsområden är inte "
+                "desamma. De jämförs här på en gemensam indelning som anges i mappningsfilen."
+            ),
+            self.area_table().block(),
+            self.mapping_table().block(),
+        )
+
+    def activity_table(self) -> Table:
+        labels = [g.label for g in self.mapping.activity_groups] + [NO_TYPE]
+        return self._per_year_table(
+            "Förbrukat per verksamhet",
+            "Verksamhet",
+            [self.used_by_activity_group(y) for y in self.years],
+            labels,
+        )
+
+    def activities(self) -> Html:
+        return section(
+            "Per verksamhet",
+            self.activity_table().block(),
+        )
+
+    def carry_over(self) -> Html:
+        texts = []
+        for year in self.years:
+            if year.plan:
+                for carry in year.plan.params.carry_over:
+                    texts.append(
+                        f"{year.spec.year} fördelades {kr(carry.amount)} i kvarvarande medel från "
+                        f"{carry.year}."
+                    )
+                if year.result and year.result.carried_over:
+                    texts.append(
+                        f"Av {year.spec.year} års medel fördes {kr(year.result.carried_over)} "
+                        "över till året efter."
+                    )
+                if year.result and year.result.repay:
+                    texts.append(
+                        f"Av {year.spec.year} års medel ska {kr(year.result.repay)} betalas "
+                        "tillbaka."
+                    )
+            elif year.spec.unused_at_year_end is not None:
+                stated = year.spec.unused_stated_as or kr(year.spec.unused_at_year_end)
+                texts.append(f"Vid utgången av {year.spec.year} återstod {stated}.")
+        return section("Nyttjande och kvarvarande medel", paragraphs(texts))
+
+    def checks(self) -> Html:
+        return section(
+            "Kontroller",
+            paragraph(
+                "Avvikelser från respektive års kontroller (fel och varningar) och uppgifter som "
+                "saknas."
+            ),
+            findings_table(self.findings).block(),
+        )
+
+    def appendix(self) -> Html:
+        inputs: list[Path] = [self.mapping_path]
+        for year in self.years:
+            if year.plan:
+                inputs.append(year.plan.file.path)
+                inputs += year.plan.data_files
+                fu = year.plan.params.followup
+                if fu:
+                    inputs.append(year.plan.file.data_path(fu.spend)[0])
+        return appendix(self.path, inputs)

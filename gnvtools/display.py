@@ -1,0 +1,179 @@
+"""What notebooks display: prose, sections, tables and findings, as escaped HTML.
+
+Every table also carries its raw values (integers for kronor) under the MIME type
+``application/vnd.gnvtools.table+json``. nbconvert ignores that type when it writes HTML, but the
+executed notebook keeps it, so the Excel export and ``gnv verify`` read the exact figures a report
+showed without parsing HTML. Text from data (recipient names, activity texts) is always escaped.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Literal
+
+from gnvtools.formatting import kr, number, percent
+from gnvtools.reconciliation import LEVEL_NAMES, Finding
+
+TABLE_MIME = "application/vnd.gnvtools.table+json"
+MISSING = "uppgift saknas"
+
+Kind = Literal["text", "kr", "int", "percent"]
+Cell = str | int | Fraction | None
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+class Html:
+    """An HTML fragment that Jupyter shows as such, with the tables it contains."""
+
+    def __init__(self, markup: str, plain: str = "", tables: Sequence[Table] = ()) -> None:
+        self.markup = markup
+        self.plain = plain or html.unescape(markup)
+        self.tables = list(tables)
+
+    def _repr_mimebundle_(self, **_: Any) -> dict[str, Any]:
+        bundle: dict[str, Any] = {"text/html": self.markup, "text/plain": self.plain}
+        if self.tables:
+            bundle[TABLE_MIME] = {"tables": [t.as_json() for t in self.tables]}
+        return bundle
+
+    def __repr__(self) -> str:
+        return self.plain
+
+
+def paragraph(text: str, css: str = "") -> Html:
+    cls = f' class="{esc(css)}"' if css else ""
+    return Html(f"<p{cls}>{esc(text)}</p>", text)
+
+
+def paragraphs(texts: Iterable[str]) -> Html:
+    return concat(paragraph(t) for t in texts)
+
+
+def bullets(items: Iterable[str], ordered: bool = False) -> Html:
+    tag = "ol" if ordered else "ul"
+    items = list(items)
+    inner = "".join(f"<li>{esc(item)}</li>" for item in items)
+    return Html(f"<{tag}>{inner}</{tag}>", "\n".join(f"- {i}" for i in items))
+
+
+def heading(text: str, level: int = 2) -> Html:
+    slug = "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
+    return Html(f'<h{level} id="{esc(slug)}">{esc(text)}</h{level}>', text)
+
+
+def notice(text: str) -> Html:
+    """A boxed note, e.g. that data are illustrative."""
+    return Html(f'<aside class="notice" role="note">{esc(text)}</aside>', text)
+
+
+def concat(parts: Iterable[Html]) -> Html:
+    parts = list(parts)
+    return Html(
+        "".join(p.markup for p in parts),
+        "\n".join(p.plain for p in parts),
+        [t for p in parts for t in p.tables],
+    )
+
+
+def section(title: str, *parts: Html, level: int = 2) -> Html:
+    return concat([heading(title, level), *parts])
+
+
+def kinds(first: Kind, rest: Kind, count: int) -> list[Kind]:
+    """Column kinds: one ``first`` column, then ``count`` columns of ``rest``."""
+    return [first, *(rest for _ in range(count))]
+
+
+def format_cell(value: Cell, kind: Kind) -> str:
+    if value is None:
+        return MISSING
+    if kind == "kr" and isinstance(value, int):
+        return kr(value)
+    if kind == "int" and isinstance(value, int):
+        return number(value)
+    if kind == "percent" and isinstance(value, Fraction | int):
+        return percent(Fraction(value), 1)
+    return str(value)
+
+
+def _json_cell(value: Cell) -> Any:
+    if isinstance(value, Fraction):
+        return float(value)
+    return value
+
+
+@dataclass
+class Table:
+    """A report table: headers, column kinds and raw rows (kronor as ``int``)."""
+
+    title: str
+    columns: Sequence[str]
+    kinds: Sequence[Kind]
+    rows: list[list[Cell]]
+    footer: list[Cell] | None = None
+    caption: str = ""
+    key: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if len(self.columns) != len(self.kinds):
+            raise ValueError("one kind per column")
+        if not self.key:
+            self.key = self.title
+
+    def to_html(self) -> str:
+        def row_html(cells: Sequence[Cell], tag: str) -> str:
+            out = []
+            for value, kind in zip(cells, self.kinds, strict=True):
+                cls = "num" if kind != "text" else "txt"
+                if value is None:
+                    cls += " missing"
+                out.append(f'<{tag} class="{cls}">{esc(format_cell(value, kind))}</{tag}>')
+            return "<tr>" + "".join(out) + "</tr>"
+
+        head = "".join(
+            f'<th scope="col" class="{"num" if k != "text" else "txt"}">{esc(c)}</th>'
+            for c, k in zip(self.columns, self.kinds, strict=True)
+        )
+        body = "".join(row_html(r, "td") for r in self.rows)
+        foot = f"<tfoot>{row_html(self.footer, 'td')}</tfoot>" if self.footer else ""
+        caption = f"<caption>{esc(self.caption or self.title)}</caption>"
+        notes = "".join(f'<p class="table-note">{esc(n)}</p>' for n in self.notes)
+        return (
+            f'<div class="table-wrap"><table>{caption}<thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody>{foot}</table>{notes}</div>"
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "title": self.title,
+            "columns": list(self.columns),
+            "kinds": list(self.kinds),
+            "rows": [[_json_cell(c) for c in row] for row in self.rows],
+            "footer": [_json_cell(c) for c in self.footer] if self.footer else None,
+        }
+
+    def block(self) -> Html:
+        """The table as an HTML block that keeps its raw values."""
+        return Html(self.to_html(), self.title, [self])
+
+    def _repr_mimebundle_(self, **_: Any) -> dict[str, Any]:
+        return self.block()._repr_mimebundle_()
+
+
+def findings_table(findings: Sequence[Finding], key: str = "Kontroller") -> Table:
+    rows: list[list[Cell]] = [[LEVEL_NAMES[f.level], f.code, f.message, f.amount] for f in findings]
+    return Table(
+        title=key,
+        columns=["Nivå", "Kontroll", "Beskrivning", "Belopp"],
+        kinds=["text", "text", "text", "kr"],
+        rows=rows,
+        caption="Kontroller och avvikelser",
+    )

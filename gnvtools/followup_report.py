@@ -1,0 +1,328 @@
+"""The year-end follow-up report: sections as display objects with computed text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+from gnvtools import charts
+from gnvtools.display import (
+    Cell,
+    Html,
+    Table,
+    bullets,
+    concat,
+    findings_table,
+    paragraph,
+    paragraphs,
+    section,
+)
+from gnvtools.followup import Followup, followup
+from gnvtools.formatting import kr, percent
+from gnvtools.memo import join_names
+from gnvtools.model import build_plan
+from gnvtools.report import appendix, illustrative_notice, title_block
+
+
+@dataclass
+class FollowupReport:
+    result: Followup
+    path: Path
+
+    @classmethod
+    def load(cls, path: str | Path) -> FollowupReport:
+        path = Path(path)
+        return cls(followup(build_plan(path)), path)
+
+    def header(self) -> Html:
+        r = self.result
+        p = r.plan.params
+        meta = [
+            ("Organisation", p.organisation.name),
+            ("År", str(p.year)),
+            ("Regelverk", r.regime.short),
+            ("Beredd av", p.prepared_by),
+        ]
+        sources = [
+            f"{g.spec.label}: {g.spec.source}"
+            for g in r.plan.groups.values()
+            if g.spec.illustrative
+        ]
+        if r.illustrative and p.followup is not None:
+            sources.append(f"Förbrukning: {' '.join(p.followup.source.split())}")
+        title = f"Uppföljning av statsbidraget för god och nära vård {p.year}"
+        return concat([title_block(title, meta), illustrative_notice(sources)])
+
+    def summary_texts(self) -> list[str]:
+        r = self.result
+        p = r.plan.params
+        texts = [
+            f"{p.organisation.name} tog emot {kr(r.received)} för {p.year}. Vid årets slut hade "
+            f"{kr(r.used)} förbrukats, vilket är {percent(r.utilisation)} av mottagna medel."
+        ]
+        if r.requisitioned is not None and r.requisition_target:
+            texts.append(
+                f"Av de {kr(r.requisition_target)} som kunde rekvireras rekvirerade mottagarna "
+                f"sammanlagt {kr(r.requisitioned)}."
+            )
+        if r.not_requisitioned:
+            count = len(r.not_requisitioned)
+            texts.append(
+                f"{count} mottagare rekvirerade inga medel: {join_names(r.not_requisitioned)}."
+            )
+        texts.append(f"Outnyttjat är {kr(r.unused)}.")
+        if r.ineligible:
+            texts.append(
+                f"{kr(r.ineligible)} har använts utanför reglerna och ska betalas tillbaka."
+            )
+        if r.repay:
+            texts.append(
+                f"Sammanlagt ska {kr(r.repay)} betalas tillbaka till {r.regime.administered_by}."
+            )
+        else:
+            texts.append("Inget ska betalas tillbaka.")
+        if r.carried_over:
+            texts.append(f"{kr(r.carried_over)} förs över till nästa år.")
+        return texts
+
+    def summary(self) -> Html:
+        return section("Sammanfattning", paragraphs(self.summary_texts()))
+
+    def key_figures(self) -> Table:
+        r = self.result
+        rows: list[list[Cell]] = [
+            ["Mottaget statsbidrag", r.received],
+            ["Fördelat till mottagare", r.allocated],
+            ["Rekvirerat av mottagare", r.requisitioned],
+            ["Förbrukat", r.used],
+            ["Outnyttjat", r.unused],
+            ["Använt utanför reglerna", r.ineligible],
+            ["Att betala tillbaka", r.repay],
+            ["Förs över till nästa år", r.carried_over],
+        ]
+        if r.reported_used is not None:
+            rows.insert(4, ["Redovisad förbrukning (total)", r.reported_used])
+        if r.carry_over_in:
+            rows.append(["Kvarvarande medel från tidigare år (fördelas separat)", r.carry_over_in])
+        return Table(
+            title="Nyckeltal",
+            columns=["Post", "Belopp"],
+            kinds=["text", "kr"],
+            rows=rows,
+            notes=[f"Nyttjandegrad: {percent(r.utilisation, 1)} av mottagna medel."],
+        )
+
+    def overview(self) -> Html:
+        return section("Mottaget, fördelat och förbrukat", self.key_figures().block())
+
+    def recipient_table(self) -> Table:
+        r = self.result
+        rows: list[list[Cell]] = []
+        for f in sorted(r.by_recipient.values(), key=lambda f: (f.group, f.name)):
+            share = Fraction(f.used, f.allocated) if f.allocated else None
+            rows.append(
+                [f.name, f.allocated, f.requisitioned, f.used, f.unused, f.ineligible, share]
+            )
+        requisitioned = r.requisitioned
+        return Table(
+            title="Per mottagare",
+            columns=[
+                "Mottagare",
+                "Tilldelat",
+                "Rekvirerat",
+                "Förbrukat",
+                "Outnyttjat",
+                "Utanför reglerna",
+                "Nyttjandegrad",
+            ],
+            kinds=["text", "kr", "kr", "kr", "kr", "kr", "percent"],
+            rows=rows,
+            footer=[
+                "Summa",
+                r.allocated,
+                requisitioned,
+                r.used,
+                r.allocated - r.used,
+                r.ineligible,
+                Fraction(r.used, r.allocated) if r.allocated else None,
+            ],
+            notes=["Rekvirerat anges som uppgift saknas där medlen inte rekvirerades."]
+            if requisitioned is None
+            else [],
+        )
+
+    def recipients(self) -> Html:
+        r = self.result
+        parts = [self.recipient_table().block()]
+        if r.not_requisitioned:
+            parts.insert(
+                0,
+                paragraph(
+                    f"Följande mottagare rekvirerade inga medel: {join_names(r.not_requisitioned)}."
+                ),
+            )
+        return section("Per mottagare", *parts)
+
+    def area_table(self) -> Table:
+        r = self.result
+        total = sum(r.by_area.values()) + r.unassigned
+        rows: list[list[Cell]] = [
+            [r.regime.area_label(a), amount, Fraction(amount, total) if total else None]
+            for a, amount in r.by_area.items()
+        ]
+        if r.unassigned:
+            rows.append(["Utan angivet insatsområde", r.unassigned, Fraction(r.unassigned, total)])
+        return Table(
+            title="Per insatsområde",
+            columns=["Insatsområde", "Förbrukat", "Andel"],
+            kinds=["text", "kr", "percent"],
+            rows=rows,
+            footer=["Summa", total, Fraction(1) if total else None],
+        )
+
+    def area_texts(self) -> list[str]:
+        r = self.result
+        texts = []
+        area_sum = sum(r.by_area.values())
+        if r.reported_used is not None and r.reported_used != area_sum:
+            gap = r.reported_used - area_sum
+            texts.append(
+                f"Förbrukningen per insatsområde summerar till {kr(area_sum)}, medan den "
+                f"redovisade totalen är {kr(r.reported_used)}. Skillnaden, {kr(abs(gap))}, "
+                "redovisas som en avvikelse och är inte fördelad på något område."
+            )
+        for area, note in r.regime.restricted_areas.items():
+            texts.append(f"Insatsområde {area} gäller {note}.")
+        return texts
+
+    def activity_table(self) -> Table:
+        r = self.result
+        totals: dict[str, int] = {}
+        for line in r.spend:
+            kind = line.activity_type or "ej angiven"
+            totals[kind] = totals.get(kind, 0) + line.amount
+        rows: list[list[Cell]] = []
+        for kind, amount in sorted(totals.items(), key=lambda kv: -kv[1]):
+            allowed = "nej" if kind in r.regime.ineligible_activity_types else "ja"
+            if kind == "ej angiven":
+                allowed = "okänt"
+            rows.append([kind, amount, allowed])
+        return Table(
+            title="Per verksamhet",
+            columns=["Verksamhet", "Förbrukat", f"Tillåten enligt {r.regime.short}"],
+            kinds=["text", "kr", "text"],
+            rows=rows,
+            footer=["Summa", r.used, ""],
+        )
+
+    def areas(self) -> Html:
+        return section(
+            "Per insatsområde och verksamhet",
+            paragraphs(self.area_texts()),
+            self.area_table().block(),
+            self.activity_table().block(),
+        )
+
+    def area_chart(self) -> charts.Chart:
+        r = self.result
+        labels = [r.regime.area_label(a) for a in r.by_area]
+        values = list(r.by_area.values())
+        if r.unassigned:
+            labels.append("Utan insatsområde")
+            values.append(r.unassigned)
+        return charts.horizontal_bars(
+            [_short(label) for label in labels],
+            {"Förbrukat": values},
+            title=f"Förbrukning per insatsområde {r.plan.params.year}",
+            caption="Förbrukade medel per insatsområde (miljoner kronor).",
+        )
+
+    def recipient_chart(self) -> charts.Chart:
+        r = self.result
+        figures = sorted(r.by_recipient.values(), key=lambda f: -f.allocated)[:25]
+        return charts.horizontal_bars(
+            [f.name for f in figures],
+            {"Tilldelat": [f.allocated for f in figures], "Förbrukat": [f.used for f in figures]},
+            title=f"Tilldelat och förbrukat per mottagare {r.plan.params.year}",
+            caption="Tilldelade och förbrukade medel per mottagare (miljoner kronor).",
+        )
+
+    def ineligible_table(self) -> Table:
+        rows: list[list[Cell]] = [
+            [
+                i.line.recipient,
+                i.line.area,
+                i.line.activity,
+                i.line.activity_type,
+                i.line.amount,
+                i.reason,
+            ]
+            for i in self.result.ineligible_lines
+        ]
+        return Table(
+            title="Användning utanför reglerna",
+            columns=["Mottagare", "Område", "Aktivitet", "Verksamhet", "Belopp", "Skäl"],
+            kinds=["text", "int", "text", "text", "kr", "text"],
+            rows=rows,
+            footer=["Summa", None, "", "", self.result.ineligible, ""] if rows else None,
+        )
+
+    def ineligible(self) -> Html:
+        r = self.result
+        if not r.ineligible_lines:
+            return section(
+                "Användning utanför reglerna",
+                paragraph(
+                    f"Ingen förbrukning ligger utanför insatsområdena eller de verksamheter som "
+                    f"{r.regime.short} tillåter."
+                ),
+            )
+        return section(
+            "Användning utanför reglerna",
+            paragraph(
+                f"{kr(r.ineligible)} har använts utanför det som {r.regime.short} tillåter. "
+                "Beloppet räknas in i det som ska betalas tillbaka."
+            ),
+            self.ineligible_table().block(),
+        )
+
+    def repayment(self) -> Html:
+        r = self.result
+        texts = []
+        if r.regime.unused_must_be_repaid:
+            texts.append(
+                f"Enligt {r.regime.short} ska medel som inte använts vid årets slut betalas "
+                f"tillbaka: {kr(max(r.unused, 0) - r.carried_over)}."
+            )
+        else:
+            texts.append(
+                f"Enligt {r.regime.short} behöver outnyttjade medel inte betalas tillbaka; "
+                f"{kr(r.carried_over)} förs över till nästa år."
+            )
+        if r.ineligible:
+            texts.append(f"Till det kommer {kr(r.ineligible)} som använts utanför reglerna.")
+        texts.append(f"Att betala tillbaka: {kr(r.repay)}.")
+        return section("Återbetalning", paragraphs(texts), bullets(r.regime.rules))
+
+    def checks(self) -> Html:
+        f = self.result.findings
+        errors = sum(1 for x in f if x.level == "error")
+        warnings = sum(1 for x in f if x.level == "warning")
+        return section(
+            "Kontroller",
+            paragraph(f"Kontrollerna gav {errors} fel och {warnings} varningar."),
+            findings_table(f).block(),
+        )
+
+    def appendix(self) -> Html:
+        r = self.result
+        spec = r.plan.params.followup
+        extra = [r.plan.file.data_path(spec.spend)[0]] if spec else []
+        if spec and spec.requisitions:
+            extra.append(r.plan.file.data_path(spec.requisitions)[0])
+        return appendix(self.path, [*r.plan.data_files, *extra], r.plan.params.notes)
+
+
+def _short(label: str, width: int = 48) -> str:
+    return label if len(label) <= width else label[: width - 1] + "…"

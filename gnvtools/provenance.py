@@ -1,0 +1,85 @@
+"""Where a report's figures come from: input files with SHA-256, versions and git commit."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import platform
+import subprocess
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+KEY_PACKAGES = ("gnvtools", "papermill", "nbconvert", "pandas", "matplotlib", "babel", "pydantic")
+
+
+@dataclass(frozen=True)
+class InputFile:
+    path: str
+    sha256: str
+    size: int
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def describe_inputs(paths: list[Path], root: Path | None = None) -> list[InputFile]:
+    """Each distinct input once, in the order given, with a path relative to ``root``."""
+    seen: set[Path] = set()
+    files = []
+    for path in paths:
+        resolved = path.resolve()
+        if resolved in seen:
+            continue
+        seen.add(resolved)
+        shown = str(resolved)
+        if root is not None:
+            with contextlib.suppress(ValueError):
+                shown = str(resolved.relative_to(root.resolve()))
+        files.append(InputFile(shown, sha256(resolved), resolved.stat().st_size))
+    return files
+
+
+def versions() -> dict[str, str]:
+    found = {"python": platform.python_version()}
+    for name in KEY_PACKAGES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "saknas"
+    return found
+
+
+def git_commit(folder: Path) -> str | None:
+    """The commit of the repository holding ``folder``, with ``-dirty`` if it has changes."""
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(folder), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        ).stdout.strip()
+        status = subprocess.run(
+            ["git", "-C", str(folder), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return head + ("-dirty" if status else "")
+
+
+def project_root(start: Path) -> Path:
+    """The nearest folder above ``start`` holding ``parameters/`` (else ``start``'s folder)."""
+    for folder in [start.resolve(), *start.resolve().parents]:
+        if (folder / "parameters").is_dir():
+            return folder
+    return start.resolve().parent

@@ -1,0 +1,213 @@
+"""Run one report notebook with papermill and export it as HTML (and keep the executed notebook).
+
+Parameters are validated before a kernel starts, so bad input fails fast with a Swedish message
+and nothing is written. Output files are written atomically.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from gnvtools.atomic import write_bytes, write_text
+from gnvtools.errors import InputError, RenderError
+
+REPORT_NOTEBOOKS = {
+    "allocation-memo": "allocation_memo.ipynb",
+    "year-end-followup": "year_end_followup.ipynb",
+    "multi-year": "multi_year_comparison.ipynb",
+}
+REPORT_TITLES = {
+    "allocation-memo": "Fördelning av statsbidrag",
+    "year-end-followup": "Årsuppföljning",
+    "multi-year": "Jämförelse över åren",
+}
+FORMATS = ("html", "pdf", "ipynb", "xlsx")
+KERNEL = "python3"
+
+
+@dataclass
+class Rendered:
+    """What one render produced: files by format, the executed notebook and timings."""
+
+    report: str
+    params: Path
+    out_dir: Path
+    files: dict[str, Path] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    notebook: Any = None
+    title: str = ""
+
+
+def notebooks_dir(params: Path) -> Path:
+    """The report notebooks: $GNV_NOTEBOOKS, else ``notebooks/`` of the project holding the file."""
+    env = os.environ.get("GNV_NOTEBOOKS")
+    if env:
+        return Path(env)
+    from gnvtools.provenance import project_root
+
+    for root in (project_root(params), Path.cwd()):
+        if (root / "notebooks" / REPORT_NOTEBOOKS["allocation-memo"]).exists():
+            return root / "notebooks"
+    raise InputError(
+        "hittar inte rapportanteckningsböckerna (notebooks/); ange mappen i GNV_NOTEBOOKS",
+        file=params,
+    )
+
+
+def validate_report(report: str, params: Path) -> str:
+    """Check the parameters for ``report`` without starting a kernel; return the title."""
+    if report not in REPORT_NOTEBOOKS:
+        raise InputError(
+            f'okänd rapport "{report}"; välj {", ".join(REPORT_NOTEBOOKS)}', file=params
+        )
+    if report == "multi-year":
+        from gnvtools.comparison import Comparison
+
+        return Comparison.load(params).params.title
+    from gnvtools.model import build_plan
+
+    plan = build_plan(params)
+    if report == "year-end-followup":
+        from gnvtools.followup import followup
+
+        followup(plan)
+        return f"Uppföljning av statsbidraget för god och nära vård {plan.params.year}"
+    return plan.params.title
+
+
+def parse_formats(text: str) -> list[str]:
+    formats = [f.strip().lower() for f in text.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise InputError(
+            f'okänt format "{",".join(unknown) or text}"; välj bland {", ".join(FORMATS)}'
+        )
+    return formats
+
+
+@contextlib.contextmanager
+def _quiet_kernel_stderr() -> Iterator[None]:
+    """Keep the kernel process's start-up chatter (it inherits fd 2) off the user's terminal."""
+    try:
+        saved = os.dup(2)
+    except OSError:  # no usable stderr: nothing to protect
+        yield
+        return
+    with open(os.devnull, "wb") as devnull:
+        os.dup2(devnull.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def execute(report: str, params: Path) -> Any:
+    """Execute the report notebook with papermill; return the executed notebook node."""
+    import papermill as pm
+
+    source = notebooks_dir(params) / REPORT_NOTEBOOKS[report]
+    with tempfile.TemporaryDirectory(prefix="gnv-") as tmp:
+        output = Path(tmp) / source.name
+        try:
+            with _quiet_kernel_stderr():
+                pm.execute_notebook(
+                    str(source),
+                    str(output),
+                    parameters={"params_file": str(params.resolve())},
+                    kernel_name=KERNEL,
+                    cwd=str(source.parent),
+                    progress_bar=False,
+                    log_output=False,
+                    report_mode=False,
+                )
+        except pm.PapermillExecutionError as exc:
+            raise RenderError(
+                f"rapporten {report} avbröts i cell {exc.exec_count}: {exc.ename}: {exc.evalue}",
+                file=params,
+            ) from exc
+        return nbformat.read(output, as_version=4)
+
+
+def to_html(notebook: Any, title: str) -> str:
+    """Export an executed notebook through the project's memo template (outputs only)."""
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    templates = resources.files("gnvtools").joinpath("templates")
+    exporter = HTMLExporter(
+        extra_template_basedirs=[str(templates)],
+        template_name="gnvmemo",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+    remover = TagRemovePreprocessor(remove_cell_tags={"notebook-only"}, enabled=True)
+    exporter.register_preprocessor(remover, enabled=True)
+    css = templates.joinpath("memo.css").read_text(encoding="utf-8")
+    body, _ = exporter.from_notebook_node(notebook, resources={"gnv_css": css, "gnv_title": title})
+    return str(body)
+
+
+def render(
+    report: str,
+    params: Path,
+    out_dir: Path,
+    formats: Sequence[str] = ("html",),
+    *,
+    browser: Any = None,
+) -> Rendered:
+    """Render one report into ``out_dir``: validate, execute, export; all writes atomic."""
+    params = Path(params)
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    title = validate_report(report, params)
+    timings["validate"] = time.perf_counter() - started
+    t = time.perf_counter()
+    notebook = execute(report, params)
+    timings["execute"] = time.perf_counter() - t
+    result = Rendered(report, params, out_dir, notebook=notebook, title=title)
+    html_text = ""
+    if "html" in formats or "pdf" in formats:
+        t = time.perf_counter()
+        html_text = to_html(notebook, title)
+        timings["html"] = time.perf_counter() - t
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if "html" in formats:
+        path = out_dir / f"{report}.html"
+        write_text(path, html_text)
+        result.files["html"] = path
+    if "ipynb" in formats:
+        path = out_dir / f"{report}.ipynb"
+        write_text(path, nbformat.writes(notebook))
+        result.files["ipynb"] = path
+    if "xlsx" in formats:
+        from gnvtools.excel import workbook_bytes
+
+        t = time.perf_counter()
+        path = out_dir / f"{report}.xlsx"
+        write_bytes(path, workbook_bytes(notebook, title))
+        result.files["xlsx"] = path
+        timings["xlsx"] = time.perf_counter() - t
+    if "pdf" in formats:
+        from gnvtools.pdf import html_to_pdf
+
+        t = time.perf_counter()
+        path = out_dir / f"{report}.pdf"
+        write_bytes(path, html_to_pdf(html_text, title, browser=browser))
+        result.files["pdf"] = path
+        timings["pdf"] = time.perf_counter() - t
+    timings["total"] = time.perf_counter() - started
+    result.timings = timings
+    return result

@@ -1,0 +1,65 @@
+"""Pieces every report shares: the title block, the illustrative-data notice, the appendix."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from gnvtools.display import Cell, Html, Table, bullets, concat, esc, notice, paragraph, section
+from gnvtools.provenance import describe_inputs, git_commit, project_root, versions
+
+
+def title_block(title: str, meta: Sequence[tuple[str, str]]) -> Html:
+    rows = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in meta if v)
+    plain = title + "\n" + "\n".join(f"{k}: {v}" for k, v in meta if v)
+    return Html(f'<header class="memo-head"><h1>{esc(title)}</h1><dl>{rows}</dl></header>', plain)
+
+
+def illustrative_notice(sources: Sequence[str]) -> Html:
+    """Say plainly which data are made up; empty when none are."""
+    if not sources:
+        return Html("")
+    return notice(
+        "Observera: delar av underlaget är påhittade exempel och inte verkliga uppgifter. "
+        + " ".join(sources)
+    )
+
+
+def appendix(params_file: Path, inputs: Sequence[Path], notes: Sequence[str] = ()) -> Html:
+    """Inputs with SHA-256, versions and git commit: enough for an auditor to re-run."""
+    root = project_root(params_file)
+    files = describe_inputs([params_file, *inputs], root)
+    input_rows: list[list[Cell]] = [[f.path, f.sha256, f.size] for f in files]
+    input_table = Table(
+        title="Underlag",
+        key="provenance-inputs",
+        columns=["Fil", "SHA-256", "Storlek (byte)"],
+        kinds=["text", "text", "int"],
+        rows=input_rows,
+        caption="Indatafiler och deras kontrollsummor (SHA-256)",
+    )
+    found = versions()
+    commit = git_commit(root) or "okänd (inte ett git-arkiv)"
+    version_table = Table(
+        title="Programversioner",
+        key="provenance-versions",
+        columns=["Program", "Version"],
+        kinds=["text", "text"],
+        rows=[[name, version] for name, version in [*found.items(), ("git-commit", commit)]],
+        caption="Programversioner och git-commit",
+    )
+    parts = [
+        paragraph(
+            "Rapporten är beräknad från parameterfilen nedan och de datafiler den pekar på. "
+            "Samma filer ger samma siffror; kontrollsummorna visar om någon fil har ändrats."
+        ),
+        Html(input_table.to_html(), "Underlag"),
+        Html(version_table.to_html(), "Programversioner"),
+    ]
+    if notes:
+        parts.append(bullets(notes))
+    return section("Bilaga: underlag och spårbarhet", *parts)
+
+
+def combine(*parts: Html) -> Html:
+    return concat(parts)

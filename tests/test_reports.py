@@ -1,0 +1,160 @@
+"""The rendered reports, checked as a person sees them: in headless Chromium."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from gnvtools.formatting import plain
+
+from .browser import chromium_page
+from .conftest import PARAMS, ROOT, run_cli
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("kernel")]
+
+# Every example file with every report it applies to, and figures each must show.
+CASES = {
+    ("allocation-memo", "stockholm/2023.yaml"): ["36 310 636 kr", "15 010 636 kr", "51 810 636 kr"],
+    ("allocation-memo", "stockholm/2025.yaml"): [
+        "41 991 440 kr",
+        "35 264 481 kr",
+        "6 726 959 kr",
+        "10 700 000 kr",
+    ],
+    ("allocation-memo", "jamtland/2025.yaml"): ["41 086 320 kr", "86 320 kr", "1 413 680 kr"],
+    ("year-end-followup", "stockholm/2023.yaml"): ["51 810 636 kr", "förskola"],
+    ("year-end-followup", "stockholm/2025.yaml"): [
+        "28 714 265",
+        "13 277 175",
+        "83 350 kr",
+        "68 %",
+        "Skarpnäck och Skärholmen",
+    ],
+    ("multi-year", "stockholm/comparison-2023-2025.yaml"): [
+        "2023",
+        "2024",
+        "2025",
+        "uppgift saknas",
+        "cirka 10,7 mnkr",
+        "Skola och förskola",
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
+    from gnvtools.cli import main
+
+    out = tmp_path_factory.mktemp("reports")
+    files = {}
+    for report, params in CASES:
+        target = out / report / params.replace("/", "-")
+        assert (
+            main(
+                ["render", report, str(PARAMS / params), "--to", "html,ipynb", "--out", str(target)]
+            )
+            == 0
+        )
+        files[(report, params)] = target / f"{report}.html"
+    return files
+
+
+@pytest.fixture(scope="module")
+def browser():
+    yield from chromium_page()
+
+
+def _open(browser, path: Path):
+    page = browser.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+    page.goto(path.as_uri(), wait_until="load")
+    return page, problems
+
+
+@pytest.mark.parametrize(("report", "params"), list(CASES), ids=lambda x: str(x))
+def test_report_reads_right_in_chromium(rendered, browser, report: str, params: str) -> None:
+    path = rendered[(report, params)]
+    source = path.read_text(encoding="utf-8")
+    assert source.startswith("<!DOCTYPE html>")
+    assert '<html lang="sv">' in source
+    assert not re.search(r"<(script|link)\b[^>]*\b(src|href)=\"https?:", source)
+    page, problems = _open(browser, path)
+    try:
+        text = plain(page.inner_text("body"))
+        images = page.eval_on_selector_all(
+            "img", "els => els.map(e => [e.complete, e.naturalWidth, e.alt])"
+        )
+        code_blocks = page.eval_on_selector_all(
+            ".input_area, .jp-InputArea, .prompt", "e => e.length"
+        )
+    finally:
+        page.close()
+    assert problems == []
+    assert "Traceback" not in text and "Error" not in text
+    assert "import " not in text and "params_file" not in text
+    assert code_blocks == 0
+    assert images, "every report has at least one chart"
+    for complete, width, alt in images:
+        assert complete and width > 0 and alt
+    for figure in CASES[(report, params)]:
+        assert figure in text, figure
+    assert "påhittade exempel" in text or (report == "allocation-memo" and "jamtland" in params)
+
+
+def test_illustrative_data_is_marked_only_where_used(rendered) -> None:
+    jamtland = plain(rendered[("allocation-memo", "jamtland/2025.yaml")].read_text("utf-8"))
+    assert "påhittade" not in jamtland
+    stockholm = plain(rendered[("allocation-memo", "stockholm/2025.yaml")].read_text("utf-8"))
+    assert "påhittade exempel" in stockholm
+
+
+def test_markup_in_data_shows_as_text(tmp_path: Path, browser, capsys) -> None:
+    folder = tmp_path / "stockholm"
+    shutil.copytree(PARAMS / "stockholm", folder)
+    evil = "<script>alert(1)</script>"
+    with (folder / "data/districts.csv").open("a", encoding="utf-8") as handle:
+        handle.write(f'"{evil}",1000,100,10\n')
+    code, _, err = run_cli(
+        capsys, "render", "allocation-memo", str(folder / "2025.yaml"), "--out", str(tmp_path / "o")
+    )
+    assert code == 0, err
+    html_path = tmp_path / "o/allocation-memo.html"
+    source = html_path.read_text(encoding="utf-8")
+    assert evil not in source
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in source
+    page, problems = _open(browser, html_path)
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    try:
+        text = page.inner_text("body")
+        scripts = page.eval_on_selector_all("script", "e => e.length")
+    finally:
+        page.close()
+    assert evil in text
+    assert scripts == 0 and dialogs == [] and problems == []
+
+
+def test_render_validates_before_starting_a_kernel(tmp_path: Path, capsys) -> None:
+    code, _, err = run_cli(
+        capsys,
+        "render",
+        "year-end-followup",
+        str(PARAMS / "jamtland/2025.yaml"),
+        "--out",
+        str(tmp_path / "o"),
+    )
+    assert code == 2
+    assert "ingen uppföljning" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_jupyterlab_entry_point_is_documented() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "lab:" in makefile and "jupyter lab notebooks/" in makefile
+    assert "make lab" in (ROOT / "README.md").read_text(encoding="utf-8")
