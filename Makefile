@@ -20,13 +20,8 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP) ## create .venv from the lock file
 
-reports: $(STAMP) ## check and allocate every example parameter file into outputs/
-	@set -e; for f in parameters/*/*.yaml; do \
-	  org=$$(basename $$(dirname $$f)); year=$$(basename $$f .yaml); \
-	  echo "== $$f"; $(BIN)/gnv check $$f; \
-	  mkdir -p outputs/$$org/$$year; \
-	  $(BIN)/gnv allocate $$f --csv outputs/$$org/$$year/fordelning.csv; \
-	done
+reports: $(STAMP) ## render every example report (HTML, PDF if a browser is found, Excel, manifest) into outputs/
+	$(BIN)/gnv build --workers 2 --out outputs
 
 test: lint ## lint, type-check and run the whole test suite
 	$(BIN)/python -m pytest -n 2 --dist loadgroup

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import html
 import os
+import queue
 import shutil
+import sys
+import threading
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -50,7 +54,7 @@ MARGIN = {"top": "22mm", "bottom": "20mm", "left": "20mm", "right": "18mm"}
 @dataclass(frozen=True)
 class BrowserChoice:
     how: str  # "inställning", "playwright" or "system"
-    executable: str | None  # None: Playwright's own browser
+    executable: str
 
 
 def find_browser(explicit: str | None = None) -> BrowserChoice:
@@ -66,7 +70,7 @@ def find_browser(explicit: str | None = None) -> BrowserChoice:
         )
     own = _playwright_chromium()
     if own:
-        return BrowserChoice("playwright", None)
+        return BrowserChoice("playwright", own)
     for name in SYSTEM_BROWSERS:
         found = shutil.which(name)
         if found:
@@ -80,16 +84,32 @@ def find_browser(explicit: str | None = None) -> BrowserChoice:
     )
 
 
-def _playwright_chromium() -> bool:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - playwright is a dependency
-        return False
-    try:
-        with sync_playwright() as p:
-            return Path(p.chromium.executable_path).exists()
-    except Exception:
-        return False
+def _playwright_cache() -> Path | None:
+    """Where ``playwright install`` puts browsers (its documented locations)."""
+    setting = os.environ.get("PLAYWRIGHT_BROWSERS_PATH")
+    if setting and setting != "0":
+        return Path(setting)
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "ms-playwright"
+    if sys.platform == "win32":
+        local = os.environ.get("LOCALAPPDATA")
+        return Path(local) / "ms-playwright" if local else None
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "ms-playwright"
+
+
+def _playwright_chromium() -> str | None:
+    """Playwright's own Chromium, found on disk without starting Playwright's driver."""
+    cache = _playwright_cache()
+    if cache is None or not cache.is_dir():
+        return None
+    patterns = (
+        "chromium-*/chrome-*/chrome",
+        "chromium-*/chrome-*/chrome.exe",
+        "chromium-*/chrome-mac*/Chromium.app/Contents/MacOS/Chromium",
+        "chromium_headless_shell-*/chrome-*/headless_shell",
+    )
+    found = sorted(p for pattern in patterns for p in cache.glob(pattern) if p.is_file())
+    return str(found[-1]) if found else None
 
 
 def _header(title: str) -> str:
@@ -107,32 +127,29 @@ FOOTER = (
 
 
 class PdfPrinter:
-    """One browser for many PDFs: ``with PdfPrinter() as printer: printer.print(html, title)``."""
+    """One browser for many PDFs: ``with PdfPrinter() as printer: printer.print(html, title)``.
+
+    The browser lives in a thread of its own (Playwright's sync API stays on the thread that
+    started it). It starts launching at ``__enter__`` and is ready by the time a report has been
+    executed, so its start-up costs no wall time; ``print`` hands the page to that thread.
+    """
 
     def __init__(self, choice: BrowserChoice | None = None) -> None:
         self.choice = choice or find_browser()
-        self._playwright: Any = None
-        self._browser: Any = None
-        self.version = ""
+        self._jobs: queue.Queue[tuple[str, str, Future[bytes]] | None] = queue.Queue()
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        self._version = ""
+
+    @property
+    def version(self) -> str:
+        self._ready.wait()
+        return self._version
 
     def __enter__(self) -> PdfPrinter:
-        from playwright.sync_api import sync_playwright
-
-        self._playwright = sync_playwright().start()
-        args = list(ARGS)
-        if hasattr(os, "geteuid") and os.geteuid() == 0:
-            args.append("--no-sandbox")  # Chromium refuses to sandbox as root
-        try:
-            self._browser = self._playwright.chromium.launch(
-                executable_path=self.choice.executable, args=args, headless=True
-            )
-        except Exception as exc:
-            self._playwright.stop()
-            raise BrowserNotFoundError(
-                f"webbläsaren kunde inte startas ({self.choice.executable or 'Playwright'}): "
-                f"{str(exc).splitlines()[0]}"
-            ) from exc
-        self.version = self._browser.version
+        self._thread = threading.Thread(target=self._serve, name="gnv-pdf", daemon=True)
+        self._thread.start()
         return self
 
     def __exit__(
@@ -141,28 +158,74 @@ class PdfPrinter:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._browser is not None:
-            self._browser.close()
-        if self._playwright is not None:
-            self._playwright.stop()
+        if self._thread is not None and self._thread.is_alive():
+            self._jobs.put(None)
+            self._thread.join(timeout=60)
+        self._thread = None
+
+    def _serve(self) -> None:
+        from playwright.sync_api import sync_playwright
+
+        args = list(ARGS)
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            args.append("--no-sandbox")  # Chromium refuses to sandbox as root
+        try:
+            playwright = sync_playwright().start()
+        except Exception as exc:
+            self._error = RenderError(f"Playwright kunde inte startas: {exc}")
+            self._ready.set()
+            return
+        try:
+            browser = playwright.chromium.launch(
+                executable_path=self.choice.executable, args=args, headless=True
+            )
+        except Exception as exc:
+            self._error = BrowserNotFoundError(
+                f"webbläsaren kunde inte startas ({self.choice.executable}): "
+                f"{str(exc).splitlines()[0]}"
+            )
+            playwright.stop()
+            self._ready.set()
+            return
+        self._version = browser.version
+        self._ready.set()
+        try:
+            while (job := self._jobs.get()) is not None:
+                page_html, title, result = job
+                try:
+                    result.set_result(_print_page(browser, page_html, title))
+                except Exception as exc:
+                    result.set_exception(exc)
+        finally:
+            browser.close()
+            playwright.stop()
 
     def print(self, page_html: str, title: str) -> bytes:
-        if self._browser is None:
+        if self._thread is None:
             raise RenderError("webbläsaren är inte startad")
-        page = self._browser.new_page()
-        try:
-            page.set_content(page_html, wait_until="load")
-            pdf: bytes = page.pdf(
-                format="A4",
-                print_background=True,
-                display_header_footer=True,
-                header_template=_header(title),
-                footer_template=FOOTER,
-                margin=MARGIN,
-            )
-            return pdf
-        finally:
-            page.close()
+        self._ready.wait()
+        if self._error is not None:
+            raise self._error
+        result: Future[bytes] = Future()
+        self._jobs.put((page_html, title, result))
+        return result.result()
+
+
+def _print_page(browser: Any, page_html: str, title: str) -> bytes:
+    page = browser.new_page()
+    try:
+        page.set_content(page_html, wait_until="load")
+        pdf: bytes = page.pdf(
+            format="A4",
+            print_background=True,
+            display_header_footer=True,
+            header_template=_header(title),
+            footer_template=FOOTER,
+            margin=MARGIN,
+        )
+        return pdf
+    finally:
+        page.close()
 
 
 def html_to_pdf(page_html: str, title: str, *, browser: PdfPrinter | None = None) -> bytes:

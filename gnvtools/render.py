@@ -7,8 +7,10 @@ and nothing is written. Output files are written atomically.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -16,10 +18,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 from gnvtools.atomic import write_bytes, write_text
-from gnvtools.errors import InputError, RenderError
+from gnvtools.errors import BrowserNotFoundError, GnvError, InputError, RenderError
 
 REPORT_NOTEBOOKS = {
     "allocation-memo": "allocation_memo.ipynb",
@@ -112,11 +112,19 @@ def _quiet_kernel_stderr() -> Iterator[None]:
             os.close(saved)
 
 
+def _import_exporters() -> None:
+    import nbconvert  # noqa: F401
+    import openpyxl  # noqa: F401
+
+
 def execute(report: str, params: Path) -> Any:
     """Execute the report notebook with papermill; return the executed notebook node."""
+    import nbformat
     import papermill as pm
 
     source = notebooks_dir(params) / REPORT_NOTEBOOKS[report]
+    # While the kernel runs, this process only waits: import the exporters meanwhile.
+    threading.Thread(target=_import_exporters, name="gnv-import", daemon=True).start()
     with tempfile.TemporaryDirectory(prefix="gnv-") as tmp:
         output = Path(tmp) / source.name
         try:
@@ -168,46 +176,101 @@ def render(
     *,
     browser: Any = None,
 ) -> Rendered:
-    """Render one report into ``out_dir``: validate, execute, export; all writes atomic."""
+    """Render one report into ``out_dir``.
+
+    Validates, executes and exports everything in memory first; only when every format has been
+    produced are the files written (each atomically), the manifest last. A failure therefore
+    leaves no new file behind.
+    """
     params = Path(params)
     timings: dict[str, float] = {}
     started = time.perf_counter()
     title = validate_report(report, params)
+    formats = list(formats)
+    pdf_problem: GnvError | None = None
+    own_printer = None
+    if "pdf" in formats and browser is None:
+        from gnvtools.pdf import PdfPrinter
+
+        try:
+            own_printer = browser = PdfPrinter().__enter__()  # launches while the kernel runs
+        except BrowserNotFoundError as exc:
+            pdf_problem = exc  # the other formats are still produced
+            formats.remove("pdf")
+    try:
+        result = _render(report, params, out_dir, formats, browser, title, timings, started)
+    finally:
+        if own_printer is not None:
+            own_printer.__exit__(None, None, None)
+    if pdf_problem is not None:
+        raise pdf_problem
+    return result
+
+
+def _render(
+    report: str,
+    params: Path,
+    out_dir: Path,
+    formats: Sequence[str],
+    browser: Any,
+    title: str,
+    timings: dict[str, float],
+    started: float,
+) -> Rendered:
+    from gnvtools.manifest import build_manifest, cache_key, manifest_path, report_inputs
+
+    inputs = report_inputs(report, params)
+    notebook_file = notebooks_dir(params) / REPORT_NOTEBOOKS[report]
+    key = cache_key(report, notebook_file, inputs, formats)
     timings["validate"] = time.perf_counter() - started
     t = time.perf_counter()
     notebook = execute(report, params)
     timings["execute"] = time.perf_counter() - t
-    result = Rendered(report, params, out_dir, notebook=notebook, title=title)
+    payload: dict[str, bytes] = {}
     html_text = ""
     if "html" in formats or "pdf" in formats:
         t = time.perf_counter()
         html_text = to_html(notebook, title)
         timings["html"] = time.perf_counter() - t
-    out_dir.mkdir(parents=True, exist_ok=True)
-    if "html" in formats:
-        path = out_dir / f"{report}.html"
-        write_text(path, html_text)
-        result.files["html"] = path
+        if "html" in formats:
+            payload["html"] = html_text.encode("utf-8")
     if "ipynb" in formats:
-        path = out_dir / f"{report}.ipynb"
-        write_text(path, nbformat.writes(notebook))
-        result.files["ipynb"] = path
+        import nbformat
+
+        payload["ipynb"] = nbformat.writes(notebook).encode("utf-8")
     if "xlsx" in formats:
         from gnvtools.excel import workbook_bytes
 
         t = time.perf_counter()
-        path = out_dir / f"{report}.xlsx"
-        write_bytes(path, workbook_bytes(notebook, title))
-        result.files["xlsx"] = path
+        payload["xlsx"] = workbook_bytes(notebook, title)
         timings["xlsx"] = time.perf_counter() - t
     if "pdf" in formats:
         from gnvtools.pdf import html_to_pdf
 
         t = time.perf_counter()
-        path = out_dir / f"{report}.pdf"
-        write_bytes(path, html_to_pdf(html_text, title, browser=browser))
-        result.files["pdf"] = path
+        payload["pdf"] = html_to_pdf(html_text, title, browser=browser)
         timings["pdf"] = time.perf_counter() - t
+    out_dir.mkdir(parents=True, exist_ok=True)
+    result = Rendered(report, params, out_dir, notebook=notebook, title=title)
+    for fmt in FORMATS:
+        if fmt in payload:
+            path = out_dir / f"{report}.{fmt}"
+            write_bytes(path, payload[fmt])
+            result.files[fmt] = path
     timings["total"] = time.perf_counter() - started
     result.timings = timings
+    manifest = build_manifest(
+        report=report,
+        title=title,
+        params=params,
+        inputs=inputs,
+        outputs=result.files,
+        notebook=notebook,
+        timings=timings,
+        key=key,
+        browser=getattr(browser, "version", None) if browser is not None else None,
+    )
+    write_text(
+        manifest_path(out_dir, report), json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
+    )
     return result

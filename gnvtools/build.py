@@ -1,0 +1,244 @@
+"""``gnv build``: render every report the parameter files declare.
+
+Discovery: every YAML file under ``parameters/`` that is a year file (has ``pots``) or a
+comparison file (has ``years``) is built; its ``reports`` key says which reports. Output goes to
+``<out>/<organisation folder>/<year>/`` (``<first>-<last>`` for a comparison). Each report runs
+on its own; a failure is recorded with its Swedish message and the others go on. A report whose
+code, notebook, parameters, data and formats are unchanged since its manifest was written is
+skipped unless ``force``. Each worker process starts one browser and reuses it for its PDFs.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gnvtools.errors import BrowserNotFoundError, GnvError
+
+_printer: Any = None  # one browser per worker process
+COST = {"multi-year": 3, "year-end-followup": 2, "allocation-memo": 1}
+
+
+@dataclass(frozen=True)
+class Job:
+    report: str
+    params: Path
+    out_dir: Path
+    label: str
+    error: str | None = None  # the file could not even be read
+
+
+@dataclass
+class JobResult:
+    job: Job
+    status: str  # "klar", "oförändrad", "misslyckades"
+    seconds: float = 0.0
+    message: str = ""
+    files: list[str] = field(default_factory=list)
+
+
+def discover(params_root: Path, out_root: Path) -> list[Job]:
+    """Jobs for every report the parameter files under ``params_root`` declare."""
+    jobs: list[Job] = []
+    for path in sorted(params_root.rglob("*.yaml")):
+        if "data" in path.relative_to(params_root).parts:
+            continue
+        org = path.parent.relative_to(params_root)
+        label = f"{org}/{path.stem}"
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            problem = "filen kunde inte läsas som YAML"
+            if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark:
+                problem += f" (rad {exc.problem_mark.line + 1}: {exc.problem})"
+            jobs.append(Job("?", path, out_root / org / path.stem, label, f"{path}: {problem}"))
+            continue
+        if not isinstance(raw, dict) or not ("pots" in raw or "years" in raw):
+            continue  # a mapping file or other helper, not a report definition
+        comparison = "years" in raw and "pots" not in raw
+        reports = raw.get("reports", ["multi-year"] if comparison else ["allocation-memo"])
+        if not isinstance(reports, list):
+            reports = [str(reports)]
+        folder = _folder(raw, path, comparison)
+        for report in reports:
+            jobs.append(Job(str(report), path, out_root / org / folder, label))
+    return jobs
+
+
+def _folder(raw: dict[str, Any], path: Path, comparison: bool) -> str:
+    if comparison:
+        years: list[int] = [
+            y["year"]
+            for y in raw.get("years", [])
+            if isinstance(y, dict) and isinstance(y.get("year"), int)
+        ]
+        if years:
+            return f"{min(years)}-{max(years)}"
+    year = raw.get("year")
+    return str(year) if isinstance(year, int) else path.stem
+
+
+def _start_printer(use_pdf: bool) -> None:
+    global _printer
+    if use_pdf and _printer is None:
+        from gnvtools.pdf import PdfPrinter
+
+        _printer = PdfPrinter().__enter__()
+
+
+def _init_worker(use_pdf: bool) -> None:
+    """Runs once in each worker process: one browser for all the PDFs that worker prints."""
+    import atexit
+
+    _start_printer(use_pdf)
+    atexit.register(_close_printer)
+
+
+def is_current(job: Job, formats: Sequence[str]) -> bool:
+    """True when nothing the report was built from has changed and its outputs are intact.
+
+    Uses the inputs recorded in the manifest: the parameter file is one of them, so a parameter
+    file that now points at other data has itself changed. Loads no model and starts nothing.
+    """
+    from gnvtools.manifest import cache_key, manifest_path, read_manifest
+    from gnvtools.provenance import sha256
+    from gnvtools.render import REPORT_NOTEBOOKS, notebooks_dir
+
+    path = manifest_path(job.out_dir, job.report)
+    if not path.exists() or job.report not in REPORT_NOTEBOOKS:
+        return False
+    try:
+        manifest = read_manifest(path)
+        root = Path(manifest["root"])
+        inputs = [root / item["path"] for item in manifest["inputs"]]
+        if (root / manifest["params"]["path"]).resolve() != job.params.resolve():
+            return False
+        notebook = notebooks_dir(job.params) / REPORT_NOTEBOOKS[job.report]
+        if manifest.get("cache_key") != cache_key(job.report, notebook, inputs, formats):
+            return False
+        return all(
+            (job.out_dir / o["path"]).exists() and sha256(job.out_dir / o["path"]) == o["sha256"]
+            for o in manifest["outputs"]
+        )
+    except (OSError, ValueError, KeyError, GnvError):
+        return False
+
+
+def run_job(job: Job, formats: Sequence[str]) -> JobResult:
+    """Render one report; never raises for a report's own failure."""
+    from gnvtools.render import render
+
+    started = time.perf_counter()
+    if job.error:
+        return JobResult(job, "misslyckades", 0.0, job.error)
+    try:
+        result = render(job.report, job.params, job.out_dir, formats, browser=_printer)
+        files = [str(p) for p in result.files.values()]
+        return JobResult(job, "klar", time.perf_counter() - started, "", files)
+    except GnvError as exc:
+        message = str(exc).replace("\u00a0", " ")
+        return JobResult(job, "misslyckades", time.perf_counter() - started, message)
+    except Exception as exc:  # one broken report must not stop the batch
+        message = f"internt fel ({type(exc).__name__}: {exc})"
+        return JobResult(job, "misslyckades", time.perf_counter() - started, message)
+
+
+def build(
+    params_root: Path,
+    out_root: Path,
+    formats: Sequence[str],
+    *,
+    workers: int = 1,
+    force: bool = False,
+    progress: bool = True,
+) -> tuple[list[JobResult], list[str]]:
+    """Build everything; return the results (in discovery order) and notes for the user."""
+    from tqdm import tqdm
+
+    notes: list[str] = []
+    formats = list(formats)
+    if "pdf" in formats:
+        from gnvtools.pdf import find_browser
+
+        try:
+            find_browser()
+        except BrowserNotFoundError as exc:
+            formats.remove("pdf")
+            notes.append(f"PDF skapas inte: {exc.message}")
+    jobs = discover(params_root, out_root)
+    use_pdf = "pdf" in formats
+    results: dict[int, JobResult] = {}
+    todo: list[int] = []
+    for index, job in enumerate(jobs):
+        checked = time.perf_counter()
+        if not force and not job.error and is_current(job, formats):
+            results[index] = JobResult(job, "oförändrad", time.perf_counter() - checked)
+        else:
+            todo.append(index)
+    # Longest first, so that two workers finish together: comparisons load several years.
+    todo.sort(key=lambda i: COST.get(jobs[i].report, 0), reverse=True)
+    bar = tqdm(total=len(todo), desc="Rapporter", unit="rapport", disable=not progress or not todo)
+    try:
+        if todo and workers <= 1:
+            _start_printer(use_pdf and any(not jobs[i].error for i in todo))
+            try:
+                for index in todo:
+                    results[index] = run_job(jobs[index], formats)
+                    bar.update()
+            finally:
+                _close_printer()
+        elif todo:
+            # Workers are forked: what the parent has imported, they need not import again.
+            import nbconvert  # noqa: F401
+            import nbformat  # noqa: F401
+            import openpyxl  # noqa: F401
+            import papermill  # noqa: F401
+
+            import gnvtools.render  # noqa: F401
+
+            with ProcessPoolExecutor(
+                max_workers=min(workers, len(todo)),
+                initializer=_init_worker,
+                initargs=(use_pdf,),
+            ) as pool:
+                futures: dict[Future[JobResult], int] = {
+                    pool.submit(run_job, jobs[i], formats): i for i in todo
+                }
+                try:
+                    for future in as_completed(futures):
+                        results[futures[future]] = future.result()
+                        bar.update()
+                except KeyboardInterrupt:
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    raise
+    finally:
+        bar.close()
+    return [results[i] for i in range(len(jobs))], notes
+
+
+def _close_printer() -> None:
+    global _printer
+    if _printer is not None:
+        _printer.__exit__(None, None, None)
+        _printer = None
+
+
+def summary(results: Sequence[JobResult]) -> str:
+    """The table printed at the end of a build, in Swedish."""
+    lines = [f"{'Rapport':<20} {'Parameterfil':<34} {'Status':<13} {'Tid':>6}  Meddelande"]
+    for r in results:
+        lines.append(
+            f"{r.job.report:<20} {r.job.label:<34} {r.status:<13} {r.seconds:>5.1f}s  {r.message}"
+        )
+    done = sum(r.status == "klar" for r in results)
+    same = sum(r.status == "oförändrad" for r in results)
+    failed = sum(r.status == "misslyckades" for r in results)
+    lines.append("")
+    lines.append(f"{done} klara, {same} oförändrade, {failed} misslyckade.")
+    return "\n".join(lines)

@@ -1,0 +1,126 @@
+"""The manifest beside each report: what went in, what came out, and every figure shown.
+
+``gnv verify`` reads it to re-run the report and compare. The build cache reads its
+``cache_key``: a hash of the code, the notebook, the inputs and the formats, so a report whose
+code, parameters and data are unchanged is not rendered again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from gnvtools.provenance import describe_inputs, git_commit, project_root, sha256, versions
+
+MANIFEST_VERSION = 1
+
+
+def manifest_path(out_dir: Path, report: str) -> Path:
+    return out_dir / f"{report}.manifest.json"
+
+
+def report_inputs(report: str, params: Path) -> list[Path]:
+    """Every file a report reads: the parameter file first, then its data."""
+    if report == "multi-year":
+        from gnvtools.comparison import Comparison
+
+        comparison = Comparison.load(params)
+        files = [params, comparison.mapping_path]
+        for year in comparison.years:
+            if year.plan:
+                files += _plan_files(year.plan)
+        return files
+    from gnvtools.model import build_plan
+
+    return [params, *_plan_files(build_plan(params))]
+
+
+def _plan_files(plan: Any) -> list[Path]:
+    files = [plan.file.path, *plan.data_files]
+    spec = plan.params.followup
+    if spec is not None:
+        files.append(plan.file.data_path(spec.spend)[0])
+        if spec.requisitions:
+            files.append(plan.file.data_path(spec.requisitions)[0])
+    return files
+
+
+@cache
+def code_hash() -> str:
+    """A hash over gnvtools' own files (code, templates, regime data)."""
+    digest = hashlib.sha256()
+    root = Path(str(resources.files("gnvtools")))
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_key(report: str, notebook: Path, inputs: Iterable[Path], formats: Iterable[str]) -> str:
+    payload = {
+        "report": report,
+        "code": code_hash(),
+        "notebook": sha256(notebook),
+        "inputs": [[str(p), sha256(p)] for p in dict.fromkeys(p.resolve() for p in inputs)],
+        "formats": sorted(formats),
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def figure_tables(notebook: Any) -> list[dict[str, Any]]:
+    """The tables a report showed, without the provenance ones (they name versions)."""
+    from gnvtools.excel import report_tables
+
+    return [t for t in report_tables(notebook) if not t["key"].startswith("provenance-")]
+
+
+def build_manifest(
+    *,
+    report: str,
+    title: str,
+    params: Path,
+    inputs: list[Path],
+    outputs: dict[str, Path],
+    notebook: Any,
+    timings: dict[str, float],
+    key: str,
+    browser: str | None,
+) -> dict[str, Any]:
+    root = project_root(params)
+    found = versions()
+    if browser:
+        found["browser"] = browser
+    out_dir = next(iter(outputs.values())).parent if outputs else None
+    return {
+        "gnvtools_manifest": MANIFEST_VERSION,
+        "report": report,
+        "title": title,
+        "root": str(root),
+        "params": describe_inputs([params], root)[0].__dict__,
+        "parameters": {"params_file": describe_inputs([params], root)[0].path},
+        "inputs": [f.__dict__ for f in describe_inputs(inputs, root)],
+        "versions": found,
+        "git_commit": git_commit(root),
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "outputs": [
+            {"format": fmt, "path": path.name, "sha256": sha256(path), "size": path.stat().st_size}
+            for fmt, path in outputs.items()
+        ]
+        if out_dir
+        else [],
+        "timings": {k: round(v, 3) for k, v in timings.items()},
+        "cache_key": key,
+        "tables": figure_tables(notebook),
+    }
+
+
+def read_manifest(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data

@@ -1,0 +1,237 @@
+"""PDF, Excel, manifest, batch build, cache and verify — run for real on the examples."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from gnvtools.build import build, discover
+from gnvtools.formatting import plain
+
+from .browser import require_browser
+from .conftest import PARAMS, ROOT, run_cli
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("kernel")]
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project's parameters and notebooks, so inputs can be edited safely."""
+    root = tmp_path_factory.mktemp("project")
+    shutil.copytree(PARAMS, root / "parameters")
+    shutil.copytree(ROOT / "notebooks", root / "notebooks")
+    return root
+
+
+@pytest.fixture(scope="module")
+def built(project: Path) -> Path:
+    require_browser()
+    out = project / "outputs"
+    results, notes = build(
+        project / "parameters", out, ["html", "pdf", "ipynb", "xlsx"], workers=2, progress=False
+    )
+    assert notes == []
+    assert [r.status for r in results] == ["klar"] * len(results)
+    return out
+
+
+def test_discovery_reads_the_reports_key(tmp_path: Path) -> None:
+    jobs = discover(PARAMS, tmp_path)
+    got = sorted((j.report, j.label, j.out_dir.relative_to(tmp_path).as_posix()) for j in jobs)
+    assert got == [
+        ("allocation-memo", "jamtland/2025", "jamtland/2025"),
+        ("allocation-memo", "stockholm/2023", "stockholm/2023"),
+        ("allocation-memo", "stockholm/2025", "stockholm/2025"),
+        ("multi-year", "stockholm/comparison-2023-2025", "stockholm/2023-2025"),
+        ("year-end-followup", "stockholm/2023", "stockholm/2023"),
+        ("year-end-followup", "stockholm/2025", "stockholm/2025"),
+    ]
+
+
+def test_every_report_has_all_formats_and_a_manifest(built: Path) -> None:
+    folders = {
+        "jamtland/2025": ["allocation-memo"],
+        "stockholm/2023": ["allocation-memo", "year-end-followup"],
+        "stockholm/2025": ["allocation-memo", "year-end-followup"],
+        "stockholm/2023-2025": ["multi-year"],
+    }
+    for folder, reports in folders.items():
+        names = sorted(p.name for p in (built / folder).iterdir())
+        expected = sorted(
+            f"{r}.{ext}"
+            for r in reports
+            for ext in ("html", "pdf", "ipynb", "xlsx", "manifest.json")
+        )
+        assert names == expected, folder
+    manifest = json.loads((built / "stockholm/2025/allocation-memo.manifest.json").read_text())
+    assert manifest["params"]["path"] == "parameters/stockholm/2025.yaml"
+    assert {i["path"] for i in manifest["inputs"]} >= {
+        "parameters/stockholm/2025.yaml",
+        "parameters/stockholm/data/districts.csv",
+        "parameters/stockholm/data/requests-2025.csv",
+    }
+    assert all(len(i["sha256"]) == 64 for i in manifest["inputs"])
+    assert {
+        "python",
+        "gnvtools",
+        "papermill",
+        "nbconvert",
+        "pandas",
+        "matplotlib",
+        "browser",
+    } <= set(manifest["versions"])
+    assert {o["format"] for o in manifest["outputs"]} == {"html", "pdf", "ipynb", "xlsx"}
+    assert manifest["timings"]["total"] > 0
+    assert any(t["title"] == "Fördelning per mottagare" for t in manifest["tables"])
+
+
+PDF_FIGURES = {
+    "stockholm/2025/allocation-memo.pdf": [
+        "41 991 440 kr",
+        "Äldreförvaltningen",
+        "Förskoleförvaltningen",
+    ],
+    "stockholm/2025/year-end-followup.pdf": ["28 714 265 kr", "13 277 175 kr", "Skärholmen"],
+    "stockholm/2023-2025/multi-year.pdf": ["uppgift saknas", "2023", "2025", "förskola"],
+    "jamtland/2025/allocation-memo.pdf": [
+        "41 086 320 kr",
+        "86 320 kr",
+        "Hälso- och sjukvårdsnämnden",
+    ],
+    "stockholm/2023/allocation-memo.pdf": ["36 310 636 kr", "Särskilt boende"],
+    "stockholm/2023/year-end-followup.pdf": ["51 810 636 kr", "förs över"],
+}
+
+
+@pytest.mark.parametrize("name", list(PDF_FIGURES))
+def test_pdf_is_a4_numbered_and_readable(built: Path, name: str, tmp_path: Path) -> None:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(built / name))
+    pages = len(pdf)
+    assert pages >= 2
+    text = ""
+    for index in range(pages):
+        page = pdf[index]
+        width, height = page.get_size()
+        assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (210, 297)
+        page_text = plain(page.get_textpage().get_text_range())
+        assert f"Sida {index + 1} ({pages})" in page_text
+        text += page_text
+        if index == 0:  # rendered as a person would see it: not blank
+            image = page.render(scale=1).to_pil().convert("L")
+            assert image.getextrema()[0] < 100
+    for figure in PDF_FIGURES[name]:
+        assert figure in text, figure
+    assert "Traceback" not in text
+
+
+def test_excel_has_every_table_with_numbers(built: Path) -> None:
+    wb = load_workbook(built / "stockholm/2025/year-end-followup.xlsx")
+    assert wb.sheetnames[0] == "Om rapporten"
+    assert {"Nyckeltal", "Per mottagare", "Per insatsområde", "Kontroller"} <= set(wb.sheetnames)
+    ws = wb["Nyckeltal"]
+    values = {
+        ws.cell(row=r, column=1).value: ws.cell(row=r, column=2) for r in range(4, ws.max_row + 1)
+    }
+    used = values["Förbrukat"]
+    assert used.value == 28_714_265 and isinstance(used.value, int)
+    assert used.number_format == '#,##0 "kr"'
+    assert values["Outnyttjat"].value == 13_277_175
+    assert ws.cell(row=3, column=1).value == "Post"
+    areas = wb["Per insatsområde"]
+    assert [areas.cell(row=r, column=2).value for r in range(4, 12)] == [
+        3_148_563,
+        6_154_998,
+        4_150_000,
+        2_527_078,
+        1_815_651,
+        5_465_580,
+        5_369_045,
+        0,
+    ]
+    comparison = load_workbook(built / "stockholm/2023-2025/multi-year.xlsx")["Totalt per år"]
+    row_2024 = [comparison.cell(row=5, column=c).value for c in range(1, 9)]
+    assert row_2024[0] == "2024" and row_2024[2] == "uppgift saknas"
+    assert row_2024[5] == 10_700_000
+
+
+def test_unchanged_rebuild_skips_and_verify_passes(built: Path, project: Path, capsys) -> None:
+    results, _ = build(
+        project / "parameters", built, ["html", "pdf", "ipynb", "xlsx"], progress=False
+    )
+    assert {r.status for r in results} == {"oförändrad"}
+    code, out, _ = run_cli(capsys, "verify", str(built))
+    assert code == 0, out
+    assert "Alla siffror i 6 rapporter återskapades." in out
+
+
+def test_verify_fails_and_names_an_edited_input(built: Path, project: Path, capsys) -> None:
+    target = built.parent / "verify-copy"
+    shutil.copytree(built / "jamtland", target / "jamtland")
+    boards = project / "parameters/jamtland/2025.yaml"
+    original = boards.read_text(encoding="utf-8")
+    try:
+        boards.write_text(
+            original.replace("{Regionstyrelsen: 6000000}", "{Regionstyrelsen: 6000001}"),
+            encoding="utf-8",
+        )
+        code, out, _ = run_cli(capsys, "verify", str(target))
+    finally:
+        boards.write_text(original, encoding="utf-8")
+    assert code == 1
+    assert "indatafilen parameters/jamtland/2025.yaml har ändrats sedan bygget" in out
+    assert '"Fördelning per mottagare"' in out and "26000000 i bygget, 26000001 nu" in out
+
+
+def test_a_broken_file_fails_alone(project: Path, tmp_path: Path, capsys) -> None:
+    params = tmp_path / "parameters"
+    shutil.copytree(project / "parameters" / "jamtland", params / "jamtland")
+    shutil.copytree(project / "parameters" / "jamtland", params / "trasig")
+    broken = params / "trasig/2025.yaml"
+    broken.write_text(
+        broken.read_text(encoding="utf-8").replace("amount: 26000000", "amount: tjugosex"),
+        encoding="utf-8",
+    )
+    out_dir = tmp_path / "outputs"
+    code, out, err = run_cli(
+        capsys,
+        "build",
+        "--params",
+        str(params),
+        "--out",
+        str(out_dir),
+        "--to",
+        "html,xlsx",
+        "--quiet",
+    )
+    assert code == 1
+    assert "Traceback" not in out + err
+    assert (out_dir / "jamtland/2025/allocation-memo.html").exists()
+    assert "misslyckades" in out and "trasig/2025" in out
+    assert "förväntade ett heltal" in out and "rad" in out
+    assert not (out_dir / "trasig").exists()
+    assert not list(out_dir.rglob("*.tmp"))
+    assert "1 klara, 0 oförändrade, 1 misslyckade." in out
+
+
+def test_missing_browser_still_gives_html(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("GNV_BROWSER", str(tmp_path / "ingen-chrome"))
+    code, _, err = run_cli(
+        capsys,
+        "render",
+        "allocation-memo",
+        str(PARAMS / "jamtland/2025.yaml"),
+        "--to",
+        "html,pdf",
+        "--out",
+        str(tmp_path / "o"),
+    )
+    assert code == 1
+    assert "ingen-chrome" in err and "finns inte" in err
+    assert (tmp_path / "o/allocation-memo.html").exists()
+    assert not (tmp_path / "o/allocation-memo.pdf").exists()
