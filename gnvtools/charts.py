@@ -1,8 +1,10 @@
 """Charts in one consistent style: Okabe–Ito colours (safe for colour-blind readers), Swedish
 number format on the axes, a title and labelled axes on every chart.
 
-A chart is returned as a ``Chart``: a PNG at print resolution embedded as a data URI with alt
-text, so the HTML report is self-contained and the PDF stays sharp.
+Figures are built with matplotlib's object API (no pyplot: no global state, no GUI backend, and
+a faster import in every report kernel). A chart is returned as a ``Chart``: a PNG at print
+resolution embedded as a data URI with alt text, so the HTML report is self-contained and the PDF
+stays sharp.
 """
 
 from __future__ import annotations
@@ -13,9 +15,6 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.rcsetup import cycler
@@ -30,7 +29,7 @@ DPI = 200
 
 
 def _style() -> None:
-    plt.rcParams.update(
+    matplotlib.rcParams.update(
         {
             "font.family": "DejaVu Sans",
             "font.size": 8,
@@ -61,7 +60,6 @@ class Chart:
         figure.savefig(
             buffer, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None}
         )
-        plt.close(figure)
         self.png = buffer.getvalue()
         self.alt = alt
         self.caption = caption
@@ -96,7 +94,8 @@ def horizontal_bars(
     """Horizontal bars, one group per label and one bar per series (amounts in kronor)."""
     _style()
     height = max(2.0, 0.26 * len(labels) * max(1, len(series)) + 0.9)
-    fig, ax = plt.subplots(figsize=(6.4, height))
+    fig = Figure(figsize=(6.4, height))
+    ax = fig.subplots()
     count = len(series)
     bar = 0.8 / count
     positions = list(range(len(labels)))
@@ -139,7 +138,8 @@ def grouped_columns(
 ) -> Chart:
     """Vertical grouped columns (e.g. one group per year); ``None`` is drawn as missing."""
     _style()
-    fig, ax = plt.subplots(figsize=(6.4, 3.2))
+    fig = Figure(figsize=(6.4, 3.2))
+    ax = fig.subplots()
     count = len(series)
     width = 0.8 / count
     for i, values in enumerate(series.values()):

@@ -528,12 +528,10 @@ class Comparison:
         )
 
     def appendix(self) -> Html:
+        from gnvtools.manifest import plan_files
+
         inputs: list[Path] = [self.mapping_path]
         for year in self.years:
             if year.plan:
-                inputs.append(year.plan.file.path)
-                inputs += year.plan.data_files
-                fu = year.plan.params.followup
-                if fu:
-                    inputs.append(year.plan.file.data_path(fu.spend)[0])
+                inputs += plan_files(year.plan)
         return appendix(self.path, inputs)

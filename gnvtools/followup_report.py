@@ -316,12 +316,10 @@ class FollowupReport:
         )
 
     def appendix(self) -> Html:
-        r = self.result
-        spec = r.plan.params.followup
-        extra = [r.plan.file.data_path(spec.spend)[0]] if spec else []
-        if spec and spec.requisitions:
-            extra.append(r.plan.file.data_path(spec.requisitions)[0])
-        return appendix(self.path, [*r.plan.data_files, *extra], r.plan.params.notes)
+        from gnvtools.manifest import plan_files
+
+        plan = self.result.plan
+        return appendix(self.path, plan_files(plan)[1:], plan.params.notes)
 
 
 def _short(label: str, width: int = 48) -> str:

@@ -25,23 +25,8 @@ def manifest_path(out_dir: Path, report: str) -> Path:
     return out_dir / f"{report}.manifest.json"
 
 
-def report_inputs(report: str, params: Path) -> list[Path]:
-    """Every file a report reads: the parameter file first, then its data."""
-    if report == "multi-year":
-        from gnvtools.comparison import Comparison
-
-        comparison = Comparison.load(params)
-        files = [params, comparison.mapping_path]
-        for year in comparison.years:
-            if year.plan:
-                files += _plan_files(year.plan)
-        return files
-    from gnvtools.model import build_plan
-
-    return [params, *_plan_files(build_plan(params))]
-
-
-def _plan_files(plan: Any) -> list[Path]:
+def plan_files(plan: Any) -> list[Path]:
+    """The files a year's plan reads: the parameter file, recipient data, requests, spend."""
     files = [plan.file.path, *plan.data_files]
     spec = plan.params.followup
     if spec is not None:

@@ -29,7 +29,7 @@ from gnvtools.display import (
 )
 from gnvtools.formatting import kr, percent
 from gnvtools.model import Allocation, allocate, build_plan
-from gnvtools.params import Selection
+from gnvtools.params import Params, Selection
 from gnvtools.reconciliation import Finding, reconcile_allocation
 from gnvtools.regimes import Regime, get_regime
 from gnvtools.report import appendix, illustrative_notice, title_block
@@ -87,7 +87,7 @@ class AllocationMemo:
         return cls(allocation, reconcile_allocation(allocation), regime, path)
 
     @property
-    def params(self):  # type: ignore[no-untyped-def]
+    def params(self) -> Params:
         return self.allocation.plan.params
 
     # --- sections ---------------------------------------------------------------------------

@@ -118,7 +118,7 @@ def open_params(path: Path | str, *, shown: str | None = None) -> ParamFile:
     return ParamFile(path, params, node, shown or str(path))
 
 
-def _load_group(file: ParamFile, index: int, spec: p.RecipientGroup) -> RecipientTable:
+def _load_group(file: ParamFile, spec: p.RecipientGroup) -> RecipientTable:
     resolved, shown = file.data_path(spec.file)
     table = read_table(resolved, display=shown)
     table.require("name")
@@ -173,7 +173,7 @@ class _Builder:
                 raise self.file.error(
                     f'gruppen "{spec.group}" finns redan', "recipients", index, "group"
                 )
-            loaded = _load_group(self.file, index, spec)
+            loaded = _load_group(self.file, spec)
             self.data_files.append(self.file.data_path(spec.file)[0])
             self.groups[spec.group] = loaded
             for recipient in loaded.recipients:
@@ -368,8 +368,8 @@ def build_plan(path: Path | str, *, shown: str | None = None) -> Plan:
     for i, spec in enumerate(params.pots):
         if spec.name in sources:
             raise file.error(f'potten "{spec.name}" finns redan', "pots", i, "name")
-        amount = spec.amount if spec.amount is not None else builder.source_amount(spec, i)
-        builder.source_amount(spec, i)  # an unknown source is an error even with an amount
+        available = builder.source_amount(spec, i)  # an unknown source is an error anyway
+        amount = spec.amount if spec.amount is not None else available
         steps = []
         names: set[str] = set()
         for j, step in enumerate(spec.steps):

@@ -64,8 +64,13 @@ def notebooks_dir(params: Path) -> Path:
     )
 
 
-def validate_report(report: str, params: Path) -> str:
-    """Check the parameters for ``report`` without starting a kernel; return the title."""
+def validate_report(report: str, params: Path) -> tuple[str, list[Path]]:
+    """Check the parameters for ``report`` without starting a kernel.
+
+    Returns the report title and every input file it reads (the parameter file first).
+    """
+    from gnvtools.manifest import plan_files
+
     if report not in REPORT_NOTEBOOKS:
         raise InputError(
             f'okänd rapport "{report}"; välj {", ".join(REPORT_NOTEBOOKS)}', file=params
@@ -73,7 +78,12 @@ def validate_report(report: str, params: Path) -> str:
     if report == "multi-year":
         from gnvtools.comparison import Comparison
 
-        return Comparison.load(params).params.title
+        comparison = Comparison.load(params)
+        files = [params, comparison.mapping_path]
+        for year in comparison.years:
+            if year.plan:
+                files += plan_files(year.plan)
+        return comparison.params.title, files
     from gnvtools.model import build_plan
 
     plan = build_plan(params)
@@ -81,8 +91,9 @@ def validate_report(report: str, params: Path) -> str:
         from gnvtools.followup import followup
 
         followup(plan)
-        return f"Uppföljning av statsbidraget för god och nära vård {plan.params.year}"
-    return plan.params.title
+        title = f"Uppföljning av statsbidraget för god och nära vård {plan.params.year}"
+        return title, plan_files(plan)
+    return plan.params.title, [plan.file.path, *plan.data_files]  # the memo reads no spend
 
 
 def parse_formats(text: str) -> list[str]:
@@ -185,7 +196,7 @@ def render(
     params = Path(params)
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    title = validate_report(report, params)
+    title, inputs = validate_report(report, params)
     formats = list(formats)
     pdf_problem: GnvError | None = None
     own_printer = None
@@ -198,7 +209,7 @@ def render(
             pdf_problem = exc  # the other formats are still produced
             formats.remove("pdf")
     try:
-        result = _render(report, params, out_dir, formats, browser, title, timings, started)
+        result = _render(report, params, out_dir, formats, browser, title, inputs, timings, started)
     finally:
         if own_printer is not None:
             own_printer.__exit__(None, None, None)
@@ -214,12 +225,12 @@ def _render(
     formats: Sequence[str],
     browser: Any,
     title: str,
+    inputs: list[Path],
     timings: dict[str, float],
     started: float,
 ) -> Rendered:
-    from gnvtools.manifest import build_manifest, cache_key, manifest_path, report_inputs
+    from gnvtools.manifest import build_manifest, cache_key, manifest_path
 
-    inputs = report_inputs(report, params)
     notebook_file = notebooks_dir(params) / REPORT_NOTEBOOKS[report]
     key = cache_key(report, notebook_file, inputs, formats)
     timings["validate"] = time.perf_counter() - started
