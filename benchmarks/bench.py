@@ -26,11 +26,11 @@ GNV = str(BIN / "gnv")
 PAPERMILL = str(BIN / "papermill")
 
 
-def timed(command: list[str], runs: int, before: list[str] | None = None) -> list[float]:
+def timed(command: list[str], runs: int) -> list[float]:
+    """Wall times of ``runs`` runs, after one unmeasured run that warms the disk caches."""
+    subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
     times = []
     for _ in range(runs):
-        if before:
-            subprocess.run(before, check=True, capture_output=True, cwd=ROOT)
         start = time.perf_counter()
         subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
         times.append(time.perf_counter() - start)
@@ -102,7 +102,7 @@ def main() -> None:
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     )
-    print(f"runs per case: {args.runs} (median)\n")
+    print(f"runs per case: {args.runs} (median), after one warm-up run each\n")
     print(f"{'case':<48} {'median s':>9} {'× floor':>8}  target")
     for name, value in median.items():
         target = targets.get(name)
