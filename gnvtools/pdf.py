@@ -188,12 +188,15 @@ class PdfPrinter:
             self._ready.set()
             return
         self._version = browser.version
+        # One page for every print: opening a page (a new browser context) costs as much as
+        # printing one; set_content replaces the whole document each time.
+        page = browser.new_page()
         self._ready.set()
         try:
             while (job := self._jobs.get()) is not None:
                 page_html, title, result = job
                 try:
-                    result.set_result(_print_page(browser, page_html, title))
+                    result.set_result(_print_page(page, page_html, title))
                 except Exception as exc:
                     result.set_exception(exc)
         finally:
@@ -211,21 +214,17 @@ class PdfPrinter:
         return result.result()
 
 
-def _print_page(browser: Any, page_html: str, title: str) -> bytes:
-    page = browser.new_page()
-    try:
-        page.set_content(page_html, wait_until="load")
-        pdf: bytes = page.pdf(
-            format="A4",
-            print_background=True,
-            display_header_footer=True,
-            header_template=_header(title),
-            footer_template=FOOTER,
-            margin=MARGIN,
-        )
-        return pdf
-    finally:
-        page.close()
+def _print_page(page: Any, page_html: str, title: str) -> bytes:
+    page.set_content(page_html, wait_until="load")
+    pdf: bytes = page.pdf(
+        format="A4",
+        print_background=True,
+        display_header_footer=True,
+        header_template=_header(title),
+        footer_template=FOOTER,
+        margin=MARGIN,
+    )
+    return pdf
 
 
 def html_to_pdf(page_html: str, title: str, *, browser: PdfPrinter | None = None) -> bytes:

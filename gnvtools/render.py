@@ -130,7 +130,6 @@ def _import_exporters() -> None:
 
 def execute(report: str, params: Path) -> Any:
     """Execute the report notebook with papermill; return the executed notebook node."""
-    import nbformat
     import papermill as pm
 
     source = notebooks_dir(params) / REPORT_NOTEBOOKS[report]
@@ -140,7 +139,8 @@ def execute(report: str, params: Path) -> Any:
         output = Path(tmp) / source.name
         try:
             with _quiet_kernel_stderr():
-                pm.execute_notebook(
+                # No save at every cell start and end: only the finished notebook is used.
+                executed = pm.execute_notebook(
                     str(source),
                     str(output),
                     parameters={"params_file": str(params.resolve())},
@@ -149,13 +149,14 @@ def execute(report: str, params: Path) -> Any:
                     progress_bar=False,
                     log_output=False,
                     report_mode=False,
+                    request_save_on_cell_execute=False,
                 )
         except pm.PapermillExecutionError as exc:
             raise RenderError(
                 f"rapporten {report} avbröts i cell {exc.exec_count}: {exc.ename}: {exc.evalue}",
                 file=params,
             ) from exc
-        return nbformat.read(output, as_version=4)
+        return executed
 
 
 def to_html(notebook: Any, title: str) -> str:
