@@ -282,6 +282,7 @@ def followup(plan: Plan) -> Followup:
 
 def _checks(r: Followup) -> list[Finding]:
     findings: list[Finding] = []
+    spec = r.plan.params.followup
     if r.used > r.received:
         findings.append(
             Finding(
@@ -310,9 +311,7 @@ def _checks(r: Followup) -> list[Finding]:
                 ceiling or 0,
             )
         )
-    separate_requisitions = r.plan.params.followup is not None and bool(
-        r.plan.params.followup.requisitions
-    )
+    separate_requisitions = spec is not None and bool(spec.requisitions)
     for f in r.by_recipient.values():
         if f.used > f.allocated:
             findings.append(
@@ -334,16 +333,16 @@ def _checks(r: Followup) -> list[Finding]:
                     f.used - f.requisitioned,
                 )
             )
+    spend_file = r.plan.file.data_path(spec.spend)[1] if spec else ""
     for item in r.ineligible_lines:
         line = item.line
-        shown = r.plan.file.data_path(r.plan.params.followup.spend)[1]  # type: ignore[union-attr]
         findings.append(
             Finding(
                 "error",
                 "ineligible-spend",
                 f"{line.recipient}: {kr(line.amount)} ({line.activity or 'utan beskrivning'}) "
                 f"får inte användas så: {item.reason}. Beloppet ska betalas tillbaka "
-                f"({shown}, rad {line.row}).",
+                f"({spend_file}, rad {line.row}).",
                 line.amount,
             )
         )

@@ -61,6 +61,18 @@ def compare_tables(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list
     return problems
 
 
+def _changed(items: list[dict[str, Any]], base: Path, missing: str, edited: str) -> list[str]:
+    """``"<path> <why>"`` for each recorded file that is gone or no longer has its SHA-256."""
+    found = []
+    for item in items:
+        path = base / item["path"]
+        if not path.exists():
+            found.append(f"{item['path']} {missing}")
+        elif sha256(path) != item["sha256"]:
+            found.append(f"{item['path']} {edited}")
+    return found
+
+
 def verify_manifest(path: Path) -> list[str]:
     from gnvtools.render import execute, validate_report
 
@@ -69,18 +81,14 @@ def verify_manifest(path: Path) -> list[str]:
     root = _root(manifest, folder)
     prefix = f"{path}:"
     problems: list[str] = []
-    for item in manifest["inputs"]:
-        source = root / item["path"]
-        if not source.exists():
-            problems.append(f"{prefix} indatafilen {item['path']} finns inte längre")
-        elif sha256(source) != item["sha256"]:
-            problems.append(f"{prefix} indatafilen {item['path']} har ändrats sedan bygget")
-    for item in manifest["outputs"]:
-        output = folder / item["path"]
-        if not output.exists():
-            problems.append(f"{prefix} utdatafilen {item['path']} saknas")
-        elif sha256(output) != item["sha256"]:
-            problems.append(f"{prefix} utdatafilen {item['path']} har ändrats efter bygget")
+    problems += [
+        f"{prefix} indatafilen {p}"
+        for p in _changed(manifest["inputs"], root, "finns inte längre", "har ändrats sedan bygget")
+    ]
+    problems += [
+        f"{prefix} utdatafilen {p}"
+        for p in _changed(manifest["outputs"], folder, "saknas", "har ändrats efter bygget")
+    ]
     params = root / manifest["params"]["path"]
     try:
         validate_report(manifest["report"], params)
