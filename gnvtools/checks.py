@@ -12,7 +12,8 @@ from gnvtools.reconciliation import Finding, reconcile_allocation, sort_findings
 def check_file(path: Path) -> list[Finding]:
     """Validate a year's parameter file and its data; run the allocation, follow-up and checks."""
     plan = build_plan(path)
-    findings = reconcile_allocation(allocate(plan))
+    allocation = allocate(plan)
+    findings = reconcile_allocation(allocation)
     if plan.params.followup is not None:
-        findings += followup(plan).findings
+        findings += followup(plan, allocation).findings
     return sort_findings(findings)

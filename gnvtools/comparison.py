@@ -149,7 +149,7 @@ class Comparison:
                 year.allocation = allocate(year.plan)
                 year.regime = get_regime(year.plan.params.regime)
                 if year.plan.params.followup is not None:
-                    year.result = followup(year.plan)
+                    year.result = followup(year.plan, year.allocation)
             years.append(year)
         comparison = cls(params, mapping, years, path, mapping_path)
         comparison._check_mapping()

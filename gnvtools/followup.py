@@ -186,13 +186,14 @@ def _ineligibility(line: SpendLine, regime: Regime, area8: bool) -> str | None:
     return None
 
 
-def followup(plan: Plan) -> Followup:
+def followup(plan: Plan, allocation: Allocation | None = None) -> Followup:
+    """The year-end figures; pass ``allocation`` when the caller has already run it."""
     params = plan.params
     spec = params.followup
     if spec is None:
         raise plan.file.error("parameterfilen har ingen uppföljning (nyckeln followup saknas)")
     regime = get_regime(params.regime, file=plan.file.shown, row=plan.file.line("regime"))
-    allocation = allocate(plan)
+    allocation = allocation or allocate(plan)
     spend = load_spend(plan, spec, regime)
     area8 = _area8_applies(plan, spec)
 

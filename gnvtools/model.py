@@ -113,8 +113,7 @@ class Allocation:
 
 def open_params(path: Path | str, *, shown: str | None = None) -> ParamFile:
     path = Path(path)
-    params = p.load_params(path)
-    _, node = p.read_yaml(path)
+    params, node = p.validate_with_node(p.Params, path)
     return ParamFile(path, params, node, shown or str(path))
 
 

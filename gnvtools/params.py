@@ -282,9 +282,10 @@ def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
         raise InputError("parameterfilen är inte sparad som UTF-8", file=path) from exc
     except OSError as exc:
         raise InputError(f"parameterfilen kunde inte läsas ({exc.strerror})", file=path) from exc
+    loader = yaml.SafeLoader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         raise InputError(
@@ -294,6 +295,8 @@ def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
         ) from exc
     except yaml.YAMLError as exc:
         raise InputError(f"YAML-syntaxfel: {exc}", file=path) from exc
+    finally:
+        loader.dispose()
     if not isinstance(data, dict):
         raise InputError("parameterfilen ska börja med nycklar (organisation, year, …)", file=path)
     return data, node
@@ -301,9 +304,14 @@ def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
 
 def validate(model: type[M], path: Path) -> M:
     """Read ``path`` and validate it as ``model``; the first problem becomes an ``InputError``."""
+    return validate_with_node(model, path)[0]
+
+
+def validate_with_node(model: type[M], path: Path) -> tuple[M, yaml.Node | None]:
+    """As ``validate``, also returning the YAML node tree (for line numbers in later errors)."""
     data, node = read_yaml(path)
     try:
-        return model.model_validate(data)
+        return model.model_validate(data), node
     except ValidationError as exc:
         first = exc.errors()[0]
         message, loc = _describe(first)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from gnvtools.display import Cell, Html, Table, bullets, concat, esc, notice, paragraph, section
+from gnvtools.display import Cell, Html, Table, bullets, esc, notice, paragraph, section
 from gnvtools.provenance import describe_inputs, git_commit, project_root, versions
 
 
@@ -59,7 +59,3 @@ def appendix(params_file: Path, inputs: Sequence[Path], notes: Sequence[str] = (
     if notes:
         parts.append(bullets(notes))
     return section("Bilaga: underlag och spårbarhet", *parts)
-
-
-def combine(*parts: Html) -> Html:
-    return concat(parts)
