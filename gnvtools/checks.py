@@ -4,16 +4,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gnvtools.figures import Catalogue, followup_figures
 from gnvtools.followup import followup
-from gnvtools.model import allocate, build_plan
-from gnvtools.reconciliation import Finding, reconcile_allocation, sort_findings
+from gnvtools.memo import AllocationMemo
+from gnvtools.model import build_plan
+from gnvtools.reconciliation import Finding, sort_findings
 
 
 def check_file(path: Path) -> list[Finding]:
     """Validate a year's parameter file and its data; run the allocation, follow-up and checks."""
     plan = build_plan(path)
-    allocation = allocate(plan)
-    findings = reconcile_allocation(allocation)
+    memo = AllocationMemo.from_plan(plan, path)  # also validates the text file's placeholders
+    findings = list(memo.findings)
     if plan.params.followup is not None:
-        findings += followup(plan, allocation).findings
+        findings += followup(plan, memo.allocation).findings
     return sort_findings(findings)
+
+
+def figures_file(path: Path) -> Catalogue:
+    """``gnv figures``: the catalogue a year's reports and texts can use."""
+    plan = build_plan(path)
+    memo = AllocationMemo.from_plan(plan, path)
+    catalogue = memo.figures
+    if plan.params.followup is not None:
+        followup_figures(followup(plan, memo.allocation), catalogue)
+    return catalogue

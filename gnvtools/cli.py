@@ -47,14 +47,17 @@ def _emit(text: str, target: str | None) -> None:
 
 def _print_findings(findings: Sequence[Finding]) -> None:
     from gnvtools.reconciliation import LEVEL_NAMES
+    from gnvtools.report import findings_sentence
 
     if not findings:
         print("Inga avvikelser.")
     for finding in findings:
-        print(f"[{LEVEL_NAMES[finding.level]}] {finding.code}: {plain(finding.message)}")
-    errors = sum(1 for f in findings if f.level == "error")
-    warnings = sum(1 for f in findings if f.level == "warning")
-    print(f"\n{errors} fel, {warnings} varningar.")
+        print(f"[{LEVEL_NAMES[finding.level]}] {plain(finding.message)}")
+    print()
+    print(
+        plain(findings_sentence(findings)).removesuffix(":")
+        + ("" if findings_sentence(findings).endswith(".") else ".")
+    )
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -67,6 +70,20 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         _print_findings(findings)
     return 1 if has_errors(findings) else 0
+
+
+def cmd_figures(args: argparse.Namespace) -> int:
+    from gnvtools.checks import figures_file
+
+    catalogue = figures_file(Path(args.params))
+    if args.json:
+        print(json.dumps(catalogue.as_json(), ensure_ascii=False, indent=2))
+        return 0
+    width = max((len(name) for name in catalogue), default=0)
+    for figure in catalogue.values():
+        mark = " (exempeldata)" if figure.illustrative else ""
+        print(f"{figure.name:<{width}}  {plain(figure.text):>18}  {figure.label}{mark}")
+    return 0
 
 
 def cmd_allocate(args: argparse.Namespace) -> int:
@@ -183,6 +200,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("params", metavar="PARAMS", help="parameterfil (YAML)")
     check.add_argument("--json", action="store_true", help="skriv avvikelserna som JSON")
     check.set_defaults(func=cmd_check)
+
+    figs = sub.add_parser(
+        "figures", help="lista de namngivna siffror som rapporter och egna texter kan använda"
+    )
+    figs.add_argument("params", metavar="PARAMS", help="parameterfil (YAML)")
+    figs.add_argument("--json", action="store_true", help="skriv siffrorna som JSON")
+    figs.set_defaults(func=cmd_figures)
 
     alloc = sub.add_parser("allocate", help="kör fördelningsmodellen och skriv en CSV")
     alloc.add_argument("params", metavar="PARAMS", help="parameterfil (YAML)")

@@ -18,6 +18,8 @@ from gnvtools.formatting import kr, number, percent
 from gnvtools.reconciliation import LEVEL_NAMES, Finding
 
 TABLE_MIME = "application/vnd.gnvtools.table+json"
+FIGURES_MIME = "application/vnd.gnvtools.figures+json"
+ILLUSTRATIVE = "Påhittade exempeldata"
 MISSING = "uppgift saknas"
 
 Kind = Literal["text", "kr", "int", "percent"]
@@ -31,15 +33,24 @@ def esc(text: object) -> str:
 class Html:
     """An HTML fragment that Jupyter shows as such, with the tables it contains."""
 
-    def __init__(self, markup: str, plain: str = "", tables: Sequence[Table] = ()) -> None:
+    def __init__(
+        self,
+        markup: str,
+        plain: str = "",
+        tables: Sequence[Table] = (),
+        figures: list[dict[str, Any]] | None = None,
+    ) -> None:
         self.markup = markup
         self.plain = plain or html.unescape(markup)
         self.tables = list(tables)
+        self.figures = figures
 
     def _repr_mimebundle_(self, **_: Any) -> dict[str, Any]:
         bundle: dict[str, Any] = {"text/html": self.markup, "text/plain": self.plain}
         if self.tables:
             bundle[TABLE_MIME] = {"tables": [t.as_json() for t in self.tables]}
+        if self.figures is not None:
+            bundle[FIGURES_MIME] = {"figures": self.figures}
         return bundle
 
     def __repr__(self) -> str:
@@ -72,12 +83,23 @@ def notice(text: str) -> Html:
     return Html(f'<aside class="notice" role="note">{esc(text)}</aside>', text)
 
 
+def illustrative_mark(note: str) -> Html:
+    """The visible mark on a table, chart or sentence that rests on made-up data."""
+    text = f"{ILLUSTRATIVE}: {note}" if note else ILLUSTRATIVE
+    return Html(
+        f'<p class="illustrative-mark"><strong>{esc(ILLUSTRATIVE)}:</strong> {esc(note)}</p>',
+        text,
+    )
+
+
 def concat(parts: Iterable[Html]) -> Html:
     parts = list(parts)
+    figures = next((p.figures for p in parts if p.figures is not None), None)
     return Html(
         "".join(p.markup for p in parts),
-        "\n".join(p.plain for p in parts),
+        "\n".join(p.plain for p in parts if p.plain),
         [t for p in parts for t in p.tables],
+        figures,
     )
 
 
@@ -120,6 +142,7 @@ class Table:
     caption: str = ""
     key: str = ""
     notes: list[str] = field(default_factory=list)
+    illustrative: str = ""
 
     def __post_init__(self) -> None:
         if len(self.columns) != len(self.kinds):
@@ -145,8 +168,9 @@ class Table:
         foot = f"<tfoot>{row_html(self.footer, 'td')}</tfoot>" if self.footer else ""
         caption = f"<caption>{esc(self.caption or self.title)}</caption>"
         notes = "".join(f'<p class="table-note">{esc(n)}</p>' for n in self.notes)
+        mark = illustrative_mark(self.illustrative).markup if self.illustrative else ""
         return (
-            f'<div class="table-wrap"><table>{caption}<thead><tr>{head}</tr></thead>'
+            f'{mark}<div class="table-wrap"><table>{caption}<thead><tr>{head}</tr></thead>'
             f"<tbody>{body}</tbody>{foot}</table>{notes}</div>"
         )
 
@@ -158,6 +182,7 @@ class Table:
             "kinds": list(self.kinds),
             "rows": [[_json_cell(c) for c in row] for row in self.rows],
             "footer": [_json_cell(c) for c in self.footer] if self.footer else None,
+            "illustrative": self.illustrative,
         }
 
     def block(self) -> Html:
@@ -169,11 +194,11 @@ class Table:
 
 
 def findings_table(findings: Sequence[Finding], key: str = "Kontroller") -> Table:
-    rows: list[list[Cell]] = [[LEVEL_NAMES[f.level], f.code, f.message, f.amount] for f in findings]
+    rows: list[list[Cell]] = [[LEVEL_NAMES[f.level], f.message, f.amount] for f in findings]
     return Table(
         title=key,
-        columns=["Nivå", "Kontroll", "Beskrivning", "Belopp"],
-        kinds=["text", "text", "text", "kr"],
+        columns=["Nivå", "Beskrivning", "Belopp"],
+        kinds=["text", "text", "kr"],
         rows=rows,
         caption="Kontroller och avvikelser",
     )

@@ -244,6 +244,9 @@ def followup(plan: Plan, allocation: Allocation | None = None) -> Followup:
     if regime.unused_must_be_repaid:
         carried = min(spec.carried_over, max(unused, 0))
         repay = max(unused, 0) - carried + ineligible_total
+    elif regime.unused_must_be_repaid is None:  # the sources are silent: claim nothing
+        carried = 0
+        repay = ineligible_total
     else:
         carried = max(unused, 0)
         repay = ineligible_total
@@ -352,7 +355,7 @@ def _checks(r: Followup) -> list[Finding]:
             Finding(
                 "warning",
                 "spend-without-area",
-                f"{kr(r.unassigned)} av förbrukningen saknar insatsområde.",
+                f"Av förbrukningen saknar {kr(r.unassigned)} insatsområde.",
                 r.unassigned,
             )
         )
@@ -395,7 +398,7 @@ def _checks(r: Followup) -> list[Finding]:
             Finding(
                 "warning",
                 "repayment",
-                f"{kr(r.repay)} ska betalas tillbaka till {r.regime.administered_by}.",
+                f"Till {r.regime.administered_by} ska {kr(r.repay)} betalas tillbaka.",
                 r.repay,
             )
         )
@@ -404,7 +407,7 @@ def _checks(r: Followup) -> list[Finding]:
             Finding(
                 "info",
                 "carried-over",
-                f"{kr(r.carried_over)} förs över till nästa år.",
+                f"Till nästa år förs {kr(r.carried_over)} över.",
                 r.carried_over,
             )
         )

@@ -11,18 +11,25 @@ from gnvtools.display import (
     Cell,
     Html,
     Table,
-    bullets,
     concat,
     findings_table,
+    illustrative_mark,
     paragraph,
     paragraphs,
     section,
 )
 from gnvtools.followup import Followup, followup
-from gnvtools.formatting import kr, percent
+from gnvtools.formatting import capitalise, count, kr, percent
 from gnvtools.memo import join_names
 from gnvtools.model import build_plan
-from gnvtools.report import appendix, illustrative_notice, title_block
+from gnvtools.report import (
+    appendix,
+    findings_sentence,
+    findings_summary,
+    illustrative_notice,
+    rule_list,
+    title_block,
+)
 
 
 @dataclass
@@ -63,31 +70,41 @@ class FollowupReport:
         ]
         if r.requisitioned is not None and r.requisition_target:
             texts.append(
-                f"Av de {kr(r.requisition_target)} som kunde rekvireras rekvirerade mottagarna "
+                f"Av de {kr(r.requisition_target)} som kunde rekvireras beviljades mottagarna "
                 f"sammanlagt {kr(r.requisitioned)}."
             )
         if r.not_requisitioned:
-            count = len(r.not_requisitioned)
+            who = count(len(r.not_requisitioned), "mottagare", "mottagare")
             texts.append(
-                f"{count} mottagare rekvirerade inga medel: {join_names(r.not_requisitioned)}."
+                f"{capitalise(who)} rekvirerade inga medel: {join_names(r.not_requisitioned)}."
+                + (" Vilka det är bygger på påhittade exempelrader." if r.illustrative else "")
             )
         texts.append(f"Outnyttjat är {kr(r.unused)}.")
         if r.ineligible:
             texts.append(
-                f"{kr(r.ineligible)} har använts utanför reglerna och ska betalas tillbaka."
+                f"Utanför reglerna har {kr(r.ineligible)} använts; beloppet ska betalas tillbaka."
             )
-        if r.repay:
+        if r.regime.unused_must_be_repaid is None:
+            texts.append(r.regime.silent_on_unused)
+        elif r.repay:
             texts.append(
                 f"Sammanlagt ska {kr(r.repay)} betalas tillbaka till {r.regime.administered_by}."
             )
         else:
             texts.append("Inget ska betalas tillbaka.")
         if r.carried_over:
-            texts.append(f"{kr(r.carried_over)} förs över till nästa år.")
+            texts.append(f"Till nästa år förs {kr(r.carried_over)} över.")
         return texts
 
     def summary(self) -> Html:
-        return section("Sammanfattning", paragraphs(self.summary_texts()))
+        parts = [paragraphs(self.summary_texts())]
+        if self.result.illustrative:
+            parts.insert(0, illustrative_mark(self._illustrative_note()))
+        return section("Sammanfattning", *parts, findings_summary(self.result.findings))
+
+    def _illustrative_note(self) -> str:
+        spec = self.result.plan.params.followup
+        return " ".join(spec.source.split()) if spec is not None else ""
 
     def key_figures(self) -> Table:
         r = self.result
@@ -150,6 +167,7 @@ class FollowupReport:
             notes=["Rekvirerat anges som uppgift saknas där medlen inte rekvirerades."]
             if requisitioned is None
             else [],
+            illustrative=self._illustrative_note() if r.illustrative else "",
         )
 
     def recipients(self) -> Html:
@@ -160,6 +178,12 @@ class FollowupReport:
                 0,
                 paragraph(
                     f"Följande mottagare rekvirerade inga medel: {join_names(r.not_requisitioned)}."
+                    + (
+                        " Uppgiften bygger på påhittade exempelrader, inte på verkliga"
+                        " rekvisitioner."
+                        if r.illustrative
+                        else ""
+                    )
                 ),
             )
         return section("Per mottagare", *parts)
@@ -179,6 +203,7 @@ class FollowupReport:
             kinds=["text", "kr", "percent"],
             rows=rows,
             footer=["Summa", total, Fraction(1) if total else None],
+            illustrative=self._illustrative_note() if r.illustrative else "",
         )
 
     def area_texts(self) -> list[str]:
@@ -214,6 +239,7 @@ class FollowupReport:
             kinds=["text", "kr", "text"],
             rows=rows,
             footer=["Summa", r.used, ""],
+            illustrative=self._illustrative_note() if r.illustrative else "",
         )
 
     def areas(self) -> Html:
@@ -281,7 +307,7 @@ class FollowupReport:
         return section(
             "Användning utanför reglerna",
             paragraph(
-                f"{kr(r.ineligible)} har använts utanför det som {r.regime.short} tillåter. "
+                f"Utanför det som {r.regime.short} tillåter har {kr(r.ineligible)} använts. "
                 "Beloppet räknas in i det som ska betalas tillbaka."
             ),
             self.ineligible_table().block(),
@@ -295,23 +321,27 @@ class FollowupReport:
                 f"Enligt {r.regime.short} ska medel som inte använts vid årets slut betalas "
                 f"tillbaka: {kr(max(r.unused, 0) - r.carried_over)}."
             )
+        elif r.regime.unused_must_be_repaid is None:
+            texts.append(r.regime.silent_on_unused)
         else:
             texts.append(
                 f"Enligt {r.regime.short} behöver outnyttjade medel inte betalas tillbaka; "
-                f"{kr(r.carried_over)} förs över till nästa år."
+                f"till nästa år förs {kr(r.carried_over)} över."
             )
         if r.ineligible:
             texts.append(f"Till det kommer {kr(r.ineligible)} som använts utanför reglerna.")
         texts.append(f"Att betala tillbaka: {kr(r.repay)}.")
-        return section("Återbetalning", paragraphs(texts), bullets(r.regime.rules))
+        rules = r.regime.rules_for(r.plan.params.organisation.type, "money")
+        parts = [paragraphs(texts)]
+        if rules:
+            parts.append(rule_list(rules))
+        return section("Återbetalning", *parts)
 
     def checks(self) -> Html:
         f = self.result.findings
-        errors = sum(1 for x in f if x.level == "error")
-        warnings = sum(1 for x in f if x.level == "warning")
         return section(
             "Kontroller",
-            paragraph(f"Kontrollerna gav {errors} fel och {warnings} varningar."),
+            paragraph(findings_sentence(f).removesuffix(":").removesuffix(".") + "."),
             findings_table(f).block(),
         )
 
@@ -319,7 +349,8 @@ class FollowupReport:
         from gnvtools.manifest import plan_files
 
         plan = self.result.plan
-        return appendix(self.path, plan_files(plan)[1:], plan.params.notes)
+        rules = self.result.regime.rules_for(plan.params.organisation.type, "money")
+        return appendix(self.path, plan_files(plan)[1:], plan.params.notes, rules)
 
 
 def _short(label: str, width: int = 48) -> str:

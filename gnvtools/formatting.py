@@ -7,9 +7,11 @@ wraps across lines; ``plain`` turns it into an ordinary space where text is comp
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from fractions import Fraction
 
+from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
 LOCALE = "sv_SE"
@@ -61,3 +63,47 @@ def percent(share: Fraction | float, places: int = 0) -> str:
 def plain(text: str) -> str:
     """Replace the no-break and narrow spaces Babel uses with ordinary spaces."""
     return text.replace(NBSP, " ").replace("\u202f", " ")
+
+
+def tkr(amount: int) -> str:
+    """Thousand kronor, rounded to whole thousands: ``tkr(350000)`` → ``"350 tkr"``."""
+    return f"{number(Fraction(amount, 1_000))}{NBSP}tkr"
+
+
+def swedish_date(day: date) -> str:
+    """A date as Swedish prose: ``swedish_date(date(2025, 8, 26))`` → ``"26 augusti 2025"``."""
+    return str(format_date(day, format="long", locale=LOCALE))
+
+
+_WORDS = (
+    "noll",
+    "ett",
+    "två",
+    "tre",
+    "fyra",
+    "fem",
+    "sex",
+    "sju",
+    "åtta",
+    "nio",
+    "tio",
+    "elva",
+    "tolv",
+)
+
+
+def count(n: int, singular: str, plural: str, *, neuter: bool = False) -> str:
+    """A count with its noun, small numbers in words: ``count(1, "varning", "varningar")`` →
+    ``"en varning"``; ``count(0, "fel", "fel", neuter=True)`` → ``"inga fel"``; 13 and up as
+    digits (``"13 varningar"``)."""
+    if n == 0:
+        return f"inga {plural}"
+    if n == 1:
+        return f"{'ett' if neuter else 'en'} {singular}"
+    word = _WORDS[n] if n < len(_WORDS) else number(n)
+    return f"{word} {plural}"
+
+
+def capitalise(text: str) -> str:
+    """Upper-case the first letter only: ``"två mottagare"`` → ``"Två mottagare"``."""
+    return text[:1].upper() + text[1:]

@@ -28,6 +28,8 @@ def manifest_path(out_dir: Path, report: str) -> Path:
 def plan_files(plan: Any) -> list[Path]:
     """The files a year's plan reads: the parameter file, recipient data, requests, spend."""
     files = [plan.file.path, *plan.data_files]
+    if plan.params.texts:
+        files.append(plan.file.data_path(plan.params.texts)[0])
     spec = plan.params.followup
     if spec is not None:
         files.append(plan.file.data_path(spec.spend)[0])
@@ -64,6 +66,19 @@ def figure_tables(notebook: Any) -> list[dict[str, Any]]:
     from gnvtools.excel import report_tables
 
     return [t for t in report_tables(notebook) if not t["key"].startswith("provenance-")]
+
+
+def report_figures(notebook: Any) -> list[dict[str, Any]]:
+    """The figure catalogue a report displayed (``gnvtools.figures``), or an empty list."""
+    from gnvtools.display import FIGURES_MIME
+
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if FIGURES_MIME in data:
+                figures: list[dict[str, Any]] = data[FIGURES_MIME]["figures"]
+                return figures
+    return []
 
 
 def build_manifest(
@@ -103,6 +118,7 @@ def build_manifest(
         "timings": {k: round(v, 3) for k, v in timings.items()},
         "cache_key": key,
         "tables": figure_tables(notebook),
+        "figures": report_figures(notebook),
     }
 
 

@@ -1,7 +1,14 @@
-"""The allocation memo (tjänsteutlåtande): every section as display objects with computed text.
+"""The allocation memo (tjänsteutlåtande) as an ordered document of sections.
 
-``AllocationMemo.load(path)`` runs the allocation and the checks once; each method returns one
-section for a notebook cell to show. Every figure in a sentence is computed here and tested.
+Figures come from the catalogue (``gnvtools.figures``); a section is either generated here (a
+Swedish default built from the figures) or authored by the organisation in its text file
+(``texts:`` in the parameter file, see ``gnvtools.texts``). The order follows a real
+tjänsteutlåtande: proposal, summary, background, the case and its preparation, the
+administration's view, the model step by step, left-over money, reporting and repayment, the
+gender-equality analysis, checks, signatures, distribution, attachments and provenance.
+
+``AllocationMemo.load(path)`` runs the allocation, the checks and the text validation once; each
+method returns one section for a notebook cell to show. Nothing here computes money.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from gnvtools.display import (
     Table,
     bullets,
     concat,
+    esc,
     findings_table,
     heading,
     kinds,
@@ -27,12 +35,31 @@ from gnvtools.display import (
     paragraphs,
     section,
 )
-from gnvtools.formatting import kr, percent
-from gnvtools.model import Allocation, allocate, build_plan
+from gnvtools.errors import InputError
+from gnvtools.figures import Catalogue, allocation_figures
+from gnvtools.figures import slug as _slug
+from gnvtools.formatting import count, kr, percent
+from gnvtools.model import Allocation, Plan, allocate, build_plan
 from gnvtools.params import Params, Selection
 from gnvtools.reconciliation import Finding, reconcile_allocation
-from gnvtools.regimes import Regime, get_regime
-from gnvtools.report import appendix, illustrative_notice, title_block
+from gnvtools.regimes import Regime, get_regime, join_words
+from gnvtools.report import (
+    appendix,
+    findings_sentence,
+    findings_summary,
+    illustrative_notice,
+    rule_list,
+    title_block,
+)
+from gnvtools.texts import (
+    Texts,
+    check_placeholders,
+    check_text,
+    markdown_blocks,
+    placeholders,
+    read_texts,
+    substitute,
+)
 
 COLUMN_LABELS = {
     "population": "befolkning",
@@ -49,13 +76,22 @@ BASIS_LABELS = {
 }
 MAX_ROWS = 40
 
+#: The sections an organisation may write in its text file, in the order the memo shows them.
+AUTHORED_SECTIONS = (
+    "Sammanfattning",
+    "Bakgrund",
+    "Ärendet",
+    "Ärendets beredning",
+    "Förvaltningens synpunkter och förslag",
+    "Kvarvarande medel från tidigare år",
+    "Redovisning och återbetalning",
+    "Jämställdhetsanalys",
+)
+
 
 def join_names(names: Sequence[str]) -> str:
     """``["a", "b", "c"]`` → ``"a, b och c"``."""
-    names = list(names)
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " och " + names[-1]
+    return join_words(list(names))
 
 
 def describe_key(weights: Mapping[str, int | float]) -> str:
@@ -71,99 +107,229 @@ def describe_key(weights: Mapping[str, int | float]) -> str:
     return join_names(parts)
 
 
+def load_texts(plan: Plan, catalogue: Catalogue) -> Texts | None:
+    """Read and check the organisation's text file and the decision items' placeholders.
+
+    This is what ``gnv check`` and every render run before anything else: an unknown figure, a
+    malformed placeholder or an unknown heading is an error naming the file and its line.
+    """
+    params = plan.params
+    memo = params.memo
+    if memo is not None:
+        for index, item in enumerate(memo.decisions):
+            line = plan.file.line("memo", "decisions", index) or 0
+            found = placeholders(item, file=plan.file.shown, line=line)
+            check_placeholders(found, catalogue, file=plan.file.shown)
+    if not params.texts:
+        return None
+    resolved, shown = plan.file.data_path(params.texts)
+    if not resolved.suffix.lower() == ".md":
+        raise InputError(
+            "textfilen ska vara en Markdown-fil (.md)",
+            file=plan.file.shown,
+            row=plan.file.line("texts"),
+            column="texts",
+        )
+    texts = read_texts(resolved, shown, AUTHORED_SECTIONS)
+    check_text(texts, catalogue)
+    return texts
+
+
 @dataclass
 class AllocationMemo:
     allocation: Allocation
     findings: list[Finding]
     regime: Regime
     path: Path
+    figures: Catalogue
+    texts: Texts | None
 
     @classmethod
     def load(cls, path: str | Path) -> AllocationMemo:
         path = Path(path)
-        plan = build_plan(path)
+        return cls.from_plan(build_plan(path), path)
+
+    @classmethod
+    def from_plan(cls, plan: Plan, path: Path) -> AllocationMemo:
+        """Allocate, check and validate the texts of an already loaded plan."""
         allocation = allocate(plan)
         regime = get_regime(plan.params.regime)
-        return cls(allocation, reconcile_allocation(allocation), regime, path)
+        findings = reconcile_allocation(allocation)
+        figures = allocation_figures(allocation, findings)
+        return cls(allocation, findings, regime, path, figures, load_texts(plan, figures))
+
+    @property
+    def input_files(self) -> list[Path]:
+        """Every file the memo reads: the parameter file, its data and its text file."""
+        plan = self.allocation.plan
+        texts = [self.texts.path] if self.texts is not None else []
+        return [plan.file.path, *plan.data_files, *texts]
 
     @property
     def params(self) -> Params:
         return self.allocation.plan.params
 
+    @property
+    def organisation_type(self) -> str:
+        return self.params.organisation.type
+
+    # --- authored text ---------------------------------------------------------------------
+
+    def has_text(self, title: str) -> bool:
+        return self.texts is not None and title in self.texts.sections
+
+    def authored_body(self, title: str) -> Html:
+        """The organisation's own text for a section, placeholders replaced, or nothing."""
+        if self.texts is None or title not in self.texts.sections:
+            return Html("")
+        lines = [substitute(line, self.figures) for _, line in self.texts.sections[title].lines]
+        markup, plain = markdown_blocks(lines)
+        return Html(f'<div class="authored">{markup}</div>', plain)
+
+    def authored(self, title: str) -> Html:
+        """A section that only the organisation writes; empty when its text file has none."""
+        if not self.has_text(title):
+            return Html("")
+        return section(title, self.authored_body(title))
+
     # --- sections ---------------------------------------------------------------------------
 
     def header(self) -> Html:
         p = self.params
-        meta = [
-            ("Organisation", p.organisation.name),
-            ("År", str(p.year)),
-            ("Regelverk", self.regime.short),
-            ("Beslutande", p.decided_by),
+        memo = p.memo
+        made_up = set(memo.illustrative) if memo else set()
+        mark = " (påhittat exempel)"
+        meta = [("Organisation", p.organisation.name)]
+        if "datum" in self.figures:
+            meta.append(("Datum", self.figures.text("datum") + (mark if "date" in made_up else "")))
+        if "sammantradesdatum" in self.figures:
+            meta.append(
+                (
+                    "Sammanträde",
+                    self.figures.text("sammantradesdatum")
+                    + (mark if "meeting_date" in made_up else ""),
+                )
+            )
+        if "diarienummer" in self.figures:
+            meta.append(
+                (
+                    "Diarienummer",
+                    self.figures.text("diarienummer") + (mark if "case_number" in made_up else ""),
+                )
+            )
+        meta += [
+            ("Ärendet avgörs av", p.decided_by),
             ("Beredd av", p.prepared_by),
+            ("Regelverk", self.regime.short),
         ]
         sources = [
             f"{g.spec.label}: {g.spec.source}".strip()
             for g in self.allocation.plan.groups.values()
             if g.spec.illustrative
         ]
-        return concat([title_block(p.title, meta), illustrative_notice(sources)])
+        if memo is not None and memo.illustrative_note:
+            sources.append(" ".join(memo.illustrative_note.split()))
+        block = concat([title_block(p.title, meta), illustrative_notice(sources)])
+        block.figures = self.figures.as_json()
+        return block
+
+    def _placed_by_source(self) -> dict[str, tuple[int, int]]:
+        """Per source of money (``received`` or ``carry-over:YEAR``): (amount, placed)."""
+        sources = self.allocation.plan.pot_sources
+        out: dict[str, tuple[int, int]] = {}
+        for pot in self.allocation.pots:
+            source = sources[pot.pot.name]
+            key = source if source.startswith("carry-over:") else "received"
+            reserve = sum(line.amount for line in pot.lines if line.recipient == RESERVE)
+            amount, placed = out.get(key, (0, 0))
+            out[key] = (amount + pot.pot.amount, placed + pot.placed - reserve)
+        return out
 
     def proposal_items(self) -> list[str]:
+        """The decision items: the parameter file's own, else a default true to the allocation."""
+        memo = self.params.memo
+        if memo is not None and memo.decisions:
+            return [" ".join(substitute(item, self.figures).split()) for item in memo.decisions]
         p = self.params
         who = p.decided_by or p.organisation.name
-        items = [
-            f"{who} beslutar att fördela {p.year} års statsbidrag om {kr(p.received.total)} "
-            "enligt förslaget i detta ärende."
-        ]
+        placed = self._placed_by_source()
+        amount, given = placed.get("received", (p.received.total, p.received.total))
+        items = [self._decision(who, f"{p.year} års statsbidrag", amount, given)]
         for carry in p.carry_over:
-            items.append(
-                f"{who} beslutar att fördela kvarvarande medel från {carry.year} om "
-                f"{kr(carry.amount)} enligt förslaget i detta ärende."
-            )
+            amount, given = placed.get(f"carry-over:{carry.year}", (carry.amount, carry.amount))
+            items.append(self._decision(who, f"kvarvarande medel från {carry.year}", amount, given))
         return items
 
+    @staticmethod
+    def _decision(who: str, what: str, amount: int, placed: int) -> str:
+        if placed >= amount:
+            return (
+                f"{who} beslutar att fördela {what} om {kr(amount)} enligt förslaget i detta "
+                "ärende."
+            )
+        return (
+            f"{who} beslutar att fördela {kr(placed)} av {what} om {kr(amount)} enligt förslaget "
+            f"i detta ärende. Återstående {kr(amount - placed)} fördelas inte i detta beslut."
+        )
+
     def proposal(self) -> Html:
-        return section("Förslag till beslut", bullets(self.proposal_items(), ordered=True))
+        memo = self.params.memo
+        title = memo.proposal_heading if memo is not None else "Förvaltningens förslag till beslut"
+        items = self.proposal_items()
+        inner = "".join(f"<li>{esc(item)}</li>" for item in items)
+        lst = Html(f'<ol class="decisions">{inner}</ol>', "\n".join(f"- {i}" for i in items))
+        return section(title, lst)
 
     def summary_texts(self) -> list[str]:
+        """The generated summary (used when the text file has no Sammanfattning)."""
         p = self.params
-        texts = [f"{p.organisation.name} har för {p.year} tagit emot {kr(p.received.total)}."]
+        f = self.figures
+        first = f"{p.organisation.name} har för {p.year} tagit emot {f.text('mottaget')}"
         if p.received.components:
             parts = join_names(
-                [f"{kr(c.amount)} avser {c.name.lower()}" for c in p.received.components]
+                [
+                    f"{f.text('delbelopp_' + _slug(c.name))} avser {c.name.lower()}"
+                    for c in p.received.components
+                ]
             )
-            texts[0] = texts[0][:-1] + f", varav {parts}."
+            first += f", varav {parts}"
+        texts = [first + "."]
         for pot in self.allocation.pots:
             recipients = {line.recipient for line in pot.lines if line.amount}
             recipients.discard(RESERVE)
+            steps = len(pot.steps)
             texts.append(
-                f"{pot.pot.name} ({kr(pot.pot.amount)}) fördelas i {len(pot.steps)} steg "
-                f"till {len(recipients)} mottagare."
+                f"{pot.pot.name} ({kr(pot.pot.amount)}) fördelas i "
+                f"{_count_steps(steps)} till {_count_recipients(len(recipients))}."
             )
-        errors = sum(1 for f in self.findings if f.level == "error")
-        warnings = sum(1 for f in self.findings if f.level == "warning")
-        texts.append(
-            f"Kontrollerna gav {errors} fel och {warnings} varningar; se avsnittet Kontroller."
-        )
         return texts
 
     def summary(self) -> Html:
-        return section("Sammanfattning", paragraphs(self.summary_texts()))
+        body = (
+            self.authored_body("Sammanfattning")
+            if self.has_text("Sammanfattning")
+            else paragraphs(self.summary_texts())
+        )
+        return section("Sammanfattning", body, findings_summary(self.findings))
 
     def background(self) -> Html:
+        if self.has_text("Bakgrund"):
+            return section("Bakgrund", self.authored_body("Bakgrund"))
         r = self.regime
         text = (
             f"Statsbidraget {self.params.year} lämnas enligt {r.name}. Det administreras av "
             f"{r.administered_by}. {r.how_received}"
         )
         areas = [f"{r.areas[a]}" for a in sorted(r.areas)]
-        return section(
-            "Bakgrund",
+        parts = [
             paragraph(text),
             paragraph(f"Medlen får användas inom {len(areas)} insatsområden:"),
             bullets(areas, ordered=True),
-            paragraph(r.scope),
-        )
+        ]
+        rules = r.rules_for(self.organisation_type, "scope")
+        if rules:
+            parts += [paragraph("Följande gäller för användningen:"), rule_list(rules)]
+        return section("Bakgrund", *parts)
 
     def received_table(self) -> Table:
         p = self.params
@@ -188,20 +354,56 @@ class AllocationMemo:
         texts = []
         for c in self.params.received.components:
             if c.national_frame:
-                share = Fraction(c.amount, c.national_frame)
+                name = _slug(c.name)
                 texts.append(
-                    f"Delbeloppet {c.name.lower()}, {kr(c.amount)}, är {percent(share, 2)} av den "
-                    f"nationella ramen {kr(c.national_frame)}."
+                    f"Delbeloppet {c.name.lower()}, {self.figures.text('delbelopp_' + name)}, är "
+                    f"{percent(Fraction(c.amount, c.national_frame), 2)} av den nationella ramen "
+                    f"{self.figures.text('nationell_ram_' + name)}."
                 )
         return texts
 
+    def frames_table(self) -> Table | None:
+        """The national frames as each source states them, side by side."""
+        statements = self.params.national_frames
+        if not statements:
+            return None
+        rows: list[list[Cell]] = []
+        for s in statements:
+            parts = " + ".join(kr(part.amount) for part in s.parts) or None
+            parts_sum = sum(part.amount for part in s.parts) if s.parts else None
+            rows.append([s.source, s.total, parts, parts_sum, s.municipal])
+        return Table(
+            title="Nationella ramar enligt källorna",
+            columns=["Källa", "Total", "Delramar", "Delramarnas summa", "Kommunernas ram"],
+            kinds=["text", "kr", "text", "kr", "kr"],
+            rows=rows,
+            notes=["Där källorna inte stämmer överens visas skillnaden under Kontroller."],
+        )
+
     def received(self) -> Html:
         p = self.params
-        texts = [f"För {p.year} har {p.organisation.name} tagit emot {kr(p.received.total)}."]
+        texts = [
+            f"För {p.year} har {p.organisation.name} tagit emot {self.figures.text('mottaget')}."
+        ]
         if p.received.stated_as:
             texts.append(f"Beslutsunderlaget anger beloppet som {p.received.stated_as}.")
         texts += self.frame_texts()
-        return section("Mottagna medel", paragraphs(texts), self.received_table().block())
+        parts = [paragraphs(texts), self.received_table().block()]
+        frames = self.frames_table()
+        if frames is not None:
+            parts.append(frames.block())
+        return section("Mottagna medel", *parts)
+
+    def preparation(self) -> Html:
+        """Ärendets beredning: the organisation's text, else who prepared the case."""
+        if self.has_text("Ärendets beredning"):
+            return self.authored("Ärendets beredning")
+        if not self.params.prepared_by:
+            return Html("")
+        return section(
+            "Ärendets beredning",
+            paragraph(f"Ärendet har beretts av {self.params.prepared_by}."),
+        )
 
     def step_sentence(self, pot_index: int, step_index: int) -> str:
         result = self.allocation.pots[pot_index].steps[step_index]
@@ -212,8 +414,8 @@ class AllocationMemo:
             return f"Fasta belopp, sammanlagt {kr(result.placed)}: {join_names(parts)}."
         if spec.kind == "each":
             return (
-                f"{kr(spec.amount)} till var och en av {len(names)} mottagare, sammanlagt "
-                f"{kr(result.placed)}."
+                f"Var och en av {_count_recipients(len(names))} får {kr(spec.amount)}, "
+                f"sammanlagt {kr(result.placed)}."
             )
         if spec.kind == "key":
             among = ""
@@ -223,21 +425,12 @@ class AllocationMemo:
             if spec.weight_by:
                 weights = ", ".join(f"{k} {v}" for k, v in spec.weight_by.weights.items())
                 weighted = f", viktat efter {spec.weight_by.column} ({weights})"
-            return f"{kr(result.target)} fördelas efter {describe_key(spec.key)}{weighted}{among}."
-        if spec.kind == "requisition":
-            asked = [line for line in result.lines if line.requested]
-            over = [line for line in asked if (line.requested or 0) > (line.ceiling or 0)]
-            text = (
-                f"Taken, sammanlagt {kr(result.target)}, följer {describe_key(spec.key)}. "
-                f"{len(asked)} av {len(names)} mottagare rekvirerade sammanlagt "
-                f"{kr(result.placed)}; {kr(result.target - result.placed)} rekvirerades inte."
+            return (
+                f"Beloppet {kr(result.target)} fördelas efter {describe_key(spec.key)}"
+                f"{weighted}{among}."
             )
-            if over and spec.redistribute:
-                text += (
-                    f" {join_names([line.recipient for line in over])} begärde mer än sitt tak "
-                    "och fick del av det som andra inte rekvirerade."
-                )
-            return text
+        if spec.kind == "requisition":
+            return self._requisition_sentence(result, spec.key, spec.redistribute)
         if spec.split == "reserve":
             return f"Återstoden, {kr(result.target)}, hålls som ofördelad reserv."
         if spec.split == "equal" and len(names) == 1:
@@ -246,17 +439,49 @@ class AllocationMemo:
             return f"Återstoden, {kr(result.target)}, delas lika mellan {join_names(names)}."
         return f"Återstoden, {kr(result.target)}, fördelas efter {describe_key(spec.key or {})}."
 
+    @staticmethod
+    def _requisition_sentence(
+        result: StepResult, key: Mapping[str, int | float], redistribute: bool
+    ) -> str:
+        asked = [line for line in result.lines if line.requested]
+        over = [line for line in asked if (line.requested or 0) > (line.ceiling or 0)]
+        requested = sum(line.requested or 0 for line in result.lines)
+        text = (
+            f"Taken, sammanlagt {kr(result.target)}, följer {describe_key(key)}. "
+            f"Av {len(result.lines)} möjliga mottagare rekvirerade {len(asked)}; de begärde "
+            f"sammanlagt {kr(requested)} och beviljades {kr(result.placed)}. "
+            f"Av taken rekvirerades {kr(result.target - result.placed)} inte."
+        )
+        if over and redistribute:
+            text += (
+                f" {join_names([line.recipient for line in over])} begärde mer än sitt tak "
+                "och fick del av det som andra inte rekvirerade, aldrig mer än det begärda."
+            )
+        return text
+
+    def step_illustrative(self, pot_index: int, step_index: int) -> str:
+        """The mark's note when a step rests on made-up data, else an empty string."""
+        part = _slug(self.allocation.pots[pot_index].pot.name)
+        figure = self.figures.get(f"medel_{part}_steg_{step_index + 1}")
+        if figure is None or not figure.illustrative:
+            return ""
+        return "nyckeltalen och rekvisitionerna i steget är påhittade exempel."
+
     def step_table(self, pot_index: int, step_index: int) -> Table:
         result: StepResult = self.allocation.pots[pot_index].steps[step_index]
         pot = self.allocation.pots[pot_index].pot.name
         requisition = result.kind == "requisition"
-        columns = ["Mottagare", "Belopp"] + (["Tak", "Begärt"] if requisition else [])
-        column_kinds: list[Kind] = ["text", "kr", "kr", "kr"] if requisition else ["text", "kr"]
+        columns = ["Mottagare", "Belopp"] + (
+            ["Tak", "Begärt", "Ej beviljat"] if requisition else []
+        )
+        column_kinds: list[Kind] = (
+            ["text", "kr", "kr", "kr", "kr"] if requisition else ["text", "kr"]
+        )
         rows: list[list[Cell]] = []
         for line in result.lines:
             row: list[Cell] = [line.recipient, line.amount]
             if requisition:
-                row += [line.ceiling, line.requested]
+                row += [line.ceiling, line.requested, max((line.requested or 0) - line.amount, 0)]
             rows.append(row)
         notes = []
         if len(rows) > MAX_ROWS:
@@ -271,13 +496,14 @@ class AllocationMemo:
                 sum(int(r[1] or 0) for r in rest),
             ]
             if requisition:
-                rest_row += [sum(int(r[2] or 0) for r in rest), sum(int(r[3] or 0) for r in rest)]
+                rest_row += [sum(int(r[i] or 0) for r in rest) for i in (2, 3, 4)]
             rows = [*shown, rest_row]
         footer: list[Cell] = ["Summa", result.placed]
         if requisition:
             footer += [
                 sum(line.ceiling or 0 for line in result.lines),
                 sum(line.requested or 0 for line in result.lines),
+                sum(max((line.requested or 0) - line.amount, 0) for line in result.lines),
             ]
         return Table(
             title=f"{pot}: {result.step}",
@@ -286,14 +512,15 @@ class AllocationMemo:
             rows=rows,
             footer=footer,
             notes=notes,
+            illustrative=self.step_illustrative(pot_index, step_index),
         )
 
     def model(self) -> Html:
         parts: list[Html] = [
             paragraph(
-                "Varje pott fördelas i steg som utförs i tur och ordning; varje steg tar av det "
-                "som återstår i potten. Andelar räknas exakt och avrundas en gång per steg till "
-                "hela kronor enligt största-restmetoden, så att varje steg summerar exakt."
+                "Medlen fördelas i steg som utförs i tur och ordning; varje steg tar av det som "
+                "återstår. Andelar räknas exakt och avrundas en gång per steg till hela kronor "
+                "enligt största-restmetoden, så att varje steg summerar exakt till sitt belopp."
             )
         ]
         for i, pot in enumerate(self.allocation.pots):
@@ -305,7 +532,9 @@ class AllocationMemo:
                 origin = f"delbeloppet {source.split(':', 1)[1].lower()}"
             parts.append(heading(f"{pot.pot.name}: {kr(pot.pot.amount)}", 3))
             parts.append(
-                paragraph(f"Potten består av {origin} och fördelas i {len(pot.steps)} steg.")
+                paragraph(
+                    f"Beloppet kommer från {origin} och fördelas i {_count_steps(len(pot.steps))}."
+                )
             )
             for j, step in enumerate(pot.steps):
                 spec = self.params.pots[i].steps[j]
@@ -346,28 +575,39 @@ class AllocationMemo:
             rows=rows,
             footer=["Summa", *totals, sum(totals)],
             notes=notes,
+            illustrative=self._any_illustrative(),
         )
+
+    def _any_illustrative(self) -> str:
+        if any(f.illustrative for f in self.figures.values()):
+            return "en del av beloppen bygger på påhittade nyckeltal eller rekvisitioner."
+        return ""
 
     def chart(self) -> charts.Chart:
         totals = self.allocation.by_recipient()
         totals.pop(RESERVE, None)
         ranked = sorted(totals.items(), key=lambda kv: -kv[1])[:25]
+        caption = "Fördelade belopp per mottagare, alla medel sammanlagda (miljoner kronor)."
+        if self._any_illustrative():
+            caption += " Påhittade exempeldata: en del av beloppen bygger på påhittade uppgifter."
         return charts.horizontal_bars(
             [name for name, _ in ranked],
             {"Fördelat": [amount for _, amount in ranked]},
             title=f"Fördelning per mottagare {self.params.year}",
-            caption="Fördelade belopp per mottagare, alla potter sammanlagda (miljoner kronor).",
+            caption=caption,
         )
 
     def recipients(self) -> Html:
         return section("Fördelning per mottagare", self.recipient_table().block())
 
     def carry_over(self) -> Html:
+        title = "Kvarvarande medel från tidigare år"
+        if self.has_text(title):
+            return self.authored(title)
         p = self.params
         if not p.carry_over:
             return section(
-                "Kvarvarande medel från tidigare år",
-                paragraph("Det finns inga kvarvarande medel från tidigare år att fördela."),
+                title, paragraph("Det finns inga kvarvarande medel från tidigare år att fördela.")
             )
         texts = []
         for carry in p.carry_over:
@@ -377,27 +617,83 @@ class AllocationMemo:
                 else "Ingen återbetalning har krävts, så medlen kan fördelas."
             )
             desc = " ".join(carry.description.split())
-            texts.append(f"Från {carry.year} återstår {kr(carry.amount)}. {desc} {repay}".strip())
-        return section("Kvarvarande medel från tidigare år", paragraphs(texts))
+            texts.append(
+                f"Från {carry.year} återstår {self.figures.text(f'kvarvarande_{carry.year}')}. "
+                f"{desc} {repay}".strip()
+            )
+        return section(title, paragraphs(texts))
 
     def rules(self) -> Html:
-        return section(
-            "Redovisning och återbetalning",
-            paragraph(f"Enligt {self.regime.short} gäller följande:"),
-            bullets(self.regime.rules),
-        )
+        title = "Redovisning och återbetalning"
+        if self.has_text(title):
+            return self.authored(title)
+        rules = self.regime.rules_for(self.organisation_type, "money")
+        parts: list[Html] = []
+        if rules:
+            parts += [paragraph(f"Enligt {self.regime.short} gäller följande:"), rule_list(rules)]
+        if self.regime.silent_on_unused:
+            parts.append(paragraph(self.regime.silent_on_unused))
+        return section(title, *parts) if parts else Html("")
 
     def checks(self) -> Html:
-        errors = sum(1 for f in self.findings if f.level == "error")
-        warnings = sum(1 for f in self.findings if f.level == "warning")
         return section(
             "Kontroller",
             paragraph(
-                f"Kontrollerna gav {errors} fel och {warnings} varningar. Varje avvikelse visas "
-                "med sitt belopp; ingen skillnad har rättats i tysthet."
+                findings_sentence(self.findings).rstrip(":.")
+                + ". Varje avvikelse visas med sitt belopp; ingen skillnad har rättats i tysthet."
             ),
             findings_table(self.findings).block(),
         )
 
+    def closing(self) -> Html:
+        """Signatures, the distribution list (Utdrag till) and the attachments (Bilagor)."""
+        memo = self.params.memo
+        if memo is None:
+            return Html("")
+        parts: list[Html] = []
+        if memo.signatures:
+            made_up = " (påhittat exempel)" if "signatures" in memo.illustrative else ""
+            people = []
+            plain = []
+            for s in memo.signatures:
+                lines = [x for x in (s.name, s.title + made_up, s.unit) if x]
+                people.append(
+                    '<div class="signature">'
+                    + "".join(f"<span>{esc(x)}</span>" for x in lines)
+                    + "</div>"
+                )
+                plain.append(", ".join(lines))
+            lead = "<p>I tjänsten</p>" if memo.signed_in_service else ""
+            parts.append(
+                Html(
+                    f'{lead}<section class="signatures" aria-label="Underskrifter">'
+                    + "".join(people)
+                    + "</section>",
+                    "\n".join((["I tjänsten"] if memo.signed_in_service else []) + plain),
+                )
+            )
+        if memo.distribution:
+            parts.append(section("Utdrag till", bullets(memo.distribution)))
+        if memo.attachments:
+            parts.append(section("Bilagor", bullets(memo.attachments, ordered=True)))
+        return concat(parts)
+
     def appendix(self) -> Html:
-        return appendix(self.path, self.allocation.plan.data_files, self.params.notes)
+        plan = self.allocation.plan
+        inputs = list(plan.data_files)
+        if self.texts is not None:
+            inputs.append(self.texts.path)
+        used_rules = self.regime.rules_for(self.organisation_type)
+        if self.has_text("Bakgrund"):
+            used_rules = [r for r in used_rules if r.topic != "scope"]
+        if self.has_text("Redovisning och återbetalning"):
+            used_rules = [r for r in used_rules if r.topic != "money"]
+        return appendix(self.path, inputs, self.params.notes, used_rules)
+
+
+def _count_steps(n: int) -> str:
+    return count(n, "steg", "steg", neuter=True)
+
+
+def _count_recipients(n: int) -> str:
+    return count(n, "mottagare", "mottagare")

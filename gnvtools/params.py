@@ -6,6 +6,7 @@ wrong types are rejected with a Swedish message that names the file, the line an
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -151,6 +152,44 @@ class PotSpec(_Model):
     steps: list[Step]
 
 
+class Signature(_Model):
+    """Who signs the memo: a title (``Äldredirektör``), optionally a unit and a name."""
+
+    title: str
+    unit: str = ""
+    name: str = ""
+
+
+class MemoSpec(_Model):
+    """What an administration needs on a memo it signs (see docs/parameters.md, ``memo``)."""
+
+    date: Annotated[dt.date | None, Field(strict=False)] = None
+    meeting_date: Annotated[dt.date | None, Field(strict=False)] = None
+    case_number: str = ""
+    proposal_heading: str = "Förvaltningens förslag till beslut"
+    decisions: list[str] = []
+    signatures: list[Signature] = []
+    signed_in_service: bool = False
+    distribution: list[str] = []
+    attachments: list[str] = []
+    illustrative: list[Literal["date", "meeting_date", "case_number", "signatures"]] = []
+    illustrative_note: str = ""
+
+
+class FramePart(_Model):
+    name: str
+    amount: Kronor
+
+
+class FrameStatement(_Model):
+    """The national frame as one source states it; sources are compared, never trusted."""
+
+    source: str
+    total: Kronor | None = None
+    parts: list[FramePart] = []
+    municipal: Kronor | None = None
+
+
 class FollowupSpec(_Model):
     spend: str
     requisitions: str | None = None
@@ -176,6 +215,9 @@ class Params(_Model):
     followup: FollowupSpec | None = None
     reports: list[Report] = ["allocation-memo"]
     notes: list[str] = []
+    texts: str | None = None
+    memo: MemoSpec | None = None
+    national_frames: list[FrameStatement] = []
 
 
 class ComparisonYear(_Model):
@@ -214,6 +256,9 @@ _TYPE_MESSAGES = {
     "model_type": "förväntade en mappning (nyckel: värde)",
     "model_attributes_type": "förväntade en mappning (nyckel: värde)",
     "float_type": "förväntade ett tal",
+    "date_type": "förväntade ett datum (ÅÅÅÅ-MM-DD)",
+    "date_parsing": "förväntade ett datum (ÅÅÅÅ-MM-DD)",
+    "date_from_datetime_parsing": "förväntade ett datum (ÅÅÅÅ-MM-DD)",
     "greater_than_equal": "värdet får inte vara negativt",
     "greater_than": "värdet måste vara större än noll",
     "literal_error": "otillåtet värde",

@@ -7,16 +7,17 @@ pass are recorded as ``info`` findings, so a report can show what was verified.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import asdict, dataclass
 from typing import Literal
 
 from gnvtools.allocation import RESERVE
-from gnvtools.formatting import kr
+from gnvtools.formatting import capitalise, kr
 from gnvtools.model import Allocation
 
 Level = Literal["error", "warning", "info"]
 LEVELS: tuple[Level, ...] = ("error", "warning", "info")
-LEVEL_NAMES = {"error": "fel", "warning": "varning", "info": "info"}
+LEVEL_NAMES = {"error": "fel", "warning": "varning", "info": "upplysning"}
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def check_sources(allocation: Allocation) -> list[Finding]:
                 Finding(
                     "error",
                     "pots-exceed-source",
-                    f"Potterna fördelar {kr(in_pots)} ur {label}, som bara är {kr(amount)}: "
+                    f"Fördelningen tar {kr(in_pots)} ur {label}, som bara är {kr(amount)}: "
                     f"{kr(diff)} för mycket.",
                     diff,
                 )
@@ -106,7 +107,7 @@ def check_sources(allocation: Allocation) -> list[Finding]:
                 Finding(
                     "warning",
                     "source-not-in-pots",
-                    f"{kr(-diff)} av {label} ({kr(amount)}) ingår inte i någon pott.",
+                    f"Av {label} ({kr(amount)}) ingår {kr(-diff)} inte i fördelningen.",
                     -diff,
                 )
             )
@@ -115,7 +116,7 @@ def check_sources(allocation: Allocation) -> list[Finding]:
                 Finding(
                     "info",
                     "pots-vs-source",
-                    f"Potterna fördelar hela {label}, {kr(amount)}.",
+                    f"{capitalise(label)}, {kr(amount)}, ingår i sin helhet i fördelningen.",
                     0,
                 )
             )
@@ -140,8 +141,8 @@ def check_pots(allocation: Allocation) -> list[Finding]:
                 Finding(
                     "error",
                     "pot-overdrawn",
-                    f"Stegen i potten {name} fördelar {kr(pot.placed)}, {kr(-pot.unplaced)} mer "
-                    f"än pottens {kr(pot.pot.amount)}.",
+                    f"Stegen för {name} fördelar {kr(pot.placed)}, {kr(-pot.unplaced)} mer "
+                    f"än de {kr(pot.pot.amount)} som finns.",
                     pot.unplaced,
                 )
             )
@@ -150,18 +151,8 @@ def check_pots(allocation: Allocation) -> list[Finding]:
                 Finding(
                     "warning",
                     "pot-unplaced",
-                    f"{kr(pot.unplaced)} av potten {name} ({kr(pot.pot.amount)}) är ännu inte "
-                    "fördelade.",
+                    f"Av {name} ({kr(pot.pot.amount)}) är {kr(pot.unplaced)} ännu inte fördelade.",
                     pot.unplaced,
-                )
-            )
-        else:
-            findings.append(
-                Finding(
-                    "info",
-                    "pot-placed",
-                    f"Potten {name} är fördelad till sista kronan: {kr(pot.pot.amount)}.",
-                    0,
                 )
             )
         reserve = sum(line.amount for line in pot.lines if line.recipient == RESERVE)
@@ -170,19 +161,31 @@ def check_pots(allocation: Allocation) -> list[Finding]:
                 Finding(
                     "info",
                     "pot-reserve",
-                    f"{kr(reserve)} av potten {name} hålls som ofördelad reserv.",
+                    f"Av {name} ({kr(pot.pot.amount)}) går {kr(pot.placed - reserve)} till "
+                    f"mottagare och {kr(reserve)} hålls som ofördelad reserv.",
                     reserve,
+                )
+            )
+        elif pot.unplaced == 0:
+            findings.append(
+                Finding(
+                    "info",
+                    "pot-placed",
+                    f"{name} ({kr(pot.pot.amount)}) fördelas i sin helhet.",
+                    0,
                 )
             )
         for step in pot.steps:
             if step.kind == "requisition" and step.placed < step.target:
                 unclaimed = step.target - step.placed
+                requested = sum(line.requested or 0 for line in step.lines)
                 findings.append(
                     Finding(
                         "info",
                         "requisition-unclaimed",
-                        f"I steget {step.step} rekvirerades {kr(step.placed)} av "
-                        f"{kr(step.target)}; {kr(unclaimed)} rekvirerades inte.",
+                        f"I steget {step.step} begärdes {kr(requested)} och beviljades "
+                        f"{kr(step.placed)} av taken {kr(step.target)}; {kr(unclaimed)} "
+                        "rekvirerades inte.",
                         unclaimed,
                     )
                 )
@@ -234,6 +237,67 @@ def check_budget(allocation: Allocation) -> list[Finding]:
     return findings
 
 
+def check_national_frames(allocation: Allocation) -> list[Finding]:
+    """The national frame as each source states it: parts against total, sources against each other.
+
+    Example: Socialstyrelsen states 3 674 000 000 kr = 2 624 + 150 + 750 + 150 mnkr; Stockholm's
+    2025 memo states 3 430 mnkr and frames of 2 626 + 300 + 750 mnkr (3 676 mnkr). Both
+    differences are warnings with their amounts; neither figure is trusted over the other.
+    """
+    statements = allocation.plan.params.national_frames
+    findings: list[Finding] = []
+    for statement in statements:
+        if statement.total is None or not statement.parts:
+            continue
+        parts_sum = sum(part.amount for part in statement.parts)
+        diff = parts_sum - statement.total
+        parts = " + ".join(kr(part.amount) for part in statement.parts)
+        if diff:
+            findings.append(
+                Finding(
+                    "warning",
+                    "frame-parts-vs-total",
+                    f"{statement.source} anger ramarna {parts} = {kr(parts_sum)}, men totalen "
+                    f"{kr(statement.total)}: en skillnad på {kr(abs(diff))}.",
+                    diff,
+                )
+            )
+        else:
+            findings.append(
+                Finding(
+                    "info",
+                    "frame-parts-vs-total",
+                    f"{statement.source}: ramarna {parts} summerar till totalen "
+                    f"{kr(statement.total)}.",
+                    0,
+                )
+            )
+    for field_name, what in (("total", "den nationella totalen"), ("municipal", "kommunernas ram")):
+        stated = [(s.source, getattr(s, field_name)) for s in statements]
+        stated = [(source, amount) for source, amount in stated if amount is not None]
+        for (first, a), (other, b) in itertools.pairwise(stated):
+            if a != b:
+                findings.append(
+                    Finding(
+                        "warning",
+                        "frames-disagree",
+                        f"Källorna anger olika belopp för {what}: {first} {kr(a)}, {other} "
+                        f"{kr(b)} (skillnad {kr(abs(a - b))}).",
+                        a - b,
+                    )
+                )
+            else:
+                findings.append(
+                    Finding(
+                        "info",
+                        "frames-agree",
+                        f"{first} och {other} anger samma belopp för {what}: {kr(a)}.",
+                        0,
+                    )
+                )
+    return findings
+
+
 def reconcile_allocation(allocation: Allocation) -> list[Finding]:
     """All checks of a year's allocation, errors first."""
     findings = (
@@ -241,5 +305,6 @@ def reconcile_allocation(allocation: Allocation) -> list[Finding]:
         + check_sources(allocation)
         + check_pots(allocation)
         + check_budget(allocation)
+        + check_national_frames(allocation)
     )
     return sort_findings(findings)

@@ -16,6 +16,47 @@ from gnvtools.errors import InputError
 
 
 @dataclass(frozen=True)
+class Source:
+    """A document a rule comes from: its full title and the short name a report cites."""
+
+    id: str
+    title: str
+    short: str
+
+
+@dataclass(frozen=True)
+class Citation:
+    source: Source
+    section: str
+
+    @property
+    def place(self) -> str:
+        """The section as cited: ``”Primärvård”``, or a paragraph as it is (``2 §``)."""
+        if self.section.endswith("§"):
+            return self.section
+        return f"\u201d{self.section}\u201d"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule statement, for whom it holds (kommun, region) and where it is written."""
+
+    text: str
+    applies_to: tuple[str, ...]
+    topic: str
+    citations: tuple[Citation, ...]
+
+    @property
+    def cited(self) -> str:
+        """The rule with its sources: ``… (Källa: Socialstyrelsens anvisningar 2025, …).``"""
+        by_source: dict[str, list[str]] = {}
+        for citation in self.citations:
+            by_source.setdefault(citation.source.short, []).append(citation.place)
+        where = "; ".join(f"{short}, {join_words(places)}" for short, places in by_source.items())
+        return f"{self.text} (Källa: {where}.)"
+
+
+@dataclass(frozen=True)
 class Regime:
     id: str
     name: str
@@ -27,9 +68,9 @@ class Regime:
     restricted_areas: dict[int, str]
     eligible_activity_types: tuple[str, ...]
     ineligible_activity_types: tuple[str, ...]
-    unused_must_be_repaid: bool
-    scope: str
-    rules: tuple[str, ...]
+    unused_must_be_repaid: bool | None
+    silent_on_unused: str
+    rules: tuple[Rule, ...]
 
     @property
     def activity_types(self) -> tuple[str, ...]:
@@ -38,27 +79,62 @@ class Regime:
     def area_label(self, area: int) -> str:
         return f"{area}. {self.areas[area]}"
 
+    def rules_for(self, organisation_type: str, topic: str | None = None) -> list[Rule]:
+        """The rules that hold for a ``kommun`` or ``region`` (all of them for ``nationell``)."""
+        return [
+            rule
+            for rule in self.rules
+            if (organisation_type == "nationell" or organisation_type in rule.applies_to)
+            and (topic is None or rule.topic == topic)
+        ]
+
+
+def join_words(words: list[str]) -> str:
+    """``["a", "b", "c"]`` → ``"a, b och c"``."""
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " och " + words[-1]
+
+
+def _text(value: str) -> str:
+    return " ".join(value.split())
+
 
 @cache
 def all_regimes() -> dict[str, Regime]:
     text = resources.files("gnvtools").joinpath("data/regimes.yaml").read_text("utf-8")
     raw = yaml.safe_load(text)
+    sources = {
+        key: Source(key, _text(spec["title"]), spec["short"])
+        for key, spec in raw.pop("sources").items()
+    }
     regimes = {}
     for regime_id, spec in raw.items():
+        rules = tuple(
+            Rule(
+                text=_text(rule["text"]),
+                applies_to=tuple(rule["for"]),
+                topic=rule["topic"],
+                citations=tuple(
+                    Citation(sources[c["source"]], c["section"]) for c in rule["sources"]
+                ),
+            )
+            for rule in spec["rules"]
+        )
         regimes[regime_id] = Regime(
             id=regime_id,
-            name=" ".join(spec["name"].split()),
+            name=_text(spec["name"]),
             short=spec["short"],
             legal_basis=spec["legal_basis"],
             administered_by=spec["administered_by"],
-            how_received=" ".join(spec["how_received"].split()),
+            how_received=_text(spec["how_received"]),
             areas={int(k): v for k, v in spec["areas"].items()},
             restricted_areas={int(k): v for k, v in spec["restricted_areas"].items()},
             eligible_activity_types=tuple(spec["eligible_activity_types"]),
             ineligible_activity_types=tuple(spec["ineligible_activity_types"]),
-            unused_must_be_repaid=bool(spec["unused_must_be_repaid"]),
-            scope=" ".join(spec["scope"].split()),
-            rules=tuple(spec["rules"]),
+            unused_must_be_repaid=spec["unused_must_be_repaid"],
+            silent_on_unused=_text(spec.get("silent_on_unused", "")),
+            rules=rules,
         )
     return regimes
 

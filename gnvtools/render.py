@@ -93,7 +93,10 @@ def validate_report(report: str, params: Path) -> tuple[str, list[Path]]:
         followup(plan)
         title = f"Uppföljning av statsbidraget för god och nära vård {plan.params.year}"
         return title, plan_files(plan)
-    return plan.params.title, [plan.file.path, *plan.data_files]  # the memo reads no spend
+    from gnvtools.memo import AllocationMemo
+
+    memo = AllocationMemo.from_plan(plan, params)  # checks the texts before a kernel starts
+    return plan.params.title, memo.input_files  # the memo reads no spend
 
 
 def parse_formats(text: str) -> list[str]:

@@ -5,8 +5,65 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from gnvtools.display import Cell, Html, Table, bullets, esc, notice, paragraph, section
+from gnvtools.display import (
+    Cell,
+    Html,
+    Table,
+    bullets,
+    concat,
+    esc,
+    notice,
+    paragraph,
+    section,
+)
+from gnvtools.formatting import capitalise, count
 from gnvtools.provenance import describe_inputs, git_commit, project_root, versions
+from gnvtools.reconciliation import Finding
+from gnvtools.regimes import Rule
+
+
+def findings_sentence(findings: Sequence[Finding]) -> str:
+    """``"Kontrollerna visar inga fel och två varningar:"`` (a colon when a list follows)."""
+    errors = sum(1 for f in findings if f.level == "error")
+    warnings = sum(1 for f in findings if f.level == "warning")
+    text = (
+        f"Kontrollerna visar {count(errors, 'fel', 'fel', neuter=True)} och "
+        f"{count(warnings, 'varning', 'varningar')}"
+    )
+    return text + (":" if errors or warnings else ".")
+
+
+def findings_summary(findings: Sequence[Finding]) -> Html:
+    """Every error and warning with its amount, in words a reader uses (no internal codes)."""
+    serious = [f for f in findings if f.level in ("error", "warning")]
+    parts = [paragraph(findings_sentence(findings))]
+    if serious:
+        parts.append(bullets(f"{capitalise(LEVEL_WORDS[f.level])}: {f.message}" for f in serious))
+    return concat(parts)
+
+
+LEVEL_WORDS = {"error": "fel", "warning": "varning", "info": "upplysning"}
+
+
+def rule_list(rules: Sequence[Rule]) -> Html:
+    """Rules as a list, each with its source."""
+    return bullets(rule.cited for rule in rules)
+
+
+def sources_section(rules: Sequence[Rule]) -> Html:
+    """The documents the report's rule statements come from, in full."""
+    seen: dict[str, str] = {}
+    for rule in rules:
+        for citation in rule.citations:
+            seen.setdefault(citation.source.short, citation.source.title)
+    if not seen:
+        return Html("")
+    return concat(
+        [
+            paragraph("Reglerna i rapporten bygger på följande dokument:"),
+            bullets(f"{short}: {title}" for short, title in seen.items()),
+        ]
+    )
 
 
 def title_block(title: str, meta: Sequence[tuple[str, str]]) -> Html:
@@ -25,7 +82,12 @@ def illustrative_notice(sources: Sequence[str]) -> Html:
     )
 
 
-def appendix(params_file: Path, inputs: Sequence[Path], notes: Sequence[str] = ()) -> Html:
+def appendix(
+    params_file: Path,
+    inputs: Sequence[Path],
+    notes: Sequence[str] = (),
+    rules: Sequence[Rule] = (),
+) -> Html:
     """Inputs with SHA-256, versions and git commit: enough for an auditor to re-run."""
     root = project_root(params_file)
     files = describe_inputs([params_file, *inputs], root)
@@ -58,4 +120,6 @@ def appendix(params_file: Path, inputs: Sequence[Path], notes: Sequence[str] = (
     ]
     if notes:
         parts.append(bullets(notes))
+    if rules:
+        parts.append(section("Källor till reglerna", sources_section(rules), level=3))
     return section("Bilaga: underlag och spårbarhet", *parts)

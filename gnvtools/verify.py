@@ -12,7 +12,7 @@ from typing import Any
 
 from gnvtools.errors import GnvError, InputError
 from gnvtools.formatting import plain
-from gnvtools.manifest import figure_tables, read_manifest
+from gnvtools.manifest import figure_tables, read_manifest, report_figures
 from gnvtools.provenance import project_root, sha256
 
 
@@ -61,6 +61,24 @@ def compare_tables(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list
     return problems
 
 
+def compare_figures(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[str]:
+    """Differences between two figure catalogues, by name, with the Swedish forms."""
+    before = {f["name"]: f for f in old}
+    after = {f["name"]: f for f in new}
+    problems = [f'siffran "{name}" saknas vid omkörningen' for name in before.keys() - after.keys()]
+    problems += [
+        f'siffran "{name}" finns bara vid omkörningen' for name in after.keys() - before.keys()
+    ]
+    for name, figure in before.items():
+        other = after.get(name)
+        if other is not None and other["value"] != figure["value"]:
+            problems.append(
+                f'siffran "{name}" ({figure.get("label", "")}): {plain(str(figure["text"]))} i '
+                f"bygget, {plain(str(other['text']))} nu"
+            )
+    return problems
+
+
 def _changed(items: list[dict[str, Any]], base: Path, missing: str, edited: str) -> list[str]:
     """``"<path> <why>"`` for each recorded file that is gone or no longer has its SHA-256."""
     found = []
@@ -95,6 +113,10 @@ def verify_manifest(path: Path) -> list[str]:
         notebook = execute(manifest["report"], params)
     except GnvError as exc:
         return [*problems, f"{prefix} rapporten kunde inte köras om: {plain(str(exc))}"]
+    problems += [
+        f"{prefix} {p}"
+        for p in compare_figures(manifest.get("figures", []), report_figures(notebook))
+    ]
     problems += [
         f"{prefix} {p}" for p in compare_tables(manifest["tables"], figure_tables(notebook))
     ]

@@ -68,13 +68,13 @@ CASES: list[tuple[str, str, Callable[[Path], None], list[str]]] = [
         "wrong-yaml-type",
         "stockholm/2025.yaml",
         lambda d: _edit(d / "2025.yaml", "amount: 800000", 'amount: "800 000"'),
-        ["2025.yaml", "rad 69", "pots.1.steps.0.amount", "förväntade ett heltal"],
+        ["2025.yaml", "rad 108", "pots.1.steps.0.amount", "förväntade ett heltal"],
     ),
     (
         "unknown-recipient",
         "jamtland/2025.yaml",
         lambda d: _edit(d / "2025.yaml", "{Regionstyrelsen: 6000000}", "{Regionstyrelse: 6000000}"),
-        ["2025.yaml", "rad 47", 'okänd mottagare "Regionstyrelse"'],
+        ["2025.yaml", "rad 73", 'okänd mottagare "Regionstyrelse"'],
     ),
     (
         "unknown-step-kind",

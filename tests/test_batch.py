@@ -103,7 +103,7 @@ PDF_FIGURES = {
         "Hälso- och sjukvårdsnämnden",
     ],
     "stockholm/2023/allocation-memo.pdf": ["36 310 636 kr", "Särskilt boende"],
-    "stockholm/2023/year-end-followup.pdf": ["51 810 636 kr", "förs över"],
+    "stockholm/2023/year-end-followup.pdf": ["51 810 636 kr", "Källorna säger inget"],
 }
 
 

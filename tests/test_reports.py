@@ -109,9 +109,18 @@ def test_report_reads_right_in_chromium(rendered, browser, report: str, params: 
 
 def test_illustrative_data_is_marked_only_where_used(rendered) -> None:
     jamtland = plain(rendered[("allocation-memo", "jamtland/2025.yaml")].read_text("utf-8"))
-    assert "påhittade" not in jamtland
+    assert "Påhittade exempeldata" not in jamtland  # every figure comes from the region's memo
+    assert "RS/0000/2025 (påhittat exempel)" in jamtland  # the one made-up item, marked there
     stockholm = plain(rendered[("allocation-memo", "stockholm/2025.yaml")].read_text("utf-8"))
     assert "påhittade exempel" in stockholm
+    # The mark stands at the table that uses made-up data, not only in the banner.
+    assert re.search(
+        r'class="illustrative-mark"><strong>Påhittade exempeldata:</strong>[^<]*</p>'
+        r'<div class="table-wrap"><table><caption>Statsbidrag 2025: Rekvisition',
+        stockholm,
+    )
+    followup = plain(rendered[("year-end-followup", "stockholm/2025.yaml")].read_text("utf-8"))
+    assert "Vilka det är bygger på påhittade exempelrader." in followup
 
 
 def test_markup_in_data_shows_as_text(tmp_path: Path, browser, capsys) -> None:

@@ -40,11 +40,25 @@ def test_formatting_and_wording(text: str, expected: str) -> None:
 def test_memo_2025_sentences() -> None:
     memo = AllocationMemo.load(PARAMS / "stockholm/2025.yaml")
     assert [plain(t) for t in memo.proposal_items()] == [
-        "Äldrenämnden beslutar att fördela 2025 års statsbidrag om 41 991 440 kr enligt "
-        "förslaget i detta ärende.",
-        "Äldrenämnden beslutar att fördela kvarvarande medel från 2024 om 10 700 000 kr enligt "
-        "förslaget i detta ärende.",
+        "Äldrenämnden delegerar till förvaltningschefen att fördela 2025 års statsbidrag för "
+        "utveckling av en god och nära vård, 41 991 440 kr, enligt den modell som beskrivs i "
+        "detta ärende.",
+        "Äldrenämnden delegerar till förvaltningschefen att fördela de kvarvarande medlen från "
+        "2024, 10 700 000 kr, så som föreslås i detta ärende.",
     ]
+    summary = plain(memo.summary().plain).splitlines()
+    assert summary[-3:] == [
+        "Kontrollerna visar inga fel och två varningar:",
+        "- Varning: Stockholms tjänsteutlåtande 2025 anger ramarna 2 626 000 000 kr + "
+        "300 000 000 kr + 750 000 000 kr = 3 676 000 000 kr, men totalen 3 430 000 000 kr: en "
+        "skillnad på 246 000 000 kr.",
+        "- Varning: Källorna anger olika belopp för den nationella totalen: Socialstyrelsens "
+        "anvisningar 2025 3 674 000 000 kr, Stockholms tjänsteutlåtande 2025 3 430 000 000 kr "
+        "(skillnad 244 000 000 kr).",
+    ]
+    assert "Från 2024 finns 10 700 000 kr kvar som varken rekvirerats eller förbrukats." in (
+        plain(memo.summary().plain)
+    )
     assert [plain(t) for t in memo.frame_texts()] == [
         "Delbeloppet befolkning, 35 264 481 kr, är 9,40 % av den nationella ramen 375 000 000 kr.",
         "Delbeloppet individer med kommunal hälso- och sjukvård, 6 726 959 kr, är 1,79 % av den "
@@ -52,12 +66,13 @@ def test_memo_2025_sentences() -> None:
     ]
     assert plain(memo.step_sentence(0, 0)) == (
         "Taken, sammanlagt 41 991 440 kr, följer antal platser i särskilda boendeformer och "
-        "befolkning, lika viktade. 9 av 11 mottagare rekvirerade sammanlagt 29 350 000 kr; "
-        "12 641 440 kr rekvirerades inte. Norra innerstaden begärde mer än sitt tak och fick del "
-        "av det som andra inte rekvirerade."
+        "befolkning, lika viktade. Av 11 möjliga mottagare rekvirerade 9; de begärde sammanlagt "
+        "29 350 000 kr och beviljades 29 350 000 kr. Av taken rekvirerades 12 641 440 kr inte. "
+        "Norra innerstaden begärde mer än sitt tak och fick del av det som andra inte "
+        "rekvirerade, aldrig mer än det begärda."
     )
     assert plain(memo.step_sentence(1, 0)) == (
-        "800 000 kr till var och en av 11 mottagare, sammanlagt 8 800 000 kr."
+        "Var och en av elva mottagare får 800 000 kr, sammanlagt 8 800 000 kr."
     )
     assert plain(memo.step_sentence(1, 2)) == (
         "Återstoden, 700 000 kr, delas lika mellan Utbildningsförvaltningen och "
@@ -67,18 +82,44 @@ def test_memo_2025_sentences() -> None:
 
 def test_memo_2023_and_jamtland_sentences() -> None:
     memo = AllocationMemo.load(PARAMS / "stockholm/2023.yaml")
+    assert [plain(t) for t in memo.proposal_items()] == [
+        "Äldrenämnden godkänner modellen för fördelning av 2023 års stimulansmedel för god och "
+        "nära vård, sammanlagt 51 810 636 kr, så som den beskrivs i detta ärende.",
+        "Äldrenämnden delegerar till förvaltningschefen att fördela stimulansmedlen efter den "
+        "modellen.",
+    ]
+    assert [plain(t) for t in memo.summary_texts()] == [
+        "Stockholms stad har för 2023 tagit emot 51 810 636 kr, varav 36 310 636 kr avser "
+        "utveckling av den nära vården, 10 300 000 kr avser goda förutsättningar för vårdens "
+        "medarbetare och 5 200 000 kr avser vidareutbildning sjuksköterskor.",
+        "Utveckling av den nära vården (36 310 636 kr) fördelas i sex steg till 14 mottagare.",
+        "Goda förutsättningar för vårdens medarbetare (10 300 000 kr) fördelas i ett steg till "
+        "elva mottagare.",
+        "Vidareutbildning sjuksköterskor (5 200 000 kr) fördelas i fyra steg till sex mottagare.",
+    ]
+    assert plain(memo.summary().plain).endswith("Kontrollerna visar inga fel och inga varningar.")
     assert plain(memo.step_sentence(0, 2)) == (
-        "15 010 636 kr fördelas efter befolkning och antal invånare 65 år och äldre, lika viktade."
+        "Beloppet 15 010 636 kr fördelas efter befolkning och antal invånare 65 år och äldre, "
+        "lika viktade."
     )
     assert plain(memo.step_sentence(1, 0)) == (
-        "10 300 000 kr fördelas efter antal platser i särskilda boendeformer bland de 11 "
-        "mottagare som uppfyller villkoren."
+        "Beloppet 10 300 000 kr fördelas efter antal platser i särskilda boendeformer bland de "
+        "11 mottagare som uppfyller villkoren."
     )
     assert plain(memo.step_sentence(2, 3)) == "Återstoden, 180 000 kr, går till Äldreförvaltningen."
     region = AllocationMemo.load(PARAMS / "jamtland/2025.yaml")
-    assert plain(region.summary_texts()[-1]) == (
-        "Kontrollerna gav 0 fel och 2 varningar; se avsnittet Kontroller."
-    )
+    assert [plain(t) for t in region.proposal_items()] == [
+        "Regionstyrelsen godkänner den övergripande hanteringen och fördelningen av 2025 års "
+        "statsbidrag för utveckling av en god och nära vård enligt detta ärende: av mottagna "
+        "41 086 320 kr fördelas 41 000 000 kr nu, och 86 320 kr är ännu inte fördelade.",
+        "Regiondirektören ges i uppdrag att besluta om den närmare fördelningen av medlen mellan "
+        "aktiviteterna.",
+    ]
+    assert plain(region.summary().plain).splitlines()[-3:] == [
+        "Kontrollerna visar inga fel och två varningar:",
+        "- Varning: Av Statsbidrag 2025 (41 086 320 kr) är 86 320 kr ännu inte fördelade.",
+        "- Varning: Budgeten räknar med 42 500 000 kr, 1 413 680 kr mer än mottagna 41 086 320 kr.",
+    ]
 
 
 def test_followup_sentences() -> None:
@@ -86,15 +127,29 @@ def test_followup_sentences() -> None:
     assert [plain(t) for t in report.summary_texts()] == [
         "Stockholms stad tog emot 41 991 440 kr för 2025. Vid årets slut hade 28 714 265 kr "
         "förbrukats, vilket är 68 % av mottagna medel.",
-        "Av de 41 991 440 kr som kunde rekvireras rekvirerade mottagarna sammanlagt 29 350 000 kr.",
-        "2 mottagare rekvirerade inga medel: Skarpnäck och Skärholmen.",
+        "Av de 41 991 440 kr som kunde rekvireras beviljades mottagarna sammanlagt 29 350 000 kr.",
+        "Två mottagare rekvirerade inga medel: Skarpnäck och Skärholmen. Vilka det är bygger på "
+        "påhittade exempelrader.",
         "Outnyttjat är 13 277 175 kr.",
         "Sammanlagt ska 13 277 175 kr betalas tillbaka till Socialstyrelsen.",
     ]
+    summary = plain(report.summary().plain)
+    assert summary.splitlines()[1].startswith("Påhittade exempeldata: Totalen och förbrukningen")
+    for warning in (
+        "- Varning: Skarpnäck rekvirerade inga medel (taket var 2 011 173 kr).",
+        "- Varning: Av förbrukningen saknar 83 350 kr insatsområde.",
+        "- Varning: Till Socialstyrelsen ska 13 277 175 kr betalas tillbaka.",
+    ):
+        assert warning in summary.splitlines()
     assert plain(report.area_texts()[0]) == (
         "Förbrukningen per insatsområde summerar till 28 630 915 kr, medan den redovisade "
         "totalen är 28 714 265 kr. Skillnaden, 83 350 kr, redovisas som en avvikelse och är inte "
         "fördelad på något område."
+    )
+    old = FollowupReport.load(PARAMS / "stockholm/2023.yaml")
+    assert plain(old.summary_texts()[-1]) == (
+        "Källorna säger inget om hur medel som inte förbrukades under 2023 skulle hanteras. "
+        "Rapporten räknar därför inte fram något belopp att betala tillbaka för outnyttjade medel."
     )
 
 
