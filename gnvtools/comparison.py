@@ -29,7 +29,7 @@ from gnvtools.display import (
     section,
 )
 from gnvtools.errors import InputError
-from gnvtools.followup import Followup, followup
+from gnvtools.followup import Followup, SpendLine, followup
 from gnvtools.formatting import kr, percent
 from gnvtools.memo import join_names
 from gnvtools.model import Allocation, Plan, allocate, build_plan
@@ -68,6 +68,7 @@ class Mapping(_Strict):
 OTHER_GROUP = "Övriga mottagare"
 NO_TYPE = "Verksamhet ej angiven"
 SCHOOL = "Skola och förskola"
+REPORTED_GAP = "Redovisad total utöver raderna"
 
 
 @dataclass
@@ -122,6 +123,23 @@ class Year:
         if self.used is None or not self.received:
             return None
         return Fraction(self.used, self.received)
+
+    @property
+    def used_is_illustrative(self) -> bool:
+        """The year's use rests on made-up rows, with no total the organisation reported."""
+        if self.result is None or self.plan is None or self.plan.params.followup is None:
+            return False
+        spec = self.plan.params.followup
+        return spec.illustrative and spec.reported_used is None
+
+    @property
+    def basis(self) -> str | None:
+        """Where the year's use comes from, as the totals table shows it."""
+        if self.result is None:
+            return None
+        if self.used_is_illustrative:
+            return "påhittat exempel"
+        return "organisationens redovisning"
 
 
 @dataclass
@@ -246,14 +264,24 @@ class Comparison:
                 totals[area.label] += year.result.by_area.get(number, 0)
         if year.result.unassigned:
             totals["Utan angivet insatsområde"] = year.result.unassigned
+        return self._with_reported_gap(year, totals)
+
+    @staticmethod
+    def _with_reported_gap(year: Year, totals: dict[str, int]) -> dict[str, int]:
+        """Add what the reported total holds beyond the rows, so each column sums to the use."""
+        if year.result is not None and year.result.used != year.result.rows_used:
+            totals[REPORTED_GAP] = year.result.used - year.result.rows_used
         return totals
 
     def used_by_activity_group(self, year: Year) -> dict[str, int] | None:
         if year.result is None:
             return None
+        return self._with_reported_gap(year, self._by_activity_group(year.result.spend))
+
+    def _by_activity_group(self, lines: list[SpendLine]) -> dict[str, int]:
         labels = [g.label for g in self.mapping.activity_groups]
         totals = dict.fromkeys([*labels, NO_TYPE], 0)
-        for line in year.result.spend:
+        for line in lines:
             label = next(
                 (g.label for g in self.mapping.activity_groups if line.activity_type in g.types),
                 NO_TYPE,
@@ -293,8 +321,20 @@ class Comparison:
                 continue
             text = f"{year.spec.year} ({year.label}): mottaget {kr(year.received or 0)}"
             if year.used is not None and year.utilisation is not None:
-                text += f", förbrukat {kr(year.used)} ({percent(year.utilisation)})"
+                made_up = ", påhittat exempel" if year.used_is_illustrative else ""
+                text += f", förbrukat {kr(year.used)} ({percent(year.utilisation)}{made_up})"
             texts.append(text + ".")
+        made_up_years = [str(y.spec.year) for y in self.years if y.used_is_illustrative]
+        real_years = [
+            str(y.spec.year)
+            for y in self.years
+            if y.result is not None and not y.used_is_illustrative
+        ]
+        if made_up_years and real_years:
+            texts.append(
+                f"Förbrukningen {join_names(made_up_years)} är ett påhittat exempel och kan inte "
+                f"jämföras med de redovisade siffrorna för {join_names(real_years)}."
+            )
         texts.append(self.school_text())
         return texts
 
@@ -334,6 +374,7 @@ class Comparison:
                     year.unused,
                     year.utilisation,
                     year.carry_over_in,
+                    year.basis,
                 ]
             )
         return Table(
@@ -347,11 +388,19 @@ class Comparison:
                 "Outnyttjat vid årets slut",
                 "Nyttjandegrad",
                 "Kvarvarande medel från tidigare år",
+                "Förbrukning enligt",
             ],
-            kinds=["text", "text", "kr", "kr", "kr", "kr", "percent", "kr"],
+            kinds=["text", "text", "kr", "kr", "kr", "kr", "percent", "kr", "text"],
             rows=rows,
-            notes=[y.spec.note.strip() for y in self.years if y.spec.note],
+            notes=[" ".join(y.spec.note.split()) for y in self.years if y.spec.note],
+            illustrative=self._made_up_note(),
         )
+
+    def _made_up_note(self) -> str:
+        years = [str(y.spec.year) for y in self.years if y.used_is_illustrative]
+        if not years:
+            return ""
+        return f"förbrukningen {join_names(years)} är påhittad (se kolumnen Förbrukning enligt)."
 
     def totals(self) -> Html:
         return section("Totalt per år och regelverk", self.totals_table().block())
@@ -366,7 +415,8 @@ class Comparison:
             },
             title="Mottaget, förbrukat och outnyttjat per år",
             caption="Mottagna, förbrukade och outnyttjade medel per år (miljoner kronor). "
-            "Uppgifter som saknas är markerade.",
+            "Uppgifter som saknas är markerade."
+            + (f" Påhittade exempeldata: {self._made_up_note()}" if self._made_up_note() else ""),
         )
 
     def group_table(self) -> Table:
@@ -445,7 +495,7 @@ class Comparison:
         }
 
     def area_table(self) -> Table:
-        labels = [a.label for a in self.mapping.areas] + ["Utan angivet insatsområde"]
+        labels = [a.label for a in self.mapping.areas] + ["Utan angivet insatsområde", REPORTED_GAP]
         return self._per_year_table(
             "Förbrukat per gemensamt område",
             "Gemensamt område",
@@ -479,13 +529,40 @@ class Comparison:
         )
 
     def activity_table(self) -> Table:
-        labels = [g.label for g in self.mapping.activity_groups] + [NO_TYPE]
-        return self._per_year_table(
+        labels = [g.label for g in self.mapping.activity_groups] + [NO_TYPE, REPORTED_GAP]
+        table = self._per_year_table(
             "Förbrukat per verksamhet",
             "Verksamhet",
             [self.used_by_activity_group(y) for y in self.years],
             labels,
         )
+        # Money carried over from earlier years is followed up apart; where it is not, its use
+        # is unknown and shown as missing, never as 0 kr.
+        for year in self.years:
+            if year.result is None or not year.result.carry_over:
+                continue
+            by_label: dict[str, int] | None = None
+            followed = [c for c in year.result.carry_over if c.used is not None]
+            if len(followed) == len(year.result.carry_over):
+                by_label = self._by_activity_group(
+                    [line for c in year.result.carry_over for line in c.lines]
+                )
+            table.columns = [*table.columns, f"{year.spec.year}, kvarvarande medel"]
+            table.kinds = [*table.kinds, "kr"]
+            for row in table.rows:
+                row.append(None if by_label is None else by_label.get(str(row[0]), 0))
+            if table.footer is not None:
+                total = sum(c.used or 0 for c in year.result.carry_over)
+                table.footer = [*table.footer, None if by_label is None else total]
+            if by_label is None:
+                table.notes.append(
+                    f"Kvarvarande medel som fördelades {year.spec.year} "
+                    f"({kr(sum(c.allocated for c in year.result.carry_over))}) är inte uppföljda; "
+                    "deras förbrukning saknas och visas inte som 0 kr."
+                )
+        if any(y.used_is_illustrative for y in self.years):
+            table.illustrative = self._made_up_note()
+        return table
 
     def activities(self) -> Html:
         return section(

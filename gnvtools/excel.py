@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from gnvtools.display import MISSING, TABLE_MIME
+from gnvtools.display import ILLUSTRATIVE, MISSING, TABLE_MIME
 
 KR_FORMAT = '#,##0 "kr"'
 PERCENT_FORMAT = "0.0%"
@@ -62,7 +62,12 @@ def workbook_bytes(notebook: Any, title: str) -> bytes:
     for index, table in enumerate(tables, start=7):
         name = _sheet_name(table["title"], used)
         about.cell(row=index, column=1, value=name)
-        about.cell(row=index, column=2, value=table["title"])
+        about.cell(
+            row=index,
+            column=2,
+            value=table["title"]
+            + (f" ({ILLUSTRATIVE.lower()})" if table.get("illustrative") else ""),
+        )
         _write_table(wb.create_sheet(name), table)
     about.column_dimensions["A"].width = 34
     about.column_dimensions["B"].width = 70
@@ -74,6 +79,10 @@ def workbook_bytes(notebook: Any, title: str) -> bytes:
 def _write_table(ws: Any, table: dict[str, Any]) -> None:
     ws["A1"] = table["title"]
     ws["A1"].font = Font(bold=True, size=12)
+    if table.get("illustrative"):
+        # The same mark the report shows at the table: made-up data must be seen where used.
+        ws["A2"] = f"{ILLUSTRATIVE}: {table['illustrative']}"
+        ws["A2"].font = Font(bold=True, color="7A5C00")
     kinds = table["kinds"]
     for col, header in enumerate(table["columns"], start=1):
         cell = ws.cell(row=3, column=col, value=header)

@@ -267,7 +267,7 @@ def followup_figures(result: Followup, cat: Catalogue | None = None) -> Catalogu
     cat.add("forbrukat", result.used, "kr", "förbrukat under året")
     cat.add(
         "forbrukat_enligt_rader",
-        sum(line.amount for line in result.spend),
+        result.rows_used,
         "kr",
         "summan av förbrukningsraderna",
         illustrative=made_up,
@@ -289,4 +289,13 @@ def followup_figures(result: Followup, cat: Catalogue | None = None) -> Catalogu
         cat.add(f"forbrukat_omrade_{area}", amount, "kr", f"förbrukat inom insatsområde {area}")
     if result.unassigned:
         cat.add("forbrukat_utan_omrade", result.unassigned, "kr", "förbrukat utan insatsområde")
+    for carry in result.carry_over:
+        if carry.used is not None:
+            cat.add(
+                f"kvarvarande_{carry.year}_forbrukat",
+                carry.used,
+                "kr",
+                f"förbrukat av kvarvarande medel från {carry.year}",
+                illustrative=made_up,
+            )
     return cat

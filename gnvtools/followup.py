@@ -24,7 +24,12 @@ from gnvtools.tables import parse_amount, read_table
 
 @dataclass(frozen=True)
 class SpendLine:
-    """One row of the spend file. ``area`` is ``None`` when the row names no area."""
+    """One row of the spend file. ``area`` is ``None`` when the row names no area.
+
+    ``fund`` is the money the row used: ``None`` for this year's grant, else the year of the
+    carry-over (column ``fund``: empty or the grant year for the grant, ``kvarvarande 2024`` or
+    ``2024`` for money left from 2024).
+    """
 
     recipient: str
     area: int | None
@@ -32,6 +37,27 @@ class SpendLine:
     activity: str
     activity_type: str
     row: int
+    fund: int | None = None
+
+
+@dataclass
+class CarryOverFollowup:
+    """Money left from an earlier year, followed up apart from the year's grant.
+
+    ``used`` is ``None`` when no spend row names this money: it has not been followed up, which
+    a report shows as missing, never as 0 kr.
+    """
+
+    year: int
+    amount: int
+    allocated: int
+    used: int | None
+    by_recipient: dict[str, tuple[int, int | None]]
+    lines: list[SpendLine] = field(default_factory=list)
+
+    @property
+    def unused(self) -> int | None:
+        return None if self.used is None else self.amount - self.used
 
 
 @dataclass(frozen=True)
@@ -67,6 +93,7 @@ class Followup:
     requisitioned: int | None
     requisition_target: int | None
     used: int
+    rows_used: int
     reported_used: int | None
     unused: int
     ineligible: int
@@ -79,6 +106,7 @@ class Followup:
     ineligible_lines: list[Ineligible]
     spend: list[SpendLine]
     illustrative: bool
+    carry_over: list[CarryOverFollowup] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -96,6 +124,7 @@ class Followup:
             "allocated": self.allocated,
             "requisitioned": self.requisitioned,
             "used": self.used,
+            "used_in_rows": self.rows_used,
             "reported_used": self.reported_used,
             "unused": self.unused,
             "utilisation": float(self.utilisation),
@@ -116,6 +145,16 @@ class Followup:
                 for name, r in self.by_recipient.items()
             },
             "not_requisitioned": self.not_requisitioned,
+            "carry_over": [
+                {
+                    "year": c.year,
+                    "amount": c.amount,
+                    "allocated": c.allocated,
+                    "used": c.used,
+                    "unused": c.unused,
+                }
+                for c in self.carry_over
+            ],
             "findings": [f.as_dict() for f in self.findings],
         }
 
@@ -126,6 +165,7 @@ def load_spend(plan: Plan, spec: FollowupSpec, regime: Regime) -> list[SpendLine
     table = read_table(resolved, display=shown)
     table.require("recipient", "area", "amount")
     known_types = {t.lower(): t for t in regime.activity_types}
+    carry_years = {c.year for c in plan.params.carry_over}
     lines = []
     for row_no, row in table.numbered():
         who = row["recipient"]
@@ -154,6 +194,7 @@ def load_spend(plan: Plan, spec: FollowupSpec, regime: Regime) -> list[SpendLine
                 row=row_no,
                 column="activity_type",
             )
+        fund = _fund(row.get("fund", ""), plan.params.year, carry_years, shown, row_no)
         lines.append(
             SpendLine(
                 who,
@@ -162,9 +203,28 @@ def load_spend(plan: Plan, spec: FollowupSpec, regime: Regime) -> list[SpendLine
                 row.get("activity", ""),
                 known_types.get(kind.lower(), ""),
                 row_no,
+                fund,
             )
         )
     return lines
+
+
+def _fund(text: str, year: int, carry_years: set[int], file: str, row: int) -> int | None:
+    """``""`` or the grant year → ``None`` (the grant); ``kvarvarande 2024`` → ``2024``."""
+    cleaned = text.strip().lower().removeprefix("kvarvarande").strip()
+    if not cleaned or cleaned in ("statsbidrag", "årets statsbidrag", str(year)):
+        return None
+    if cleaned.isdigit() and int(cleaned) in carry_years:
+        return int(cleaned)
+    known = [f"kvarvarande {y}" for y in sorted(carry_years)]
+    raise InputError(
+        f'okända medel "{text}"; skriv tomt eller {year} för årets statsbidrag'
+        + (f", eller {' / '.join(known)}" if known else "")
+        + " (kvarvarande medel måste finnas under carry_over i parameterfilen)",
+        file=file,
+        row=row,
+        column="fund",
+    )
 
 
 def _year_pots(allocation: Allocation) -> list[Any]:
@@ -210,22 +270,26 @@ def followup(plan: Plan, allocation: Allocation | None = None) -> Followup:
         for line in pot.lines:
             if line.recipient != RESERVE:
                 figure(line.recipient).allocated += line.amount
+    asked: dict[str, int] = {}
     for step in requisition_steps:
         for line in step.lines:
             f = figure(line.recipient)
             f.requisitioned = (f.requisitioned or 0) + line.amount
             f.ceiling = (f.ceiling or 0) + (line.ceiling or 0)
+            asked[line.recipient] = asked.get(line.recipient, 0) + (line.requested or 0)
     if spec.requisitions:
         requested = load_requests(plan.file, spec.requisitions, plan.recipients)
         for f in figures.values():
             f.requisitioned = 0
         for name, amount in requested.items():
             figure(name).requisitioned = amount
+        asked = {name: requested.get(name, 0) for name in asked} | requested
 
+    year_spend = [line for line in spend if line.fund is None]
     ineligible: list[Ineligible] = []
     by_area = dict.fromkeys(regime.areas, 0)
     unassigned = 0
-    for line in spend:
+    for line in year_spend:
         f = figure(line.recipient)
         f.used += line.amount
         if line.area is None:
@@ -238,7 +302,9 @@ def followup(plan: Plan, allocation: Allocation | None = None) -> Followup:
             f.ineligible += line.amount
 
     received = params.received.total
-    used = sum(line.amount for line in spend)
+    rows_used = sum(line.amount for line in year_spend)
+    # What the organisation reported to the payer is the year's use; the rows are its detail.
+    used = spec.reported_used if spec.reported_used is not None else rows_used
     unused = received - used
     ineligible_total = sum(i.line.amount for i in ineligible)
     if regime.unused_must_be_repaid:
@@ -252,12 +318,8 @@ def followup(plan: Plan, allocation: Allocation | None = None) -> Followup:
         repay = ineligible_total
     has_requisition = bool(requisition_steps) or spec.requisitions is not None
     requisitioned = sum(f.requisitioned or 0 for f in figures.values()) if has_requisition else None
-    # Only those whose money this year had to be requisitioned, and who asked for nothing.
-    not_requisitioned = [
-        f.name
-        for f in figures.values()
-        if has_requisition and f.requisitioned == 0 and f.allocated == 0
-    ]
+    # Everyone a requisition step was open to who asked for nothing, whatever else they got.
+    not_requisitioned = [name for name, amount in asked.items() if amount == 0]
     result = Followup(
         plan=plan,
         regime=regime,
@@ -267,6 +329,7 @@ def followup(plan: Plan, allocation: Allocation | None = None) -> Followup:
         requisitioned=requisitioned,
         requisition_target=sum(s.target for s in requisition_steps) if requisition_steps else None,
         used=used,
+        rows_used=rows_used,
         reported_used=spec.reported_used,
         unused=unused,
         ineligible=ineligible_total,
@@ -277,11 +340,46 @@ def followup(plan: Plan, allocation: Allocation | None = None) -> Followup:
         by_recipient=figures,
         not_requisitioned=not_requisitioned,
         ineligible_lines=ineligible,
-        spend=spend,
+        spend=year_spend,
         illustrative=spec.illustrative,
+        carry_over=_carry_over_followup(allocation, spend),
     )
     result.findings = sort_findings(_checks(result))
     return result
+
+
+def _carry_over_followup(allocation: Allocation, spend: list[SpendLine]) -> list[CarryOverFollowup]:
+    """Each carry-over: what was allocated from it and, if any row names it, what was used."""
+    plan = allocation.plan
+    out = []
+    for carry in plan.params.carry_over:
+        source = f"carry-over:{carry.year}"
+        allocated: dict[str, int] = {}
+        for pot in allocation.pots:
+            if plan.pot_sources[pot.pot.name] != source:
+                continue
+            for line in pot.lines:
+                if line.recipient != RESERVE:
+                    allocated[line.recipient] = allocated.get(line.recipient, 0) + line.amount
+        rows = [row for row in spend if row.fund == carry.year]
+        used: dict[str, int] = {}
+        for row in rows:
+            used[row.recipient] = used.get(row.recipient, 0) + row.amount
+        followed = bool(rows)
+        names = list(dict.fromkeys([*allocated, *used]))
+        out.append(
+            CarryOverFollowup(
+                year=carry.year,
+                amount=carry.amount,
+                allocated=sum(allocated.values()),
+                used=sum(used.values()) if followed else None,
+                by_recipient={
+                    n: (allocated.get(n, 0), used.get(n, 0) if followed else None) for n in names
+                },
+                lines=rows,
+            )
+        )
+    return out
 
 
 def _checks(r: Followup) -> list[Finding]:
@@ -360,37 +458,48 @@ def _checks(r: Followup) -> list[Finding]:
             )
         )
     if r.reported_used is not None:
-        area_sum = sum(r.by_area.values())
-        gap = r.reported_used - area_sum
+        gap = r.reported_used - r.rows_used
         if gap:
             findings.append(
                 Finding(
                     "warning",
-                    "areas-vs-reported",
-                    f"Förbrukningen per insatsområde summerar till {kr(area_sum)}, {kr(abs(gap))} "
+                    "rows-vs-reported",
+                    f"Förbrukningsraderna summerar till {kr(r.rows_used)}, {kr(abs(gap))} "
                     f"{'mindre' if gap > 0 else 'mer'} än den redovisade totalen "
-                    f"{kr(r.reported_used)}.",
+                    f"{kr(r.reported_used)}. Skillnaden är inte fördelad på mottagare eller "
+                    "insatsområden; den redovisade totalen räknas som förbrukad.",
                     gap,
-                )
-            )
-        detail_gap = r.reported_used - r.used
-        if detail_gap:
-            findings.append(
-                Finding(
-                    "error",
-                    "details-vs-reported",
-                    f"Förbrukningsraderna summerar till {kr(r.used)} men den redovisade totalen "
-                    f"är {kr(r.reported_used)} (skillnad {kr(abs(detail_gap))}).",
-                    detail_gap,
                 )
             )
         else:
             findings.append(
                 Finding(
                     "info",
-                    "details-vs-reported",
+                    "rows-vs-reported",
                     f"Förbrukningsraderna summerar till den redovisade totalen {kr(r.used)}.",
                     0,
+                )
+            )
+    for carry in r.carry_over:
+        if carry.used is None:
+            findings.append(
+                Finding(
+                    "warning",
+                    "carry-over-not-followed-up",
+                    f"Kvarvarande medel från {carry.year} ({kr(carry.amount)}) är inte uppföljda: "
+                    "ingen förbrukningsrad anger dem (kolumnen fund).",
+                    carry.amount,
+                )
+            )
+        else:
+            findings.append(
+                Finding(
+                    "info",
+                    "carry-over-followed-up",
+                    f"Av kvarvarande medel från {carry.year} ({kr(carry.amount)}) förbrukades "
+                    f"{kr(carry.used)}; de följs upp för sig och påverkar inte årets "
+                    "återbetalning.",
+                    carry.used,
                 )
             )
     if r.repay:

@@ -159,16 +159,26 @@ class FollowupReport:
                 "Summa",
                 r.allocated,
                 requisitioned,
-                r.used,
-                r.allocated - r.used,
+                r.rows_used,
+                r.allocated - r.rows_used,
                 r.ineligible,
-                Fraction(r.used, r.allocated) if r.allocated else None,
+                Fraction(r.rows_used, r.allocated) if r.allocated else None,
             ],
-            notes=["Rekvirerat anges som uppgift saknas där medlen inte rekvirerades."]
-            if requisitioned is None
-            else [],
+            notes=self._recipient_notes(),
             illustrative=self._illustrative_note() if r.illustrative else "",
         )
+
+    def _recipient_notes(self) -> list[str]:
+        r = self.result
+        notes = []
+        if r.requisitioned is None:
+            notes.append("Rekvirerat anges som uppgift saknas där medlen inte rekvirerades.")
+        if r.reported_used is not None and r.reported_used != r.rows_used:
+            notes.append(
+                f"Förbrukningsraderna summerar till {kr(r.rows_used)}; den redovisade totalen är "
+                f"{kr(r.reported_used)}. Skillnaden är inte fördelad på mottagare."
+            )
+        return notes
 
     def recipients(self) -> Html:
         r = self.result
@@ -217,6 +227,10 @@ class FollowupReport:
                 f"redovisade totalen är {kr(r.reported_used)}. Skillnaden, {kr(abs(gap))}, "
                 "redovisas som en avvikelse och är inte fördelad på något område."
             )
+        elif r.unassigned:
+            texts.append(
+                f"Av förbrukningen saknar {kr(r.unassigned)} insatsområde och redovisas för sig."
+            )
         for area, note in r.regime.restricted_areas.items():
             texts.append(f"Insatsområde {area} gäller {note}.")
         return texts
@@ -238,7 +252,7 @@ class FollowupReport:
             columns=["Verksamhet", "Förbrukat", f"Tillåten enligt {r.regime.short}"],
             kinds=["text", "kr", "text"],
             rows=rows,
-            footer=["Summa", r.used, ""],
+            footer=["Summa", r.rows_used, ""],
             illustrative=self._illustrative_note() if r.illustrative else "",
         )
 
@@ -273,6 +287,50 @@ class FollowupReport:
             title=f"Tilldelat och förbrukat per mottagare {r.plan.params.year}",
             caption="Tilldelade och förbrukade medel per mottagare (miljoner kronor).",
         )
+
+    def carry_over_table(self, index: int) -> Table:
+        carry = self.result.carry_over[index]
+        rows: list[list[Cell]] = [
+            [name, allocated, used, None if used is None else allocated - used]
+            for name, (allocated, used) in carry.by_recipient.items()
+        ]
+        return Table(
+            title=f"Kvarvarande medel från {carry.year}",
+            columns=["Mottagare", "Tilldelat", "Förbrukat", "Outnyttjat"],
+            kinds=["text", "kr", "kr", "kr"],
+            rows=rows,
+            footer=["Summa", carry.allocated, carry.used, carry.unused],
+            notes=[]
+            if carry.used is not None
+            else ["Förbrukningen är inte uppföljd: ingen förbrukningsrad anger dessa medel."],
+        )
+
+    def carry_over(self) -> Html:
+        """Money left from earlier years, followed up apart from the year's grant."""
+        r = self.result
+        if not r.carry_over:
+            return Html("")
+        parts: list[Html] = []
+        for index, carry in enumerate(r.carry_over):
+            if carry.used is None:
+                text = (
+                    f"Av kvarvarande medel från {carry.year} fördelades {kr(carry.allocated)}. "
+                    "Hur de har använts är inte uppföljt i underlaget; förbrukningen visas därför "
+                    "som uppgift saknas, inte som 0 kr."
+                )
+            else:
+                text = (
+                    f"Av kvarvarande medel från {carry.year} fördelades {kr(carry.allocated)} och "
+                    f"förbrukades {kr(carry.used)}."
+                )
+            parts += [
+                paragraph(
+                    text + " De följs upp för sig och påverkar inte återbetalningen av årets "
+                    "statsbidrag."
+                ),
+                self.carry_over_table(index).block(),
+            ]
+        return section("Kvarvarande medel från tidigare år", *parts)
 
     def ineligible_table(self) -> Table:
         rows: list[list[Cell]] = [

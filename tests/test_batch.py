@@ -158,6 +158,9 @@ def test_excel_has_every_table_with_numbers(built: Path) -> None:
     row_2024 = [comparison.cell(row=5, column=c).value for c in range(1, 9)]
     assert row_2024[0] == "2024" and row_2024[2] == "uppgift saknas"
     assert row_2024[5] == 10_700_000
+    # the made-up 2023 use is marked on the sheet, as at the table in the report
+    assert str(comparison["A2"].value).startswith("Påhittade exempeldata: förbrukningen 2023")
+    assert areas["A2"].value is not None and "påhittade" in str(areas["A2"].value)
 
 
 def test_unchanged_rebuild_skips_and_verify_passes(built: Path, project: Path, capsys) -> None:

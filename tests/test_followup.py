@@ -33,8 +33,9 @@ def test_stockholm_2025_followup_json(capsys: pytest.CaptureFixture[str]) -> Non
         "8": 0,
     }
     assert sum(data["by_area"].values()) == 28_630_915
+    assert data["used_in_rows"] == 28_630_915  # the rows are the source's per-area figures
     gaps = [f for f in data["findings"] if f["amount"] == 83_350]
-    assert {f["code"] for f in gaps} == {"spend-without-area", "areas-vs-reported"}
+    assert {f["code"] for f in gaps} == {"rows-vs-reported"}  # one difference, one finding
     unused = [n for n, r in data["by_recipient"].items() if r["used"] == 0]
     assert sorted(unused) == ["Skarpnäck", "Skärholmen"]
     assert data["not_requisitioned"] == ["Skarpnäck", "Skärholmen"]
@@ -82,7 +83,10 @@ def test_preschool_spend_is_ineligible_only_under_the_ordinance(
         handle.write(PRESCHOOL)
     after = followup_file(folder / f"{year}.yaml")
     assert after.ineligible == ineligible
-    assert after.used == before.used + 50_000
+    assert after.rows_used == before.rows_used + 50_000
+    # a reported total stays the year's use; without one the rows are the use
+    reported = before.reported_used is not None
+    assert after.used == before.used + (0 if reported else 50_000)
     flagged = [f for f in after.findings if f.code == "ineligible-spend"]
     if ineligible:
         assert len(flagged) == 1 and flagged[0].level == "error"
@@ -90,7 +94,7 @@ def test_preschool_spend_is_ineligible_only_under_the_ordinance(
         assert "förskola" in flagged[0].message
         # spent outside the rules counts into repayment on top of the unused money
         assert after.repay == after.unused + 50_000
-        assert after.repay == before.repay - 50_000 + 50_000
+        assert after.repay == before.repay + 50_000
     else:
         assert flagged == []
         assert after.repay == 0
@@ -183,3 +187,72 @@ def test_bad_spend_file(
         assert part in err, (part, err)
     assert "Traceback" not in err
     assert not target.exists()
+
+
+def test_carry_over_is_followed_up_apart(example_copy: Callable[[str], Path]) -> None:
+    folder = example_copy("stockholm")
+    before = followup_file(folder / "2025.yaml")
+    (carry,) = before.carry_over
+    assert (carry.year, carry.amount, carry.allocated, carry.used) == (
+        2024,
+        10_700_000,
+        10_700_000,
+        None,
+    )
+    assert [f.code for f in before.findings if f.code.startswith("carry-over")] == [
+        "carry-over-not-followed-up"
+    ]
+    spend = folder / "data/spend-2025.csv"
+    lines = spend.read_text(encoding="utf-8").splitlines()
+    lines[0] += ",fund"
+    lines = [lines[0], *(line + "," for line in lines[1:])]
+    lines.append(
+        "Utbildningsförvaltningen,3,300000,Elevhälsans medicinska insatser,elevhälsa,"
+        "kvarvarande 2024"
+    )
+    lines.append("Förskoleförvaltningen,3,120000,Hälsofrämjande arbete,förskola,2024")
+    spend.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    after = followup_file(folder / "2025.yaml")
+    (carry,) = after.carry_over
+    assert carry.used == 420_000 and carry.unused == 10_280_000
+    assert carry.by_recipient["Utbildningsförvaltningen"] == (350_000, 300_000)
+    assert carry.by_recipient["Bromma"] == (800_000, 0)
+    # the carry-over never changes the year's figures or its repayment
+    assert (after.used, after.rows_used, after.repay, after.ineligible) == (
+        before.used,
+        before.rows_used,
+        before.repay,
+        before.ineligible,
+    )
+
+
+def test_unknown_fund_is_located(capsys: pytest.CaptureFixture[str], example_copy) -> None:
+    folder = example_copy("stockholm")
+    spend = folder / "data/spend-2025.csv"
+    lines = spend.read_text(encoding="utf-8").splitlines()
+    lines = [
+        lines[0] + ",fund",
+        *(line + "," for line in lines[1:]),
+        "Bromma,1,10,x,särskilt boende,2019",
+    ]
+    spend.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, _, err = run_cli(capsys, "followup", str(folder / "2025.yaml"))
+    assert code == 2
+    assert f'spend-2025.csv, rad {len(lines)}, kolumn "fund": okända medel "2019"' in err
+
+
+def test_not_requisitioned_counts_those_who_asked_for_nothing(example_copy) -> None:
+    """A recipient that asked for nothing but got money from another step still counts."""
+    folder = example_copy("stockholm")
+    params = folder / "2025.yaml"
+    text = params.read_text(encoding="utf-8")
+    step = "      - name: Rekvisition stadsdelsförvaltningar\n"
+    extra = (
+        "      - name: Grundstöd Skarpnäck\n"
+        "        kind: fixed\n"
+        "        amounts: {Skarpnäck: 100000}\n"
+    )
+    params.write_text(text.replace(step, extra + step, 1), encoding="utf-8")
+    result = followup_file(params)
+    assert result.by_recipient["Skarpnäck"].allocated == 100_000
+    assert result.not_requisitioned == ["Skarpnäck", "Skärholmen"]
