@@ -30,6 +30,48 @@ def plain(text: str) -> str:
     return text.replace("\u00a0", " ").replace("\u202f", " ")
 
 
+# argparse writes its own messages through gettext; these are the ones a user can meet.
+_ARGPARSE_SV = {
+    "usage: ": "användning: ",
+    "positional arguments": "argument",
+    "options": "flaggor",
+    "show this help message and exit": "visa den här hjälpen och avsluta",
+    "show program's version number and exit": "visa programmets version och avsluta",
+    "the following arguments are required: %s": "följande argument saknas: %s",
+    "unrecognized arguments: %s": "okända argument: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "ogiltigt val: %(value)r (välj bland %(choices)s)"
+    ),
+    "expected one argument": "förväntade ett värde",
+    "expected at most one argument": "förväntade högst ett värde",
+    "expected at least one argument": "förväntade minst ett värde",
+    "argument %(argument_name)s: %(message)s": "argumentet %(argument_name)s: %(message)s",
+    "invalid %(type)s value: %(value)r": "ogiltigt värde: %(value)r",
+    "ambiguous option: %(option)s could match %(matches)s": (
+        "tvetydig flagga: %(option)s kan vara %(matches)s"
+    ),
+    "%(prog)s: error: %(message)s\n": "%(prog)s: fel: %(message)s\n",
+    "not allowed with argument %s": "får inte kombineras med %s",
+    "one of the arguments %s is required": "ett av argumenten %s krävs",
+    "ignored explicit argument %r": "värdet %r ignoreras",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": (
+        "okänt kommando %(parser_name)r (välj bland %(choices)s)"
+    ),
+}
+
+
+def _sv(message: str) -> str:
+    return _ARGPARSE_SV.get(message, message)
+
+
+def _sv_n(singular: str, plural: str, n: int) -> str:
+    return _sv(singular if n == 1 else plural)
+
+
+argparse._ = _sv  # type: ignore[attr-defined]
+argparse.ngettext = _sv_n  # type: ignore[attr-defined]
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with Swedish usage errors and exit code 2."""
 
@@ -112,6 +154,11 @@ def cmd_followup(args: argparse.Namespace) -> int:
     from gnvtools.followup import followup_file
     from gnvtools.formatting import kr, percent
 
+    if args.params is None and args.json not in (None, "-"):
+        # "gnv followup --json PARAMS": the path belongs to PARAMS; JSON goes to stdout.
+        args.params, args.json = args.json, "-"
+    if args.params is None:
+        raise GnvError("ange en parameterfil: gnv followup PARAMS [--json [FIL]]")
     result = followup_file(Path(args.params))
     if args.json is not None:
         text = json.dumps(result.as_json(), ensure_ascii=False, indent=2) + "\n"
@@ -216,7 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
     follow = sub.add_parser(
         "followup", help="årsuppföljning: förbrukning, outnyttjat, återbetalning"
     )
-    follow.add_argument("params", metavar="PARAMS", help="parameterfil (YAML)")
+    follow.add_argument("params", metavar="PARAMS", nargs="?", help="parameterfil (YAML)")
     follow.add_argument(
         "--json",
         nargs="?",

@@ -467,7 +467,10 @@ class Comparison:
     def groups(self) -> Html:
         return section(
             "Per mottagargrupp",
-            paragraph(self.school_text()),
+            paragraph(
+                "Tabellen visar vad varje mottagargrupp fick, av årets statsbidrag och av "
+                "kvarvarande medel från tidigare år."
+            ),
             self.group_table().block(),
         )
 

@@ -505,7 +505,7 @@ def _checks(r: Followup) -> list[Finding]:
     if r.repay:
         findings.append(
             Finding(
-                "warning",
+                "info",
                 "repayment",
                 f"Till {r.regime.administered_by} ska {kr(r.repay)} betalas tillbaka.",
                 r.repay,

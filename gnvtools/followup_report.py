@@ -13,7 +13,6 @@ from gnvtools.display import (
     Table,
     concat,
     findings_table,
-    illustrative_mark,
     paragraph,
     paragraphs,
     section,
@@ -85,7 +84,10 @@ class FollowupReport:
                 f"Utanför reglerna har {kr(r.ineligible)} använts; beloppet ska betalas tillbaka."
             )
         if r.regime.unused_must_be_repaid is None:
-            texts.append(r.regime.silent_on_unused)
+            texts.append(
+                "Något återbetalningskrav för outnyttjade medel räknas inte fram; se avsnittet "
+                "Återbetalning."
+            )
         elif r.repay:
             texts.append(
                 f"Sammanlagt ska {kr(r.repay)} betalas tillbaka till {r.regime.administered_by}."
@@ -98,13 +100,11 @@ class FollowupReport:
 
     def summary(self) -> Html:
         parts = [paragraphs(self.summary_texts())]
-        if self.result.illustrative:
-            parts.insert(0, illustrative_mark(self._illustrative_note()))
         return section("Sammanfattning", *parts, findings_summary(self.result.findings))
 
     def _illustrative_note(self) -> str:
-        spec = self.result.plan.params.followup
-        return " ".join(spec.source.split()) if spec is not None else ""
+        """The short mark at each table resting on made-up rows (the notice above explains)."""
+        return "raderna per mottagare och aktivitet är påhittade exempel; se Observera överst."
 
     def key_figures(self) -> Table:
         r = self.result

@@ -256,3 +256,43 @@ def test_not_requisitioned_counts_those_who_asked_for_nothing(example_copy) -> N
     result = followup_file(params)
     assert result.by_recipient["Skarpnäck"].allocated == 100_000
     assert result.not_requisitioned == ["Skarpnäck", "Skärholmen"]
+
+
+@pytest.mark.parametrize("order", ["json-first", "json-last", "json-stdout"])
+def test_followup_json_options_in_any_order(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, order: str
+) -> None:
+    params = str(PARAMS / "stockholm/2025.yaml")
+    target = tmp_path / "f.json"
+    args = {
+        "json-first": ["followup", "--json", str(target), params],
+        "json-last": ["followup", params, "--json", str(target)],
+        "json-stdout": ["followup", "--json", params],
+    }[order]
+    code, out, err = run_cli(capsys, *args)
+    assert code == 0, err
+    text = out if order == "json-stdout" else target.read_text(encoding="utf-8")
+    assert json.loads(text)["used"] == 28_714_265
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["frobnicate"], "ogiltigt val: 'frobnicate'"),
+        (["check"], "följande argument saknas: PARAMS"),
+        (["check", "a.yaml", "--frob"], "okända argument: --frob"),
+        (["render", "nope", "a.yaml"], "ogiltigt val: 'nope'"),
+    ],
+)
+def test_command_line_errors_are_swedish(
+    capsys: pytest.CaptureFixture[str], args: list[str], expected: str
+) -> None:
+    from gnvtools.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(args)
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2
+    assert expected in err and "användning: gnv" in err
+    for english in ("usage:", "error:", "invalid choice", "required", "unrecognized"):
+        assert english not in err
