@@ -42,7 +42,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="gnv-bench-"))
-    from gnvtools.build import discover
+    from gnvtools.publish.build import discover
 
     reports = len(discover(ROOT / "parameters", tmp))
     cases: dict[str, list[float]] = {}

@@ -18,15 +18,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gnvtools import __version__
-from gnvtools.atomic import write_text
 from gnvtools.errors import GnvError
+from gnvtools.publish.atomic import write_text
 
 if TYPE_CHECKING:
-    from gnvtools.reconciliation import Finding
+    from gnvtools.core.reconciliation import Finding
 
 
 def plain(text: str) -> str:
-    """No-break spaces as plain spaces, for terminals (see ``gnvtools.formatting.plain``)."""
+    """No-break spaces as plain spaces, for terminals (see ``gnvtools.core.formatting.plain``)."""
     return text.replace("\u00a0", " ").replace("\u202f", " ")
 
 
@@ -88,8 +88,8 @@ def _emit(text: str, target: str | None) -> None:
 
 
 def _print_findings(findings: Sequence[Finding]) -> None:
-    from gnvtools.reconciliation import LEVEL_NAMES
-    from gnvtools.report import findings_sentence
+    from gnvtools.core.reconciliation import LEVEL_NAMES
+    from gnvtools.reports.common import findings_sentence
 
     if not findings:
         print("Inga avvikelser.")
@@ -103,8 +103,8 @@ def _print_findings(findings: Sequence[Finding]) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from gnvtools.checks import check_file
-    from gnvtools.reconciliation import has_errors
+    from gnvtools.core.reconciliation import has_errors
+    from gnvtools.reports.checks import check_file
 
     findings = check_file(Path(args.params))
     if args.json:
@@ -115,7 +115,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_figures(args: argparse.Namespace) -> int:
-    from gnvtools.checks import figures_file
+    from gnvtools.reports.checks import figures_file
 
     catalogue = figures_file(Path(args.params))
     if args.json:
@@ -129,7 +129,7 @@ def cmd_figures(args: argparse.Namespace) -> int:
 
 
 def cmd_allocate(args: argparse.Namespace) -> int:
-    from gnvtools.model import allocate, build_plan
+    from gnvtools.core.model import allocate, build_plan
 
     result = allocate(build_plan(Path(args.params)))
     buffer = io.StringIO()
@@ -151,8 +151,8 @@ def cmd_allocate(args: argparse.Namespace) -> int:
 
 
 def cmd_followup(args: argparse.Namespace) -> int:
-    from gnvtools.followup import followup_file
-    from gnvtools.formatting import kr, percent
+    from gnvtools.core.followup import followup_file
+    from gnvtools.core.formatting import kr, percent
 
     if args.params is None and args.json not in (None, "-"):
         # "gnv followup --json PARAMS": the path belongs to PARAMS; JSON goes to stdout.
@@ -183,7 +183,7 @@ def cmd_followup(args: argparse.Namespace) -> int:
 
 def default_out(params: Path) -> Path:
     """``outputs/<organisation folder>/<year>`` for a year file, ``…/<first>-<last>`` otherwise."""
-    from gnvtools.params import is_comparison, load_comparison, load_params
+    from gnvtools.core.params import is_comparison, load_comparison, load_params
 
     org = params.resolve().parent.name
     if is_comparison(params):
@@ -193,7 +193,7 @@ def default_out(params: Path) -> Path:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from gnvtools.render import parse_formats, render
+    from gnvtools.publish.render import parse_formats, render
 
     params = Path(args.params)
     formats = parse_formats(args.to)
@@ -205,8 +205,8 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from gnvtools.build import build, summary
-    from gnvtools.render import parse_formats
+    from gnvtools.publish.build import build, summary
+    from gnvtools.publish.render import parse_formats
 
     results, notes = build(
         Path(args.params),
@@ -223,7 +223,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from gnvtools.verify import verify
+    from gnvtools.publish.verify import verify
 
     problems, checked = verify(Path(args.dir))
     for problem in problems:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from gnvtools.errors import BrowserNotFoundError
-from gnvtools.pdf import ARGS, find_browser
+from gnvtools.publish.pdf import ARGS, find_browser
 
 
 def require_browser() -> str | None:

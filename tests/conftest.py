@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from gnvtools.formatting import plain
+from gnvtools.core.formatting import plain
 
 ROOT = Path(__file__).resolve().parent.parent
 PARAMS = ROOT / "parameters"

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gnvtools.allocation import (
+from gnvtools.core.allocation import (
     RESERVE,
     ByKey,
     Each,

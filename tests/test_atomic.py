@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gnvtools.atomic import atomic_open, write_bytes, write_text
+from gnvtools.publish.atomic import atomic_open, write_bytes, write_text
 
 
 @pytest.mark.parametrize("error", [RuntimeError("disk full"), KeyboardInterrupt()])

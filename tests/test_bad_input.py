@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from gnvtools.model import allocate, build_plan
+from gnvtools.core.model import allocate, build_plan
 
 from .conftest import run_cli
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from gnvtools.build import build, discover
-from gnvtools.formatting import plain
+from gnvtools.core.formatting import plain
+from gnvtools.publish.build import build, discover
 
 from .browser import require_browser
 from .conftest import PARAMS, ROOT, run_cli

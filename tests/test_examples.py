@@ -7,9 +7,9 @@ import io
 
 import pytest
 
-from gnvtools.allocation import RESERVE
-from gnvtools.model import Allocation, allocate, build_plan
-from gnvtools.reconciliation import has_errors, reconcile_allocation
+from gnvtools.core.allocation import RESERVE
+from gnvtools.core.model import Allocation, allocate, build_plan
+from gnvtools.core.reconciliation import has_errors, reconcile_allocation
 
 from .conftest import PARAMS, run_cli
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gnvtools.followup import followup_file
+from gnvtools.core.followup import followup_file
 
 from .conftest import PARAMS, run_cli
 from .test_bad_input import _edit

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from gnvtools.figures import Catalogue, slug
-from gnvtools.formatting import count, plain
-from gnvtools.memo import AUTHORED_SECTIONS, AllocationMemo
-from gnvtools.regimes import all_regimes
-from gnvtools.texts import markdown_blocks
+from gnvtools.core.figures import Catalogue, slug
+from gnvtools.core.formatting import count, plain
+from gnvtools.core.regimes import all_regimes
+from gnvtools.reports.memo import AUTHORED_SECTIONS, AllocationMemo
+from gnvtools.reports.texts import markdown_blocks
 
 from .conftest import PARAMS, run_cli
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gnvtools.money import combine_keys, split, split_equally
+from gnvtools.core.money import combine_keys, split, split_equally
 
 names = st.text(alphabet="abcdefghåäö", min_size=1, max_size=6)
 weights_st = st.dictionaries(

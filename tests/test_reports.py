@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gnvtools.formatting import plain
+from gnvtools.core.formatting import plain
 
 from .browser import chromium_page
 from .conftest import PARAMS, ROOT, run_cli

@@ -13,7 +13,7 @@ from collections import Counter
 
 import pytest
 
-from gnvtools.formatting import plain
+from gnvtools.core.formatting import plain
 
 from .conftest import PARAMS, ROOT
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from gnvtools.comparison import Comparison
-from gnvtools.followup_report import FollowupReport
-from gnvtools.formatting import kr, mnkr, percent, plain, signed_kr
-from gnvtools.memo import AllocationMemo, describe_key, join_names
+from gnvtools.core.formatting import kr, mnkr, percent, plain, signed_kr
+from gnvtools.reports.comparison import Comparison
+from gnvtools.reports.followup_report import FollowupReport
+from gnvtools.reports.memo import AllocationMemo, describe_key, join_names
 
 from .conftest import PARAMS
 

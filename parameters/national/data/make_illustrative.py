@@ -15,7 +15,7 @@ import random
 from fractions import Fraction
 from pathlib import Path
 
-from gnvtools.money import split
+from gnvtools.core.money import split
 
 HERE = Path(__file__).parent
 REFERENCE = HERE / "municipalities-reference.csv"

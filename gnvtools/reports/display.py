@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Literal
 
-from gnvtools.formatting import kr, number, percent
-from gnvtools.reconciliation import LEVEL_NAMES, Finding
+from gnvtools.core.formatting import kr, number, percent
+from gnvtools.core.reconciliation import LEVEL_NAMES, Finding
 
 TABLE_MIME = "application/vnd.gnvtools.table+json"
-FIGURES_MIME = "application/vnd.gnvtools.figures+json"
+FIGURES_MIME = "application/vnd.gnvtools.core.figures+json"
 ILLUSTRATIVE = "Påhittade exempeldata"
 MISSING = "uppgift saknas"
 

@@ -2,7 +2,7 @@
 
 Pure functions on plain values. A ``Pot`` holds an amount and its steps; ``run_pot`` carries
 them out in order, each step taking from what is left of the pot. Nothing here reads files or
-knows about the parameter format; ``gnvtools.model`` builds these objects from it.
+knows about the parameter format; ``gnvtools.core.model`` builds these objects from it.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Literal
 
-from gnvtools.money import split, split_equally
+from gnvtools.core.money import split, split_equally
 
 RESERVE = "Ofördelad reserv"
 """The recipient name under which a pot keeps an explicit, unallocated reserve."""

@@ -87,7 +87,7 @@ def _folder(raw: dict[str, Any], path: Path, comparison: bool) -> str:
 def _start_printer(use_pdf: bool) -> None:
     global _printer
     if use_pdf and _printer is None:
-        from gnvtools.pdf import PdfPrinter
+        from gnvtools.publish.pdf import PdfPrinter
 
         _printer = PdfPrinter().__enter__()
 
@@ -106,9 +106,9 @@ def is_current(job: Job, formats: Sequence[str]) -> bool:
     Uses the inputs recorded in the manifest: the parameter file is one of them, so a parameter
     file that now points at other data has itself changed. Loads no model and starts nothing.
     """
-    from gnvtools.manifest import cache_key, manifest_path, read_manifest
-    from gnvtools.provenance import sha256
-    from gnvtools.render import REPORT_NOTEBOOKS, notebooks_dir
+    from gnvtools.publish.manifest import cache_key, manifest_path, read_manifest
+    from gnvtools.publish.provenance import sha256
+    from gnvtools.publish.render import REPORT_NOTEBOOKS, notebooks_dir
 
     path = manifest_path(job.out_dir, job.report)
     if not path.exists() or job.report not in REPORT_NOTEBOOKS:
@@ -132,7 +132,7 @@ def is_current(job: Job, formats: Sequence[str]) -> bool:
 
 def run_job(job: Job, formats: Sequence[str]) -> JobResult:
     """Render one report; never raises for a report's own failure."""
-    from gnvtools.render import render
+    from gnvtools.publish.render import render
 
     started = time.perf_counter()
     if job.error:
@@ -164,7 +164,7 @@ def build(
     notes: list[str] = []
     formats = list(formats)
     if "pdf" in formats:
-        from gnvtools.pdf import find_browser
+        from gnvtools.publish.pdf import find_browser
 
         try:
             find_browser()
@@ -200,7 +200,7 @@ def build(
             import openpyxl  # noqa: F401
             import papermill  # noqa: F401
 
-            import gnvtools.render  # noqa: F401
+            import gnvtools.publish.render  # noqa: F401
 
             with ProcessPoolExecutor(
                 max_workers=min(workers, len(todo)),

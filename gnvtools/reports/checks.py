@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gnvtools.figures import Catalogue, followup_figures
-from gnvtools.followup import followup
-from gnvtools.memo import AllocationMemo
-from gnvtools.model import build_plan
-from gnvtools.reconciliation import Finding, sort_findings
+from gnvtools.core.figures import Catalogue, followup_figures
+from gnvtools.core.followup import followup
+from gnvtools.core.model import build_plan
+from gnvtools.core.reconciliation import Finding, sort_findings
+from gnvtools.reports.memo import AllocationMemo
 
 
 def check_file(path: Path) -> list[Finding]:

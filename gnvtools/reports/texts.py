@@ -25,8 +25,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from gnvtools.core.figures import FORMATS, Catalogue
 from gnvtools.errors import InputError
-from gnvtools.figures import FORMATS, Catalogue
 
 PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}")
 _INNER = re.compile(r"^\s*([a-z0-9_]+)\s*(?:\|\s*([a-z]+)\s*)?$")

@@ -11,9 +11,9 @@ import itertools
 from dataclasses import asdict, dataclass
 from typing import Literal
 
-from gnvtools.allocation import RESERVE
-from gnvtools.formatting import capitalise, kr
-from gnvtools.model import Allocation
+from gnvtools.core.allocation import RESERVE
+from gnvtools.core.formatting import capitalise, kr
+from gnvtools.core.model import Allocation
 
 Level = Literal["error", "warning", "info"]
 LEVELS: tuple[Level, ...] = ("error", "warning", "info")

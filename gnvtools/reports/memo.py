@@ -1,8 +1,8 @@
 """The allocation memo (tjänsteutlåtande) as an ordered document of sections.
 
-Figures come from the catalogue (``gnvtools.figures``); a section is either generated here (a
+Figures come from the catalogue (``gnvtools.core.figures``); a section is either generated here (a
 Swedish default built from the figures) or authored by the organisation in its text file
-(``texts:`` in the parameter file, see ``gnvtools.texts``). The order follows a real
+(``texts:`` in the parameter file, see ``gnvtools.reports.texts``). The order follows a real
 tjänsteutlåtande: proposal, summary, background, the case and its preparation, the
 administration's view, the model step by step, left-over money, reporting and repayment, the
 gender-equality analysis, checks, signatures, distribution, attachments and provenance.
@@ -18,9 +18,25 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from gnvtools import charts
-from gnvtools.allocation import RESERVE, StepResult
-from gnvtools.display import (
+from gnvtools.core.allocation import RESERVE, StepResult
+from gnvtools.core.figures import Catalogue, allocation_figures
+from gnvtools.core.figures import slug as _slug
+from gnvtools.core.formatting import count, kr, percent
+from gnvtools.core.model import Allocation, Plan, allocate, build_plan
+from gnvtools.core.params import Params, Selection
+from gnvtools.core.reconciliation import Finding, reconcile_allocation
+from gnvtools.core.regimes import Regime, get_regime, join_words
+from gnvtools.errors import InputError
+from gnvtools.reports import charts
+from gnvtools.reports.common import (
+    appendix,
+    findings_sentence,
+    findings_summary,
+    illustrative_notice,
+    rule_list,
+    title_block,
+)
+from gnvtools.reports.display import (
     Cell,
     Html,
     Kind,
@@ -35,23 +51,7 @@ from gnvtools.display import (
     paragraphs,
     section,
 )
-from gnvtools.errors import InputError
-from gnvtools.figures import Catalogue, allocation_figures
-from gnvtools.figures import slug as _slug
-from gnvtools.formatting import count, kr, percent
-from gnvtools.model import Allocation, Plan, allocate, build_plan
-from gnvtools.params import Params, Selection
-from gnvtools.reconciliation import Finding, reconcile_allocation
-from gnvtools.regimes import Regime, get_regime, join_words
-from gnvtools.report import (
-    appendix,
-    findings_sentence,
-    findings_summary,
-    illustrative_notice,
-    rule_list,
-    title_block,
-)
-from gnvtools.texts import (
+from gnvtools.reports.texts import (
     Texts,
     check_placeholders,
     check_text,

@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from gnvtools.display import ILLUSTRATIVE, MISSING, TABLE_MIME
+from gnvtools.reports.display import ILLUSTRATIVE, MISSING, TABLE_MIME
 
 KR_FORMAT = '#,##0 "kr"'
 PERCENT_FORMAT = "0.0%"

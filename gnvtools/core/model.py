@@ -1,6 +1,6 @@
 """From a parameter file to an allocation: load the data, resolve recipients, run the pots.
 
-This is the edge between files and the pure engine in ``gnvtools.allocation``. Every reference
+This is the edge between files and the pure engine in ``gnvtools.core.allocation``. Every reference
 (recipient, group, column, data file) is checked here, and a bad one raises an error that names
 the parameter file and its line, or the data file with its row and column.
 """
@@ -16,12 +16,12 @@ from typing import Any
 
 import yaml
 
-from gnvtools import allocation as engine
-from gnvtools import params as p
+from gnvtools.core import allocation as engine
+from gnvtools.core import params as p
+from gnvtools.core.money import combine_keys
+from gnvtools.core.regimes import get_regime
+from gnvtools.core.tables import Table, check_unique, parse_amount, parse_number, read_table
 from gnvtools.errors import InputError, ModelError
-from gnvtools.money import combine_keys
-from gnvtools.regimes import get_regime
-from gnvtools.tables import Table, check_unique, parse_amount, parse_number, read_table
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
     ">=": operator.ge,

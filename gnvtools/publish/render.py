@@ -18,8 +18,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from gnvtools.atomic import write_bytes, write_text
 from gnvtools.errors import BrowserNotFoundError, GnvError, InputError, RenderError
+from gnvtools.publish.atomic import write_bytes, write_text
 
 REPORT_NOTEBOOKS = {
     "allocation-memo": "allocation_memo.ipynb",
@@ -53,7 +53,7 @@ def notebooks_dir(params: Path) -> Path:
     env = os.environ.get("GNV_NOTEBOOKS")
     if env:
         return Path(env)
-    from gnvtools.provenance import project_root
+    from gnvtools.publish.provenance import project_root
 
     for root in (project_root(params), Path.cwd()):
         if (root / "notebooks" / REPORT_NOTEBOOKS["allocation-memo"]).exists():
@@ -69,14 +69,14 @@ def validate_report(report: str, params: Path) -> tuple[str, list[Path]]:
 
     Returns the report title and every input file it reads (the parameter file first).
     """
-    from gnvtools.manifest import plan_files
+    from gnvtools.publish.manifest import plan_files
 
     if report not in REPORT_NOTEBOOKS:
         raise InputError(
             f'okänd rapport "{report}"; välj {", ".join(REPORT_NOTEBOOKS)}', file=params
         )
     if report == "multi-year":
-        from gnvtools.comparison import Comparison
+        from gnvtools.reports.comparison import Comparison
 
         comparison = Comparison.load(params)
         files = [params, comparison.mapping_path]
@@ -84,16 +84,16 @@ def validate_report(report: str, params: Path) -> tuple[str, list[Path]]:
             if year.plan:
                 files += plan_files(year.plan)
         return comparison.params.title, files
-    from gnvtools.model import build_plan
+    from gnvtools.core.model import build_plan
 
     plan = build_plan(params)
     if report == "year-end-followup":
-        from gnvtools.followup import followup
+        from gnvtools.core.followup import followup
 
         followup(plan)
         title = f"Uppföljning av statsbidraget för god och nära vård {plan.params.year}"
         return title, plan_files(plan)
-    from gnvtools.memo import AllocationMemo
+    from gnvtools.reports.memo import AllocationMemo
 
     memo = AllocationMemo.from_plan(plan, params)  # checks the texts before a kernel starts
     return plan.params.title, memo.input_files  # the memo reads no spend
@@ -205,7 +205,7 @@ def render(
     pdf_problem: GnvError | None = None
     own_printer = None
     if "pdf" in formats and browser is None:
-        from gnvtools.pdf import PdfPrinter
+        from gnvtools.publish.pdf import PdfPrinter
 
         try:
             own_printer = browser = PdfPrinter().__enter__()  # launches while the kernel runs
@@ -233,7 +233,7 @@ def _render(
     timings: dict[str, float],
     started: float,
 ) -> Rendered:
-    from gnvtools.manifest import build_manifest, cache_key, manifest_path
+    from gnvtools.publish.manifest import build_manifest, cache_key, manifest_path
 
     notebook_file = notebooks_dir(params) / REPORT_NOTEBOOKS[report]
     key = cache_key(report, notebook_file, inputs, formats)
@@ -254,13 +254,13 @@ def _render(
 
         payload["ipynb"] = nbformat.writes(notebook).encode("utf-8")
     if "xlsx" in formats:
-        from gnvtools.excel import workbook_bytes
+        from gnvtools.publish.excel import workbook_bytes
 
         t = time.perf_counter()
         payload["xlsx"] = workbook_bytes(notebook, title)
         timings["xlsx"] = time.perf_counter() - t
     if "pdf" in formats:
-        from gnvtools.pdf import html_to_pdf
+        from gnvtools.publish.pdf import html_to_pdf
 
         t = time.perf_counter()
         payload["pdf"] = html_to_pdf(html_text, title, browser=browser)

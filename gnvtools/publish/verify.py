@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from gnvtools.core.formatting import plain
 from gnvtools.errors import GnvError, InputError
-from gnvtools.formatting import plain
-from gnvtools.manifest import figure_tables, read_manifest, report_figures
-from gnvtools.provenance import project_root, sha256
+from gnvtools.publish.manifest import figure_tables, read_manifest, report_figures
+from gnvtools.publish.provenance import project_root, sha256
 
 
 def _root(manifest: dict[str, Any], folder: Path) -> Path:
@@ -92,7 +92,7 @@ def _changed(items: list[dict[str, Any]], base: Path, missing: str, edited: str)
 
 
 def verify_manifest(path: Path) -> list[str]:
-    from gnvtools.render import execute, validate_report
+    from gnvtools.publish.render import execute, validate_report
 
     manifest = read_manifest(path)
     folder = path.parent

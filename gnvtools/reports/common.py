@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from gnvtools.display import (
+from gnvtools.core.formatting import capitalise, count
+from gnvtools.core.reconciliation import Finding
+from gnvtools.core.regimes import Rule
+from gnvtools.publish.provenance import describe_inputs, git_commit, project_root, versions
+from gnvtools.reports.display import (
     Cell,
     Html,
     Table,
@@ -16,10 +20,6 @@ from gnvtools.display import (
     paragraph,
     section,
 )
-from gnvtools.formatting import capitalise, count
-from gnvtools.provenance import describe_inputs, git_commit, project_root, versions
-from gnvtools.reconciliation import Finding
-from gnvtools.regimes import Rule
 
 
 def findings_sentence(findings: Sequence[Finding]) -> str:

@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from gnvtools.provenance import describe_inputs, git_commit, project_root, sha256, versions
+from gnvtools.publish.provenance import describe_inputs, git_commit, project_root, sha256, versions
 
 MANIFEST_VERSION = 1
 
@@ -63,14 +63,14 @@ def cache_key(report: str, notebook: Path, inputs: Iterable[Path], formats: Iter
 
 def figure_tables(notebook: Any) -> list[dict[str, Any]]:
     """The tables a report showed, without the provenance ones (they name versions)."""
-    from gnvtools.excel import report_tables
+    from gnvtools.publish.excel import report_tables
 
     return [t for t in report_tables(notebook) if not t["key"].startswith("provenance-")]
 
 
 def report_figures(notebook: Any) -> list[dict[str, Any]]:
-    """The figure catalogue a report displayed (``gnvtools.figures``), or an empty list."""
-    from gnvtools.display import FIGURES_MIME
+    """The figure catalogue a report displayed (``gnvtools.core.figures``), or an empty list."""
+    from gnvtools.reports.display import FIGURES_MIME
 
     for cell in notebook.cells:
         for output in cell.get("outputs", []):

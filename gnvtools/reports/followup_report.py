@@ -6,8 +6,19 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from gnvtools import charts
-from gnvtools.display import (
+from gnvtools.core.followup import Followup, followup
+from gnvtools.core.formatting import capitalise, count, kr, percent
+from gnvtools.core.model import build_plan
+from gnvtools.reports import charts
+from gnvtools.reports.common import (
+    appendix,
+    findings_sentence,
+    findings_summary,
+    illustrative_notice,
+    rule_list,
+    title_block,
+)
+from gnvtools.reports.display import (
     Cell,
     Html,
     Table,
@@ -17,18 +28,7 @@ from gnvtools.display import (
     paragraphs,
     section,
 )
-from gnvtools.followup import Followup, followup
-from gnvtools.formatting import capitalise, count, kr, percent
-from gnvtools.memo import join_names
-from gnvtools.model import build_plan
-from gnvtools.report import (
-    appendix,
-    findings_sentence,
-    findings_summary,
-    illustrative_notice,
-    rule_list,
-    title_block,
-)
+from gnvtools.reports.memo import join_names
 
 
 @dataclass
@@ -404,7 +404,7 @@ class FollowupReport:
         )
 
     def appendix(self) -> Html:
-        from gnvtools.manifest import plan_files
+        from gnvtools.publish.manifest import plan_files
 
         plan = self.result.plan
         rules = self.result.regime.rules_for(plan.params.organisation.type, "money")

@@ -20,8 +20,8 @@ from matplotlib.patches import Patch
 from matplotlib.rcsetup import cycler
 from matplotlib.ticker import FuncFormatter
 
-from gnvtools.display import esc
-from gnvtools.formatting import number
+from gnvtools.core.formatting import number
+from gnvtools.reports.display import esc
 
 # Okabe & Ito (2008), "Color Universal Design".
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]

@@ -14,9 +14,17 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from gnvtools import charts
-from gnvtools.allocation import RESERVE
-from gnvtools.display import (
+from gnvtools.core.allocation import RESERVE
+from gnvtools.core.followup import Followup, SpendLine, followup
+from gnvtools.core.formatting import kr, percent
+from gnvtools.core.model import Allocation, Plan, allocate, build_plan
+from gnvtools.core.params import ComparisonParams, ComparisonYear, load_comparison, validate
+from gnvtools.core.reconciliation import Finding, reconcile_allocation, sort_findings
+from gnvtools.core.regimes import Regime, get_regime
+from gnvtools.errors import InputError
+from gnvtools.reports import charts
+from gnvtools.reports.common import appendix, illustrative_notice, title_block
+from gnvtools.reports.display import (
     MISSING,
     Cell,
     Html,
@@ -28,15 +36,7 @@ from gnvtools.display import (
     paragraphs,
     section,
 )
-from gnvtools.errors import InputError
-from gnvtools.followup import Followup, SpendLine, followup
-from gnvtools.formatting import kr, percent
-from gnvtools.memo import join_names
-from gnvtools.model import Allocation, Plan, allocate, build_plan
-from gnvtools.params import ComparisonParams, ComparisonYear, load_comparison, validate
-from gnvtools.reconciliation import Finding, reconcile_allocation, sort_findings
-from gnvtools.regimes import Regime, get_regime
-from gnvtools.report import appendix, illustrative_notice, title_block
+from gnvtools.reports.memo import join_names
 
 
 class _Strict(BaseModel):
@@ -608,7 +608,7 @@ class Comparison:
         )
 
     def appendix(self) -> Html:
-        from gnvtools.manifest import plan_files
+        from gnvtools.publish.manifest import plan_files
 
         inputs: list[Path] = [self.mapping_path]
         for year in self.years:

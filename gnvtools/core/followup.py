@@ -12,14 +12,14 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from gnvtools.allocation import RESERVE
+from gnvtools.core.allocation import RESERVE
+from gnvtools.core.formatting import kr, percent
+from gnvtools.core.model import Allocation, Plan, allocate, build_plan, load_requests
+from gnvtools.core.params import FollowupSpec
+from gnvtools.core.reconciliation import Finding, sort_findings
+from gnvtools.core.regimes import Regime, get_regime
+from gnvtools.core.tables import parse_amount, read_table
 from gnvtools.errors import InputError
-from gnvtools.formatting import kr, percent
-from gnvtools.model import Allocation, Plan, allocate, build_plan, load_requests
-from gnvtools.params import FollowupSpec
-from gnvtools.reconciliation import Finding, sort_findings
-from gnvtools.regimes import Regime, get_regime
-from gnvtools.tables import parse_amount, read_table
 
 
 @dataclass(frozen=True)

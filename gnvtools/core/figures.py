@@ -20,12 +20,12 @@ from datetime import date
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
 
-from gnvtools.formatting import kr, mnkr, number, percent, swedish_date, tkr
+from gnvtools.core.formatting import kr, mnkr, number, percent, swedish_date, tkr
 
 if TYPE_CHECKING:
-    from gnvtools.followup import Followup
-    from gnvtools.model import Allocation
-    from gnvtools.reconciliation import Finding
+    from gnvtools.core.followup import Followup
+    from gnvtools.core.model import Allocation
+    from gnvtools.core.reconciliation import Finding
 
 FigureKind = Literal["kr", "andel", "antal", "år", "datum", "text"]
 Value = int | Fraction | str | date
@@ -135,7 +135,7 @@ class Catalogue(Mapping[str, Figure]):
 
 def allocation_figures(allocation: Allocation, findings: list[Finding]) -> Catalogue:
     """The figures of a year's allocation: received, components, pots, steps, recipients."""
-    from gnvtools.allocation import RESERVE
+    from gnvtools.core.allocation import RESERVE
 
     plan = allocation.plan
     params = plan.params

@@ -1,0 +1,1 @@
+"""The pure core: parameter files and data → allocation, follow-up, checks, figures."""

@@ -1,0 +1,1 @@
+"""Renderers and records: notebook execution, HTML, PDF, Excel, manifests, builds, verify."""
