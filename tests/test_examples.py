@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
 
@@ -175,3 +176,29 @@ def test_allocate_cli_writes_contract_csv(path: str, capsys: pytest.CaptureFixtu
     a = _run(path)
     assert sum(int(r["amount"]) for r in rows) == sum(p.placed for p in a.pots)
     assert all(r["amount"].isdigit() for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "excess"),
+    [
+        # a key step asking for more than the 6 000 000 kr left after the earlier steps
+        ("        amount: 6000000\n", "        amount: 7000000\n", 1_000_000),
+        # a requisition whose ceilings would rest on money that does not exist
+        ("        amount: 1800000\n", "        amount: 2000000\n", 200_000),
+    ],
+)
+def test_step_amount_above_what_is_left_is_an_error(
+    capsys: pytest.CaptureFixture[str], example_copy, old: str, new: str, excess: int
+) -> None:
+    folder = example_copy("stockholm")
+    params = folder / "2023.yaml"
+    text = params.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    params.write_text(text.replace(old, new), encoding="utf-8")
+    code, out, _ = run_cli(capsys, "check", str(params), "--json")
+    assert code == 1
+    findings = json.loads(out)
+    exceeding = [f for f in findings if f["code"] == "step-exceeds-pot"]
+    assert [f["amount"] for f in exceeding] == [excess]
+    assert exceeding[0]["level"] == "error"
+    assert not any(f["code"] == "pot-overdrawn" for f in findings)  # not reported twice

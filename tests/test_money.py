@@ -86,3 +86,21 @@ def test_split_is_deterministic_and_order_independent(
     rnd.shuffle(items)
     assert split(amount, dict(items)) == split(amount, weights)
     assert split(amount, weights) == split(amount, weights)
+
+
+def test_ties_go_to_the_name_first_in_swedish_order() -> None:
+    from gnvtools.core.money import swedish_sorted
+
+    # Code-point order puts Ä (U+00C4) before Å (U+00C5); Swedish puts Å first, both after Z.
+    assert swedish_sorted(["Örebro", "Ärla", "Åsa", "Zenit", "Ångermanland"]) == [
+        "Zenit",
+        "Ångermanland",
+        "Åsa",
+        "Ärla",
+        "Örebro",
+    ]
+    assert split(1, {"Ärla": 1, "Åsa": 1}) == {"Ärla": 0, "Åsa": 1}
+    assert split(2, {"Örebro": 1, "Ärla": 1, "Åsa": 1}) == {"Örebro": 0, "Ärla": 1, "Åsa": 1}
+    assert split(1, {"Ö": 1, "Z": 1}) == {"Ö": 0, "Z": 1}
+    # the example in docs/parameters.md
+    assert split(100, {"Ärla": 1, "Åsa": 1, "Örebro": 1}) == {"Ärla": 33, "Åsa": 34, "Örebro": 33}

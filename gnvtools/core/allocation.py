@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Literal
 
-from gnvtools.core.money import split, split_equally
+from gnvtools.core.money import round_once, split, split_equally, water_fill
 
 RESERVE = "Ofördelad reserv"
 """The recipient name under which a pot keeps an explicit, unallocated reserve."""
@@ -113,6 +113,7 @@ class StepResult:
     rule: str
     target: int
     lines: tuple[Line, ...]
+    available: int = 0  # what was left of the pot before the step
 
     @property
     def placed(self) -> int:
@@ -148,34 +149,35 @@ def requisition(
 ) -> tuple[dict[str, int], dict[str, int]]:
     """Grant requests against key-based ceilings; return ``(ceilings, granted)``.
 
-    Example: 1 000 kr over A and B with equal keys gives ceilings 500 + 500. If A asks for 200
-    and B for 900, A gets 200; with redistribution B gets its 500 plus A's unclaimed 300 = 800.
-    Redistribution runs in rounds: the unclaimed money is split by key among those still short
-    of their request, each capped at what it still lacks, until the money or the wishes run out.
+    1. Ceilings: ``amount`` split by ``key`` (one largest-remainder rounding).
+    2. Each recipient first gets min(request, ceiling).
+    3. With ``redistribute``, the unclaimed rest goes to those who asked for more than their
+       ceiling, in proportion to their own key values renormalised among them, never above what
+       they asked. It is computed exactly (``water_fill``: whoever would reach its request gets
+       exactly that and drops out, the rest is shared again among the others); the exact extra
+       amounts are then rounded **once** by the largest remainder.
+    4. What nobody asked for stays unclaimed: in the pot, for a later step.
+
+    Example: 1 000 kr over A, B and C with keys 1 : 1 : 2 gives ceilings 250 + 250 + 500. A asks
+    for 100, B for 400 and C for 900: first 100 + 250 + 500, leaving 150 unclaimed. B and C are
+    short; shared 1 : 2 that is 50 and 100, within what they lack (150 and 400), so the result
+    is 100 + 300 + 600.
     """
     ceilings = split(amount, key)
     granted = {name: min(requests.get(name, 0), ceilings[name]) for name in key}
     if not redistribute:
         return ceilings, granted
-    unclaimed = amount - sum(granted.values())
-    while unclaimed > 0:
-        short = {
-            name: key[name]
-            for name in key
-            if requests.get(name, 0) > granted[name] and key[name] > 0
-        }
-        if not short:
-            break
-        offers = split(unclaimed, short)
-        given = 0
-        for name, offer in offers.items():
-            take = min(offer, requests[name] - granted[name])
-            granted[name] += take
-            given += take
-        if given == 0:
-            break
-        unclaimed -= given
-    return ceilings, granted
+    lacking = {
+        name: Fraction(requests.get(name, 0) - granted[name])
+        for name in key
+        if requests.get(name, 0) > granted[name] and key[name] > 0
+    }
+    if not lacking:
+        return ceilings, granted
+    unclaimed = Fraction(amount - sum(granted.values()))
+    extra = water_fill(unclaimed, {name: key[name] for name in lacking}, lacking)
+    rounded = round_once(extra, {name: key[name] for name in extra})
+    return ceilings, {name: granted[name] + rounded.get(name, 0) for name in key}
 
 
 def _resolve(amount: Amount, left: int) -> int:
@@ -222,7 +224,7 @@ def run_step(pot: str, step: Step, left: int) -> StepResult:
             else:
                 parts = split(target, step.key)
                 lines = [Line(pot, step.name, name, value) for name, value in parts.items()]
-    return StepResult(pot, step.name, kind, step.rule, target, tuple(lines))
+    return StepResult(pot, step.name, kind, step.rule, target, tuple(lines), left)
 
 
 def run_pot(pot: Pot) -> PotResult:

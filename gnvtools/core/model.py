@@ -18,7 +18,7 @@ import yaml
 
 from gnvtools.core import allocation as engine
 from gnvtools.core import params as p
-from gnvtools.core.money import combine_keys
+from gnvtools.core.money import combine_keys, swedish_sorted
 from gnvtools.core.regimes import get_regime
 from gnvtools.core.tables import Table, check_unique, parse_amount, parse_number, read_table
 from gnvtools.errors import InputError, ModelError
@@ -188,7 +188,7 @@ class _Builder:
 
     def check_name(self, name: str, *loc: int | str) -> str:
         if name not in self.recipients:
-            known = ", ".join(sorted(self.recipients)[:6])
+            known = ", ".join(swedish_sorted(self.recipients)[:6])
             raise self.file.error(f'okänd mottagare "{name}" (finns t.ex.: {known} …)', *loc)
         return name
 

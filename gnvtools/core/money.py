@@ -5,19 +5,93 @@ Rounding happens once per split, by the largest-remainder method:
 1. every part gets the floor of its exact share;
 2. the kronor left over (fewer than the number of parts) go one each to the parts with the
    largest fractional remainders;
-3. ties between equal remainders go to the larger weight, then to the name that sorts first
-   (plain Unicode order), so the result never depends on the order the parts were given in.
+3. ties between equal remainders go to the larger weight, then to the name that comes first in
+   Swedish alphabetical order (ICU's Swedish collation: … x, y, z, å, ä, ö), so the result never
+   depends on the order the parts were given in.
 
 Example: 100 kr split equally over three districts gives 34 + 33 + 33, the extra krona going to
-the name that sorts first.
+the name that comes first (of Ärla, Åsa and Örebro, Åsa).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
+from functools import cache
+from typing import Any
 
 Weight = int | Fraction
+
+
+@cache
+def _collator() -> Any:
+    import icu  # PyICU, from the pyicu-wheels package (ICU bundled)
+
+    return icu.Collator.createInstance(icu.Locale("sv_SE"))
+
+
+def swedish_key(name: str) -> tuple[bytes, str]:
+    """A sort key in Swedish alphabetical order (ICU, locale sv_SE); code points break ties.
+
+    ``sorted(["Ö", "Å", "Z", "Ä"], key=swedish_key)`` → ``["Z", "Å", "Ä", "Ö"]``.
+    """
+    return bytes(_collator().getSortKey(name)), name
+
+
+def swedish_sorted(items: Iterable[Any], key: Callable[[Any], str] | None = None) -> list[Any]:
+    """Items in Swedish alphabetical order of ``key(item)`` (the item itself by default)."""
+    get = key or (lambda item: item)
+    return sorted(items, key=lambda item: swedish_key(get(item)))
+
+
+def round_once(exact: Mapping[str, Fraction], weights: Mapping[str, Weight]) -> dict[str, int]:
+    """Round exact non-negative parts whose sum is a whole number, by the largest remainder.
+
+    Every part gets its floor; the kronor left over go one each to the largest fractional
+    remainders, ties to the larger weight, then to the name first in Swedish order. Each part
+    ends within one krona of its exact value and the parts sum to the exact total.
+    """
+    total = sum(exact.values(), Fraction(0))
+    if total.denominator != 1:
+        raise ValueError("the exact parts must sum to whole kronor")
+    parts = {name: int(value) for name, value in exact.items()}  # floor: values are >= 0
+    left = int(total) - sum(parts.values())
+    order = sorted(
+        exact,
+        key=lambda name: (
+            -(exact[name] - parts[name]),
+            -Fraction(weights[name]),
+            swedish_key(name),
+        ),
+    )
+    for name in order[:left]:
+        parts[name] += 1
+    return parts
+
+
+def water_fill(
+    amount: Fraction, weights: Mapping[str, Fraction], caps: Mapping[str, Fraction]
+) -> dict[str, Fraction]:
+    """Share ``amount`` by ``weights``, nobody above its cap, exactly (no rounding).
+
+    Those whose proportional share would reach their cap get the cap and drop out; what is left
+    is shared again among the others. The result sums to min(amount, sum of the caps).
+    """
+    result = dict.fromkeys(weights, Fraction(0))
+    active = {name: caps[name] for name in weights if weights[name] > 0 and caps[name] > 0}
+    left = amount
+    while active and left > 0:
+        total = sum((weights[name] for name in active), Fraction(0))
+        full = [name for name, cap in active.items() if left * weights[name] / total >= cap]
+        if not full:
+            for name in active:
+                result[name] += left * weights[name] / total
+            left = Fraction(0)
+            break
+        for name in full:
+            result[name] += active.pop(name)
+            left -= result[name]
+    return result
 
 
 def exact_shares(weights: Mapping[str, Weight]) -> dict[str, Fraction]:
@@ -49,20 +123,11 @@ def split(amount: int, weights: Mapping[str, Weight]) -> dict[str, int]:
             raise ValueError("nothing to split the amount over")
         return {}
     shares = exact_shares(weights)
-    exact = {name: share * amount for name, share in shares.items()}
-    parts = {name: int(value) for name, value in exact.items()}  # floor: values are >= 0
-    left = amount - sum(parts.values())
-    order = sorted(
-        exact,
-        key=lambda name: (-(exact[name] - parts[name]), -Fraction(weights[name]), name),
-    )
-    for name in order[:left]:
-        parts[name] += 1
-    return parts
+    return round_once({name: share * amount for name, share in shares.items()}, weights)
 
 
 def split_equally(amount: int, names: Iterable[str]) -> dict[str, int]:
-    """Split ``amount`` in equal parts over ``names`` (largest remainder, ties by name)."""
+    """Split ``amount`` in equal parts over ``names`` (largest remainder, ties in Swedish order)."""
     return split(amount, dict.fromkeys(names, 1))
 
 

@@ -136,7 +136,22 @@ def check_pots(allocation: Allocation) -> list[Finding]:
     findings: list[Finding] = []
     for pot in allocation.pots:
         name = pot.pot.name
-        if pot.unplaced < 0:
+        exceeding = [s for s in pot.steps if s.target > max(s.available, 0)]
+        for step in exceeding:
+            left = max(step.available, 0)
+            findings.append(
+                Finding(
+                    "error",
+                    "step-exceeds-pot",
+                    f"Steget {step.step} i {name} ska fördela {kr(step.target)}, men bara "
+                    f"{kr(left)} återstår: {kr(step.target - left)} för mycket. Beloppet "
+                    "får inte vara större än det som finns kvar (skriv rest för resten).",
+                    step.target - left,
+                )
+            )
+        if pot.unplaced < 0 and exceeding:
+            pass  # the step that overdraws is named above; the same money is not reported twice
+        elif pot.unplaced < 0:
             findings.append(
                 Finding(
                     "error",

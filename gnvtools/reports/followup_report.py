@@ -9,6 +9,7 @@ from pathlib import Path
 from gnvtools.core.followup import Followup, followup
 from gnvtools.core.formatting import capitalise, count, kr, percent
 from gnvtools.core.model import build_plan
+from gnvtools.core.money import swedish_key
 from gnvtools.reports import charts
 from gnvtools.reports.common import (
     appendix,
@@ -136,7 +137,7 @@ class FollowupReport:
     def recipient_table(self) -> Table:
         r = self.result
         rows: list[list[Cell]] = []
-        for f in sorted(r.by_recipient.values(), key=lambda f: (f.group, f.name)):
+        for f in sorted(r.by_recipient.values(), key=lambda f: (f.group, swedish_key(f.name))):
             share = Fraction(f.used, f.allocated) if f.allocated else None
             rows.append(
                 [f.name, f.allocated, f.requisitioned, f.used, f.unused, f.ineligible, share]
