@@ -7,6 +7,7 @@ Every message a user reads is Swedish; no traceback reaches the user unless GNV_
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import json
@@ -167,7 +168,11 @@ def cmd_followup(args: argparse.Namespace) -> int:
     rows = [
         ("Mottaget", kr(result.received)),
         ("Fördelat", kr(result.allocated)),
-        ("Rekvirerat", "–" if result.requisitioned is None else kr(result.requisitioned)),
+        ("Begärt", "–" if result.requested is None else kr(result.requested)),
+        (
+            "Beviljat (rekvisition)",
+            "–" if result.requisitioned is None else kr(result.requisitioned),
+        ),
         ("Förbrukat", kr(result.used)),
         ("Outnyttjat", kr(result.unused)),
         ("Nyttjandegrad", percent(result.utilisation)),
@@ -312,6 +317,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("avbrutet", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader (e.g. "| head") stopped reading: not an error of ours
+        return 141
     except Exception as exc:  # the user gets one line; GNV_DEBUG=1 shows the traceback
         if os.environ.get("GNV_DEBUG"):
             traceback.print_exc()
@@ -331,8 +338,9 @@ def run() -> None:
     nbconvert, zmq) would add about 0,4 s to every command for nothing, so exit directly.
     """
     code = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(BrokenPipeError, OSError):
+            stream.flush()
     os._exit(code)
 
 

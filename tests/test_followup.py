@@ -296,3 +296,22 @@ def test_command_line_errors_are_swedish(
     assert expected in err and "användning: gnv" in err
     for english in ("usage:", "error:", "invalid choice", "required", "unrecognized"):
         assert english not in err
+
+
+def test_a_closed_pipe_is_not_an_internal_error(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from gnvtools.cli import run; "
+        f"sys.argv = ['gnv', 'figures', {str(PARAMS / 'national/2025-kommuner.yaml')!r}]; run()"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()  # like "| head -1"
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=60)
+    assert "internt fel" not in err and "Traceback" not in err

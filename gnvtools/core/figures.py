@@ -277,7 +277,9 @@ def followup_figures(result: Followup, cat: Catalogue | None = None) -> Catalogu
     cat.add("utanfor_reglerna", result.ineligible, "kr", "använt utanför reglerna")
     cat.add("att_betala_tillbaka", result.repay, "kr", "att betala tillbaka")
     if result.requisitioned is not None:
-        cat.add("rekvirerat", result.requisitioned, "kr", "rekvirerat av mottagarna")
+        cat.add("rekvirerat", result.requisitioned, "kr", "beviljat vid rekvisitionen")
+    if result.requested is not None:
+        cat.add("begart", result.requested, "kr", "begärt i rekvisitionerna", illustrative=made_up)
     cat.add(
         "antal_ej_rekvirerat",
         len(result.not_requisitioned),

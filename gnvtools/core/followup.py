@@ -92,6 +92,7 @@ class Followup:
     allocated: int
     requisitioned: int | None
     requisition_target: int | None
+    requested: int | None
     used: int
     rows_used: int
     reported_used: int | None
@@ -123,6 +124,7 @@ class Followup:
             "carry_over_in": self.carry_over_in,
             "allocated": self.allocated,
             "requisitioned": self.requisitioned,
+            "requested": self.requested,
             "used": self.used,
             "used_in_rows": self.rows_used,
             "reported_used": self.reported_used,
@@ -328,6 +330,7 @@ def followup(plan: Plan, allocation: Allocation | None = None) -> Followup:
         allocated=sum(f.allocated for f in figures.values()),
         requisitioned=requisitioned,
         requisition_target=sum(s.target for s in requisition_steps) if requisition_steps else None,
+        requested=sum(asked.values()) if has_requisition else None,
         used=used,
         rows_used=rows_used,
         reported_used=spec.reported_used,

@@ -69,9 +69,14 @@ class FollowupReport:
             f"{kr(r.used)} förbrukats, vilket är {percent(r.utilisation)} av mottagna medel."
         ]
         if r.requisitioned is not None and r.requisition_target:
+            asked = (
+                f" De begärde sammanlagt {kr(r.requested)}."
+                if r.requested is not None and r.requested != r.requisitioned
+                else ""
+            )
             texts.append(
                 f"Av de {kr(r.requisition_target)} som kunde rekvireras beviljades mottagarna "
-                f"sammanlagt {kr(r.requisitioned)}."
+                f"sammanlagt {kr(r.requisitioned)}.{asked}"
             )
         if r.not_requisitioned:
             who = count(len(r.not_requisitioned), "mottagare", "mottagare")
@@ -112,7 +117,8 @@ class FollowupReport:
         rows: list[list[Cell]] = [
             ["Mottaget statsbidrag", r.received],
             ["Fördelat till mottagare", r.allocated],
-            ["Rekvirerat av mottagare", r.requisitioned],
+            ["Begärt av mottagarna", r.requested],
+            ["Beviljat vid rekvisitionen", r.requisitioned],
             ["Förbrukat", r.used],
             ["Outnyttjat", r.unused],
             ["Använt utanför reglerna", r.ineligible],
