@@ -7,12 +7,14 @@ wrong types are rejected with a Swedish message that names the file, the line an
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from gnvtools.core.yamlio import read_yaml
 from gnvtools.errors import InputError
 
 M = TypeVar("M", bound=BaseModel)
@@ -265,6 +267,7 @@ _TYPE_MESSAGES = {
     "union_tag_invalid": "okänd stegtyp",
     "union_tag_not_found": "nyckeln saknas",
     "value_error": "ogiltigt värde",
+    "less_than_equal": "värdet är för stort",
 }
 
 
@@ -314,37 +317,23 @@ def _describe(error: Any) -> tuple[str, tuple[int | str, ...]]:
     got = error.get("input")
     if kind not in ("missing", "extra_forbidden") and isinstance(got, str | int | float | bool):
         message += f' (fick "{got}")'
+    if kind in ("int_type", "int_parsing", "bool_type") and isinstance(got, str):
+        message += _reading_hint(got)
     return message, tuple(loc)
 
 
-def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
-    """Read a YAML file into plain data plus its node tree (for line numbers)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise InputError("parameterfilen finns inte", file=path) from exc
-    except UnicodeDecodeError as exc:
-        raise InputError("parameterfilen är inte sparad som UTF-8", file=path) from exc
-    except OSError as exc:
-        raise InputError(f"parameterfilen kunde inte läsas ({exc.strerror})", file=path) from exc
-    loader = yaml.SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        raise InputError(
-            f"YAML-syntaxfel: {exc.problem}",
-            file=path,
-            row=mark.line + 1 if mark else None,
-        ) from exc
-    except yaml.YAMLError as exc:
-        raise InputError(f"YAML-syntaxfel: {exc}", file=path) from exc
-    finally:
-        loader.dispose()
-    if not isinstance(data, dict):
-        raise InputError("parameterfilen ska börja med nycklar (organisation, year, …)", file=path)
-    return data, node
+def _reading_hint(text: str) -> str:
+    """Why a value that looks like a number or a yes/no is text here (YAML 1.2 readings)."""
+    stripped = text.strip()
+    if re.fullmatch(r"[-+]?0[0-9_]+", stripped):
+        return "; en inledande nolla gör värdet till text (skriv talet utan nolla)"
+    if re.fullmatch(r"[0-9]+(:[0-5]?[0-9])+", stripped):
+        return "; tal med kolon läses inte som tal"
+    if stripped.lower() in ("yes", "no", "on", "off", "y", "n", "ja", "nej"):
+        return "; skriv true eller false"
+    if re.fullmatch(r"[0-9 _.,\u00a0]+", stripped):
+        return "; skriv hela kronor utan mellanslag eller skiljetecken, t.ex. 1200000"
+    return ""
 
 
 def validate(model: type[M], path: Path) -> M:

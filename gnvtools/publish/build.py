@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from gnvtools.errors import BrowserNotFoundError, GnvError
+from gnvtools.core.yamlio import read_yaml
+from gnvtools.errors import BrowserNotFoundError, GnvError, InputError
 
 _printer: Any = None  # one browser per worker process
 COST = {"multi-year": 3, "year-end-followup": 2, "allocation-memo": 1}
@@ -52,12 +51,10 @@ def discover(params_root: Path, out_root: Path) -> list[Job]:
         org = path.parent.relative_to(params_root)
         label = f"{org}/{path.stem}"
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            problem = "filen kunde inte läsas som YAML"
-            if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark:
-                problem += f" (rad {exc.problem_mark.line + 1}: {exc.problem})"
-            jobs.append(Job("?", path, out_root / org / path.stem, label, f"{path}: {problem}"))
+            # The bounded loader: a bomb or a broken file fails here, alone, in Swedish.
+            raw, _ = read_yaml(path)
+        except InputError as exc:
+            jobs.append(Job("?", path, out_root / org / path.stem, label, str(exc)))
             continue
         if not isinstance(raw, dict) or not ("pots" in raw or "years" in raw):
             continue  # a mapping file or other helper, not a report definition

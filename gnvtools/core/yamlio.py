@@ -1,0 +1,203 @@
+"""Reading a parameter file's YAML safely: bounded, unambiguous and in Swedish.
+
+PyYAML's safe loader still follows YAML 1.1, where ``0123`` is an octal number, ``1:20`` is 80
+(sexagesimal), ``yes``/``no``/``on``/``off`` are booleans, a repeated key silently replaces the
+first, and aliases can expand a small file into billions of nodes. None of that belongs in a file
+an analyst edits, so this loader:
+
+- resolves scalars by YAML 1.2's core schema: integers are ``0`` or digits without a leading
+  zero, booleans only ``true``/``false``, dates only ``ÅÅÅÅ-MM-DD``; everything else is text (a
+  field that needs a number then says so, naming the line);
+- rejects a key that occurs twice in a mapping, anchors and aliases (``&``, ``*``) and merge keys
+  (``<<``);
+- bounds the file size and the number of nodes;
+- turns PyYAML's English into Swedish, with the line.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.composer import Composer
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.events import AliasEvent
+
+from gnvtools.errors import InputError
+
+MAX_YAML_BYTES = 2_000_000
+MAX_NODES = 200_000
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """A construct this loader does not accept; ``problem`` is already Swedish."""
+
+
+class StrictLoader(yaml.SafeLoader):
+    """SafeLoader with the YAML 1.2 core schema, no aliases, no duplicate keys, bounded."""
+
+    yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012  (filled below)
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._nodes = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise _Refused(
+                None,
+                None,
+                "alias (*namn) stöds inte i parameterfiler; skriv ut värdet där det behövs",
+                event.start_mark,
+            )
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if getattr(event, "anchor", None):
+            raise _Refused(
+                None,
+                None,
+                "ankare (&namn) stöds inte i parameterfiler; skriv ut värdet där det behövs",
+                event.start_mark,
+            )
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise _Refused(
+                None,
+                None,
+                f"filen har fler än {MAX_NODES} värden; den är för stor",
+                event.start_mark,
+            )
+        return Composer.compose_node(self, parent, index)
+
+    def flatten_mapping(self, node: Any) -> None:
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise _Refused(
+                    None,
+                    None,
+                    "sammanslagningsnyckeln << stöds inte; skriv ut nycklarna",
+                    key_node.start_mark,
+                )
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+        if isinstance(node, yaml.MappingNode):
+            self.flatten_mapping(node)
+            seen: dict[Any, int] = {}
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    first = seen.get(key)
+                except TypeError:  # an unhashable key: PyYAML reports it below
+                    continue
+                if first is not None:
+                    raise _Refused(
+                        None,
+                        None,
+                        f'nyckeln "{key}" förekommer två gånger (första gången på rad {first})',
+                        key_node.start_mark,
+                    )
+                seen[key] = key_node.start_mark.line + 1
+        return SafeConstructor.construct_mapping(self, node, deep=deep)
+
+
+StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
+)
+StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"),
+    list("-+.0123456789"),
+)
+StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:timestamp", re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), list("0123456789")
+)
+StrictLoader.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"])
+
+# PyYAML's problems, as a reader should see them.
+_PROBLEMS = [
+    ("could not determine a constructor", "okänd YAML-tagg (!…); sådana stöds inte"),
+    (
+        "found character '\\t' that cannot start any token",
+        "tabbtecken får inte användas för indrag; använd mellanslag",
+    ),
+    ("found character", "otillåtet tecken"),
+    ("mapping values are not allowed here", "kolon på fel ställe; sätt texten inom citattecken"),
+    ("found undefined alias", "alias (*namn) stöds inte i parameterfiler"),
+    ("expected <block end>, but found", "indraget stämmer inte med raderna ovanför"),
+    ("did not find expected key", "indraget stämmer inte med raderna ovanför"),
+    ("did not find expected '-' indicator", "indraget i listan stämmer inte"),
+    ("found unexpected end of stream", "filen tar slut mitt i ett värde (saknas ett citattecken?)"),
+    ("found unexpected ':'", "kolon på fel ställe; sätt texten inom citattecken"),
+    ("found unhashable key", "en nyckel kan inte vara en lista eller mappning"),
+    ("expected a single document", "filen får bara innehålla ett YAML-dokument (inga ---)"),
+    ("while scanning a quoted scalar", "ett citattecken är inte avslutat"),
+    ("while scanning a simple key", "en nyckel saknar kolon"),
+    ("invalid leading UTF-8 octet", "filen är inte sparad som UTF-8"),
+    ("unacceptable character", "filen innehåller otillåtna tecken (styrtecken)"),
+    ("expected ',' or '}'", "en mappning inom { } är inte avslutad, eller ett kommatecken saknas"),
+    ("expected ',' or ']'", "en lista inom [ ] är inte avslutad, eller ett kommatecken saknas"),
+    ("timestamp", "ogiltigt datum; skriv ÅÅÅÅ-MM-DD"),
+    ("must be in", "ogiltigt datum; skriv ÅÅÅÅ-MM-DD"),
+    ("day is out of range", "ogiltigt datum; skriv ÅÅÅÅ-MM-DD"),
+]
+
+
+def _swedish(problem: str | None) -> str:
+    text = problem or ""
+    for english, swedish in _PROBLEMS:
+        if english in text:
+            return swedish
+    return "filen kan inte tolkas som YAML här"
+
+
+def read_yaml(path: Path, *, what: str = "parameterfilen") -> tuple[Any, yaml.Node | None]:
+    """Read a YAML file into plain data plus its node tree (for line numbers)."""
+    try:
+        if not path.is_file():
+            if not path.exists():
+                raise InputError(f"{what} finns inte", file=path)
+            raise InputError(f"{what} är inte en vanlig fil (en mapp eller en enhet)", file=path)
+        if path.stat().st_size > MAX_YAML_BYTES:
+            raise InputError(
+                f"{what} är större än {MAX_YAML_BYTES // 1_000_000} MB; det är för stort",
+                file=path,
+            )
+        raw = path.read_bytes()
+    except PermissionError as exc:
+        raise InputError(f"{what} kan inte läsas: behörighet saknas", file=path) from exc
+    except OSError as exc:
+        raise InputError(f"{what} kunde inte läsas", file=path) from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(f"{what} är inte sparad som UTF-8", file=path, row=line) from exc
+    loader = StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except _Refused as exc:
+        mark = exc.problem_mark
+        raise InputError(str(exc.problem), file=path, row=mark.line + 1 if mark else None) from exc
+    except (ConstructorError, yaml.MarkedYAMLError) as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise InputError(
+            f"YAML-syntaxfel: {_swedish(exc.problem)}",
+            file=path,
+            row=mark.line + 1 if mark else None,
+        ) from exc
+    except (yaml.YAMLError, ValueError, OverflowError) as exc:
+        raise InputError(f"YAML-syntaxfel: {_swedish(str(exc))}", file=path) from exc
+    except RecursionError as exc:
+        raise InputError(f"{what} är för djupt nästlad", file=path) from exc
+    finally:
+        loader.dispose()
+    return data, node
