@@ -36,6 +36,7 @@ lab: $(STAMP) ## open JupyterLab in the project environment
 
 bench: $(STAMP) ## run the speed benchmark
 	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/bench_keys.py
 
 lock: ## re-resolve requirements.lock from pyproject.toml
 	$(PYTHON) -m pip install --quiet uv

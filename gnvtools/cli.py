@@ -129,6 +129,11 @@ def cmd_figures(args: argparse.Namespace) -> int:
     return 0
 
 
+def csv_safe(text: str) -> str:
+    """Neutralise text a spreadsheet would run as a formula (OWASP): prefix ``'``."""
+    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
+
+
 def cmd_allocate(args: argparse.Namespace) -> int:
     from gnvtools.core.model import allocate, build_plan
 
@@ -139,9 +144,9 @@ def cmd_allocate(args: argparse.Namespace) -> int:
     for line in result.lines:
         writer.writerow(
             [
-                line.pot,
-                line.step,
-                line.recipient,
+                csv_safe(line.pot),
+                csv_safe(line.step),
+                csv_safe(line.recipient),
                 line.amount,
                 "" if line.ceiling is None else line.ceiling,
                 "" if line.requested is None else line.requested,

@@ -6,7 +6,16 @@ print one line and exit without a traceback. Code raises these; it never uses ``
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
+
+
+def visible(text: str) -> str:
+    """Control and invisible characters from input shown as ``U+0007``, never echoed raw."""
+    return "".join(
+        f"U+{ord(c):04X}" if unicodedata.category(c) in ("Cc", "Cf") and c != "\n" else c
+        for c in text
+    )
 
 
 class GnvError(Exception):
@@ -22,9 +31,10 @@ class GnvError(Exception):
         row: int | None = None,
         column: str | None = None,
     ) -> None:
+        message = visible(message)
         super().__init__(message)
         self.message = message
-        self.file = str(file) if file is not None else None
+        self.file = visible(str(file)) if file is not None else None
         self.row = row
         self.column = column
 
@@ -36,7 +46,7 @@ class GnvError(Exception):
         if self.row is not None:
             parts.append(f"rad {self.row}")
         if self.column:
-            parts.append(f'kolumn "{self.column}"')
+            parts.append(f'kolumn "{visible(self.column)}"')
         return ", ".join(parts)
 
     def __str__(self) -> str:

@@ -7,8 +7,12 @@ the parameter file and its line, or the data file with its row and column.
 
 from __future__ import annotations
 
+import difflib
 import operator
-from collections.abc import Callable, Mapping, Sequence
+import os
+import re
+import unicodedata
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -73,10 +77,13 @@ class ParamFile:
         )
 
     def data_path(self, name: str) -> tuple[Path, str]:
-        """A data file named in the YAML, relative to the YAML file's folder."""
-        resolved = (self.path.parent / name).resolve()
+        """A data file named in the YAML, relative to the YAML file's folder and inside it.
+
+        Raises for an absolute path, a ``..`` that leads out, or a symlink pointing outside the
+        parameter file's folder (see ``confine``).
+        """
         shown = str(Path(self.shown or self.path).parent / name)
-        return resolved, shown
+        return confine(self.path, name, shown), shown
 
 
 @dataclass
@@ -111,6 +118,37 @@ class Allocation:
         return totals
 
 
+def allowed_roots(params_file: Path) -> list[Path]:
+    """Where data may be read from: the parameter file's folder, plus ``GNV_DATA_ROOTS``."""
+    roots = [params_file.resolve().parent]
+    extra = os.environ.get("GNV_DATA_ROOTS", "")
+    roots += [Path(p).resolve() for p in extra.split(os.pathsep) if p.strip()]
+    return roots
+
+
+def confine(params_file: Path, name: str, shown: str) -> Path:
+    """Resolve ``name`` (as written in ``params_file``) and keep it inside the allowed folders.
+
+    A parameter file may come from someone else: it must not make gnv read ``/etc/passwd`` or
+    a file beside the project. The folder of the parameter file is allowed; the environment
+    variable ``GNV_DATA_ROOTS`` (folders separated by the path separator) widens it.
+    """
+    written = Path(name)
+    if written.is_absolute() or name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
+        raise InputError(
+            "sökvägen är absolut; ange den relativt till parameterfilens mapp", file=shown
+        )
+    resolved = (params_file.parent / written).resolve()
+    roots = allowed_roots(params_file)
+    if not any(resolved.is_relative_to(root) for root in roots):
+        raise InputError(
+            "filen ligger utanför parameterfilens mapp (via .. eller en symbolisk länk); "
+            "flytta den dit eller ange mappen i GNV_DATA_ROOTS",
+            file=shown,
+        )
+    return resolved
+
+
 def open_params(path: Path | str, *, shown: str | None = None) -> ParamFile:
     path = Path(path)
     params, node = p.validate_with_node(p.Params, path)
@@ -121,6 +159,10 @@ def _load_group(file: ParamFile, spec: p.RecipientGroup) -> RecipientTable:
     resolved, shown = file.data_path(spec.file)
     table = read_table(resolved, display=shown)
     table.require("name")
+    if not table.rows:
+        raise InputError(
+            "filen har bara en rubrikrad; lägg till en rad per mottagare", file=shown, row=2
+        )
     names = [(row_no, row["name"]) for row_no, row in table.numbered()]
     for row_no, name in names:
         if not name:
@@ -144,8 +186,29 @@ def _load_group(file: ParamFile, spec: p.RecipientGroup) -> RecipientTable:
     return RecipientTable(spec, table, tuple(recipients))
 
 
-def load_requests(file: ParamFile, name: str, known: Mapping[str, Recipient]) -> dict[str, int]:
-    """A requests file: columns ``recipient`` and ``amount`` (whole kronor)."""
+def unknown_recipient(name: str, known: Iterable[str]) -> str:
+    """``okänd mottagare "Bromm" (menar du "Bromma"?)``, or a few known names."""
+    names = list(known)
+    by_fold = {n.casefold(): n for n in names}
+    close = difflib.get_close_matches(name.casefold(), list(by_fold), n=2, cutoff=0.6)
+    if close:
+        options = " eller ".join(f'"{by_fold[c]}"' for c in close)
+        return f'okänd mottagare "{name}" (menar du {options}?)'
+    sample = ", ".join(swedish_sorted(names)[:6])
+    return f'okänd mottagare "{name}" (finns t.ex.: {sample} …)'
+
+
+def load_requests(
+    file: ParamFile,
+    name: str,
+    known: Mapping[str, Recipient],
+    step: tuple[str, Collection[str]] | None = None,
+) -> dict[str, int]:
+    """A requests file: columns ``recipient`` and ``amount`` (whole kronor).
+
+    With ``step`` (its name and recipients), a request from anyone outside the step is an error
+    naming its row.
+    """
     resolved, shown = file.data_path(name)
     table = read_table(resolved, display=shown)
     table.require("recipient", "amount")
@@ -154,7 +217,16 @@ def load_requests(file: ParamFile, name: str, known: Mapping[str, Recipient]) ->
     for row_no, row in table.numbered():
         who = row["recipient"]
         if who not in known:
-            raise InputError(f'okänd mottagare "{who}"', file=shown, row=row_no, column="recipient")
+            raise InputError(
+                unknown_recipient(who, known), file=shown, row=row_no, column="recipient"
+            )
+        if step is not None and who not in step[1]:
+            raise InputError(
+                f'"{who}" begär medel men ingår inte bland mottagarna i steget "{step[0]}"',
+                file=shown,
+                row=row_no,
+                column="recipient",
+            )
         requests[who] = parse_amount(row["amount"], file=shown, row=row_no, column="amount")
     return requests
 
@@ -187,10 +259,10 @@ class _Builder:
                 self.recipients[recipient.name] = recipient
 
     def check_name(self, name: str, *loc: int | str) -> str:
-        if name not in self.recipients:
-            known = ", ".join(swedish_sorted(self.recipients)[:6])
-            raise self.file.error(f'okänd mottagare "{name}" (finns t.ex.: {known} …)', *loc)
-        return name
+        normalised = unicodedata.normalize("NFC", name)
+        if normalised not in self.recipients:
+            raise self.file.error(unknown_recipient(name, self.recipients), *loc)
+        return normalised
 
     def select(self, selection: p.Recipients, *loc: int | str) -> list[Recipient]:
         if isinstance(selection, list):
@@ -206,7 +278,10 @@ class _Builder:
         table = self.groups[selection.group]
         chosen = []
         for recipient in table.recipients:
-            if all(self._meets(recipient, c, table, loc) for c in selection.where):
+            if all(
+                self._meets(recipient, c, table, (*loc, "where", i, "column"))
+                for i, c in enumerate(selection.where)
+            ):
                 chosen.append(recipient)
         if not chosen:
             raise self.file.error("villkoren utesluter alla mottagare i gruppen", *loc, "where")
@@ -228,10 +303,11 @@ class _Builder:
 
     def _require_column(self, table: RecipientTable, column: str, loc: tuple[Any, ...]) -> None:
         if column not in table.table.columns or column in table.spec.text_columns:
-            step = ".".join(str(x) for x in loc)
+            path = ".".join(str(x) for x in loc)
+            line = self.file.line(*loc)
+            where = f"rad {line} i {self.file.shown}" if line else self.file.shown
             raise InputError(
-                f'kolumnen "{column}" saknas eller är inte numerisk (behövs av {step} i '
-                f"{self.file.shown})",
+                f'kolumnen "{column}" saknas eller är inte numerisk (behövs av {path}, {where})',
                 file=table.table.path,
                 row=1,
                 column=column,
@@ -249,7 +325,7 @@ class _Builder:
             values: dict[str, Fraction] = {}
             for recipient in chosen:
                 table = self.groups[recipient.group]
-                self._require_column(table, column, loc)
+                self._require_column(table, column, (*loc, "key", column))
                 value = recipient.numbers.get(column)
                 if value is None:
                     raise InputError(
@@ -305,9 +381,11 @@ class _Builder:
     def step(self, spec: Any, *loc: int | str) -> engine.Step:
         match spec:
             case p.FixedStep():
-                for name in spec.amounts:
-                    self.check_name(name, *loc, "amounts", name)
-                return engine.Fixed(spec.name, dict(spec.amounts), spec.rule)
+                amounts = {
+                    self.check_name(name, *loc, "amounts", name): value
+                    for name, value in spec.amounts.items()
+                }
+                return engine.Fixed(spec.name, amounts, spec.rule)
             case p.EachStep():
                 chosen = self.select(spec.recipients, *loc, "recipients")
                 return engine.Each(spec.name, [r.name for r in chosen], spec.amount, spec.rule)
@@ -318,16 +396,10 @@ class _Builder:
             case p.RequisitionStep():
                 chosen = self.select(spec.recipients, *loc, "recipients")
                 key = self.key(chosen, spec.key, None, *loc)
-                requests = load_requests(self.file, spec.requests, self.recipients)
+                requests = load_requests(
+                    self.file, spec.requests, self.recipients, (spec.name, key)
+                )
                 self.data_files.append(self.file.data_path(spec.requests)[0])
-                outside = [name for name in requests if name not in key]
-                if outside:
-                    _, shown = self.file.data_path(spec.requests)
-                    raise InputError(
-                        f'"{outside[0]}" begär medel men ingår inte bland stegets mottagare',
-                        file=shown,
-                        column="recipient",
-                    )
                 return engine.Requisition(
                     spec.name, spec.amount, key, requests, spec.redistribute, spec.rule
                 )

@@ -20,7 +20,8 @@ from gnvtools.errors import InputError
 M = TypeVar("M", bound=BaseModel)
 REPORTS = ("allocation-memo", "year-end-followup", "multi-year")
 Report = Literal["allocation-memo", "year-end-followup", "multi-year"]
-Kronor = Annotated[int, Field(ge=0, strict=True)]
+MAX_AMOUNT = 10**12 - 1  # as for data files: 999 999 999 999 kr
+Kronor = Annotated[int, Field(ge=0, le=MAX_AMOUNT, strict=True)]
 StepAmount = Kronor | Literal["rest"]
 ColumnWeights = dict[str, Annotated[int | float, Field(gt=0)]]
 
@@ -267,7 +268,7 @@ _TYPE_MESSAGES = {
     "union_tag_invalid": "okänd stegtyp",
     "union_tag_not_found": "nyckeln saknas",
     "value_error": "ogiltigt värde",
-    "less_than_equal": "värdet är för stort",
+    "less_than_equal": "värdet är för stort; högst 999 999 999 999 kr",
 }
 
 

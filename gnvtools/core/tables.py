@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -20,6 +21,9 @@ from gnvtools.errors import InputError
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 _NUMBER = re.compile(r"^[+-]?(\d+)([.,](\d+))?$")
+# 500,000 or 1,234,567: a comma followed by exactly three digits reads as thousands to some
+# and as decimals to others (Swedish Excel writes 1,5 for one and a half).
+_THOUSANDS_COMMA = re.compile(r"^[+-]?\d{1,3}(,\d{3})+$")
 _TRUE = {"ja", "j", "true", "sant", "x", "1"}
 _FALSE = {"nej", "n", "false", "falskt", "0"}
 
@@ -50,19 +54,99 @@ class Table:
             yield index + 2, row
 
 
+MAX_TABLE_BYTES = 50_000_000
+MAX_CELL_CHARS = 1_000
+MAX_AMOUNT = 10**12 - 1  # 999 999 999 999 kr: more than any grant, small enough to format
+# Bytes 0x80–0x9F read as Windows-1252 give these; in a Swedish file they mean another
+# encoding (Mac Roman's å, ä, ö are 0x8C, 0x8A, 0x9A: Œ, Š, š here).
+_CP1252_UNLIKELY = set("‚ƒ„†‡ˆ‰Š‹ŒŽ›šœžŸ")
+_INVISIBLE = {"Cf", "Co", "Cs", "Cn"}
+
+
+def describe_char(char: str) -> str:
+    """``"\u200b"`` → ``"U+200B (ZERO WIDTH SPACE)"``: a character a message can show."""
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X}" + (f" ({name})" if name else "")
+
+
+def check_text(text: str, *, file: Path | str, row: int, column: str, names: bool = False) -> str:
+    """NFC-normalise a cell; reject control characters, and in names invisible ones."""
+    if text.isascii() and text.isprintable():  # nothing to normalise or to look for
+        if len(text) > MAX_CELL_CHARS:
+            raise InputError(
+                f"värdet är {len(text)} tecken långt; högst {MAX_CELL_CHARS} tillåts",
+                file=file,
+                row=row,
+                column=column,
+            )
+        return text
+    text = unicodedata.normalize("NFC", text)
+    for char in text:
+        category = unicodedata.category(char)
+        if category == "Cc" and char not in "\t":
+            raise InputError(
+                f"texten innehåller ett styrtecken, {describe_char(char)}; ta bort det",
+                file=file,
+                row=row,
+                column=column,
+            )
+        if names and (category in _INVISIBLE or char == "\t"):
+            raise InputError(
+                f"namnet innehåller ett osynligt tecken, {describe_char(char)}; ta bort det",
+                file=file,
+                row=row,
+                column=column,
+            )
+    if len(text) > MAX_CELL_CHARS:
+        raise InputError(
+            f"värdet är {len(text)} tecken långt; högst {MAX_CELL_CHARS} tillåts",
+            file=file,
+            row=row,
+            column=column,
+        )
+    return text
+
+
 def _decode(raw: bytes, path: Path) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Excel's "Unicode-text": UTF-16 with a byte-order mark, usually tab-separated.
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError("filen är trasig UTF-16-text", file=path) from exc
+    if raw.count(b"\x00") > len(raw) // 4:
+        for codec in ("utf-16-le", "utf-16-be"):
+            try:
+                text = raw.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            if "\x00" not in text:
+                return text
+        raise InputError("filen verkar vara binär, inte text; spara den som CSV (UTF-8)", file=path)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
     try:
         # What Excel on Swedish Windows writes for "CSV (semikolonavgränsad)".
-        return raw.decode("cp1252")
+        text = raw.decode("cp1252")
     except UnicodeDecodeError as exc:
         raise InputError(
-            "filen kunde inte läsas som UTF-8 eller Windows-1252; spara den som CSV (UTF-8)",
+            "filens teckenkodning känns inte igen (varken UTF-8, UTF-16 eller Windows-1252); "
+            "spara den som CSV (UTF-8)",
             file=path,
         ) from exc
+    odd = sorted({c for c in text if c in _CP1252_UNLIKELY})
+    if odd:
+        line = text[: text.index(odd[0])].count("\n") + 1
+        raise InputError(
+            "filens teckenkodning känns inte igen (tecknen "
+            + ", ".join(odd)
+            + " tyder på t.ex. Mac Roman); spara den som CSV (UTF-8)",
+            file=path,
+            row=line,
+        )
+    return text
 
 
 def _delimiter(header_line: str) -> str:
@@ -71,42 +155,79 @@ def _delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
+def read_bytes_bounded(path: Path, shown: Path | str, what: str = "filen") -> bytes:
+    """A regular file's bytes, at most ``MAX_TABLE_BYTES``; Swedish errors for the rest."""
+    try:
+        if not path.exists():
+            raise InputError(f"{what} finns inte", file=shown)
+        if path.is_dir():
+            raise InputError(f"{what} är en mapp, inte en fil", file=shown)
+        if not path.is_file():
+            raise InputError(f"{what} är ingen vanlig fil (t.ex. en enhet)", file=shown)
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_TABLE_BYTES + 1)
+    except PermissionError as exc:
+        raise InputError(f"{what} kan inte läsas: behörighet saknas", file=shown) from exc
+    except OSError as exc:
+        raise InputError(f"{what} kunde inte läsas", file=shown) from exc
+    if len(raw) > MAX_TABLE_BYTES:
+        raise InputError(
+            f"{what} är större än {MAX_TABLE_BYTES // 1_000_000} MB; det är för stort", file=shown
+        )
+    return raw
+
+
 def read_table(path: Path, *, display: str | None = None) -> Table:
     """Read a CSV file into a ``Table``; ``display`` is the name used in messages."""
     shown = Path(display) if display else path
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InputError("filen finns inte", file=shown) from exc
-    except OSError as exc:
-        raise InputError(f"filen kunde inte läsas ({exc.strerror})", file=shown) from exc
-    text = _decode(raw, shown)
-    lines = text.splitlines()
+    text = _decode(read_bytes_bounded(path, shown), shown)
+    # CR-only (old Mac) and CRLF line endings become LF before the csv module sees them.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
     if not lines or not lines[0].strip():
         raise InputError("filen är tom eller saknar rubrikrad", file=shown, row=1)
     reader = csv.reader(io.StringIO(text), delimiter=_delimiter(lines[0]))
-    header = [cell.strip() for cell in next(reader)]
-    seen: set[str] = set()
-    for name in header:
-        if not name:
-            raise InputError("rubrikraden har en tom kolumnrubrik", file=shown, row=1)
-        if name in seen:
-            raise InputError(
-                f'kolumnrubriken "{name}" förekommer två gånger', file=shown, row=1, column=name
-            )
-        seen.add(name)
-    rows: list[dict[str, str]] = []
-    for line_no, cells in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) > len(header):
-            raise InputError(
-                f"raden har {len(cells)} värden men rubrikraden {len(header)} kolumner",
-                file=shown,
-                row=line_no,
-            )
-        padded = [cell.strip() for cell in cells] + [""] * (len(header) - len(cells))
-        rows.append(dict(zip(header, padded, strict=True)))
+    try:
+        header = [
+            check_text(cell.strip(), file=shown, row=1, column=cell.strip()[:40], names=True)
+            for cell in next(reader)
+        ]
+        seen: set[str] = set()
+        for name in header:
+            if not name:
+                raise InputError("rubrikraden har en tom kolumnrubrik", file=shown, row=1)
+            if name in seen:
+                raise InputError(
+                    f'kolumnrubriken "{name}" förekommer två gånger', file=shown, row=1, column=name
+                )
+            seen.add(name)
+        rows: list[dict[str, str]] = []
+        for cells in reader:
+            line_no = reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) > len(header):
+                raise InputError(
+                    f"raden har {len(cells)} värden men rubrikraden {len(header)} kolumner",
+                    file=shown,
+                    row=line_no,
+                )
+            padded = [
+                check_text(
+                    cell.strip(),
+                    file=shown,
+                    row=line_no,
+                    column=column,
+                    names=column in ("name", "recipient"),
+                )
+                for cell, column in zip(cells, header, strict=False)
+            ] + [""] * (len(header) - len(cells))
+            rows.append(dict(zip(header, padded, strict=True)))
+    except csv.Error as exc:
+        problem = "ett fält är för långt" if "field limit" in str(exc) else "raden kan inte tolkas"
+        raise InputError(
+            f"{problem} (kontrollera citattecknen)", file=shown, row=reader.line_num
+        ) from exc
     return Table(shown, tuple(header), tuple(rows))
 
 
@@ -121,6 +242,14 @@ def parse_amount(text: str, *, file: Path | str, row: int, column: str) -> int:
     Öre, negative amounts and text are rejected with a Swedish message.
     """
     cleaned = _clean_number(text)
+    if _THOUSANDS_COMMA.match(cleaned):
+        raise InputError(
+            f'"{text}" är tvetydigt: kommatecknet kan vara tusental eller decimaler; '
+            "ange hela kronor utan kommatecken, t.ex. 500000",
+            file=file,
+            row=row,
+            column=column,
+        )
     match = _NUMBER.match(cleaned)
     if not match:
         raise InputError(
@@ -137,7 +266,15 @@ def parse_amount(text: str, *, file: Path | str, row: int, column: str) -> int:
             row=row,
             column=column,
         )
-    value = int(match.group(1))
+    digits = match.group(1)
+    value = MAX_AMOUNT + 1 if len(digits) > len(str(MAX_AMOUNT)) else int(digits)
+    if value > MAX_AMOUNT:
+        raise InputError(
+            f'beloppet "{text[:30]}" är för stort; högst 999 999 999 999 kr',
+            file=file,
+            row=row,
+            column=column,
+        )
     if cleaned.startswith("-") and value:
         raise InputError(
             f'beloppet "{text}" är negativt; ange noll eller mer',
@@ -150,15 +287,25 @@ def parse_amount(text: str, *, file: Path | str, row: int, column: str) -> int:
 
 def parse_number(text: str, *, file: Path | str, row: int, column: str) -> Fraction:
     """Parse a non-negative exact number (decimal comma or point); ``ja``/``nej`` give 1/0."""
+    if text.isdigit() and text.isascii() and len(text) <= 30:
+        return Fraction(int(text))  # the common case, fast for files of 100 000 rows
     lowered = text.strip().lower()
     if lowered in _TRUE:
         return Fraction(1)
     if lowered in _FALSE:
         return Fraction(0)
     cleaned = _clean_number(text).rstrip("%")
+    if _THOUSANDS_COMMA.match(cleaned) and not cleaned.startswith("0"):
+        raise InputError(
+            f'"{text}" är tvetydigt: kommatecknet kan vara tusental eller decimaler; skriv '
+            "talet utan tusentalsavgränsare (1500) eller med decimalkomma (1,5)",
+            file=file,
+            row=row,
+            column=column,
+        )
     match = _NUMBER.match(cleaned)
-    if not match:
-        raise InputError(f'"{text}" är inget tal', file=file, row=row, column=column)
+    if not match or len(cleaned) > 30:
+        raise InputError(f'"{text[:30]}" är inget tal', file=file, row=row, column=column)
     value = Fraction(cleaned.replace(",", "."))
     if text.strip().endswith("%"):
         value /= 100

@@ -9,10 +9,27 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
+
+_UMASK_LOCK = threading.Lock()
+
+
+def _new_file_mode(path: Path) -> int:
+    """The mode a plain ``open()`` would give: an existing file keeps its own, a new one gets
+    0o666 less the user's umask (so colleagues can read a shared report folder)."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        pass
+    with _UMASK_LOCK:  # os.umask can only be read by setting it
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return 0o666 & ~mask
 
 
 @contextlib.contextmanager
@@ -20,6 +37,8 @@ def atomic_open(path: Path, mode: str = "w", encoding: str | None = "utf-8") -> 
     """Open a temporary sibling of ``path`` for writing; rename it into place on success."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    with contextlib.suppress(OSError):  # mkstemp makes 0600; Windows ignores most bits
+        os.chmod(tmp, _new_file_mode(path))
     kwargs = {"encoding": encoding, "newline": ""} if "b" not in mode else {}
     try:
         with os.fdopen(fd, mode, **kwargs) as handle:  # type: ignore[call-overload]

@@ -158,6 +158,9 @@ def build(
     """Build everything; return the results (in discovery order) and notes for the user."""
     from tqdm import tqdm
 
+    from gnvtools.publish.render import check_out_dir
+
+    check_out_dir(out_root)
     notes: list[str] = []
     formats = list(formats)
     if "pdf" in formats:

@@ -71,9 +71,29 @@ def workbook_bytes(notebook: Any, title: str) -> bytes:
         _write_table(wb.create_sheet(name), table)
     about.column_dimensions["A"].width = 34
     about.column_dimensions["B"].width = 70
+    _all_text_as_text(wb)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+# Text beginning with these is a formula or command to a spreadsheet (OWASP: CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _all_text_as_text(wb: Any) -> None:
+    """Every text cell is stored as text: a name like ``=HYPERLINK(…)`` never becomes a formula.
+
+    openpyxl turns any string starting with ``=`` into a formula cell; resetting the type stores
+    it as an inline string, and the text number format keeps Excel from re-reading it on edit.
+    """
+    for sheet in wb.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+                    if cell.value.startswith(FORMULA_START):
+                        cell.number_format = "@"
 
 
 def _write_table(ws: Any, table: dict[str, Any]) -> None:

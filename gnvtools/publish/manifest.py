@@ -122,6 +122,34 @@ def build_manifest(
     }
 
 
+MANIFEST_KEYS = ("report", "params", "inputs", "outputs", "tables")
+
+
 def read_manifest(path: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    """A manifest as written by a build; a damaged or incomplete one is an ``InputError``."""
+    from gnvtools.errors import InputError
+
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise InputError("manifestet är skadat (inte läsbar JSON)", file=path) from exc
+    if not isinstance(data, dict):
+        raise InputError("manifestet är skadat (inget JSON-objekt)", file=path)
+    missing = [key for key in MANIFEST_KEYS if key not in data]
+    if missing:
+        raise InputError(f"manifestet är ofullständigt: {', '.join(missing)} saknas", file=path)
+    params = data["params"]
+    if not isinstance(params, dict) or not isinstance(params.get("path"), str):
+        raise InputError("manifestet är ofullständigt: params.path saknas", file=path)
+    for key in ("inputs", "outputs", "tables"):
+        items = data[key]
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            raise InputError(f"manifestet är skadat: {key} är ingen lista av objekt", file=path)
+    for item in data["inputs"] + data["outputs"]:
+        if not isinstance(item.get("path"), str) or not isinstance(item.get("sha256"), str):
+            raise InputError("manifestet är skadat: en fil saknar path eller sha256", file=path)
+        if Path(item["path"]).is_absolute() or ".." in Path(item["path"]).parts:
+            raise InputError(f"manifestet pekar utanför sin mapp: {item['path'][:80]}", file=path)
+    if data["report"] not in ("allocation-memo", "year-end-followup", "multi-year"):
+        raise InputError("manifestet anger en okänd rapport", file=path)
     return data

@@ -99,6 +99,22 @@ def validate_report(report: str, params: Path) -> tuple[str, list[Path]]:
     return plan.params.title, memo.input_files  # the memo reads no spend
 
 
+def check_out_dir(out_dir: Path, names: Sequence[str] = ()) -> None:
+    """Before any notebook runs: the output folder must be a folder (or not exist yet) and no
+    file to be written may be a folder."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError("utmappen är en fil, inte en mapp; ange en mapp med --out", file=out_dir)
+    for parent in out_dir.parents:
+        if parent.exists() and not parent.is_dir():
+            raise InputError("en del av utmappens sökväg är en fil, inte en mapp", file=parent)
+    for name in names:
+        target = out_dir / name
+        if target.exists() and not target.is_file():
+            raise InputError("här ska en rapportfil skrivas, men det är en mapp", file=target)
+    if out_dir.exists() and not os.access(out_dir, os.W_OK):
+        raise InputError("utmappen är inte skrivbar (behörighet saknas)", file=out_dir)
+
+
 def parse_formats(text: str) -> list[str]:
     formats = [f.strip().lower() for f in text.split(",") if f.strip()]
     unknown = [f for f in formats if f not in FORMATS]
@@ -200,6 +216,7 @@ def render(
     params = Path(params)
     timings: dict[str, float] = {}
     started = time.perf_counter()
+    check_out_dir(out_dir, [f"{report}.{fmt}" for fmt in formats] + [f"{report}.manifest.json"])
     title, inputs = validate_report(report, params)
     formats = list(formats)
     pdf_problem: GnvError | None = None

@@ -52,6 +52,11 @@ def _mnkr_axis(value: float, _pos: int) -> str:
     return number(millions, 0 if millions == millions.to_integral_value() else 1)
 
 
+def no_math(text: str) -> str:
+    """Text from data shown as written: matplotlib would read ``$…$`` as math (and may fail)."""
+    return text.replace("$", r"\$")
+
+
 class Chart:
     """A finished chart: PNG bytes, alt text and a caption."""
 
@@ -101,7 +106,7 @@ def horizontal_bars(
     positions = list(range(len(labels)))
     for i, (name, values) in enumerate(series.items()):
         offsets = [p - 0.4 + bar * (i + 0.5) for p in positions]
-        ax.barh(offsets, list(values), height=bar * 0.92, label=name, color=PALETTE[i % 8])
+        ax.barh(offsets, list(values), height=bar * 0.92, label=no_math(name), color=PALETTE[i % 8])
         for y, value in zip(offsets, values, strict=True):
             if value == 0:  # an empty bar would look like a missing one
                 ax.annotate(
@@ -113,11 +118,11 @@ def horizontal_bars(
                     fontsize=7,
                     color="#555555",
                 )
-    ax.set_yticks(positions, labels=list(labels))
+    ax.set_yticks(positions, labels=[no_math(label) for label in labels])
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(FuncFormatter(_mnkr_axis))
     ax.set_xlabel(xlabel)
-    ax.set_title(title, loc="left")
+    ax.set_title(no_math(title), loc="left")
     ax.grid(axis="y", visible=False)
     if count > 1:
         ax.legend(frameon=False, loc="lower right")
@@ -168,12 +173,12 @@ def grouped_columns(
                 va="bottom",
                 fontsize=7,
             )
-    ax.set_xticks(range(len(groups)), labels=list(groups))
+    ax.set_xticks(range(len(groups)), labels=[no_math(g) for g in groups])
     ax.yaxis.set_major_formatter(FuncFormatter(_mnkr_axis))
     ax.set_ylabel(ylabel)
-    ax.set_title(title, loc="left")
+    ax.set_title(no_math(title), loc="left")
     ax.grid(axis="x", visible=False)
-    handles = [Patch(color=PALETTE[i % 8], label=name) for i, name in enumerate(series)]
+    handles = [Patch(color=PALETTE[i % 8], label=no_math(name)) for i, name in enumerate(series)]
     ax.legend(
         handles=handles,
         frameon=False,

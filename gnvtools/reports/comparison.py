@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from gnvtools.core.allocation import RESERVE
 from gnvtools.core.followup import Followup, SpendLine, followup
 from gnvtools.core.formatting import kr, percent
-from gnvtools.core.model import Allocation, Plan, allocate, build_plan
+from gnvtools.core.model import Allocation, Plan, allocate, build_plan, confine
 from gnvtools.core.params import ComparisonParams, ComparisonYear, load_comparison, validate
 from gnvtools.core.reconciliation import Finding, reconcile_allocation, sort_findings
 from gnvtools.core.regimes import Regime, get_regime
@@ -155,15 +155,18 @@ class Comparison:
     def load(cls, path: str | Path) -> Comparison:
         path = Path(path)
         params = load_comparison(path)
-        mapping_path = path.parent / params.mapping
+        mapping_path = confine(path, params.mapping, str(path.parent / params.mapping))
         if not mapping_path.exists():
-            raise InputError("mappningsfilen finns inte", file=mapping_path)
+            raise InputError("mappningsfilen finns inte", file=path.parent / params.mapping)
         mapping = validate(Mapping, mapping_path)
         years = []
         for spec in sorted(params.years, key=lambda y: y.year):
             year = Year(spec)
             if spec.file:
-                year.plan = build_plan(path.parent / spec.file)
+                year.plan = build_plan(
+                    confine(path, spec.file, str(path.parent / spec.file)),
+                    shown=str(path.parent / spec.file),
+                )
                 year.allocation = allocate(year.plan)
                 year.regime = get_regime(year.plan.params.regime)
                 if year.plan.params.followup is not None:

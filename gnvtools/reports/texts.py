@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gnvtools.core.figures import FORMATS, Catalogue
+from gnvtools.core.tables import read_bytes_bounded
 from gnvtools.errors import InputError
 
 PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}")
@@ -129,16 +130,9 @@ def substitute(text: str, catalogue: Catalogue) -> str:
 
 def read_texts(path: Path, shown: str, known: Collection[str]) -> Texts:
     """Split a text file into its level-2 sections; every heading must be one of ``known``."""
-    try:
-        if path.stat().st_size > MAX_TEXT_BYTES:
-            raise InputError(f"textfilen är större än {MAX_TEXT_BYTES // 1_000_000} MB", file=shown)
-        raw = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InputError("textfilen finns inte", file=shown) from exc
-    except IsADirectoryError as exc:
-        raise InputError("textfilen är en mapp, inte en fil", file=shown) from exc
-    except OSError as exc:
-        raise InputError("textfilen kunde inte läsas", file=shown) from exc
+    raw = read_bytes_bounded(path, shown, "textfilen")  # a folder, device or pipe is refused
+    if len(raw) > MAX_TEXT_BYTES:
+        raise InputError(f"textfilen är större än {MAX_TEXT_BYTES // 1_000_000} MB", file=shown)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
