@@ -83,7 +83,17 @@ class _Parser(argparse.ArgumentParser):
 
 def _emit(text: str, target: str | None) -> None:
     if target:
-        write_text(Path(target), text)
+        path = Path(target)
+        if path.is_dir():
+            raise GnvError("utfilen är en mapp; ange ett filnamn", file=path)
+        if path.parent.exists() and not path.parent.is_dir():
+            raise GnvError("utfilens mapp är en fil", file=path.parent)
+        try:
+            write_text(path, text)
+        except PermissionError as exc:
+            raise GnvError("utfilen kan inte skrivas: behörighet saknas", file=path) from exc
+        except OSError as exc:
+            raise GnvError("utfilen kunde inte skrivas", file=path) from exc
     else:
         sys.stdout.write(text)
 

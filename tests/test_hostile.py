@@ -480,3 +480,14 @@ def test_a_fifo_as_text_file_is_refused_without_hanging(
     code, _, err = run_cli(capsys, "check", str(folder / "2025.yaml"))
     assert time.monotonic() - started < 5
     assert code == 2 and "texter/2025.md" in err and "ingen vanlig fil" in err
+
+
+def test_csv_and_json_targets_that_are_folders(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    for args in (
+        ["allocate", str(PARAMS / "jamtland/2025.yaml"), "--csv", str(tmp_path)],
+        ["followup", str(PARAMS / "stockholm/2025.yaml"), "--json", str(tmp_path)],
+    ):
+        code, _, err = run_cli(capsys, *args)
+        assert code == 2 and "utfilen är en mapp" in err and "Traceback" not in err
