@@ -31,8 +31,8 @@ lint: $(STAMP) ## ruff lint + format check, mypy
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-lab: $(STAMP) ## open JupyterLab in the project environment
-	$(BIN)/jupyter lab notebooks/
+lab: $(STAMP) ## open JupyterLab at the project root (gnv lab)
+	$(BIN)/gnv lab .
 
 bench: $(STAMP) ## run the speed benchmark
 	$(BIN)/python benchmarks/bench.py

@@ -255,6 +255,26 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def lab_command(root: Path) -> list[str]:
+    """The command that opens JupyterLab with ``root`` (the project) as its folder."""
+    return [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={root}"]
+
+
+def cmd_lab(args: argparse.Namespace) -> int:
+    import importlib.util
+    import subprocess
+
+    root = Path(args.dir).resolve()
+    if not root.is_dir():
+        raise GnvError("projektmappen finns inte", file=root)
+    if importlib.util.find_spec("jupyterlab") is None:
+        raise GnvError(
+            "JupyterLab är inte installerat; installera det med: pip install 'gnvtools[lab]'"
+        )
+    print(f"Öppnar JupyterLab i {root}. Avsluta med Ctrl-C.", file=sys.stderr)
+    return subprocess.call(lab_command(root), cwd=root)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="gnv",
@@ -313,6 +333,10 @@ def build_parser() -> argparse.ArgumentParser:
     bld.add_argument("--force", action="store_true", help="bygg om även oförändrade rapporter")
     bld.add_argument("--quiet", action="store_true", help="ingen förloppsindikator")
     bld.set_defaults(func=cmd_build)
+
+    lab = sub.add_parser("lab", help="öppna JupyterLab i projektmappen")
+    lab.add_argument("dir", metavar="MAPP", nargs="?", default=".", help="projektmapp (.)")
+    lab.set_defaults(func=cmd_lab)
 
     ver = sub.add_parser("verify", help="kör om rapporterna i en mapp och jämför siffrorna")
     ver.add_argument("dir", metavar="MAPP", help="mapp med rapporter och manifest")

@@ -13,17 +13,17 @@ from gnvtools.core.formatting import plain
 from gnvtools.publish.build import build, discover
 
 from .browser import require_browser
-from .conftest import PARAMS, ROOT, run_cli
+from .conftest import PARAMS, run_cli
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("kernel")]
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the project's parameters and notebooks, so inputs can be edited safely."""
+    """A copy of the project's parameters, so inputs can be edited safely (the notebooks are
+    the package's own)."""
     root = tmp_path_factory.mktemp("project")
     shutil.copytree(PARAMS, root / "parameters")
-    shutil.copytree(ROOT / "notebooks", root / "notebooks")
     return root
 
 

@@ -10,7 +10,7 @@ from nbclient import NotebookClient
 
 from .conftest import ROOT
 
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "gnvtools/notebooks").glob("*.ipynb"))
 
 
 def test_the_three_notebooks_exist() -> None:
@@ -27,8 +27,12 @@ def test_notebook_is_thin_and_clean(path) -> None:
     code = [c for c in nb.cells if c.cell_type == "code"]
     tagged = [c for c in code if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1
-    default = ast.literal_eval(tagged[0].source.split("=", 1)[1].strip())
-    assert (path.parent / default).resolve().is_file()
+    (assignment,) = ast.parse(tagged[0].source).body
+    assert isinstance(assignment, ast.AnnAssign)  # typed, so papermill can list it
+    assert ast.unparse(assignment.target) == "params_file"
+    assert ast.unparse(assignment.annotation) == "str"
+    default = ast.literal_eval(assignment.value)  # type: ignore[arg-type]
+    assert (ROOT / default).is_file()  # relative to the project root
     for cell in code:
         assert cell.outputs == [] and cell.execution_count is None
         tree = ast.parse(cell.source)

@@ -163,7 +163,18 @@ def test_render_validates_before_starting_a_kernel(tmp_path: Path, capsys) -> No
     assert not (tmp_path / "o").exists()
 
 
-def test_jupyterlab_entry_point_is_documented() -> None:
+def test_jupyterlab_opens_at_the_project_root(tmp_path: Path) -> None:
+    import subprocess
+
+    from gnvtools.cli import lab_command
+
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert "lab:" in makefile and "jupyter lab notebooks/" in makefile
+    assert "lab:" in makefile and "gnv lab ." in makefile
     assert "make lab" in (ROOT / "README.md").read_text(encoding="utf-8")
+    command = lab_command(tmp_path)
+    assert command[-1] == f"--ServerApp.root_dir={tmp_path}"
+    # The command JupyterLab is started with exists and accepts the option (without serving).
+    help_text = subprocess.run(
+        [*command[:3], "--help-all"], capture_output=True, text=True, timeout=120
+    ).stdout
+    assert "--ServerApp.root_dir" in help_text

@@ -33,7 +33,7 @@ ALLOWED_HYPHENATED = {"e-tjänst", "lss-hälsan", "sol-hälsan", "e-tjänsten"}
 
 def report_text(notebook: str, params: str) -> list[str]:
     """The plain text of every cell's result, in order (what the HTML shows, without tables)."""
-    nb = json.loads((ROOT / "notebooks" / notebook).read_text(encoding="utf-8"))
+    nb = json.loads((ROOT / "gnvtools/notebooks" / notebook).read_text(encoding="utf-8"))
     namespace: dict[str, object] = {"params_file": str(PARAMS / params)}
     texts: list[str] = []
     for cell in nb["cells"]:

@@ -356,6 +356,19 @@ def validate_with_node(model: type[M], path: Path) -> tuple[M, yaml.Node | None]
         raise InputError(message, file=path, row=line, column=dotted or None) from exc
 
 
+def locate(path: str | Path) -> Path:
+    """A parameter file as a notebook names it: as given, else found in a folder above the
+    working directory (a notebook opened inside the package or a subfolder still finds
+    ``parameters/…`` of the project it is run from)."""
+    given = Path(path)
+    if given.is_absolute() or given.exists():
+        return given
+    for parent in Path.cwd().resolve().parents:
+        if (parent / given).exists():
+            return parent / given
+    return given
+
+
 def is_comparison(path: Path) -> bool:
     """A comparison file lists years; a year file lists pots."""
     data, _ = read_yaml(path)

@@ -49,7 +49,8 @@ class Rendered:
 
 
 def notebooks_dir(params: Path) -> Path:
-    """The report notebooks: $GNV_NOTEBOOKS, else ``notebooks/`` of the project holding the file."""
+    """The report notebooks: ``$GNV_NOTEBOOKS``; else a project's own copies in ``notebooks/``
+    (beside its ``parameters/``); else the ones shipped in the package."""
     env = os.environ.get("GNV_NOTEBOOKS")
     if env:
         return Path(env)
@@ -58,10 +59,7 @@ def notebooks_dir(params: Path) -> Path:
     for root in (project_root(params), Path.cwd()):
         if (root / "notebooks" / REPORT_NOTEBOOKS["allocation-memo"]).exists():
             return root / "notebooks"
-    raise InputError(
-        "hittar inte rapportanteckningsböckerna (notebooks/); ange mappen i GNV_NOTEBOOKS",
-        file=params,
-    )
+    return Path(str(resources.files("gnvtools").joinpath("notebooks")))
 
 
 def validate_report(report: str, params: Path) -> tuple[str, list[Path]]:

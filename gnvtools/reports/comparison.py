@@ -18,7 +18,13 @@ from gnvtools.core.allocation import RESERVE
 from gnvtools.core.followup import Followup, SpendLine, followup
 from gnvtools.core.formatting import kr, percent
 from gnvtools.core.model import Allocation, Plan, allocate, build_plan, confine
-from gnvtools.core.params import ComparisonParams, ComparisonYear, load_comparison, validate
+from gnvtools.core.params import (
+    ComparisonParams,
+    ComparisonYear,
+    load_comparison,
+    locate,
+    validate,
+)
 from gnvtools.core.reconciliation import Finding, reconcile_allocation, sort_findings
 from gnvtools.core.regimes import Regime, get_regime
 from gnvtools.errors import InputError
@@ -153,7 +159,7 @@ class Comparison:
 
     @classmethod
     def load(cls, path: str | Path) -> Comparison:
-        path = Path(path)
+        path = locate(path)
         params = load_comparison(path)
         mapping_path = confine(path, params.mapping, str(path.parent / params.mapping))
         if not mapping_path.exists():

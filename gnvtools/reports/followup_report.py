@@ -10,6 +10,7 @@ from gnvtools.core.followup import Followup, followup
 from gnvtools.core.formatting import capitalise, count, kr, percent
 from gnvtools.core.model import build_plan
 from gnvtools.core.money import swedish_key
+from gnvtools.core.params import locate
 from gnvtools.reports import charts
 from gnvtools.reports.common import (
     appendix,
@@ -39,7 +40,7 @@ class FollowupReport:
 
     @classmethod
     def load(cls, path: str | Path) -> FollowupReport:
-        path = Path(path)
+        path = locate(path)
         return cls(followup(build_plan(path)), path)
 
     def header(self) -> Html:

@@ -23,7 +23,7 @@ from gnvtools.core.figures import Catalogue, allocation_figures
 from gnvtools.core.figures import slug as _slug
 from gnvtools.core.formatting import count, kr, percent
 from gnvtools.core.model import Allocation, Plan, allocate, build_plan
-from gnvtools.core.params import Params, Selection
+from gnvtools.core.params import Params, Selection, locate
 from gnvtools.core.reconciliation import Finding, reconcile_allocation
 from gnvtools.core.regimes import Regime, get_regime, join_words
 from gnvtools.errors import InputError
@@ -146,7 +146,7 @@ class AllocationMemo:
 
     @classmethod
     def load(cls, path: str | Path) -> AllocationMemo:
-        path = Path(path)
+        path = locate(path)
         return cls.from_plan(build_plan(path), path)
 
     @classmethod
