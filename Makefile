@@ -15,6 +15,10 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	# an editable install skips data files: register the nbconvert template as a wheel would
+	mkdir -p $(VENV)/share/jupyter/nbconvert/templates
+	rm -rf $(VENV)/share/jupyter/nbconvert/templates/gnvmemo
+	cp -R gnvtools/templates/gnvmemo $(VENV)/share/jupyter/nbconvert/templates/gnvmemo
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
@@ -40,7 +44,7 @@ bench: $(STAMP) ## run the speed benchmark
 
 lock: ## re-resolve requirements.lock from pyproject.toml
 	$(PYTHON) -m pip install --quiet uv
-	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --extra pdf --extra lab --universal --generate-hashes --python-version 3.11 -o requirements.lock
 
 clean: ## remove outputs and the environment
 	rm -rf outputs $(VENV)

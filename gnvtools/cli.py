@@ -201,40 +201,69 @@ def cmd_followup(args: argparse.Namespace) -> int:
     return 0
 
 
-def default_out(params: Path) -> Path:
+def default_out(params: Path, outputs: Path = Path("outputs")) -> Path:
     """``outputs/<organisation folder>/<year>`` for a year file, ``…/<first>-<last>`` otherwise."""
     from gnvtools.core.params import is_comparison, load_comparison, load_params
 
     org = params.resolve().parent.name
     if is_comparison(params):
         years = [y.year for y in load_comparison(params).years]
-        return Path("outputs") / org / f"{min(years)}-{max(years)}"
-    return Path("outputs") / org / str(load_params(params).year)
+        return outputs / org / f"{min(years)}-{max(years)}"
+    return outputs / org / str(load_params(params).year)
+
+
+def parse_overrides(pairs: Sequence[str]) -> dict[str, str]:
+    """``-p name=value`` options as notebook parameters (text values)."""
+    overrides: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.isidentifier():
+            raise GnvError(f'"{pair}": skriv -p namn=värde (namnet som en Python-variabel)')
+        if name == "params_file":
+            raise GnvError("params_file anges som PARAMS, inte med -p")
+        overrides[name] = value
+    return overrides
 
 
 def cmd_render(args: argparse.Namespace) -> int:
+    from gnvtools.project.config import find_project
     from gnvtools.publish.render import parse_formats, render
 
+    project = find_project()
     params = Path(args.params)
-    formats = parse_formats(args.to)
-    out = Path(args.out) if args.out else default_out(params)
-    result = render(args.report, params, out, formats)
+    formats = parse_formats(
+        args.to or ",".join(project.config.formats if project.config_file else ["html"])
+    )
+    outputs = project.path(project.config.output) if project.config_file else Path("outputs")
+    out = Path(args.out) if args.out else default_out(params, outputs)
+    result = render(
+        args.report,
+        params,
+        out,
+        formats,
+        style=project.style(),
+        overrides=parse_overrides(args.parameter),
+    )
     for fmt, path in result.files.items():
         print(f"{fmt:>5}: {path}")
     return 0
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from gnvtools.project.config import find_project
     from gnvtools.publish.build import build, summary
     from gnvtools.publish.render import parse_formats
 
+    project = find_project()
+    config = project.config
     results, notes = build(
-        Path(args.params),
-        Path(args.out),
-        parse_formats(args.to),
-        workers=args.workers,
+        Path(args.params) if args.params else project.path(config.parameters),
+        Path(args.out) if args.out else project.path(config.output),
+        parse_formats(args.to or ",".join(config.formats)),
+        workers=args.workers or config.workers,
         force=args.force,
         progress=not args.quiet,
+        style=project.style(),
     )
     for note in notes:
         print(note, file=sys.stderr)
@@ -252,6 +281,19 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print(f"\n{len(problems)} avvikelser i {checked} rapporter.")
         return 1
     print(f"Alla siffror i {checked} rapporter återskapades.")
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from gnvtools.project.init import init_project, lookup
+
+    folder = Path(args.dir)
+    org = lookup(args.name)
+    created = init_project(folder, args.name, args.year)
+    print(f"Nytt projekt för {org.name} ({org.type}, SCB-kod {org.code}) i {folder}:")
+    for path in created:
+        print(f"  {path}")
+    print("Läs README.md i projektmappen: den säger vad som ska fyllas i.")
     return 0
 
 
@@ -321,18 +363,38 @@ def build_parser() -> argparse.ArgumentParser:
         help="allocation-memo, year-end-followup eller multi-year",
     )
     rend.add_argument("params", metavar="PARAMS", help="parameterfil (YAML)")
-    rend.add_argument("--to", default="html", metavar="FORMAT", help="html,pdf,ipynb,xlsx")
+    rend.add_argument(
+        "--to", metavar="FORMAT", help="html,pdf,docx,ipynb,xlsx (standard: gnv.yaml, annars html)"
+    )
     rend.add_argument("--out", metavar="MAPP", help="utmapp (standard outputs/<org>/<år>)")
+    rend.add_argument(
+        "-p",
+        dest="parameter",
+        action="append",
+        default=[],
+        metavar="NAMN=VÄRDE",
+        help="en parameter till rapportens anteckningsbok (kan upprepas)",
+    )
     rend.set_defaults(func=cmd_render)
 
     bld = sub.add_parser("build", help="skapa alla rapporter som parameterfilerna anger")
-    bld.add_argument("--workers", type=int, default=1, metavar="N", help="antal processer")
-    bld.add_argument("--to", default="html,pdf,ipynb,xlsx", metavar="FORMAT")
-    bld.add_argument("--out", default="outputs", metavar="MAPP", help="utmapp (outputs)")
-    bld.add_argument("--params", default="parameters", metavar="MAPP", help="parametermapp")
+    bld.add_argument(
+        "--workers", type=int, metavar="N", help="antal processer (gnv.yaml, annars 1)"
+    )
+    bld.add_argument("--to", metavar="FORMAT", help="format (gnv.yaml, annars html,pdf,ipynb,xlsx)")
+    bld.add_argument("--out", metavar="MAPP", help="utmapp (gnv.yaml, annars outputs)")
+    bld.add_argument("--params", metavar="MAPP", help="parametermapp (gnv.yaml, annars parameters)")
     bld.add_argument("--force", action="store_true", help="bygg om även oförändrade rapporter")
     bld.add_argument("--quiet", action="store_true", help="ingen förloppsindikator")
     bld.set_defaults(func=cmd_build)
+
+    ini = sub.add_parser("init", help="skapa ett nytt projekt för en kommun eller region")
+    ini.add_argument("dir", metavar="MAPP", help="projektmappen som skapas")
+    ini.add_argument(
+        "--name", required=True, metavar="NAMN", help="kommun eller region, eller SCB-kod"
+    )
+    ini.add_argument("--year", type=int, metavar="ÅR", help="bidragsåret (standard: nästa år)")
+    ini.set_defaults(func=cmd_init)
 
     lab = sub.add_parser("lab", help="öppna JupyterLab i projektmappen")
     lab.add_argument("dir", metavar="MAPP", nargs="?", default=".", help="projektmapp (.)")

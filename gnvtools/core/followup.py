@@ -14,7 +14,14 @@ from typing import Any
 
 from gnvtools.core.allocation import RESERVE
 from gnvtools.core.formatting import kr, percent
-from gnvtools.core.model import Allocation, Plan, allocate, build_plan, load_requests
+from gnvtools.core.model import (
+    Allocation,
+    Plan,
+    allocate,
+    build_plan,
+    load_requests,
+    unknown_recipient,
+)
 from gnvtools.core.params import FollowupSpec
 from gnvtools.core.reconciliation import Finding, sort_findings
 from gnvtools.core.regimes import Regime, get_regime
@@ -172,7 +179,12 @@ def load_spend(plan: Plan, spec: FollowupSpec, regime: Regime) -> list[SpendLine
     for row_no, row in table.numbered():
         who = row["recipient"]
         if who not in plan.recipients:
-            raise InputError(f'okänd mottagare "{who}"', file=shown, row=row_no, column="recipient")
+            raise InputError(
+                unknown_recipient(who, plan.recipients),
+                file=table.path,
+                row=row_no,
+                column="recipient",
+            )
         area: int | None = None
         if row["area"]:
             try:
@@ -183,16 +195,16 @@ def load_spend(plan: Plan, spec: FollowupSpec, regime: Regime) -> list[SpendLine
                 numbers = ", ".join(str(a) for a in regime.areas)
                 raise InputError(
                     f'okänt insatsområde "{row["area"]}"; {regime.short} har områdena {numbers}',
-                    file=shown,
+                    file=table.path,
                     row=row_no,
                     column="area",
                 )
-        amount = parse_amount(row["amount"], file=shown, row=row_no, column="amount")
+        amount = parse_amount(row["amount"], file=table.path, row=row_no, column="amount")
         kind = row.get("activity_type", "").strip()
         if kind and kind.lower() not in known_types:
             raise InputError(
                 f'okänd verksamhetstyp "{kind}"; känns igen: {", ".join(regime.activity_types)}',
-                file=shown,
+                file=table.path,
                 row=row_no,
                 column="activity_type",
             )

@@ -24,7 +24,14 @@ from gnvtools.core import allocation as engine
 from gnvtools.core import params as p
 from gnvtools.core.money import combine_keys, swedish_sorted
 from gnvtools.core.regimes import get_regime
-from gnvtools.core.tables import Table, check_unique, parse_amount, parse_number, read_table
+from gnvtools.core.tables import (
+    Table,
+    check_unique,
+    parse_amount,
+    parse_number,
+    read_table,
+    split_sheet,
+)
 from gnvtools.errors import InputError, ModelError
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
@@ -83,7 +90,8 @@ class ParamFile:
         parameter file's folder (see ``confine``).
         """
         shown = str(Path(self.shown or self.path).parent / name)
-        return confine(self.path, name, shown), shown
+        file_name, _ = split_sheet(name)  # "data/x.xlsx#Blad2": the sheet is not in the path
+        return confine(self.path, file_name, shown), shown
 
 
 @dataclass
@@ -161,12 +169,12 @@ def _load_group(file: ParamFile, spec: p.RecipientGroup) -> RecipientTable:
     table.require("name")
     if not table.rows:
         raise InputError(
-            "filen har bara en rubrikrad; lägg till en rad per mottagare", file=shown, row=2
+            "filen har bara en rubrikrad; lägg till en rad per mottagare", file=table.path, row=2
         )
     names = [(row_no, row["name"]) for row_no, row in table.numbered()]
     for row_no, name in names:
         if not name:
-            raise InputError("namnet saknas", file=shown, row=row_no, column="name")
+            raise InputError("namnet saknas", file=table.path, row=row_no, column="name")
     check_unique(table, "name", names)
     recipients = []
     for row_no, row in table.numbered():
@@ -181,7 +189,7 @@ def _load_group(file: ParamFile, spec: p.RecipientGroup) -> RecipientTable:
             elif cell == "":
                 numbers[column] = None
             else:
-                numbers[column] = parse_number(cell, file=shown, row=row_no, column=column)
+                numbers[column] = parse_number(cell, file=table.path, row=row_no, column=column)
         recipients.append(Recipient(row["name"], spec.group, numbers, texts, row_no))
     return RecipientTable(spec, table, tuple(recipients))
 
@@ -218,16 +226,16 @@ def load_requests(
         who = row["recipient"]
         if who not in known:
             raise InputError(
-                unknown_recipient(who, known), file=shown, row=row_no, column="recipient"
+                unknown_recipient(who, known), file=table.path, row=row_no, column="recipient"
             )
         if step is not None and who not in step[1]:
             raise InputError(
                 f'"{who}" begär medel men ingår inte bland mottagarna i steget "{step[0]}"',
-                file=shown,
+                file=table.path,
                 row=row_no,
                 column="recipient",
             )
-        requests[who] = parse_amount(row["amount"], file=shown, row=row_no, column="amount")
+        requests[who] = parse_amount(row["amount"], file=table.path, row=row_no, column="amount")
     return requests
 
 

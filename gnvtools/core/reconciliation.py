@@ -44,6 +44,15 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
 
 def check_components(allocation: Allocation) -> list[Finding]:
     received = allocation.plan.params.received
+    if received.total == 0:
+        return [
+            Finding(
+                "warning",
+                "received-zero",
+                "Mottaget belopp är 0 kr; ange received.total i parameterfilen.",
+                0,
+            )
+        ]
     if not received.components:
         return []
     total = sum(c.amount for c in received.components)

@@ -177,58 +177,135 @@ def read_bytes_bounded(path: Path, shown: Path | str, what: str = "filen") -> by
     return raw
 
 
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+MAX_EXCEL_ROWS = 1_000_000
+
+
+def split_sheet(name: str) -> tuple[str, str | None]:
+    """``"data/mottagare.xlsx#Blad2"`` → ``("data/mottagare.xlsx", "Blad2")``; CSV as it is."""
+    base, sep, sheet = name.partition("#")
+    if sep and base.lower().endswith(EXCEL_SUFFIXES):
+        return base, sheet or None
+    return name, None
+
+
+def _excel_text(value: object) -> str:
+    """A cell's value as the text a CSV export would hold (numbers exact, no float noise)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)  # the shortest exact decimal of the double Excel stored
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())[:10]
+    return str(value)
+
+
+def read_excel(path: Path, shown: Path | str, sheet: str | None) -> Table:
+    """The first (or the named) sheet of an .xlsx file as a ``Table``; the header is row 1."""
+    from openpyxl import load_workbook
+
+    read_bytes_bounded(path, shown)  # the same checks as for CSV: regular file, size
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises zip, XML and key errors for broken files
+        raise InputError("Excel-filen kan inte läsas (är den en .xlsx-fil?)", file=shown) from exc
+    try:
+        if sheet is None:
+            worksheet = workbook.worksheets[0]
+        elif sheet in workbook.sheetnames:
+            worksheet = workbook[sheet]
+        else:
+            raise InputError(
+                f'fliken "{sheet}" finns inte; flikar: {", ".join(workbook.sheetnames)}',
+                file=shown,
+            )
+        where = f"{shown}, flik {worksheet.title}"
+        lines: list[list[str]] = []
+        for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            if number > MAX_EXCEL_ROWS:
+                raise InputError(f"fliken har fler än {MAX_EXCEL_ROWS} rader", file=where)
+            lines.append([_excel_text(v) for v in values])
+    finally:
+        workbook.close()
+    return _table_from_rows(lines, where)
+
+
 def read_table(path: Path, *, display: str | None = None) -> Table:
-    """Read a CSV file into a ``Table``; ``display`` is the name used in messages."""
+    """Read a CSV or Excel file into a ``Table``; ``display`` is the name used in messages.
+
+    An Excel file is read from its first sheet, or from the sheet named after ``#`` in the
+    file name (``data/mottagare.xlsx#Blad2``); messages then name the sheet too.
+    """
+    shown_name, sheet = split_sheet(display or str(path))
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        return read_excel(path, shown_name, sheet)
     shown = Path(display) if display else path
     text = _decode(read_bytes_bounded(path, shown), shown)
     # CR-only (old Mac) and CRLF line endings become LF before the csv module sees them.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    if not lines or not lines[0].strip():
+    first = text.split("\n", 1)[0]
+    if not first.strip():
         raise InputError("filen är tom eller saknar rubrikrad", file=shown, row=1)
-    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(lines[0]))
+    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(first))
     try:
-        header = [
-            check_text(cell.strip(), file=shown, row=1, column=cell.strip()[:40], names=True)
-            for cell in next(reader)
-        ]
-        seen: set[str] = set()
-        for name in header:
-            if not name:
-                raise InputError("rubrikraden har en tom kolumnrubrik", file=shown, row=1)
-            if name in seen:
-                raise InputError(
-                    f'kolumnrubriken "{name}" förekommer två gånger', file=shown, row=1, column=name
-                )
-            seen.add(name)
-        rows: list[dict[str, str]] = []
-        for cells in reader:
-            line_no = reader.line_num
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(cells) > len(header):
-                raise InputError(
-                    f"raden har {len(cells)} värden men rubrikraden {len(header)} kolumner",
-                    file=shown,
-                    row=line_no,
-                )
-            padded = [
-                check_text(
-                    cell.strip(),
-                    file=shown,
-                    row=line_no,
-                    column=column,
-                    names=column in ("name", "recipient"),
-                )
-                for cell, column in zip(cells, header, strict=False)
-            ] + [""] * (len(header) - len(cells))
-            rows.append(dict(zip(header, padded, strict=True)))
+        lines = list(reader)
     except csv.Error as exc:
         problem = "ett fält är för långt" if "field limit" in str(exc) else "raden kan inte tolkas"
         raise InputError(
             f"{problem} (kontrollera citattecknen)", file=shown, row=reader.line_num
         ) from exc
-    return Table(shown, tuple(header), tuple(rows))
+    return _table_from_rows(lines, shown)
+
+
+def _table_from_rows(lines: list[list[str]], shown: Path | str) -> Table:
+    """Rows of cells (the first is the header) checked and turned into a ``Table``."""
+    if not lines or not any(cell.strip() for cell in lines[0]):
+        raise InputError("filen är tom eller saknar rubrikrad", file=shown, row=1)
+    while lines[0] and not lines[0][-1].strip():  # Excel's empty trailing header cells
+        lines[0] = lines[0][:-1]
+    header = [
+        check_text(cell.strip(), file=shown, row=1, column=cell.strip()[:40], names=True)
+        for cell in lines[0]
+    ]
+    seen: set[str] = set()
+    for name in header:
+        if not name:
+            raise InputError("rubrikraden har en tom kolumnrubrik", file=shown, row=1)
+        if name in seen:
+            raise InputError(
+                f'kolumnrubriken "{name}" förekommer två gånger', file=shown, row=1, column=name
+            )
+        seen.add(name)
+    rows: list[dict[str, str]] = []
+    for line_no, cells in enumerate(lines[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        while len(cells) > len(header) and not cells[-1].strip():
+            cells = cells[:-1]
+        if len(cells) > len(header):
+            raise InputError(
+                f"raden har {len(cells)} värden men rubrikraden {len(header)} kolumner",
+                file=shown,
+                row=line_no,
+            )
+        padded = [
+            check_text(
+                cell.strip(),
+                file=shown,
+                row=line_no,
+                column=column,
+                names=column in ("name", "recipient"),
+            )
+            for cell, column in zip(cells, header, strict=False)
+        ] + [""] * (len(header) - len(cells))
+        rows.append(dict(zip(header, padded, strict=True)))
+    return Table(Path(str(shown)), tuple(header), tuple(rows))
 
 
 def _clean_number(text: str) -> str:

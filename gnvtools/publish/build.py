@@ -19,6 +19,7 @@ from typing import Any
 
 from gnvtools.core.yamlio import read_yaml
 from gnvtools.errors import BrowserNotFoundError, GnvError, InputError
+from gnvtools.publish.style import Style
 
 _printer: Any = None  # one browser per worker process
 COST = {"multi-year": 3, "year-end-followup": 2, "allocation-memo": 1}
@@ -127,7 +128,7 @@ def is_current(job: Job, formats: Sequence[str]) -> bool:
         return False
 
 
-def run_job(job: Job, formats: Sequence[str]) -> JobResult:
+def run_job(job: Job, formats: Sequence[str], style: Style | None = None) -> JobResult:
     """Render one report; never raises for a report's own failure."""
     from gnvtools.publish.render import render
 
@@ -135,7 +136,7 @@ def run_job(job: Job, formats: Sequence[str]) -> JobResult:
     if job.error:
         return JobResult(job, "misslyckades", 0.0, job.error)
     try:
-        result = render(job.report, job.params, job.out_dir, formats, browser=_printer)
+        result = render(job.report, job.params, job.out_dir, formats, browser=_printer, style=style)
         files = [str(p) for p in result.files.values()]
         return JobResult(job, "klar", time.perf_counter() - started, "", files)
     except GnvError as exc:
@@ -154,6 +155,7 @@ def build(
     workers: int = 1,
     force: bool = False,
     progress: bool = True,
+    style: Style | None = None,
 ) -> tuple[list[JobResult], list[str]]:
     """Build everything; return the results (in discovery order) and notes for the user."""
     from tqdm import tqdm
@@ -189,7 +191,7 @@ def build(
             _start_printer(use_pdf and any(not jobs[i].error for i in todo))
             try:
                 for index in todo:
-                    results[index] = run_job(jobs[index], formats)
+                    results[index] = run_job(jobs[index], formats, style)
                     bar.update()
             finally:
                 _close_printer()
@@ -208,7 +210,7 @@ def build(
                 initargs=(use_pdf,),
             ) as pool:
                 futures: dict[Future[JobResult], int] = {
-                    pool.submit(run_job, jobs[i], formats): i for i in todo
+                    pool.submit(run_job, jobs[i], formats, style): i for i in todo
                 }
                 try:
                     for future in as_completed(futures):

@@ -92,6 +92,7 @@ def build_manifest(
     timings: dict[str, float],
     key: str,
     browser: str | None,
+    overrides: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     root = project_root(params)
     found = versions()
@@ -104,7 +105,10 @@ def build_manifest(
         "title": title,
         "root": str(root),
         "params": describe_inputs([params], root)[0].__dict__,
-        "parameters": {"params_file": describe_inputs([params], root)[0].path},
+        "parameters": {
+            "params_file": describe_inputs([params], root)[0].path,
+            **(overrides or {}),
+        },
         "inputs": [f.__dict__ for f in describe_inputs(inputs, root)],
         "versions": found,
         "git_commit": git_commit(root),

@@ -20,6 +20,7 @@ from typing import Any
 
 from gnvtools.errors import BrowserNotFoundError, GnvError, InputError, RenderError
 from gnvtools.publish.atomic import write_bytes, write_text
+from gnvtools.publish.style import Style
 
 REPORT_NOTEBOOKS = {
     "allocation-memo": "allocation_memo.ipynb",
@@ -31,7 +32,7 @@ REPORT_TITLES = {
     "year-end-followup": "Årsuppföljning",
     "multi-year": "Jämförelse över åren",
 }
-FORMATS = ("html", "pdf", "ipynb", "xlsx")
+FORMATS = ("html", "pdf", "docx", "ipynb", "xlsx")
 KERNEL = "python3"
 
 
@@ -145,7 +146,7 @@ def _import_exporters() -> None:
     import openpyxl  # noqa: F401
 
 
-def execute(report: str, params: Path) -> Any:
+def execute(report: str, params: Path, overrides: dict[str, str] | None = None) -> Any:
     """Execute the report notebook with papermill; return the executed notebook node."""
     import papermill as pm
 
@@ -160,7 +161,7 @@ def execute(report: str, params: Path) -> Any:
                 executed = pm.execute_notebook(
                     str(source),
                     str(output),
-                    parameters={"params_file": str(params.resolve())},
+                    parameters={**(overrides or {}), "params_file": str(params.resolve())},
                     kernel_name=KERNEL,
                     cwd=str(source.parent),
                     progress_bar=False,
@@ -176,7 +177,7 @@ def execute(report: str, params: Path) -> Any:
         return executed
 
 
-def to_html(notebook: Any, title: str) -> str:
+def to_html(notebook: Any, title: str, style: Style | None = None) -> str:
     """Export an executed notebook through the project's memo template (outputs only)."""
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
@@ -192,8 +193,11 @@ def to_html(notebook: Any, title: str) -> str:
     )
     remover = TagRemovePreprocessor(remove_cell_tags={"notebook-only"}, enabled=True)
     exporter.register_preprocessor(remover, enabled=True)
-    css = templates.joinpath("memo.css").read_text(encoding="utf-8")
-    body, _ = exporter.from_notebook_node(notebook, resources={"gnv_css": css, "gnv_title": title})
+    style = style or Style()
+    body, _ = exporter.from_notebook_node(
+        notebook,
+        resources={"gnv_css": style.css(), "gnv_title": title, "gnv_logo": style.logo_html()},
+    )
     return str(body)
 
 
@@ -204,6 +208,8 @@ def render(
     formats: Sequence[str] = ("html",),
     *,
     browser: Any = None,
+    style: Style | None = None,
+    overrides: dict[str, str] | None = None,
 ) -> Rendered:
     """Render one report into ``out_dir``.
 
@@ -228,7 +234,19 @@ def render(
             pdf_problem = exc  # the other formats are still produced
             formats.remove("pdf")
     try:
-        result = _render(report, params, out_dir, formats, browser, title, inputs, timings, started)
+        result = _render(
+            report,
+            params,
+            out_dir,
+            formats,
+            browser,
+            title,
+            inputs,
+            timings,
+            started,
+            style or Style(),
+            overrides or {},
+        )
     finally:
         if own_printer is not None:
             own_printer.__exit__(None, None, None)
@@ -247,6 +265,8 @@ def _render(
     inputs: list[Path],
     timings: dict[str, float],
     started: float,
+    style: Style,
+    overrides: dict[str, str],
 ) -> Rendered:
     from gnvtools.publish.manifest import build_manifest, cache_key, manifest_path
 
@@ -254,16 +274,22 @@ def _render(
     key = cache_key(report, notebook_file, inputs, formats)
     timings["validate"] = time.perf_counter() - started
     t = time.perf_counter()
-    notebook = execute(report, params)
+    notebook = execute(report, params, overrides)
     timings["execute"] = time.perf_counter() - t
     payload: dict[str, bytes] = {}
     html_text = ""
-    if "html" in formats or "pdf" in formats:
+    if "html" in formats or "pdf" in formats or "docx" in formats:
         t = time.perf_counter()
-        html_text = to_html(notebook, title)
+        html_text = to_html(notebook, title, style)
         timings["html"] = time.perf_counter() - t
         if "html" in formats:
             payload["html"] = html_text.encode("utf-8")
+    if "docx" in formats:
+        from gnvtools.publish.word import html_to_docx
+
+        t = time.perf_counter()
+        payload["docx"] = html_to_docx(html_text, title, style)
+        timings["docx"] = time.perf_counter() - t
     if "ipynb" in formats:
         import nbformat
 
@@ -298,6 +324,7 @@ def _render(
         notebook=notebook,
         timings=timings,
         key=key,
+        overrides=overrides,
         browser=getattr(browser, "version", None) if browser is not None else None,
     )
     write_text(

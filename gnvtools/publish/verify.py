@@ -110,7 +110,11 @@ def verify_manifest(path: Path) -> list[str]:
     params = root / manifest["params"]["path"]
     try:
         validate_report(manifest["report"], params)
-        notebook = execute(manifest["report"], params)
+        recorded = manifest.get("parameters", {})
+        overrides = {
+            k: str(v) for k, v in recorded.items() if k != "params_file" and isinstance(v, str)
+        }
+        notebook = execute(manifest["report"], params, overrides)
     except GnvError as exc:
         return [*problems, f"{prefix} rapporten kunde inte köras om: {plain(str(exc))}"]
     problems += [

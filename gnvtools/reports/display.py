@@ -56,6 +56,10 @@ class Html:
     def __repr__(self) -> str:
         return self.plain
 
+    def frames(self) -> list[Any]:
+        """Every table in this section as a pandas DataFrame (see ``Table.to_frame``)."""
+        return [table.to_frame() for table in self.tables]
+
 
 def paragraph(text: str, css: str = "") -> Html:
     cls = f' class="{esc(css)}"' if css else ""
@@ -184,6 +188,23 @@ class Table:
             "footer": [_json_cell(c) for c in self.footer] if self.footer else None,
             "illustrative": self.illustrative,
         }
+
+    def to_frame(self) -> Any:
+        """The table as a pandas DataFrame for exploring in a notebook.
+
+        Kronor and counts are nullable integers (``Int64``; missing stays missing, never 0),
+        shares stay exact ``Fraction`` objects, and the footer (the sum) is left out so the
+        rows can be summed and compared with it: ``memo.recipient_table().to_frame()``.
+        """
+        import pandas as pd
+
+        frame = pd.DataFrame(self.rows, columns=list(self.columns))
+        for column, kind in zip(self.columns, self.kinds, strict=True):
+            if kind in ("kr", "int"):
+                frame[column] = frame[column].astype("Int64")
+        frame.attrs["title"] = self.title
+        frame.attrs["illustrative"] = self.illustrative
+        return frame
 
     def block(self) -> Html:
         """The table as an HTML block that keeps its raw values."""

@@ -1,0 +1,1 @@
+"""Projects an analyst owns: the config file (gnv.yaml) and gnv init."""
