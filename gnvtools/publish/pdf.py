@@ -59,6 +59,12 @@ class BrowserChoice:
 
 def find_browser(explicit: str | None = None) -> BrowserChoice:
     """Find a Chromium-family browser or raise ``BrowserNotFoundError`` (Swedish message)."""
+    import importlib.util
+
+    if importlib.util.find_spec("playwright") is None:  # an optional part: gnvtools[pdf]
+        raise BrowserNotFoundError(
+            "PDF kräver Playwright, som inte är installerat: pip install 'gnvtools[pdf]'"
+        )
     setting = explicit or os.environ.get("GNV_BROWSER")
     if setting:
         path = shutil.which(setting) or setting
