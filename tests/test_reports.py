@@ -116,7 +116,7 @@ def test_illustrative_data_is_marked_only_where_used(rendered) -> None:
     # The mark stands at the table that uses made-up data, not only in the banner.
     assert re.search(
         r'class="illustrative-mark"><strong>Påhittade exempeldata:</strong>[^<]*</p>'
-        r'<div class="table-wrap"><table><caption>Statsbidrag 2025: Rekvisition',
+        r'<div class="table-wrap"[^>]*><table><caption>Statsbidrag 2025: Rekvisition',
         stockholm,
     )
     followup = plain(rendered[("year-end-followup", "stockholm/2025.yaml")].read_text("utf-8"))
@@ -178,3 +178,54 @@ def test_jupyterlab_opens_at_the_project_root(tmp_path: Path) -> None:
         [*command[:3], "--help-all"], capture_output=True, text=True, timeout=120
     ).stdout
     assert "--ServerApp.root_dir" in help_text
+
+
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.mark.parametrize(("report", "params"), list(CASES), ids=lambda x: str(x))
+def test_axe_core_finds_no_wcag_violation(rendered, browser, report: str, params: str) -> None:
+    """axe-core (bundled by axe-playwright-python) over WCAG 2.1 A and AA, in Chromium."""
+    import axe_playwright_python
+
+    axe = Path(axe_playwright_python.__file__).parent / "axe.min.js"
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(rendered[(report, params)].as_uri(), wait_until="load")
+        page.add_script_tag(path=str(axe))
+        result = page.evaluate(
+            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
+        )
+        regions = page.eval_on_selector_all(
+            ".table-wrap",
+            "els => els.map(e => "
+            "[e.tabIndex, e.getAttribute('role'), e.getAttribute('aria-label')])",
+        )
+        row_headers = page.eval_on_selector_all("tbody th[scope=row]", "e => e.length")
+    finally:
+        page.close()
+    violations = [(v["id"], len(v["nodes"])) for v in result["violations"]]
+    assert violations == []
+    assert result["passes"], "axe ran its rules"
+    assert all(index == 0 and role == "region" and label for index, role, label in regions)
+    assert row_headers > 0
+
+
+def test_chart_colours_have_3_to_1_contrast_against_white() -> None:
+    from gnvtools.reports.charts import PALETTE
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    for colour in PALETTE:
+        assert (1.05) / (luminance(colour) + 0.05) >= 3.0, colour
+
+
+def test_long_labels_wrap_and_are_never_cut() -> None:
+    from gnvtools.reports.followup_report import FollowupReport
+
+    chart = FollowupReport.load(PARAMS / "stockholm/2025.yaml").area_chart()
+    assert "…" not in chart.alt
+    assert "Förebyggande och hälsofrämjande arbete i hälso- och sjukvården" in chart.alt

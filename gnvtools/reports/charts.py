@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import io
+import textwrap
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -24,7 +25,9 @@ from gnvtools.core.formatting import number
 from gnvtools.reports.display import esc
 
 # Okabe & Ito (2008), "Color Universal Design".
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+# Okabe–Ito hues (safe for colour blindness), darkened where needed so that every series has at
+# least 3:1 contrast against the white background (WCAG 2.1, 1.4.11); tested.
+PALETTE = ["#0072B2", "#B35000", "#00785A", "#A8457F", "#2D6E9E", "#8F5A00", "#5C5C5C", "#000000"]
 DPI = 200
 
 
@@ -50,6 +53,9 @@ def _style() -> None:
 def _mnkr_axis(value: float, _pos: int) -> str:
     millions = Decimal(str(float(value))) / 1_000_000
     return number(millions, 0 if millions == millions.to_integral_value() else 1)
+
+
+LABEL_WIDTH = 38  # characters per line of an axis label before it wraps
 
 
 def no_math(text: str) -> str:
@@ -98,7 +104,9 @@ def horizontal_bars(
 ) -> Chart:
     """Horizontal bars, one group per label and one bar per series (amounts in kronor)."""
     _style()
-    height = max(2.0, 0.26 * len(labels) * max(1, len(series)) + 0.9)
+    wrapped = [textwrap.fill(no_math(label), LABEL_WIDTH) for label in labels]
+    lines = sum(max(1, w.count("\n") + 1) for w in wrapped)
+    height = max(2.0, 0.26 * max(len(labels) * max(1, len(series)), lines) + 0.9)
     fig = Figure(figsize=(6.4, height))
     ax = fig.subplots()
     count = len(series)
@@ -118,7 +126,7 @@ def horizontal_bars(
                     fontsize=7,
                     color="#555555",
                 )
-    ax.set_yticks(positions, labels=[no_math(label) for label in labels])
+    ax.set_yticks(positions, labels=wrapped)  # long names wrap; they are never cut
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(FuncFormatter(_mnkr_axis))
     ax.set_xlabel(xlabel)

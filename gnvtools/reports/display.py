@@ -155,13 +155,21 @@ class Table:
             self.key = self.title
 
     def to_html(self) -> str:
+        # A row that has a name (a text first column) is headed by it: screen readers then
+        # announce "Bromma, Belopp, 3 800 000 kr" instead of a bare number.
+        named = bool(self.kinds) and self.kinds[0] == "text"
+
         def row_html(cells: Sequence[Cell], tag: str) -> str:
             out = []
-            for value, kind in zip(cells, self.kinds, strict=True):
+            for index, (value, kind) in enumerate(zip(cells, self.kinds, strict=True)):
                 cls = "num" if kind != "text" else "txt"
                 if value is None:
                     cls += " missing"
-                out.append(f'<{tag} class="{cls}">{esc(format_cell(value, kind))}</{tag}>')
+                text = esc(format_cell(value, kind))
+                if index == 0 and named:
+                    out.append(f'<th scope="row" class="{cls}">{text}</th>')
+                else:
+                    out.append(f'<{tag} class="{cls}">{text}</{tag}>')
             return "<tr>" + "".join(out) + "</tr>"
 
         head = "".join(
@@ -174,7 +182,10 @@ class Table:
         notes = "".join(f'<p class="table-note">{esc(n)}</p>' for n in self.notes)
         mark = illustrative_mark(self.illustrative).markup if self.illustrative else ""
         return (
-            f'{mark}<div class="table-wrap"><table>{caption}<thead><tr>{head}</tr></thead>'
+            # A wide table scrolls inside its own region, which the keyboard can reach.
+            f'{mark}<div class="table-wrap" role="region" tabindex="0" '
+            f'aria-label="{esc(self.caption or self.title)}"><table>{caption}'
+            f"<thead><tr>{head}</tr></thead>"
             f"<tbody>{body}</tbody>{foot}</table>{notes}</div>"
         )
 

@@ -280,7 +280,7 @@ class FollowupReport:
             labels.append("Utan insatsområde")
             values.append(r.unassigned)
         return charts.horizontal_bars(
-            [_short(label) for label in labels],
+            labels,
             {"Förbrukat": values},
             title=f"Förbrukning per insatsområde {r.plan.params.year}",
             caption="Förbrukade medel per insatsområde (miljoner kronor).",
@@ -417,7 +417,3 @@ class FollowupReport:
         plan = self.result.plan
         rules = self.result.regime.rules_for(plan.params.organisation.type, "money")
         return appendix(self.path, plan_files(plan)[1:], plan.params.notes, rules)
-
-
-def _short(label: str, width: int = 48) -> str:
-    return label if len(label) <= width else label[: width - 1] + "…"
