@@ -116,7 +116,7 @@ def test_illustrative_data_is_marked_only_where_used(rendered) -> None:
     # The mark stands at the table that uses made-up data, not only in the banner.
     assert re.search(
         r'class="illustrative-mark"><strong>Påhittade exempeldata:</strong>[^<]*</p>'
-        r'<div class="table-wrap"[^>]*><table><caption>Statsbidrag 2025: Rekvisition',
+        r'<div [^>]*class="table-wrap"[^>]*><table><caption>Statsbidrag 2025: Rekvisition',
         stockholm,
     )
     followup = plain(rendered[("year-end-followup", "stockholm/2025.yaml")].read_text("utf-8"))
