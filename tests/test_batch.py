@@ -238,3 +238,48 @@ def test_missing_browser_still_gives_html(tmp_path: Path, monkeypatch, capsys) -
     assert "ingen-chrome" in err and "finns inte" in err
     assert (tmp_path / "o/allocation-memo.html").exists()
     assert not (tmp_path / "o/allocation-memo.pdf").exists()
+
+
+@pytest.mark.parametrize("name", list(PDF_FIGURES))
+def test_pdf_is_accessible_and_identified_for_the_archive(built: Path, name: str) -> None:
+    """Tagged with a language, an outline of the headings, the title as window title, alt text
+    on every figure, every font embedded, an output intent and the PDF/A-2 identification."""
+    import subprocess
+
+    import pikepdf
+
+    from gnvtools.publish.archive import struct_elements
+
+    path = built / name
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+    if info:  # poppler-utils where installed: its own reading of the same facts
+        assert "Tagged:          yes" in info and "Encrypted:       no" in info
+    with pikepdf.open(path) as pdf:
+        root = pdf.Root
+        assert str(root.Lang) == "sv-SE"
+        assert bool(root.MarkInfo.Marked)
+        assert bool(root.ViewerPreferences.DisplayDocTitle)
+        title = str(pdf.docinfo.Title)
+        assert title and str(pdf.open_metadata().get("dc:title")) == title
+        with pdf.open_outline() as outline:
+            top = list(outline.root)
+            assert [str(item.title) for item in top] == [title]
+            below = [str(item.title) for item in top[0].children]
+        assert "Kontroller" in below and len(below) >= 5
+        tags = {str(e.S) for e in struct_elements(root.StructTreeRoot)}
+        assert {"/H1", "/H2", "/P", "/Table", "/TH", "/TD", "/Figure"} <= tags  # lists: where used
+        figures = [e for e in struct_elements(root.StructTreeRoot) if e.S == "/Figure"]
+        assert figures and all(len(str(f.get("/Alt", ""))) > 10 for f in figures)
+        for page in pdf.pages:
+            for font in page.Resources.get("/Font", {}).values():
+                descendants = font.get("/DescendantFonts")
+                descriptor = (descendants[0] if descendants else font).get("/FontDescriptor")
+                assert descriptor is not None and any(
+                    key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
+                ), "every font embedded"
+        (intent,) = root.OutputIntents
+        assert intent.S == "/GTS_PDFA1" and len(intent.DestOutputProfile.read_bytes()) > 400
+        meta = pdf.open_metadata()
+        assert (meta.get("pdfaid:part"), meta.get("pdfaid:conformance")) == ("2", "B")
+        assert "/JavaScript" not in root.get("/Names", {}) and "/OpenAction" not in root
+        assert not pdf.is_encrypted

@@ -61,9 +61,10 @@ def find_browser(explicit: str | None = None) -> BrowserChoice:
     """Find a Chromium-family browser or raise ``BrowserNotFoundError`` (Swedish message)."""
     import importlib.util
 
-    if importlib.util.find_spec("playwright") is None:  # an optional part: gnvtools[pdf]
+    if any(importlib.util.find_spec(m) is None for m in ("playwright", "pikepdf")):  # [pdf]
         raise BrowserNotFoundError(
-            "PDF kräver Playwright, som inte är installerat: pip install 'gnvtools[pdf]'"
+            "PDF kräver Playwright och pikepdf, som inte är installerade: "
+            "pip install 'gnvtools[pdf]'"
         )
     setting = explicit or os.environ.get("GNV_BROWSER")
     if setting:
@@ -229,13 +230,30 @@ def _print_page(page: Any, page_html: str, title: str) -> bytes:
         header_template=_header(title),
         footer_template=FOOTER,
         margin=MARGIN,
+        tagged=True,  # structure tree: headings, lists, tables, figures with alt text
+        outline=True,  # bookmarks from the headings
     )
     return pdf
 
 
-def html_to_pdf(page_html: str, title: str, *, browser: PdfPrinter | None = None) -> bytes:
-    """Print one HTML page to PDF, reusing ``browser`` when given."""
+def html_to_pdf(
+    page_html: str,
+    title: str,
+    *,
+    browser: PdfPrinter | None = None,
+    running: str = "",
+    author: str = "",
+) -> bytes:
+    """Print one HTML page to an accessible, archival PDF, reusing ``browser`` when given.
+
+    ``running`` is the running header (organisation, title, date); the title is the document's.
+    """
+    from gnvtools.publish.archive import make_archival
+
+    header = running or title
     if browser is not None:
-        return browser.print(page_html, title)
-    with PdfPrinter() as printer:
-        return printer.print(page_html, title)
+        printed = browser.print(page_html, header)
+    else:
+        with PdfPrinter() as printer:
+            printed = printer.print(page_html, header)
+    return make_archival(printed, title=title, author=author)

@@ -14,10 +14,12 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from gnvtools.core.formatting import swedish_date
 from gnvtools.errors import BrowserNotFoundError, GnvError, InputError, RenderError
 from gnvtools.publish.atomic import write_bytes, write_text
 from gnvtools.publish.style import Style
@@ -112,6 +114,15 @@ def check_out_dir(out_dir: Path, names: Sequence[str] = ()) -> None:
             raise InputError("här ska en rapportfil skrivas, men det är en mapp", file=target)
     if out_dir.exists() and not os.access(out_dir, os.W_OK):
         raise InputError("utmappen är inte skrivbar (behörighet saknas)", file=out_dir)
+
+
+def organisation_of(report: str, params: Path) -> str:
+    """The organisation's name, for the PDF's running header and properties."""
+    from gnvtools.core.params import load_comparison, load_params
+
+    if report == "multi-year":
+        return load_comparison(params).organisation.name
+    return load_params(params).organisation.name
 
 
 def parse_formats(text: str) -> list[str]:
@@ -304,7 +315,11 @@ def _render(
         from gnvtools.publish.pdf import html_to_pdf
 
         t = time.perf_counter()
-        payload["pdf"] = html_to_pdf(html_text, title, browser=browser)
+        organisation = organisation_of(report, params)
+        running = " · ".join([organisation, title, swedish_date(date.today())])
+        payload["pdf"] = html_to_pdf(
+            html_text, title, browser=browser, running=running, author=organisation
+        )
         timings["pdf"] = time.perf_counter() - t
     out_dir.mkdir(parents=True, exist_ok=True)
     result = Rendered(report, params, out_dir, notebook=notebook, title=title)
