@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -156,7 +157,7 @@ def test_excel_has_every_table_with_numbers(built: Path) -> None:
     ]
     comparison = load_workbook(built / "stockholm/2023-2025/multi-year.xlsx")["Totalt per år"]
     row_2024 = [comparison.cell(row=5, column=c).value for c in range(1, 9)]
-    assert row_2024[0] == "2024" and row_2024[2] == "uppgift saknas"
+    assert row_2024[0] == 2024 and row_2024[2] is None  # a year is a number; missing is empty
     assert row_2024[5] == 10_700_000
     # the made-up 2023 use is marked on the sheet, as at the table in the report
     assert str(comparison["A2"].value).startswith("Påhittade exempeldata: förbrukningen 2023")
@@ -283,3 +284,45 @@ def test_pdf_is_accessible_and_identified_for_the_archive(built: Path, name: str
         assert (meta.get("pdfaid:part"), meta.get("pdfaid:conformance")) == ("2", "B")
         assert "/JavaScript" not in root.get("/Names", {}) and "/OpenAction" not in root
         assert not pdf.is_encrypted
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "stockholm/2025/allocation-memo.xlsx",
+        "stockholm/2025/year-end-followup.xlsx",
+        "stockholm/2023-2025/multi-year.xlsx",
+        "jamtland/2025/allocation-memo.xlsx",
+    ],
+)
+def test_excel_is_a_workbook_an_auditor_can_work_in(built: Path, name: str) -> None:
+    wb = load_workbook(built / name)
+    assert wb.properties.title and wb.properties.creator == "gnvtools"
+    assert wb.properties.language == "sv-SE"
+    names = wb.sheetnames
+    assert names[0] == "Om rapporten" and len(set(n.lower() for n in names)) == len(names)
+    for sheet in names:
+        assert len(sheet) <= 31 and sheet == sheet.strip() and not sheet.endswith(("-", "–"))
+        assert not re.search(r"\(\d+\)$", sheet)
+    about = [c for row in wb["Om rapporten"].iter_rows(values_only=True) for c in row if c]
+    assert "Underlag" in about and "Versioner" in about
+    assert any(isinstance(c, str) and re.fullmatch(r"[0-9a-f]{64}", c) for c in about)
+    for sheet in names[1:]:
+        ws = wb[sheet]
+        if ws.max_row > 4:
+            assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A3:")
+        for row in ws.iter_rows(min_row=4):
+            for cell in row:
+                assert cell.value != "uppgift saknas"  # missing is an empty cell with a note
+                if cell.number_format == '0.0" "%':
+                    assert isinstance(cell.value, int | float)  # a share, stored as a number
+
+
+def test_excel_years_are_numbers_and_sums_are_formulas(built: Path) -> None:
+    wb = load_workbook(built / "stockholm/2023-2025/multi-year.xlsx")
+    ws = wb["Totalt per år"]
+    assert [ws.cell(row=r, column=1).value for r in (4, 5, 6)] == [2023, 2024, 2025]
+    assert ws["C5"].value is None and ws["C5"].comment.text == "uppgift saknas"
+    memo = load_workbook(built / "stockholm/2025/allocation-memo.xlsx")["Fördelning per mottagare"]
+    last = [c.value for c in memo[memo.max_row]]
+    assert last[0] == "Kontrollsumma (formel)" and str(last[1]).startswith("=SUM(B4:")

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from gnvtools.reports.display import ILLUSTRATIVE, MISSING, TABLE_MIME
 
 KR_FORMAT = '#,##0 "kr"'
-PERCENT_FORMAT = "0.0%"
+PERCENT_FORMAT = '0.0" "%'  # Swedish: 68,4 % (Excel shows the decimal comma by locale)
+YEAR_FORMAT = "0"
 INT_FORMAT = "#,##0"
 _BAD = re.compile(r"[\[\]:*?/\\]")
 
@@ -34,44 +37,114 @@ def report_tables(notebook: Any) -> list[dict[str, Any]]:
     return tables
 
 
-def _sheet_name(title: str, used: set[str]) -> str:
-    base = _BAD.sub("-", title).strip() or "Tabell"
-    name = base[:31]
-    counter = 2
-    while name.lower() in used:
-        suffix = f" ({counter})"
-        name = base[: 31 - len(suffix)] + suffix
-        counter += 1
+def _fit_words(text: str, limit: int = 31) -> str:
+    """As many whole words of ``text`` as fit in ``limit`` characters (never cut mid-word)."""
+    words = text.split()
+    kept = ""
+    for word in words:
+        candidate = f"{kept} {word}".strip()
+        if len(candidate) > limit:
+            break
+        kept = candidate
+    return (kept or words[0][:limit] if words else "").rstrip(" :-–,")  # no dangling dash
+
+
+def sheet_name(title: str, used: set[str]) -> str:
+    """A meaningful, unique sheet name within Excel's 31 characters, never cut mid-word.
+
+    ``"Kvarvarande medel 2024: Projektledning"`` → ``"Projektledning"`` (the step), and
+    ``"Statsbidrag 2025: Rekvisition stadsdelsförvaltningar"`` →
+    ``"Statsbidrag 2025 – Rekvisition"``.
+    """
+    head, sep, step = title.partition(": ")  # "pot: step" titles of the model's tables
+    head, step = (" ".join(_BAD.sub("-", part).split()) for part in (head, step))
+    clean = (f"{head} – {step}" if sep else head) or "Tabell"
+    candidates = [clean, step, _fit_words(clean), _fit_words(step)]
+    for candidate in candidates:
+        if candidate and len(candidate) <= 31 and candidate.lower() not in used:
+            used.add(candidate.lower())
+            return candidate
+    base = _fit_words(clean, 27)
+    number = 2
+    while f"{base} {number}".lower() in used:
+        number += 1
+    name = f"{base} {number}"
     used.add(name.lower())
     return name
 
 
+def _table(tables: list[dict[str, Any]], key: str) -> dict[str, Any] | None:
+    return next((t for t in tables if t.get("key") == key), None)
+
+
+def _write_about(
+    ws: Any,
+    title: str,
+    tables: list[dict[str, Any]],
+    names: list[str],
+    provenance: list[dict[str, Any]],
+) -> None:
+    """The first sheet: what the workbook is, where it comes from, and what is made up."""
+    bold = Font(bold=True)
+    ws["A1"] = title
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A2"] = f"Skapad {datetime.now(UTC).astimezone().strftime('%Y-%m-%d %H:%M')} av gnvtools"
+    ws["A3"] = (
+        "Arbetsboken innehåller rapportens alla tabeller, en per flik. Belopp är hela kronor "
+        "som tal; en tom cell med en kommentar saknar uppgift. Raden Kontrollsumma under "
+        "varje tabell räknar om summan med en formel."
+    )
+    row = 5
+    made_up = [(n, t) for n, t in zip(names, tables, strict=True) if t.get("illustrative")]
+    if made_up:
+        ws.cell(row=row, column=1, value=ILLUSTRATIVE).font = Font(bold=True, color="7A5C00")
+        row += 1
+        for name, table in made_up:
+            ws.cell(row=row, column=1, value=name)
+            ws.cell(row=row, column=2, value=table["illustrative"])
+            row += 1
+        row += 1
+    ws.cell(row=row, column=1, value="Flik").font = bold
+    ws.cell(row=row, column=2, value="Tabell").font = bold
+    for name, table in zip(names, tables, strict=True):
+        row += 1
+        ws.cell(row=row, column=1, value=name)
+        ws.cell(row=row, column=2, value=table["title"])
+    for key, label in (("provenance-inputs", "Underlag"), ("provenance-versions", "Versioner")):
+        found = _table(provenance, key)
+        if found is None:
+            continue
+        row += 2
+        ws.cell(row=row, column=1, value=label).font = bold
+        row += 1
+        for col, header in enumerate(found["columns"], start=1):
+            ws.cell(row=row, column=col, value=header).font = bold
+        for values in found["rows"]:
+            row += 1
+            for col, value in enumerate(values, start=1):
+                ws.cell(row=row, column=col, value=value)
+    ws.column_dimensions["A"].width = 44
+    ws.column_dimensions["B"].width = 70
+    ws.column_dimensions["C"].width = 16
+
+
 def workbook_bytes(notebook: Any, title: str) -> bytes:
     wb = Workbook()
+    wb.properties.title = title
+    wb.properties.creator = "gnvtools"
+    wb.properties.lastModifiedBy = "gnvtools"
+    wb.properties.language = "sv-SE"
+    wb.properties.subject = "Statsbidrag för god och nära vård"
     about = wb.active
     about.title = "Om rapporten"
-    about["A1"] = title
-    about["A1"].font = Font(bold=True, size=14)
-    about["A3"] = "Arbetsboken innehåller rapportens alla tabeller, en tabell per flik."
-    about["A4"] = "Belopp är hela kronor; tomma celler markerade 'uppgift saknas' saknar uppgift."
-    tables = report_tables(notebook)
-    about["A6"] = "Flik"
-    about["B6"] = "Tabell"
-    about["A6"].font = about["B6"].font = Font(bold=True)
+    every = report_tables(notebook)
+    tables = [t for t in every if not t["key"].startswith("provenance-")]
     used = {"om rapporten"}
-    for index, table in enumerate(tables, start=7):
-        name = _sheet_name(table["title"], used)
-        about.cell(row=index, column=1, value=name)
-        about.cell(
-            row=index,
-            column=2,
-            value=table["title"]
-            + (f" ({ILLUSTRATIVE.lower()})" if table.get("illustrative") else ""),
-        )
+    names = [sheet_name(t["title"], used) for t in tables]
+    _write_about(about, title, tables, names, every)
+    _text_as_text(about)
+    for name, table in zip(names, tables, strict=True):
         _write_table(wb.create_sheet(name), table)
-    about.column_dimensions["A"].width = 34
-    about.column_dimensions["B"].width = 70
-    _all_text_as_text(wb)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -81,19 +154,19 @@ def workbook_bytes(notebook: Any, title: str) -> bytes:
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _all_text_as_text(wb: Any) -> None:
-    """Every text cell is stored as text: a name like ``=HYPERLINK(…)`` never becomes a formula.
+def _text_as_text(sheet: Any) -> None:
+    """Every text cell written so far is stored as text: a name like ``=HYPERLINK(…)`` from the
+    data never becomes a formula. (Runs before gnvtools adds its own check formulas.)
 
     openpyxl turns any string starting with ``=`` into a formula cell; resetting the type stores
     it as an inline string, and the text number format keeps Excel from re-reading it on edit.
     """
-    for sheet in wb.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"
-                    if cell.value.startswith(FORMULA_START):
-                        cell.number_format = "@"
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+                if cell.value.startswith(FORMULA_START):
+                    cell.number_format = "@"
 
 
 def _write_table(ws: Any, table: dict[str, Any]) -> None:
@@ -104,29 +177,48 @@ def _write_table(ws: Any, table: dict[str, Any]) -> None:
         ws["A2"] = f"{ILLUSTRATIVE}: {table['illustrative']}"
         ws["A2"].font = Font(bold=True, color="7A5C00")
     kinds = table["kinds"]
-    for col, header in enumerate(table["columns"], start=1):
+    columns = table["columns"]
+    for col, header in enumerate(columns, start=1):
         cell = ws.cell(row=3, column=col, value=header)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    rows = list(table["rows"])
-    if table.get("footer"):
-        rows.append(table["footer"])
-    for r, row in enumerate(rows, start=4):
-        is_footer = table.get("footer") is not None and r == 3 + len(rows)
+    body = list(table["rows"])
+    footer = table.get("footer")
+    rows = [*body, footer] if footer else body
+    first, last = 4, 3 + len(body)
+    for r, row in enumerate(rows, start=first):
+        is_footer = footer is not None and r == 3 + len(rows)
         for c, (value, kind) in enumerate(zip(row, kinds, strict=True), start=1):
             if value is None:
-                cell = ws.cell(row=r, column=c, value=MISSING if kind != "text" else None)
-                cell.font = Font(italic=True, color="666666", bold=is_footer)
+                cell = ws.cell(row=r, column=c, value=None)
+                if kind != "text":  # missing stays empty: a number column holds numbers only
+                    cell.comment = Comment(MISSING, "gnvtools")
                 continue
+            if columns[c - 1] == "År" and isinstance(value, str) and value.isdigit():
+                value = int(value)  # a year is a number an auditor can sort and filter
+                kind = "year"
             cell = ws.cell(row=r, column=c, value=value)
-            if kind == "kr":
-                cell.number_format = KR_FORMAT
-            elif kind == "percent":
-                cell.number_format = PERCENT_FORMAT
-            elif kind == "int":
-                cell.number_format = INT_FORMAT
+            cell.number_format = {
+                "kr": KR_FORMAT,
+                "percent": PERCENT_FORMAT,
+                "int": INT_FORMAT,
+                "year": YEAR_FORMAT,
+            }.get(kind, "General")
             if is_footer:
                 cell.font = Font(bold=True)
+    _text_as_text(ws)
+    if body:
+        ws.auto_filter.ref = f"A3:{get_column_letter(len(columns))}{last}"
+    if footer and body:
+        # A total an auditor can check: the same sum, recomputed by Excel from the rows.
+        check = 3 + len(rows) + 1
+        ws.cell(row=check, column=1, value="Kontrollsumma (formel)").font = Font(italic=True)
+        for c, kind in enumerate(kinds, start=1):
+            if kind in ("kr", "int") and c > 1:
+                letter = get_column_letter(c)
+                cell = ws.cell(row=check, column=c, value=f"=SUM({letter}{first}:{letter}{last})")
+                cell.number_format = KR_FORMAT if kind == "kr" else INT_FORMAT
+                cell.font = Font(italic=True)
     for col, kind in enumerate(kinds, start=1):
         width = 44 if kind == "text" else 18
         ws.column_dimensions[get_column_letter(col)].width = width

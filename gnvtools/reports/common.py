@@ -115,8 +115,8 @@ def appendix(
             "Rapporten är beräknad från parameterfilen nedan och de datafiler den pekar på. "
             "Samma filer ger samma siffror; kontrollsummorna visar om någon fil har ändrats."
         ),
-        Html(input_table.to_html(), "Underlag"),
-        Html(version_table.to_html(), "Programversioner"),
+        input_table.block(),
+        version_table.block(),
     ]
     if notes:
         parts.append(bullets(notes))

@@ -373,7 +373,7 @@ class AllocationMemo:
             parts_sum = sum(part.amount for part in s.parts) if s.parts else None
             rows.append([s.source, s.total, parts, parts_sum, s.municipal])
         return Table(
-            title="Nationella ramar enligt källorna",
+            title="Nationella ramar i källorna",
             columns=["Källa", "Total", "Delramar", "Delramarnas summa", "Kommunernas ram"],
             kinds=["text", "kr", "text", "kr", "kr"],
             rows=rows,
