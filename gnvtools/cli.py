@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gnvtools import __version__
+from gnvtools.core.formatting import count
 from gnvtools.errors import GnvError
 from gnvtools.publish.atomic import write_text
 
@@ -272,15 +273,23 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from gnvtools.publish.verify import verify
+    from gnvtools.publish.verify import as_json, describe, verify
 
-    problems, checked = verify(Path(args.dir))
-    for problem in problems:
-        print(problem)
-    if problems:
-        print(f"\n{len(problems)} avvikelser i {checked} rapporter.")
-        return 1
-    print(f"Alla siffror i {checked} rapporter återskapades.")
+    checks = verify(Path(args.dir))
+    if args.json:
+        print(json.dumps(as_json(checks), ensure_ascii=False, indent=2))
+    else:
+        for line in describe(checks):
+            print(plain(line))
+    return 0 if all(c.clean for c in checks) else 1
+
+
+def cmd_bundle(args: argparse.Namespace) -> int:
+    from gnvtools.publish.bundle import bundle
+
+    path, reports = bundle(Path(args.dir), Path(args.out))
+    print(f"Granskningspaket med {count(reports, 'rapport', 'rapporter')}: {path}")
+    print(f"Kontrollera det med: gnv verify {path}")
     return 0
 
 
@@ -400,9 +409,19 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("dir", metavar="MAPP", nargs="?", default=".", help="projektmapp (.)")
     lab.set_defaults(func=cmd_lab)
 
-    ver = sub.add_parser("verify", help="kör om rapporterna i en mapp och jämför siffrorna")
-    ver.add_argument("dir", metavar="MAPP", help="mapp med rapporter och manifest")
+    ver = sub.add_parser(
+        "verify", help="kör om rapporterna i en mapp eller ett granskningspaket och jämför"
+    )
+    ver.add_argument("dir", metavar="MAPP|PAKET.zip", help="mapp med manifest, eller ett paket")
+    ver.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
     ver.set_defaults(func=cmd_verify)
+
+    bun = sub.add_parser("bundle", help="samla rapporter, manifest, underlag och regler i en zip")
+    bun.add_argument(
+        "dir", metavar="MAPP", help="utmapp med rapporter (en organisation och ett år, eller alla)"
+    )
+    bun.add_argument("--out", required=True, metavar="FIL.zip", help="paketet som skapas")
+    bun.set_defaults(func=cmd_bundle)
     return parser
 
 

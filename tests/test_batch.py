@@ -171,7 +171,7 @@ def test_unchanged_rebuild_skips_and_verify_passes(built: Path, project: Path, c
     assert {r.status for r in results} == {"oförändrad"}
     code, out, _ = run_cli(capsys, "verify", str(built))
     assert code == 0, out
-    assert "Alla siffror i 6 rapporter återskapades." in out
+    assert "Alla siffror i sex rapporter återskapades." in out
 
 
 def test_verify_fails_and_names_an_edited_input(built: Path, project: Path, capsys) -> None:
@@ -188,8 +188,21 @@ def test_verify_fails_and_names_an_edited_input(built: Path, project: Path, caps
     finally:
         boards.write_text(original, encoding="utf-8")
     assert code == 1
-    assert "indatafilen parameters/jamtland/2025.yaml har ändrats sedan bygget" in out
-    assert '"Fördelning per mottagare"' in out and "26000000 i bygget, 26000001 nu" in out
+    lines = out.splitlines()
+    # What changed comes first: the file, the key path and line, the old and the new value.
+    assert lines[1] == "  Ändrat i underlaget sedan bygget:"
+    assert re.fullmatch(
+        r"    parameters/jamtland/2025\.yaml, pots\.0\.steps\.1\.amounts\.Regionstyrelsen "
+        r"\(rad \d+\): 6 000 000 → 6 000 001",
+        lines[2],
+    )
+    assert (
+        'tabellen "Fördelning per mottagare", raden "Regionstyrelsen", kolumn "Totalt": '
+        "26 000 000 kr i bygget, 26 000 001 kr nu" in out
+    )
+    assert "fordelat" in out and "41 000 000 kr i bygget, 41 000 001 kr nu" in out
+    assert lines[-1] == "Verifieringen fann " + lines[-1].split("fann ", 1)[1]
+    assert lines[-1].endswith(" i rapporten.")
 
 
 def test_a_broken_file_fails_alone(project: Path, tmp_path: Path, capsys) -> None:

@@ -104,7 +104,7 @@ def is_current(job: Job, formats: Sequence[str]) -> bool:
     Uses the inputs recorded in the manifest: the parameter file is one of them, so a parameter
     file that now points at other data has itself changed. Loads no model and starts nothing.
     """
-    from gnvtools.publish.manifest import cache_key, manifest_path, read_manifest
+    from gnvtools.publish.manifest import cache_key, manifest_path, manifest_root, read_manifest
     from gnvtools.publish.provenance import sha256
     from gnvtools.publish.render import REPORT_NOTEBOOKS, notebooks_dir
 
@@ -113,7 +113,7 @@ def is_current(job: Job, formats: Sequence[str]) -> bool:
         return False
     try:
         manifest = read_manifest(path)
-        root = Path(manifest["root"])
+        root = manifest_root(manifest, path.parent)
         inputs = [root / item["path"] for item in manifest["inputs"]]
         if (root / manifest["params"]["path"]).resolve() != job.params.resolve():
             return False

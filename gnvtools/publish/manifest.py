@@ -7,9 +7,12 @@ code, parameters and data are unchanged is not rendered again.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
-from collections.abc import Iterable
+import os
+import zlib
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
@@ -61,6 +64,64 @@ def cache_key(report: str, notebook: Path, inputs: Iterable[Path], formats: Iter
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
+def portable(path: Path, start: Path) -> str:
+    """``path`` relative to ``start`` with forward slashes (the same on every system)."""
+    return Path(os.path.relpath(path.resolve(), start.resolve())).as_posix()
+
+
+MAX_RECORDED = 2_000_000
+
+
+def _content(path: Path) -> dict[str, str]:
+    """An input's bytes, compressed, so that verify can say which cell changed."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return {}
+    if len(data) > MAX_RECORDED:
+        return {}
+    return {"content": base64.b64encode(zlib.compress(data, 9)).decode("ascii")}
+
+
+def recorded_content(item: dict[str, Any]) -> bytes | None:
+    """The bytes an input had at build time, when the manifest recorded them."""
+    content = item.get("content")
+    if not isinstance(content, str):
+        return None
+    try:
+        return zlib.decompress(base64.b64decode(content))
+    except (ValueError, zlib.error):
+        return None
+
+
+def package_file(name: str) -> Path:
+    return Path(str(resources.files("gnvtools").joinpath(name)))
+
+
+def code_record(notebook_file: Path | None) -> dict[str, str]:
+    """The rules and code a report was built with: version and hashes, so verify can tell."""
+    from gnvtools import __version__
+
+    record = {
+        "gnvtools": __version__,
+        "regimes": sha256(package_file("data/regimes.yaml")),
+        "template": _tree_hash(package_file("templates/gnvmemo")),
+        "code": code_hash(),
+    }
+    if notebook_file is not None and notebook_file.exists():
+        record["notebook"] = sha256(notebook_file)
+    return record
+
+
+def _tree_hash(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def figure_tables(notebook: Any) -> list[dict[str, Any]]:
     """The tables a report showed, without the provenance ones (they name versions)."""
     from gnvtools.publish.excel import report_tables
@@ -93,23 +154,37 @@ def build_manifest(
     key: str,
     browser: str | None,
     overrides: dict[str, str] | None = None,
+    out_dir: Path | None = None,
+    formats: Sequence[str] = (),
+    notebook_file: Path | None = None,
 ) -> dict[str, Any]:
     root = project_root(params)
     found = versions()
     if browser:
         found["browser"] = browser
-    out_dir = next(iter(outputs.values())).parent if outputs else None
+    out_dir = out_dir or (next(iter(outputs.values())).parent if outputs else None)
+    params_rel = describe_inputs([params], root)[0].path
+    out_rel = portable(out_dir, root) if out_dir else "."
+    extra = " ".join(f"-p {k}={v}" for k, v in (overrides or {}).items())
     return {
         "gnvtools_manifest": MANIFEST_VERSION,
         "report": report,
         "title": title,
-        "root": str(root),
+        # Only relative paths: the project root as seen from this folder, inputs from the root.
+        "project": portable(root, out_dir) if out_dir else ".",
+        "command": (
+            f"gnv render {report} {params_rel} --to {','.join(formats) or 'html'} "
+            f"--out {out_rel} {extra}"
+        ).strip(),
+        "code": code_record(notebook_file),
         "params": describe_inputs([params], root)[0].__dict__,
         "parameters": {
             "params_file": describe_inputs([params], root)[0].path,
             **(overrides or {}),
         },
-        "inputs": [f.__dict__ for f in describe_inputs(inputs, root)],
+        "inputs": [
+            {**f.__dict__, **_content(root / f.path)} for f in describe_inputs(inputs, root)
+        ],
         "versions": found,
         "git_commit": git_commit(root),
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -127,6 +202,26 @@ def build_manifest(
 
 
 MANIFEST_KEYS = ("report", "params", "inputs", "outputs", "tables")
+
+
+def manifest_root(manifest: dict[str, Any], folder: Path) -> Path:
+    """The project root a manifest's relative paths start from.
+
+    Recorded as a path relative to the manifest's folder (``project``); older manifests hold an
+    absolute ``root``. When neither holds the parameter file, the project around the folder or
+    the working directory is tried.
+    """
+    params = manifest["params"]["path"]
+    candidates: list[Path] = []
+    if isinstance(manifest.get("project"), str):
+        candidates.append((folder / manifest["project"]).resolve())
+    if isinstance(manifest.get("root"), str):
+        candidates.append(Path(manifest["root"]))
+    candidates += [project_root(folder), Path.cwd()]
+    for candidate in candidates:
+        if (candidate / params).exists():
+            return candidate
+    return candidates[0]
 
 
 def read_manifest(path: Path) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from typing import Any
 from gnvtools.core.formatting import swedish_date
 from gnvtools.errors import BrowserNotFoundError, GnvError, InputError, RenderError
 from gnvtools.publish.atomic import write_bytes, write_text
+from gnvtools.publish.provenance import project_root
 from gnvtools.publish.style import Style
 
 REPORT_NOTEBOOKS = {
@@ -157,6 +158,13 @@ def _import_exporters() -> None:
     import openpyxl  # noqa: F401
 
 
+def relative_params(params: Path) -> str:
+    """The parameter file relative to its project root, with forward slashes."""
+    from gnvtools.publish.manifest import portable
+
+    return portable(params, project_root(params))
+
+
 def execute(report: str, params: Path, overrides: dict[str, str] | None = None) -> Any:
     """Execute the report notebook with papermill; return the executed notebook node."""
     import papermill as pm
@@ -172,9 +180,11 @@ def execute(report: str, params: Path, overrides: dict[str, str] | None = None) 
                 executed = pm.execute_notebook(
                     str(source),
                     str(output),
-                    parameters={**(overrides or {}), "params_file": str(params.resolve())},
+                    # Relative to the project root, which is the kernel's folder: the executed
+                    # notebook names no absolute path and re-runs on any machine.
+                    parameters={**(overrides or {}), "params_file": relative_params(params)},
                     kernel_name=KERNEL,
-                    cwd=str(source.parent),
+                    cwd=str(project_root(params)),
                     progress_bar=False,
                     log_output=False,
                     report_mode=False,
@@ -340,6 +350,9 @@ def _render(
         timings=timings,
         key=key,
         overrides=overrides,
+        out_dir=out_dir,
+        formats=formats,
+        notebook_file=notebook_file,
         browser=getattr(browser, "version", None) if browser is not None else None,
     )
     write_text(
