@@ -37,6 +37,7 @@ REPORT_TITLES = {
 }
 FORMATS = ("html", "pdf", "docx", "ipynb", "xlsx")
 KERNEL = "python3"
+REPORT_TIMEOUT = 600  # seconds for one report's notebook; a hanging report is stopped
 
 
 @dataclass
@@ -153,6 +154,14 @@ def _quiet_kernel_stderr() -> Iterator[None]:
             os.close(saved)
 
 
+def _import_reports() -> None:
+    import IPython.core.formatters  # noqa: F401
+
+    import gnvtools.reports.comparison
+    import gnvtools.reports.followup_report
+    import gnvtools.reports.memo  # noqa: F401
+
+
 def _import_exporters() -> None:
     import nbconvert  # noqa: F401
     import openpyxl  # noqa: F401
@@ -167,11 +176,19 @@ def relative_params(params: Path) -> str:
 
 def execute(report: str, params: Path, overrides: dict[str, str] | None = None) -> Any:
     """Execute the report notebook with papermill; return the executed notebook node."""
-    import papermill as pm
+    import papermill as pm  # its entry points load gnvtools.publish.engine (gnvwarm)
+
+    from gnvtools.publish.warm import warm_available
 
     source = notebooks_dir(params) / REPORT_NOTEBOOKS[report]
-    # While the kernel runs, this process only waits: import the exporters meanwhile.
-    threading.Thread(target=_import_exporters, name="gnv-import", daemon=True).start()
+    if warm_available():
+        # The warm engine forks this process: import what the report and the exporters need
+        # first (and not in a thread, whose import locks a fork would copy).
+        _import_exporters()
+        _import_reports()
+    else:
+        # While the kernel runs, this process only waits: import the exporters meanwhile.
+        threading.Thread(target=_import_exporters, name="gnv-import", daemon=True).start()
     with tempfile.TemporaryDirectory(prefix="gnv-") as tmp:
         output = Path(tmp) / source.name
         try:
@@ -189,12 +206,20 @@ def execute(report: str, params: Path, overrides: dict[str, str] | None = None) 
                     log_output=False,
                     report_mode=False,
                     request_save_on_cell_execute=False,
+                    engine_name="gnvwarm" if warm_available() else None,
+                    execution_timeout=REPORT_TIMEOUT,
                 )
         except pm.PapermillExecutionError as exc:
             raise RenderError(
                 f"rapporten {report} avbröts i cell {exc.exec_count}: {exc.ename}: {exc.evalue}",
                 file=params,
             ) from exc
+        except (TimeoutError, RuntimeError) as exc:  # the warm engine: a hang or a crash
+            raise RenderError(f"rapporten {report} avbröts: {exc}", file=params) from exc
+        for cell in executed.cells:
+            # papermill gives its injected cell a random id; a fixed one keeps re-runs identical
+            if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+                cell["id"] = "injected-parameters"
         return executed
 
 
