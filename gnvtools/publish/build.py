@@ -202,7 +202,11 @@ def build(
             import openpyxl  # noqa: F401
             import papermill  # noqa: F401
 
-            import gnvtools.publish.render  # noqa: F401
+            import gnvtools.publish.render
+            from gnvtools.publish.warm import warm_available
+
+            if warm_available():  # each report forks its worker: import what reports use once
+                gnvtools.publish.render._import_reports()
 
             with ProcessPoolExecutor(
                 max_workers=min(workers, len(todo)),
