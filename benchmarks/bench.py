@@ -26,13 +26,13 @@ GNV = str(BIN / "gnv")
 PAPERMILL = str(BIN / "papermill")
 
 
-def timed(command: list[str], runs: int) -> list[float]:
+def timed(command: list[str], runs: int, cwd: Path = ROOT) -> list[float]:
     """Wall times of ``runs`` runs, after one unmeasured run that warms the disk caches."""
-    subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
+    subprocess.run(command, check=True, capture_output=True, cwd=cwd)
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
+        subprocess.run(command, check=True, capture_output=True, cwd=cwd)
         times.append(time.perf_counter() - start)
     return times
 
@@ -61,16 +61,6 @@ def national(folder: Path, count: int) -> Path:
 
     make_project(folder, count)
     return folder
-
-
-def timed_in(command: list[str], runs: int, cwd: Path) -> list[float]:
-    subprocess.run(command, check=True, capture_output=True, cwd=cwd)
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True, cwd=cwd)
-        times.append(time.perf_counter() - start)
-    return times
 
 
 def main() -> None:
@@ -119,7 +109,7 @@ def main() -> None:
     sample = 24  # a fixed sample of the 290-memo national build (the full run: see README)
     nat = national(tmp / "national", sample)
     nat_build = [GNV, "build", "--force", "--quiet", "--workers", "2", "--to", "html,pdf,xlsx"]
-    cases["national"] = timed_in(nat_build, args.runs, nat)
+    cases["national"] = timed(nat_build, args.runs, nat)
     memory = {
         "build-2": peak_memory_mb(
             [GNV, "build", "--force", "--quiet", "--workers", "2", "--out", str(tmp / "m")]

@@ -71,14 +71,14 @@ def describe_char(char: str) -> str:
 
 def check_text(text: str, *, file: Path | str, row: int, column: str, names: bool = False) -> str:
     """NFC-normalise a cell; reject control characters, and in names invisible ones."""
+    if len(text) > MAX_CELL_CHARS:
+        raise InputError(
+            f"värdet är {len(text)} tecken långt; högst {MAX_CELL_CHARS} tillåts",
+            file=file,
+            row=row,
+            column=column,
+        )
     if text.isascii() and text.isprintable():  # nothing to normalise or to look for
-        if len(text) > MAX_CELL_CHARS:
-            raise InputError(
-                f"värdet är {len(text)} tecken långt; högst {MAX_CELL_CHARS} tillåts",
-                file=file,
-                row=row,
-                column=column,
-            )
         return text
     text = unicodedata.normalize("NFC", text)
     for char in text:
@@ -97,13 +97,6 @@ def check_text(text: str, *, file: Path | str, row: int, column: str, names: boo
                 row=row,
                 column=column,
             )
-    if len(text) > MAX_CELL_CHARS:
-        raise InputError(
-            f"värdet är {len(text)} tecken långt; högst {MAX_CELL_CHARS} tillåts",
-            file=file,
-            row=row,
-            column=column,
-        )
     return text
 
 
