@@ -122,6 +122,21 @@ def test_memo_2023_and_jamtland_sentences() -> None:
     ]
 
 
+def test_national_example_sentences() -> None:
+    memo = AllocationMemo.load(PARAMS / "national/2025-kommuner.yaml")
+    assert [plain(t) for t in memo.proposal_items()] == [
+        "Kommunernas del av statsbidraget 2025, 900 000 000 kr, fördelas på landets 290 kommuner "
+        "med förordningens tre nycklar, så som visas steg för steg nedan."
+    ]
+    assert plain(memo.proposal().plain).splitlines()[0] == "Beräkningen i korthet"
+    summary = plain(memo.summary().plain).splitlines()
+    assert summary[1].startswith(
+        "Exemplet räknar fram varje kommuns del av statsbidraget för 2025 med Socialstyrelsens "
+        "metod. Av 900 000 000 kr fördelas 375 000 000 kr efter andel av befolkningen"
+    )
+    assert summary[-1] == "Kontrollerna visar inga fel och inga varningar."
+
+
 def test_followup_sentences() -> None:
     report = FollowupReport.load(PARAMS / "stockholm/2025.yaml")
     assert [plain(t) for t in report.summary_texts()] == [
