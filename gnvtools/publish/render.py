@@ -155,11 +155,16 @@ def _quiet_kernel_stderr() -> Iterator[None]:
 
 
 def _import_reports() -> None:
+    """Import what a report's notebook uses, and draw one small chart: matplotlib loads its
+    Agg backend and font cache on the first chart, which every forked report would repeat."""
     import IPython.core.formatters  # noqa: F401
 
     import gnvtools.reports.comparison
     import gnvtools.reports.followup_report
     import gnvtools.reports.memo  # noqa: F401
+    from gnvtools.reports import charts
+
+    charts.horizontal_bars(["Å"], {"x": [1]}, title="uppvärmning")
 
 
 def _import_exporters() -> None:
