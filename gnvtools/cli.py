@@ -108,10 +108,7 @@ def _print_findings(findings: Sequence[Finding]) -> None:
     for finding in findings:
         print(f"[{LEVEL_NAMES[finding.level]}] {plain(finding.message)}")
     print()
-    print(
-        plain(findings_sentence(findings)).removesuffix(":")
-        + ("" if findings_sentence(findings).endswith(".") else ".")
-    )
+    print(plain(findings_sentence(findings, listed=False)))
 
 
 def cmd_check(args: argparse.Namespace) -> int:

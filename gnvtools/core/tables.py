@@ -239,7 +239,12 @@ def read_table(path: Path, *, display: str | None = None) -> Table:
     if path.suffix.lower() in EXCEL_SUFFIXES:
         return read_excel(path, shown_name, sheet)
     shown = Path(display) if display else path
-    text = _decode(read_bytes_bounded(path, shown), shown)
+    return table_from_bytes(read_bytes_bounded(path, shown), shown)
+
+
+def table_from_bytes(data: bytes, shown: Path | str) -> Table:
+    """CSV bytes (any encoding and line ending ``read_table`` accepts) as a ``Table``."""
+    text = _decode(data, Path(str(shown)))
     # CR-only (old Mac) and CRLF line endings become LF before the csv module sees them.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     first = text.split("\n", 1)[0]

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from gnvtools.core.formatting import number
-from gnvtools.core.tables import EXCEL_SUFFIXES, _decode, _table_from_rows, read_excel
+from gnvtools.core.tables import EXCEL_SUFFIXES, read_excel, table_from_bytes
 from gnvtools.core.yamlio import StrictLoader
 from gnvtools.errors import GnvError
 
@@ -40,19 +40,14 @@ def swedish(value: object) -> str:
 
 
 def _rows(path: str, data: bytes) -> tuple[tuple[str, ...], list[dict[str, str]]]:
+    """A data file's header and rows, read exactly as ``gnvtools.core.tables`` reads them."""
     if path.lower().endswith(EXCEL_SUFFIXES):
         with tempfile.TemporaryDirectory() as tmp:
             copy = Path(tmp) / Path(path).name
             copy.write_bytes(data)
             table = read_excel(copy, path, None)
     else:
-        text = _decode(data, Path(path)).replace("\r\n", "\n").replace("\r", "\n")
-        import csv
-        import io
-
-        first = text.split("\n", 1)[0]
-        delimiter = max((";", ",", "\t"), key=first.count)
-        table = _table_from_rows(list(csv.reader(io.StringIO(text), delimiter=delimiter)), path)
+        table = table_from_bytes(data, path)
     return table.columns, list(table.rows)
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from gnvtools.core.formatting import count, plain
 from gnvtools.errors import GnvError, InputError
-from gnvtools.publish.changes import input_changes, swedish
+from gnvtools.publish.changes import input_changes
 from gnvtools.publish.manifest import (
     code_record,
     figure_tables,
@@ -143,7 +143,7 @@ def compare_figures(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> lis
 
 
 def _rules_changes(
-    manifest: dict[str, Any], root: Path, notebook: Path | None, bundle: Path | None
+    manifest: dict[str, Any], notebook: Path | None, bundle: Path | None
 ) -> list[str]:
     recorded = manifest.get("code") or {}
     if not recorded:
@@ -198,7 +198,7 @@ def verify_manifest(path: Path, *, bundle: Path | None = None, shown: str = "") 
     notebook = None
     with contextlib.suppress(KeyError, GnvError):
         notebook = notebooks_dir(params) / REPORT_NOTEBOOKS[manifest["report"]]
-    check.rules = _rules_changes(manifest, root, notebook, bundle)
+    check.rules = _rules_changes(manifest, notebook, bundle)
     for item in manifest["outputs"]:
         file = folder / item["path"]
         if not file.exists():
@@ -319,4 +319,4 @@ def as_json(checks: list[Check]) -> dict[str, Any]:
     }
 
 
-__all__ = ["Check", "as_json", "compare_figures", "compare_tables", "describe", "swedish", "verify"]
+__all__ = ["Check", "as_json", "compare_figures", "compare_tables", "describe", "verify"]

@@ -22,15 +22,16 @@ from gnvtools.reports.display import (
 )
 
 
-def findings_sentence(findings: Sequence[Finding]) -> str:
-    """``"Kontrollerna visar inga fel och två varningar:"`` (a colon when a list follows)."""
+def findings_sentence(findings: Sequence[Finding], *, listed: bool = True) -> str:
+    """``"Kontrollerna visar inga fel och två varningar:"``: a colon when the list of errors
+    and warnings follows (``listed``), else a full stop."""
     errors = sum(1 for f in findings if f.level == "error")
     warnings = sum(1 for f in findings if f.level == "warning")
     text = (
         f"Kontrollerna visar {count(errors, 'fel', 'fel', neuter=True)} och "
         f"{count(warnings, 'varning', 'varningar')}"
     )
-    return text + (":" if errors or warnings else ".")
+    return text + (":" if listed and (errors or warnings) else ".")
 
 
 def findings_summary(findings: Sequence[Finding]) -> Html:

@@ -407,7 +407,7 @@ class FollowupReport:
         f = self.result.findings
         return section(
             "Kontroller",
-            paragraph(findings_sentence(f).removesuffix(":").removesuffix(".") + "."),
+            paragraph(findings_sentence(f, listed=False)),
             findings_table(f).block(),
         )
 

@@ -639,8 +639,8 @@ class AllocationMemo:
         return section(
             "Kontroller",
             paragraph(
-                findings_sentence(self.findings).rstrip(":.")
-                + ". Varje avvikelse visas med sitt belopp; ingen skillnad har rättats i tysthet."
+                findings_sentence(self.findings, listed=False)
+                + " Varje avvikelse visas med sitt belopp; ingen skillnad har rättats i tysthet."
             ),
             findings_table(self.findings).block(),
         )
