@@ -29,6 +29,23 @@ from typing import Any
 DEFAULT_TIMEOUT = 600.0
 
 
+def skip_unused_grammar() -> None:
+    """Keep jsonschema from compiling the RFC 3987 (IRI) grammar in the ``gnv`` process.
+
+    papermill and nbconvert import nbformat, which imports jsonschema, whose format checkers
+    import ``rfc3987_syntax`` when it is installed (JupyterLab's ``jupyter-events`` asks for
+    it). That module builds three Earley parsers when it is imported: about 0,9 s of every
+    command, for an "iri" string format that no gnv notebook schema uses (nbformat validates
+    with fastjsonschema). Marking the module as absent makes jsonschema skip that one checker,
+    as it does where the package is not installed. Only the console script calls this; a
+    kernel, JupyterLab or a program importing gnvtools is left as it is.
+    """
+    import sys
+
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
 def warm_available() -> bool:
     return hasattr(os, "fork") and os.environ.get("GNV_ENGINE", "warm") != "kernel"
 
