@@ -162,11 +162,16 @@ def test_word_output(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None
         if re.fullmatch(r"[\u2212\d\u00a0]+\u00a0kr", c.text)
     ]
     assert amounts and all(p.alignment == 2 for p in amounts)  # right-aligned kronor
+    # The memo's one chart, as the PNG its notebook output carries beside the HTML's SVG.
     pictures = document.inline_shapes
-    assert len(pictures) >= 1 and all(s._inline.docPr.get("descr") for s in pictures)
+    assert len(pictures) == 1 and all(s._inline.docPr.get("descr") for s in pictures)
+    images = [p for p in document.part.package.parts if p.partname.startswith("/word/media/")]
+    assert [i.content_type for i in images] == ["image/png"]
+    assert images[0].blob.startswith(b"\x89PNG")
     text = "\n".join(p.text for p in document.paragraphs)
     text += "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
     assert "41\u00a0991\u00a0440\u00a0kr" in text
+    assert "[Diagram:" not in text  # no chart left without its picture
 
 
 def test_word_output_on_the_organisations_template(

@@ -179,8 +179,38 @@ def relative_params(params: Path) -> str:
     return portable(params, project_root(params))
 
 
-def execute(report: str, params: Path, overrides: dict[str, str] | None = None) -> Any:
-    """Execute the report notebook with papermill; return the executed notebook node."""
+def execute(
+    report: str,
+    params: Path,
+    overrides: dict[str, str] | None = None,
+    *,
+    chart_png: bool = False,
+) -> Any:
+    """Execute the report notebook with papermill; return the executed notebook node.
+
+    ``chart_png``: charts also carry a PNG (for Word); see ``gnvtools.reports.charts``.
+    """
+    with _chart_png(chart_png):
+        return _execute(report, params, overrides)
+
+
+@contextlib.contextmanager
+def _chart_png(wanted: bool) -> Iterator[None]:
+    """Set ``GNV_CHART_PNG`` for the report (forked or kernel: both inherit the environment)."""
+    from gnvtools.reports import CHART_PNG_SETTING as PNG_SETTING
+
+    before = os.environ.pop(PNG_SETTING, None)
+    if wanted:
+        os.environ[PNG_SETTING] = "1"
+    try:
+        yield
+    finally:
+        os.environ.pop(PNG_SETTING, None)
+        if before is not None:
+            os.environ[PNG_SETTING] = before
+
+
+def _execute(report: str, params: Path, overrides: dict[str, str] | None) -> Any:
     import papermill as pm  # its entry points load gnvtools.publish.engine (gnvwarm)
 
     from gnvtools.publish.warm import warm_available
@@ -285,7 +315,7 @@ def render(
             pdf_problem = exc  # the other formats are still produced
             formats.remove("pdf")
     try:
-        result = _render(
+        result, late_problem = _render(
             report,
             params,
             out_dir,
@@ -301,8 +331,9 @@ def render(
     finally:
         if own_printer is not None:
             own_printer.__exit__(None, None, None)
-    if pdf_problem is not None:
-        raise pdf_problem
+    problem = pdf_problem or late_problem
+    if problem is not None:
+        raise problem
     return result
 
 
@@ -318,14 +349,17 @@ def _render(
     started: float,
     style: Style,
     overrides: dict[str, str],
-) -> Rendered:
+) -> tuple[Rendered, GnvError | None]:
+    """Render, write the files and the manifest; also return a browser that failed to launch
+    (found only when the first PDF is printed): the other formats are still written."""
     from gnvtools.publish.manifest import build_manifest, cache_key, manifest_path
 
     notebook_file = notebooks_dir(params) / REPORT_NOTEBOOKS[report]
-    key = cache_key(report, notebook_file, inputs, formats)
+    formats = list(formats)
+    problem: GnvError | None = None
     timings["validate"] = time.perf_counter() - started
     t = time.perf_counter()
-    notebook = execute(report, params, overrides)
+    notebook = execute(report, params, overrides, chart_png="docx" in formats)
     timings["execute"] = time.perf_counter() - t
     payload: dict[str, bytes] = {}
     html_text = ""
@@ -336,10 +370,10 @@ def _render(
         if "html" in formats:
             payload["html"] = html_text.encode("utf-8")
     if "docx" in formats:
-        from gnvtools.publish.word import html_to_docx
+        from gnvtools.publish.word import chart_pictures, html_to_docx
 
         t = time.perf_counter()
-        payload["docx"] = html_to_docx(html_text, title, style)
+        payload["docx"] = html_to_docx(html_text, title, style, chart_pictures(notebook))
         timings["docx"] = time.perf_counter() - t
     if "ipynb" in formats:
         import nbformat
@@ -357,10 +391,15 @@ def _render(
         t = time.perf_counter()
         organisation = organisation_of(report, params)
         running = " · ".join([organisation, title, swedish_date(date.today())])
-        payload["pdf"] = html_to_pdf(
-            html_text, title, browser=browser, running=running, author=organisation
-        )
-        timings["pdf"] = time.perf_counter() - t
+        try:
+            payload["pdf"] = html_to_pdf(
+                html_text, title, browser=browser, running=running, author=organisation
+            )
+            timings["pdf"] = time.perf_counter() - t
+        except BrowserNotFoundError as exc:
+            problem = exc
+            formats.remove("pdf")
+    key = cache_key(report, notebook_file, inputs, formats)
     out_dir.mkdir(parents=True, exist_ok=True)
     result = Rendered(report, params, out_dir, notebook=notebook, title=title)
     for fmt in FORMATS:
@@ -383,9 +422,9 @@ def _render(
         out_dir=out_dir,
         formats=formats,
         notebook_file=notebook_file,
-        browser=getattr(browser, "version", None) if browser is not None else None,
+        browser=browser.version if browser is not None and "pdf" in payload else None,
     )
     write_text(
         manifest_path(out_dir, report), json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
     )
-    return result
+    return result, problem

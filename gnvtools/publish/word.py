@@ -144,9 +144,10 @@ def _set_language(document: Any) -> None:
 
 
 class _Writer:
-    def __init__(self, document: Any, style: Style) -> None:
+    def __init__(self, document: Any, style: Style, pictures: dict[str, bytes]) -> None:
         self.doc = document
         self.style = style
+        self.pictures = pictures
         self.figures = 0
 
     # --- styles that an organisation's template may lack ------------------------------------
@@ -300,17 +301,54 @@ class _Writer:
         if not source.startswith("data:image/") or ";base64," not in source:
             return
         data = base64.b64decode(source.split(";base64,", 1)[1])
+        alt = node.attrs.get("alt", "") or caption
+        if source.startswith("data:image/svg+xml"):
+            # Word shows no SVG: the chart's PNG from the notebook output, by the SVG's hash.
+            from gnvtools.reports.charts import svg_key
+
+            png = self.pictures.get(svg_key(data))
+            if png is None:  # never from gnv; kept visible rather than dropped
+                self._paragraph(f"[Diagram: {alt}]")
+                return
+            data = png
         self.figures += 1
         width = Cm(4) if "brand-logo" in node.classes else Cm(16)
         shape = self.doc.add_picture(io.BytesIO(data), width=width)
-        alt = node.attrs.get("alt", "") or caption
         properties = shape._inline.docPr
         properties.set("descr", alt)
         properties.set("title", caption or alt[:60])
 
 
-def html_to_docx(html_text: str, title: str, style: Style | None = None) -> bytes:
-    """The report's HTML as a Word document (bytes)."""
+def chart_pictures(notebook: Any) -> dict[str, bytes]:
+    """The charts' PNGs in an executed notebook, by the hash of the SVG the HTML shows."""
+    from gnvtools.reports.charts import svg_key
+
+    found: dict[str, bytes] = {}
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            match = _SVG_URI.search(str(data.get("text/html", "")))
+            if "image/png" in data and match:
+                found[svg_key(base64.b64decode(match.group(1)))] = base64.b64decode(
+                    data["image/png"]
+                )
+    return found
+
+
+_SVG_URI = re.compile(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"')
+
+
+def html_to_docx(
+    html_text: str,
+    title: str,
+    style: Style | None = None,
+    pictures: dict[str, bytes] | None = None,
+) -> bytes:
+    """The report's HTML as a Word document (bytes).
+
+    ``pictures``: PNG bytes for the SVG charts, by ``charts.svg_key`` of the SVG (see
+    ``chart_pictures``); Word cannot show SVG.
+    """
     from docx import Document
 
     style = style or Style()
@@ -319,7 +357,7 @@ def html_to_docx(html_text: str, title: str, style: Style | None = None) -> byte
     document.core_properties.title = title
     document.core_properties.author = "gnvtools"
     document.core_properties.subject = "Statsbidrag för god och nära vård"
-    writer = _Writer(document, style)
+    writer = _Writer(document, style, pictures or {})
     tree = parse(html_text)
     main = next(iter(tree.find_all("main")), tree)
     writer.block(main)
