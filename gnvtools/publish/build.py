@@ -5,7 +5,8 @@ comparison file (has ``years``) is built; its ``reports`` key says which reports
 ``<out>/<organisation folder>/<year>/`` (``<first>-<last>`` for a comparison). Each report runs
 on its own; a failure is recorded with its Swedish message and the others go on. A report whose
 code, notebook, parameters, data and formats are unchanged since its manifest was written is
-skipped unless ``force``. Each worker process starts one browser and reuses it for its PDFs.
+skipped unless ``force``. One browser prints every PDF: in the process itself with one worker,
+in a print service shared by the worker processes with several (``printserver``).
 """
 
 from __future__ import annotations
@@ -15,13 +16,16 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gnvtools.core.yamlio import read_yaml
 from gnvtools.errors import BrowserNotFoundError, GnvError, InputError
 from gnvtools.publish.style import Style
 
-_printer: Any = None  # one browser per worker process
+if TYPE_CHECKING:
+    from gnvtools.publish.printserver import PrintService
+
+_printer: Any = None  # the browser, or in a worker process the print service's client
 COST = {"multi-year": 3, "year-end-followup": 2, "allocation-memo": 1}
 
 
@@ -90,12 +94,13 @@ def _start_printer(use_pdf: bool) -> None:
         _printer = PdfPrinter().__enter__()
 
 
-def _init_worker(use_pdf: bool) -> None:
-    """Runs once in each worker process: one browser for all the PDFs that worker prints."""
-    import atexit
+def _init_worker(address: Any, authkey: bytes | None) -> None:
+    """Runs once in each worker process: its PDFs are printed by the build's print service."""
+    global _printer
+    if authkey is not None:
+        from gnvtools.publish.printserver import RemotePrinter
 
-    _start_printer(use_pdf)
-    atexit.register(_close_printer)
+        _printer = RemotePrinter(address, authkey)
 
 
 def is_current(job: Job, formats: Sequence[str]) -> bool:
@@ -185,6 +190,7 @@ def build(
             todo.append(index)
     # Longest first, so that two workers finish together: comparisons load several years.
     todo.sort(key=lambda i: COST.get(jobs[i].report, 0), reverse=True)
+    service: PrintService | None = None
     bar = tqdm(total=len(todo), desc="Rapporter", unit="rapport", disable=not progress or not todo)
     try:
         if todo and workers <= 1:
@@ -196,6 +202,11 @@ def build(
             finally:
                 _close_printer()
         elif todo:
+            if use_pdf and any(not jobs[i].error for i in todo):
+                # First of all, so that the browser launches while the rest is imported.
+                from gnvtools.publish.printserver import PrintService
+
+                service = PrintService(pages=min(workers, len(todo))).__enter__()
             # Workers are forked: what the parent has imported, they need not import again.
             import nbconvert  # noqa: F401
             import nbformat  # noqa: F401
@@ -211,7 +222,7 @@ def build(
             with ProcessPoolExecutor(
                 max_workers=min(workers, len(todo)),
                 initializer=_init_worker,
-                initargs=(use_pdf,),
+                initargs=(service.address, service.authkey) if service else (None, None),
             ) as pool:
                 futures: dict[Future[JobResult], int] = {
                     pool.submit(run_job, jobs[i], formats, style): i for i in todo
@@ -225,6 +236,8 @@ def build(
                     raise
     finally:
         bar.close()
+        if service is not None:  # after the pool: no worker still holds a connection
+            service.__exit__(None, None, None)
     return [results[i] for i in range(len(jobs))], notes
 
 

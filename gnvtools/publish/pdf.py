@@ -7,13 +7,13 @@ Chromium, Chrome or Edge. One browser can be shared by a whole batch (``PdfPrint
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import html
 import os
-import queue
 import shutil
 import sys
 import threading
-from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -21,6 +21,14 @@ from typing import Any
 
 from gnvtools.errors import BrowserNotFoundError, RenderError
 
+# Chromium's headless shell first: it prints the same PDF as the full browser (the same Blink
+# and Skia; Playwright itself uses it for headless runs) for half the processor time, launch
+# included (measured: 0,85 against 1,7 s to launch and close, 0,17 against 0,33 s a print).
+HEADLESS_SHELLS = (
+    "/usr/lib/chromium/chromium-headless-shell",  # Debian's chromium-headless-shell, unwrapped
+    "chromium-headless-shell",
+    "chrome-headless-shell",
+)
 SYSTEM_BROWSERS = (
     "chromium",
     "chromium-browser",
@@ -78,7 +86,7 @@ def find_browser(explicit: str | None = None) -> BrowserChoice:
     own = _playwright_chromium()
     if own:
         return BrowserChoice("playwright", own)
-    for name in SYSTEM_BROWSERS:
+    for name in HEADLESS_SHELLS + SYSTEM_BROWSERS:
         found = shutil.which(name)
         if found:
             return BrowserChoice("system", found)
@@ -114,7 +122,10 @@ def _playwright_chromium() -> str | None:
         "chromium-*/chrome-*/chrome.exe",
         "chromium-*/chrome-mac*/Chromium.app/Contents/MacOS/Chromium",
         "chromium_headless_shell-*/chrome-*/headless_shell",
+        "chromium_headless_shell-*/chrome-headless-shell-*/chrome-headless-shell",
+        "chromium_headless_shell-*/chrome-headless-shell-*/chrome-headless-shell.exe",
     )
+    # sorted: "chromium_headless_shell-" after "chromium-", so the shell wins when both exist
     found = sorted(p for pattern in patterns for p in cache.glob(pattern) if p.is_file())
     return str(found[-1]) if found else None
 
@@ -133,25 +144,52 @@ FOOTER = (
 )
 
 
+def _warm_up_page() -> str:
+    """A small page in the reports' own style sheet: headings, text, a table, a chart, printed
+    once per page at launch (see ``PdfPrinter._run``)."""
+    from importlib import resources
+
+    css = resources.files("gnvtools").joinpath("templates/gnvmemo/memo.css").read_text("utf-8")
+    svg = "PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHdpZHRoPSIxIiBoZWlnaHQ9IjEiLz4="
+    return (
+        '<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8"><title>-</title>'
+        f'<style>{css}</style></head><body><main class="memo"><h1>Å</h1><h2>Ä</h2><h3>Ö</h3>'
+        "<p>å <b>ä</b> <i>ö</i></p><table><caption>é</caption><thead><tr><th>a</th>"
+        '<th class="num">1</th></tr></thead><tbody><tr><td>b</td><td class="num">2</td></tr>'
+        "</tbody></table>"
+        f'<figure class="chart"><img alt="" src="data:image/svg+xml;base64,{svg}">'
+        "<figcaption>c</figcaption></figure></main></body></html>"
+    )
+
+
 class PdfPrinter:
     """One browser for many PDFs: ``with PdfPrinter() as printer: printer.print(html, title)``.
 
-    The browser lives in a thread of its own (Playwright's sync API stays on the thread that
-    started it). It starts launching at ``__enter__`` and is ready by the time a report has been
-    executed, so its start-up costs no wall time; ``print`` hands the page to that thread.
+    The browser lives in a thread of its own, driven by Playwright's asyncio API. It starts
+    launching at ``__enter__`` and is ready by the time a report has been executed, so its
+    start-up costs no wall time. It keeps ``pages`` pages open and prints as many documents at
+    once: ``print`` may be called from several threads (the print service of a batch does).
+    Opening a page costs as much as printing one, so pages are reused; ``set_content`` replaces
+    the whole document each time.
     """
 
-    def __init__(self, choice: BrowserChoice | None = None) -> None:
+    def __init__(self, choice: BrowserChoice | None = None, pages: int = 1) -> None:
         self.choice = choice or find_browser()
-        self._jobs: queue.Queue[tuple[str, str, Future[bytes]] | None] = queue.Queue()
+        self.pages = max(1, pages)
         self._ready = threading.Event()
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._done: asyncio.Event | None = None
+        self._free: asyncio.Queue[Any] | None = None
         self._version = ""
 
     @property
     def version(self) -> str:
+        """The browser's version, once it is up; its launch error if it could not start."""
         self._ready.wait()
+        if self._error is not None:
+            raise self._error
         return self._version
 
     def __enter__(self) -> PdfPrinter:
@@ -165,50 +203,70 @@ class PdfPrinter:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._thread is not None and self._thread.is_alive():
-            self._jobs.put(None)
-            self._thread.join(timeout=60)
-        self._thread = None
+        thread, self._thread = self._thread, None
+        if thread is None:
+            return
+        self._ready.wait(timeout=120)  # a browser still launching is closed once it is up
+        loop, done = self._loop, self._done
+        if loop is not None and done is not None and thread.is_alive():
+            with contextlib.suppress(RuntimeError):  # the loop has already ended
+                loop.call_soon_threadsafe(done.set)
+        thread.join(timeout=60)
 
     def _serve(self) -> None:
-        from playwright.sync_api import sync_playwright
+        asyncio.run(self._run())
 
+    async def _run(self) -> None:
+        from playwright.async_api import async_playwright
+
+        self._loop = asyncio.get_running_loop()
+        self._done = asyncio.Event()
         args = list(ARGS)
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             args.append("--no-sandbox")  # Chromium refuses to sandbox as root
         try:
-            playwright = sync_playwright().start()
+            playwright = await async_playwright().start()
         except Exception as exc:
             self._error = RenderError(f"Playwright kunde inte startas: {exc}")
             self._ready.set()
             return
         try:
-            browser = playwright.chromium.launch(
+            browser = await playwright.chromium.launch(
                 executable_path=self.choice.executable, args=args, headless=True
             )
         except Exception as exc:
             self._error = BrowserNotFoundError(
-                f"webbläsaren kunde inte startas ({self.choice.executable}): "
-                f"{str(exc).splitlines()[0]}"
+                f"webbläsaren kunde inte startas ({self.choice.executable}); "
+                f"Playwright svarade: {str(exc).splitlines()[0]}"
             )
-            playwright.stop()
+            await playwright.stop()
             self._ready.set()
             return
-        self._version = browser.version
-        # One page for every print: opening a page (a new browser context) costs as much as
-        # printing one; set_content replaces the whole document each time.
-        page = browser.new_page()
-        self._ready.set()
         try:
-            while (job := self._jobs.get()) is not None:
-                page_html, title, result = job
-                try:
-                    result.set_result(_print_page(page, page_html, title))
-                except Exception as exc:
-                    result.set_exception(exc)
+            self._version = browser.version
+            pages = [await browser.new_page() for _ in range(self.pages)]
+            # The first print on a page costs twice a later one (the renderer starts, fonts
+            # load): pay it now, while the caller is still preparing its first report.
+            warm_up = _warm_up_page()
+            await asyncio.gather(*(_print_page(page, warm_up, "-") for page in pages))
+            self._free = asyncio.Queue()
+            for page in pages:
+                self._free.put_nowait(page)
+            self._ready.set()
+            await self._done.wait()
         finally:
-            browser.close()
-            playwright.stop()
+            self._ready.set()
+            await browser.close()
+            await playwright.stop()
+
+    async def _print(self, page_html: str, title: str) -> bytes:
+        if self._free is None:
+            raise RenderError("webbläsaren har inga sidor öppna")
+        page = await self._free.get()
+        try:
+            return await _print_page(page, page_html, title)
+        finally:
+            self._free.put_nowait(page)
 
     def print(self, page_html: str, title: str) -> bytes:
         if self._thread is None:
@@ -216,14 +274,14 @@ class PdfPrinter:
         self._ready.wait()
         if self._error is not None:
             raise self._error
-        result: Future[bytes] = Future()
-        self._jobs.put((page_html, title, result))
-        return result.result()
+        if self._loop is None or self._free is None:
+            raise RenderError("webbläsaren avslutades innan utskriften")
+        return asyncio.run_coroutine_threadsafe(self._print(page_html, title), self._loop).result()
 
 
-def _print_page(page: Any, page_html: str, title: str) -> bytes:
-    page.set_content(page_html, wait_until="load")
-    pdf: bytes = page.pdf(
+async def _print_page(page: Any, page_html: str, title: str) -> bytes:
+    await page.set_content(page_html, wait_until="load")
+    pdf: bytes = await page.pdf(
         format="A4",
         print_background=True,
         display_header_footer=True,
