@@ -21,6 +21,8 @@ from typing import Any
 
 from gnvtools.errors import BrowserNotFoundError, RenderError
 
+PRINTS_PER_PAGE = 20  # then the page (and its renderer process) is replaced: memory stays flat
+
 # Chromium's headless shell first: it prints the same PDF as the full browser (the same Blink
 # and Skia; Playwright itself uses it for headless runs) for half the processor time, launch
 # included (measured: 0,85 against 1,7 s to launch and close, 0,17 against 0,33 s a print).
@@ -181,7 +183,8 @@ class PdfPrinter:
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._done: asyncio.Event | None = None
-        self._free: asyncio.Queue[Any] | None = None
+        self._free: asyncio.Queue[tuple[Any, int]] | None = None
+        self._browser: Any = None
         self._version = ""
 
     @property
@@ -249,9 +252,10 @@ class PdfPrinter:
             # load): pay it now, while the caller is still preparing its first report.
             warm_up = _warm_up_page()
             await asyncio.gather(*(_print_page(page, warm_up, "-") for page in pages))
+            self._browser = browser
             self._free = asyncio.Queue()
             for page in pages:
-                self._free.put_nowait(page)
+                self._free.put_nowait((page, 0))
             self._ready.set()
             await self._done.wait()
         finally:
@@ -262,11 +266,23 @@ class PdfPrinter:
     async def _print(self, page_html: str, title: str) -> bytes:
         if self._free is None:
             raise RenderError("webbläsaren har inga sidor öppna")
-        page = await self._free.get()
+        page, printed = await self._free.get()
         try:
             return await _print_page(page, page_html, title)
         finally:
-            self._free.put_nowait(page)
+            printed += 1
+            if printed >= PRINTS_PER_PAGE and self._browser is not None:
+                # A renderer keeps caches from every document it has shown (measured: 54 MB
+                # growing to 340 MB over 120 prints); a new page starts a new one.
+                try:
+                    fresh = await self._browser.new_page()
+                except Exception:  # keep the old page rather than lose one
+                    fresh = None
+                if fresh is not None:
+                    with contextlib.suppress(Exception):
+                        await page.close()
+                    page, printed = fresh, 0
+            self._free.put_nowait((page, printed))
 
     def print(self, page_html: str, title: str) -> bytes:
         if self._thread is None:
