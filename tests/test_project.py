@@ -82,6 +82,50 @@ def test_config_file_errors_are_located(
     assert 'gnv.yaml, rad 2, kolumn "brand.colour"' in err and "#rrggbb" in err
 
 
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        ("workers: 0\n", 'rad 1, kolumn "workers"', "1–64"),
+        ("workers: true\n", 'rad 1, kolumn "workers"', 'heltal (fick "true")'),
+        ("workers: '2'\n", 'rad 1, kolumn "workers"', "heltal"),
+        ("formats: [html, png]\n", 'rad 1, kolumn "formats"', 'fick "png"'),
+        ("formats: html\n", 'rad 1, kolumn "formats"', "en lista"),
+        ("parameters: p\nokänd: 1\n", 'rad 2, kolumn "okänd"', 'okänd nyckel "okänd"'),
+        ("brand: [1]\n", 'rad 1, kolumn "brand"', "mappning"),
+        ("brand:\n  font: 'a<b'\n", 'rad 2, kolumn "brand.font"', "typsnittsnamn"),
+        ("brand:\n  logga: x.png\n", 'rad 2, kolumn "brand.logga"', "okänd nyckel"),
+        ("output: 3\n", 'rad 1, kolumn "output"', "förväntade text"),
+    ],
+)
+def test_every_config_key_is_checked(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    text: str,
+    where: str,
+    message: str,
+) -> None:
+    (tmp_path / "gnv.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_cli(capsys, "build", "--quiet")
+    assert code == 2
+    assert f"gnv.yaml, {where}" in err and message in err and "Traceback" not in err
+
+
+def test_a_config_file_sets_the_defaults(tmp_path: Path) -> None:
+    from gnvtools.project.config import find_project
+
+    (tmp_path / "gnv.yaml").write_text(
+        "formats: [html, docx]\nworkers: 3\nbrand: {colour: '#112233', font: Arial}\n",
+        encoding="utf-8",
+    )
+    project = find_project(tmp_path)
+    assert project.config.formats == ("html", "docx") and project.config.workers == 3
+    assert project.config.output == "outputs"  # not in the file: the default
+    style = project.style()
+    assert (style.colour, style.font) == ("#112233", "Arial")
+
+
 def _districts_as_xlsx(folder: Path, sheet: str | None = None) -> None:
     from openpyxl import Workbook
 

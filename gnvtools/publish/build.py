@@ -170,7 +170,23 @@ def build(
     check_out_dir(out_root)
     notes: list[str] = []
     formats = list(formats)
-    if "pdf" in formats:
+    jobs = discover(params_root, out_root)
+    results: dict[int, JobResult] = {}
+
+    def unchanged(indexes: Sequence[int]) -> list[int]:
+        """Record the reports that are current; return the others."""
+        left = []
+        for index in indexes:
+            checked = time.perf_counter()
+            job = jobs[index]
+            if not force and not job.error and is_current(job, formats):
+                results[index] = JobResult(job, "oförändrad", time.perf_counter() - checked)
+            else:
+                left.append(index)
+        return left
+
+    todo = unchanged(range(len(jobs)))
+    if "pdf" in formats and todo:  # a browser is looked for only when there is work
         from gnvtools.publish.pdf import find_browser
 
         try:
@@ -178,16 +194,8 @@ def build(
         except BrowserNotFoundError as exc:
             formats.remove("pdf")
             notes.append(f"PDF skapas inte: {exc.message}")
-    jobs = discover(params_root, out_root)
+            todo = unchanged(todo)  # built before without PDF: still current
     use_pdf = "pdf" in formats
-    results: dict[int, JobResult] = {}
-    todo: list[int] = []
-    for index, job in enumerate(jobs):
-        checked = time.perf_counter()
-        if not force and not job.error and is_current(job, formats):
-            results[index] = JobResult(job, "oförändrad", time.perf_counter() - checked)
-        else:
-            todo.append(index)
     # Longest first, so that two workers finish together: comparisons load several years.
     todo.sort(key=lambda i: COST.get(jobs[i].report, 0), reverse=True)
     service: PrintService | None = None

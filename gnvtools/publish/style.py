@@ -10,8 +10,6 @@ import base64
 from dataclasses import dataclass
 from pathlib import Path
 
-from gnvtools.reports.display import esc
-
 DEFAULT_COLOUR = "#0b4f8a"
 
 
@@ -40,6 +38,4 @@ class Style:
             return ""
         data = base64.b64encode(self.logo.read_bytes()).decode("ascii")
         kind = "jpeg" if self.logo.suffix.lower() in (".jpg", ".jpeg") else "png"
-        return (
-            f'<img class="brand-logo" src="data:image/{kind};base64,{data}" alt="{esc("Logotyp")}">'
-        )
+        return f'<img class="brand-logo" src="data:image/{kind};base64,{data}" alt="Logotyp">'
