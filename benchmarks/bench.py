@@ -54,6 +54,40 @@ def peak_memory_mb(command: list[str], cwd: Path = ROOT) -> float:
     return int(out.strip()) / 1024
 
 
+def worker_memory(command: list[str], cwd: Path) -> dict[str, list[float]]:
+    """Resident memory (MB) of each process of a build, sampled every 0,1 s while it runs.
+
+    Keys: ``gnv`` (the command), ``worker N`` (the pool's processes, whose forked reports are
+    short-lived children and counted apart), ``utskrift`` (the print service with its browser,
+    summed over the browser's processes)."""
+    import psutil
+
+    process = psutil.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    samples: dict[str, list[float]] = {}
+    workers: dict[int, str] = {}
+    while process.poll() is None:
+        try:
+            children = process.children()
+            seen = {"gnv": process.memory_info().rss}
+            browser = 0
+            for child in children:
+                line = " ".join(child.cmdline())
+                if "printserver" in line:
+                    browser += child.memory_info().rss
+                    browser += sum(c.memory_info().rss for c in child.children(recursive=True))
+                elif "python" in child.name() or "gnv" in line:
+                    name = workers.setdefault(child.pid, f"worker {len(workers) + 1}")
+                    seen[name] = child.memory_info().rss
+            if browser:
+                seen["utskrift"] = browser
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            continue
+        for name, rss in seen.items():
+            samples.setdefault(name, []).append(rss / 2**20)
+        time.sleep(0.1)
+    return samples
+
+
 def national(folder: Path, count: int) -> Path:
     """A project of ``count`` memos from the national formula (benchmarks/national_project.py)."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -72,10 +106,14 @@ def main() -> None:
 
     reports = len(discover(ROOT / "parameters", tmp))
     cases: dict[str, list[float]] = {}
-    cases["floor"] = timed(
-        [PAPERMILL, "--no-progress-bar", "benchmarks/floor.ipynb", str(tmp / "floor.ipynb")],
-        args.runs,
+    floor_notebook = ["--no-progress-bar", "benchmarks/floor.ipynb", str(tmp / "floor.ipynb")]
+    cases["floor"] = timed([PAPERMILL, *floor_notebook], args.runs)
+    # The same, without the import gnv skips (warm.skip_unused_grammar): for comparison only.
+    lean = (
+        "import sys; sys.modules['rfc3987_syntax'] = None; "
+        "from papermill.cli import papermill; papermill()"
     )
+    cases["floor-lean"] = timed([sys.executable, "-c", lean, *floor_notebook], args.runs)
     cases["report"] = timed(
         [
             GNV,
@@ -116,6 +154,9 @@ def main() -> None:
         ),
         "national": peak_memory_mb(nat_build, nat),
     }
+    # Memory across a longer run: 96 memos, each worker sampled from start to end.
+    long_run = national(tmp / "national-96", 96)
+    over_time = worker_memory(nat_build, long_run)
     shutil.rmtree(tmp, ignore_errors=True)
 
     median = {name: statistics.median(times) for name, times in cases.items()}
@@ -134,6 +175,7 @@ def main() -> None:
     }
     labels = {
         "floor": "papermill floor (imports pandas, matplotlib)",
+        "floor-lean": "  the same without jsonschema's IRI grammar",
         "report": "one report: HTML + PDF + Excel + manifest",
         "build-1": f"example build, {reports} reports, 1 worker",
         "build-2": f"example build, {reports} reports, 2 workers",
@@ -152,11 +194,24 @@ def main() -> None:
     print()
     for name, mb in memory.items():
         print(f"peak memory of any one process, {labels[name]}: {mb:.0f} MB")
+    print("\nmemory during a build of 96 national memos, 2 workers (MB; sampled every 0.1 s):")
+    print(f"{'process':<10} {'samples':>7} {'first 10 %':>11} {'last 10 %':>10} {'peak':>6}")
+    for name, values in over_time.items():
+        tenth = max(1, len(values) // 10)
+        first, last = max(values[:tenth]), max(values[-tenth:])
+        print(f"{name:<10} {len(values):>7} {first:>11.0f} {last:>10.0f} {max(values):>6.0f}")
     results = ROOT / "benchmarks" / "results"
     results.mkdir(exist_ok=True)
     (results / "latest.json").write_text(
         json.dumps(
-            {"runs": cases, "median": median, "reports": reports, "memory_mb": memory}, indent=2
+            {
+                "runs": cases,
+                "median": median,
+                "reports": reports,
+                "memory_mb": memory,
+                "memory_over_time_mb": over_time,
+            },
+            indent=2,
         )
     )
 
