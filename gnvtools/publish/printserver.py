@@ -54,8 +54,10 @@ class PrintService:
         command = [sys.executable, "-m", "gnvtools.publish.printserver", str(self.pages)]
         if self.executable:
             command.append(self.executable)
+        # Its failures come back as Swedish messages; its stderr only with GNV_DEBUG=1.
+        quiet = None if os.environ.get("GNV_DEBUG") == "1" else subprocess.DEVNULL
         self._process = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=quiet, env=env
         )
         stdin, stdout = self._process.stdin, self._process.stdout
         if stdin is None or stdout is None:  # never: both are pipes
