@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -129,6 +130,55 @@ def test_pdf_is_a4_numbered_and_readable(built: Path, name: str, tmp_path: Path)
     for figure in PDF_FIGURES[name]:
         assert figure in text, figure
     assert "Traceback" not in text
+
+
+def _page_ends(pdf: Path) -> list[list[str]]:
+    """The last two lines of text above the footer on each page but the last, in reading
+    order (poppler's layout mode)."""
+    import subprocess
+
+    pages = int(
+        re.search(
+            r"Pages:\s+(\d+)",
+            subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout,
+        ).group(1)  # type: ignore[union-attr]
+    )
+    ends = []
+    for page in range(1, pages):
+        text = subprocess.run(
+            ["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(pdf), "-"],
+            capture_output=True,
+            text=True,
+        ).stdout
+        lines = [
+            plain(line).strip()
+            for line in text.splitlines()
+            if line.strip() and not re.search(r"Sida \d+ \(\d+\)", line)
+        ]
+        ends.append(lines[-2:])
+    return ends
+
+
+@pytest.mark.parametrize("name", list(PDF_FIGURES))
+def test_no_page_ends_with_a_heading_or_a_mark(built: Path, name: str) -> None:
+    """A heading, or the made-up-data mark above a table, never stays behind at the foot of a
+    page while what it introduces starts on the next one."""
+    import html
+
+    if not shutil.which("pdftotext"):
+        if os.environ.get("CI"):
+            pytest.fail("CI must have poppler-utils (pdftotext)")
+        pytest.skip("poppler-utils (pdftotext) is not installed here; .ci/run installs it")
+    page = (built / name).with_suffix(".html").read_text(encoding="utf-8")
+    headings = {
+        plain(html.unescape(re.sub(r"<[^>]+>", "", h))).strip()
+        for h in re.findall(r"<h[1-4][^>]*>(.*?)</h[1-4]>", page, re.S)
+    }
+    for number, end in enumerate(_page_ends(built / name), start=1):
+        assert end and end[-1] not in headings, f"sidan {number} slutar med rubriken {end[-1]}"
+        assert not any(line.startswith("Påhittade exempeldata") for line in end), (
+            f"sidan {number} slutar med märkningen: {end}"
+        )
 
 
 def test_excel_has_every_table_with_numbers(built: Path) -> None:
