@@ -107,6 +107,22 @@ def test_report_reads_right_in_chromium(rendered, browser, report: str, params: 
     assert "påhittade exempel" in text or (report == "allocation-memo" and "jamtland" in params)
 
 
+@pytest.mark.parametrize(("report", "params"), list(CASES), ids=lambda x: str(x))
+def test_every_table_fits_a_1280_px_screen(rendered, browser, report: str, params: str) -> None:
+    """No table needs its scroll region at 1280 px (the region stays for narrower screens)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(rendered[(report, params)].as_uri(), wait_until="load")
+        wide = page.eval_on_selector_all(
+            ".table-wrap",
+            "els => els.filter(e => e.scrollWidth > e.clientWidth)"
+            ".map(e => [e.getAttribute('aria-label'), e.scrollWidth, e.clientWidth])",
+        )
+    finally:
+        page.close()
+    assert wide == []
+
+
 def test_illustrative_data_is_marked_only_where_used(rendered) -> None:
     jamtland = plain(rendered[("allocation-memo", "jamtland/2025.yaml")].read_text("utf-8"))
     assert "Påhittade exempeldata" not in jamtland  # every figure comes from the region's memo

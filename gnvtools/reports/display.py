@@ -26,6 +26,9 @@ Kind = Literal["text", "kr", "int", "percent"]
 Cell = str | int | Fraction | None
 
 
+WIDE_COLUMNS = 8
+
+
 def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
@@ -181,10 +184,12 @@ class Table:
         caption = f"<caption>{esc(self.caption or self.title)}</caption>"
         notes = "".join(f'<p class="table-note">{esc(n)}</p>' for n in self.notes)
         mark = illustrative_mark(self.illustrative).markup if self.illustrative else ""
+        # Eight columns or more: tighter type and padding, so that it fits a screen's width.
+        wide = ' class="wide"' if len(self.columns) >= WIDE_COLUMNS else ""
         return (
             # A wide table scrolls inside its own region, which the keyboard can reach.
             f'{mark}<div class="table-wrap" role="region" tabindex="0" '
-            f'aria-label="{esc(self.caption or self.title)}"><table>{caption}'
+            f'aria-label="{esc(self.caption or self.title)}"><table{wide}>{caption}'
             f"<thead><tr>{head}</tr></thead>"
             f"<tbody>{body}</tbody>{foot}</table>{notes}</div>"
         )
