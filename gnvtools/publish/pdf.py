@@ -247,11 +247,18 @@ class PdfPrinter:
             return
         try:
             self._version = browser.version
-            pages = [await browser.new_page() for _ in range(self.pages)]
-            # The first print on a page costs twice a later one (the renderer starts, fonts
-            # load): pay it now, while the caller is still preparing its first report.
-            warm_up = _warm_up_page()
-            await asyncio.gather(*(_print_page(page, warm_up, "-") for page in pages))
+            try:
+                pages = [await browser.new_page() for _ in range(self.pages)]
+                # The first print on a page costs twice a later one (the renderer starts, fonts
+                # load): pay it now, while the caller is still preparing its first report.
+                warm_up = _warm_up_page()
+                await asyncio.gather(*(_print_page(page, warm_up, "-") for page in pages))
+            except Exception as exc:
+                self._error = RenderError(
+                    f"webbläsaren startade men kunde inte skriva ut; Playwright svarade: "
+                    f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+                )
+                return
             self._browser = browser
             self._free = asyncio.Queue()
             for page in pages:
