@@ -30,8 +30,6 @@ from typing import Any
 
 from gnvtools.errors import BrowserNotFoundError, GnvError, RenderError
 
-START_TIMEOUT = 120.0  # seconds to wait for the service to say where it listens
-
 
 class PrintService:
     """The build's side: starts the service process and says how to reach it."""

@@ -296,7 +296,8 @@ def render(
 
     Validates, executes and exports everything in memory first; only when every format has been
     produced are the files written (each atomically), the manifest last. A failure therefore
-    leaves no new file behind.
+    leaves no new file behind, with one exception: a browser that is missing or cannot start
+    costs only the PDF; the other formats are written and its error is raised after them.
     """
     params = Path(params)
     timings: dict[str, float] = {}
@@ -304,18 +305,15 @@ def render(
     check_out_dir(out_dir, [f"{report}.{fmt}" for fmt in formats] + [f"{report}.manifest.json"])
     title, inputs = validate_report(report, params)
     formats = list(formats)
-    pdf_problem: GnvError | None = None
     own_printer = None
     if "pdf" in formats and browser is None:
         from gnvtools.publish.pdf import PdfPrinter
 
-        try:
+        # No browser found: _render meets the same error at the PDF and writes the rest.
+        with contextlib.suppress(BrowserNotFoundError):
             own_printer = browser = PdfPrinter().__enter__()  # launches while the kernel runs
-        except BrowserNotFoundError as exc:
-            pdf_problem = exc  # the other formats are still produced
-            formats.remove("pdf")
     try:
-        result, late_problem = _render(
+        result, problem = _render(
             report,
             params,
             out_dir,
@@ -331,7 +329,6 @@ def render(
     finally:
         if own_printer is not None:
             own_printer.__exit__(None, None, None)
-    problem = pdf_problem or late_problem
     if problem is not None:
         raise problem
     return result

@@ -91,11 +91,6 @@ class Chart:
         self.alt = alt
         self.caption = caption
 
-    @property
-    def key(self) -> str:
-        """What links the SVG in the HTML to its PNG in the notebook output."""
-        return svg_key(self.svg)
-
     def _repr_html_(self) -> str:
         data = base64.b64encode(self.svg).decode("ascii")
         return (
