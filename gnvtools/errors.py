@@ -70,3 +70,8 @@ class RenderError(GnvError):
 
 class BrowserNotFoundError(RenderError):
     """No Chromium-family browser was found for PDF output."""
+
+
+class BrowserFailedError(BrowserNotFoundError):
+    """The browser did not start in time, or ended, froze or crashed while printing: only the
+    PDF is lost (a ``BrowserNotFoundError``, so the other formats are still written)."""
