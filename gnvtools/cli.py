@@ -272,7 +272,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     from gnvtools.publish.verify import as_json, describe, verify
 
-    checks = verify(Path(args.dir))
+    checks = verify(Path(args.dir), full=args.full)
     if args.json:
         print(json.dumps(as_json(checks), ensure_ascii=False, indent=2))
     else:
@@ -407,10 +407,15 @@ def build_parser() -> argparse.ArgumentParser:
     lab.set_defaults(func=cmd_lab)
 
     ver = sub.add_parser(
-        "verify", help="kör om rapporterna i en mapp eller ett granskningspaket och jämför"
+        "verify", help="räkna om rapporterna i en mapp eller ett granskningspaket och jämför"
     )
     ver.add_argument("dir", metavar="MAPP|PAKET.zip", help="mapp med manifest, eller ett paket")
     ver.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
+    ver.add_argument(
+        "--full",
+        action="store_true",
+        help="kör den installerade anteckningsboken i stället för att räkna om i processen",
+    )
     ver.set_defaults(func=cmd_verify)
 
     bun = sub.add_parser("bundle", help="samla rapporter, manifest, underlag och regler i en zip")

@@ -11,6 +11,8 @@ import base64
 import hashlib
 import json
 import os
+import shlex
+import stat
 import zlib
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
@@ -84,14 +86,21 @@ def _content(path: Path) -> dict[str, str]:
 
 
 def recorded_content(item: dict[str, Any]) -> bytes | None:
-    """The bytes an input had at build time, when the manifest recorded them."""
+    """The bytes an input had at build time, when the manifest recorded them.
+
+    Bounded: a recorded content larger than ``MAX_RECORDED`` unpacked (a decompression bomb in
+    a manifest someone else wrote) counts as not recorded.
+    """
+    from gnvtools.publish.safezip import bounded_inflate
+
     content = item.get("content")
-    if not isinstance(content, str):
+    if not isinstance(content, str) or len(content) > 2 * MAX_RECORDED:
         return None
     try:
-        return zlib.decompress(base64.b64decode(content))
-    except (ValueError, zlib.error):
+        packed = base64.b64decode(content, validate=True)
+    except ValueError:
         return None
+    return bounded_inflate(packed, MAX_RECORDED)
 
 
 def package_file(name: str) -> Path:
@@ -165,7 +174,7 @@ def build_manifest(
     out_dir = out_dir or (next(iter(outputs.values())).parent if outputs else None)
     params_rel = describe_inputs([params], root)[0].path
     out_rel = portable(out_dir, root) if out_dir else "."
-    extra = " ".join(f"-p {k}={v}" for k, v in (overrides or {}).items())
+    extra = " ".join(f"-p {shlex.quote(f'{k}={v}')}" for k, v in (overrides or {}).items())
     return {
         "gnvtools_manifest": MANIFEST_VERSION,
         "report": report,
@@ -173,8 +182,8 @@ def build_manifest(
         # Only relative paths: the project root as seen from this folder, inputs from the root.
         "project": portable(root, out_dir) if out_dir else ".",
         "command": (
-            f"gnv render {report} {params_rel} --to {','.join(formats) or 'html'} "
-            f"--out {out_rel} {extra}"
+            f"gnv render {report} {shlex.quote(params_rel)} "
+            f"--to {','.join(formats) or 'html'} --out {shlex.quote(out_rel)} {extra}"
         ).strip(),
         "code": code_record(notebook_file),
         "params": describe_inputs([params], root)[0].__dict__,
@@ -201,27 +210,49 @@ def build_manifest(
     }
 
 
+MAX_MANIFEST_BYTES = 100_000_000
 MANIFEST_KEYS = ("report", "params", "inputs", "outputs", "tables")
 
 
 def manifest_root(manifest: dict[str, Any], folder: Path) -> Path:
-    """The project root a manifest's relative paths start from.
+    """The project root a manifest's relative paths start from, never outside a project.
 
     Recorded as a path relative to the manifest's folder (``project``); older manifests hold an
-    absolute ``root``. When neither holds the parameter file, the project around the folder or
-    the working directory is tried.
+    absolute ``root``. The project around the folder and around the working directory are tried
+    after them. A candidate counts only when it is a gnvtools project (it has ``parameters/``
+    or ``gnv.yaml``) and holds the parameter file as a regular file inside it, so a manifest
+    someone else wrote (``"project": "/"``) cannot make gnvtools read the machine's files.
     """
+    from gnvtools.errors import InputError
+
     params = manifest["params"]["path"]
     candidates: list[Path] = []
-    if isinstance(manifest.get("project"), str):
+    if isinstance(manifest.get("project"), str) and manifest["project"]:
         candidates.append((folder / manifest["project"]).resolve())
-    if isinstance(manifest.get("root"), str):
+    if isinstance(manifest.get("root"), str) and Path(manifest["root"]).is_absolute():
         candidates.append(Path(manifest["root"]))
-    candidates += [project_root(folder), Path.cwd()]
+    candidates += [project_root(folder), project_root(Path.cwd() / "x")]
     for candidate in candidates:
-        if (candidate / params).exists():
+        if is_project(candidate) and regular_inside(candidate / params, candidate):
             return candidate
-    return candidates[0]
+    raise InputError(
+        f"parameterfilen {params} finns inte i något gnvtools-projekt (en mapp med "
+        "parameters/ eller gnv.yaml) kring manifestet eller arbetsmappen"
+    )
+
+
+def is_project(folder: Path) -> bool:
+    return (folder / "parameters").is_dir() or (folder / "gnv.yaml").is_file()
+
+
+def regular_inside(path: Path, folder: Path) -> bool:
+    """True when ``path`` is a regular file that lies in ``folder`` (links resolved)."""
+    try:
+        resolved = path.resolve()
+        resolved.relative_to(folder.resolve())
+        return stat.S_ISREG(os.stat(resolved).st_mode)
+    except (ValueError, OSError, RuntimeError):
+        return False
 
 
 def read_manifest(path: Path) -> dict[str, Any]:
@@ -229,6 +260,11 @@ def read_manifest(path: Path) -> dict[str, Any]:
     from gnvtools.errors import InputError
 
     try:
+        details = os.stat(path)
+        if not stat.S_ISREG(details.st_mode):
+            raise InputError("manifestet är ingen vanlig fil och läses inte", file=path)
+        if details.st_size > MAX_MANIFEST_BYTES:
+            raise InputError("manifestet är för stort för att läsas", file=path)
         data = json.loads(path.read_bytes().decode("utf-8"))
     except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise InputError("manifestet är skadat (inte läsbar JSON)", file=path) from exc

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
+import os
 import platform
+import stat
 import subprocess
 from dataclasses import dataclass
 from importlib import metadata
@@ -21,6 +24,10 @@ class InputFile:
 
 
 def sha256(path: Path) -> str:
+    """The SHA-256 of a regular file; anything else (a FIFO, a device) is an ``OSError``
+    rather than a read that never ends."""
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise OSError(errno.EINVAL, "ingen vanlig fil", str(path))
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 16), b""):

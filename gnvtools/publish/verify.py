@@ -1,44 +1,60 @@
-"""``gnv verify DIR|FILE.zip``: re-run the recorded reports and say what changed, first.
+"""``gnv verify DIR|FILE.zip``: recompute the recorded reports and say what changed, first.
+
+A folder or a bundle is data from a party the auditor need not trust: nothing in it is executed
+or imported. Its notebooks, rules and code are compared with the installed ones (hashes, and a
+readable diff for notebooks and rules); the figures are recomputed by the installed gnvtools.
 
 For each manifest, in this order:
 
 1. **Inputs**: every input whose SHA-256 differs from the build is named with what changed in
    it: the file, the row (or YAML key path), the column, the old and the new value (the
-   manifest keeps each input's bytes for this);
-2. **Rules and code**: the gnvtools version, the regime data (the rules), the notebook and the
-   template recorded at build time against those used now (and, in a bundle, the rules it
-   carries);
-3. **Outputs**: every output file must still have its recorded SHA-256;
-4. **Figures**: the report is re-run from the inputs and its figure catalogue compared by name,
-   its tables by row key (not position), in Swedish number format.
+   manifest keeps each input's bytes for this). Only regular files inside the project (or the
+   bundle) are read; a manifest that points elsewhere is refused.
+2. **Rules and code**: the gnvtools version, the regime data (the rules) and the template
+   recorded at build time against those used now (and, in a bundle, the rules it carries).
+   A report built with another notebook, a notebook the project or bundle brings along, and
+   recorded parameters that the installed notebook does not declare (by name and type) are
+   differences: that code is shown, never run.
+3. **Outputs**: every output file must still have its recorded SHA-256.
+4. **Figures**: the figure catalogue and the tables are recomputed in this process from the
+   inputs by the installed report classes, following the installed notebook's section calls
+   (``gnvtools.publish.recompute``); with ``--full`` the installed notebook is executed
+   instead. They are compared by name and tables by row key (not position), in Swedish number
+   format.
 
 A verdict line ends the report, with Swedish number agreement. ``--json`` gives the same.
 """
 
 from __future__ import annotations
 
-import contextlib
+import difflib
+import json
+import keyword
+import os
+import stat
 import tempfile
-import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from gnvtools.core.formatting import count, plain
-from gnvtools.errors import GnvError, InputError
+from gnvtools.errors import GnvError, InputError, visible
 from gnvtools.publish.changes import input_changes
 from gnvtools.publish.manifest import (
     code_record,
     figure_tables,
     manifest_root,
+    package_file,
     read_manifest,
     recorded_content,
+    regular_inside,
     report_figures,
 )
 from gnvtools.publish.provenance import sha256
+from gnvtools.publish.recompute import NOTEBOOKS, declared_parameters, installed_notebook, recompute
+from gnvtools.publish.safezip import extract
 from gnvtools.reports.display import format_cell
 
-MAX_BUNDLE_BYTES = 500_000_000
 RULES_IN_BUNDLE = "regler/regimes.yaml"
 
 
@@ -51,6 +67,7 @@ class Check:
     title: str
     inputs: list[str] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
+    code: list[str] = field(default_factory=list)
     outputs: list[str] = field(default_factory=list)
     figures: list[str] = field(default_factory=list)
     tables: list[str] = field(default_factory=list)
@@ -58,8 +75,10 @@ class Check:
 
     @property
     def differences(self) -> int:
-        """Figures, tables and outputs that do not reproduce, and a failed re-run."""
-        return len(self.figures) + len(self.tables) + len(self.outputs) + bool(self.error)
+        """Figures, tables and outputs that do not reproduce, code that was not run (a
+        notebook or parameters other than the installed ones), and a failed recomputation."""
+        code = sum(not line.startswith(" ") for line in self.code)
+        return len(self.figures) + len(self.tables) + len(self.outputs) + code + bool(self.error)
 
     @property
     def clean(self) -> bool:
@@ -142,22 +161,110 @@ def compare_figures(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> lis
     return problems
 
 
-def _rules_changes(
-    manifest: dict[str, Any], notebook: Path | None, bundle: Path | None
-) -> list[str]:
+MAX_INPUT_BYTES = 200_000_000
+NOTEBOOK_DIFF_LINES = 30
+
+
+def _regular(path: Path, limit: int) -> str | None:
+    """Why ``path`` cannot be read as an input (not there, not a regular file, too large)."""
+    try:
+        details = os.stat(path)
+    except OSError:
+        return "filen finns inte längre"
+    if not stat.S_ISREG(details.st_mode):
+        return "är ingen vanlig fil och läses inte"
+    if details.st_size > limit:
+        return "är för stor för att jämföras"
+    return None
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
+
+
+def _confined_root(manifest: dict[str, Any], folder: Path, bundle: Path | None) -> Path:
+    """The project root the manifest's paths start from, never outside what was handed over:
+    in a bundle, the folder its ``project`` names, which must lie in the bundle; in a folder,
+    a gnvtools project around it (``manifest_root``)."""
+    if bundle is None:
+        return manifest_root(manifest, folder)
+    params = manifest["params"]["path"]
+    project = manifest.get("project")
+    if not isinstance(project, str) or not project:
+        raise InputError("manifestet anger inte var underlaget ligger i paketet")
+    root = (folder / project).resolve()
+    if not _inside(root, bundle) or not regular_inside(root / params, root):
+        raise InputError("manifestet pekar ut underlag utanför paketet; det läses inte")
+    return root
+
+
+def _notebook_diff(name: str, theirs: bytes, ours: Path) -> list[str]:
+    """A readable diff of the code cells of a supplied notebook against the installed one."""
+
+    def code(data: bytes) -> list[str]:
+        try:
+            notebook = json.loads(data.decode("utf-8"))
+            lines = []
+            for cell in notebook.get("cells", []):
+                if isinstance(cell, dict) and cell.get("cell_type") == "code":
+                    source = cell.get("source", "")
+                    text = "".join(source) if isinstance(source, list) else str(source)
+                    lines += [*text.splitlines(), "# ---"]
+            return lines
+        except (ValueError, UnicodeDecodeError, AttributeError, RecursionError):
+            return ["(anteckningsboken kan inte läsas som JSON)"]
+
+    diff = [
+        line
+        for line in difflib.unified_diff(
+            code(ours.read_bytes()), code(theirs), "installerad", name, lineterm="", n=1
+        )
+        if not line.startswith(("---", "+++"))
+    ]
+    if len(diff) > NOTEBOOK_DIFF_LINES:
+        diff = [*diff[:NOTEBOOK_DIFF_LINES], f"… och {len(diff) - NOTEBOOK_DIFF_LINES} rader till"]
+    return [f"  {visible(line[:160])}" for line in diff]
+
+
+def _supplied_notebooks(root: Path) -> list[str]:
+    """Notebooks a project or bundle brings along: compared with the installed ones, never run."""
+    found: list[str] = []
+    folder = root / "notebooks"
+    if not folder.is_dir():
+        return found
+    installed = {name: report for report, name in NOTEBOOKS.items()}
+    for path in sorted(folder.glob("*.ipynb")):
+        if path.name not in installed or _regular(path, 20_000_000) is not None:
+            continue
+        ours = installed_notebook(installed[path.name])
+        if sha256(path) == sha256(ours):
+            continue
+        found.append(
+            f"anteckningsboken notebooks/{path.name} skiljer sig från den installerade; den "
+            "körs inte (verify använder bara den installerade gnvtools):"
+        )
+        found += _notebook_diff(f"notebooks/{path.name}", path.read_bytes(), ours)
+    return found
+
+
+def _rules_changes(manifest: dict[str, Any], report: str, bundle: Path | None) -> list[str]:
     recorded = manifest.get("code") or {}
-    if not recorded:
+    if not isinstance(recorded, dict) or not recorded:
         return ["manifestet anger inte vilka regler och vilken kod rapporten byggdes med"]
-    now = code_record(notebook)
+    now = code_record(installed_notebook(report))
     found = []
     if bundle is not None:
         rules = bundle / RULES_IN_BUNDLE
-        if rules.exists() and sha256(rules) != recorded.get("regimes"):
+        if _regular(rules, 20_000_000) is None and sha256(rules) != recorded.get("regimes"):
             found.append(
                 f"regeldatan i paketet ({RULES_IN_BUNDLE}) har ändrats efter bygget; den "
-                "installerade versionen används vid omkörningen"
+                "installerade versionen används vid omräkningen"
             )
-            installed = Path(__file__).resolve().parent.parent / "data" / "regimes.yaml"
+            installed = package_file("data/regimes.yaml")
             found += [
                 f"  {line}"
                 for line in input_changes(
@@ -167,102 +274,156 @@ def _rules_changes(
     labels = {
         "gnvtools": "gnvtools-versionen",
         "regimes": "regeldatan (regimes.yaml)",
-        "notebook": "rapportens anteckningsbok",
         "template": "HTML-mallen",
     }
     for key, label in labels.items():
         if key in recorded and key in now and recorded[key] != now[key]:
-            shown = f" ({recorded[key]} i bygget, {now[key]} nu)" if key == "gnvtools" else ""
+            shown = (
+                f" ({visible(str(recorded[key])[:40])} i bygget, {now[key]} nu)"
+                if key == "gnvtools"
+                else ""
+            )
             found.append(f"{label} skiljer sig från bygget{shown}")
     return found
 
 
-def verify_manifest(path: Path, *, bundle: Path | None = None, shown: str = "") -> Check:
-    from gnvtools.publish.render import REPORT_NOTEBOOKS, execute, notebooks_dir, validate_report
+def _code_changes(manifest: dict[str, Any], report: str, root: Path) -> list[str]:
+    """Code that the report was built with and that verify will not run: each is a difference."""
+    recorded = manifest.get("code") or {}
+    found = []
+    ours = sha256(installed_notebook(report))
+    if isinstance(recorded, dict) and "notebook" in recorded and recorded["notebook"] != ours:
+        found.append(
+            "rapporten byggdes med en annan anteckningsbok än den installerade; dess siffror "
+            "räknas om med den installerade"
+        )
+    return found + _supplied_notebooks(root)
 
-    manifest = read_manifest(path)
-    check = Check(shown or str(path), manifest["report"], str(manifest.get("title", "")))
-    folder = path.parent
-    root = manifest_root(manifest, folder)
+
+def _checked_parameters(manifest: dict[str, Any], report: str) -> list[str]:
+    """The recorded notebook parameters against the installed notebook's declarations: a name
+    that is not declared, or a value of another type, is refused before anything runs."""
+    recorded = manifest.get("parameters", {})
+    if not isinstance(recorded, dict):
+        return ["manifestets parametrar är ingen tabell av namn och värden; inget körs"]
+    declared = declared_parameters(report)
+    problems = []
+    for name, value in recorded.items():
+        shown = visible(str(name)[:60])
+        if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
+            problems.append(f'parameternamnet "{shown}" är inget giltigt namn; inget körs')
+        elif name not in declared:
+            problems.append(
+                f'parametern "{shown}" finns inte i den installerade anteckningsboken '
+                f"(den tar {', '.join(sorted(declared)) or 'inga parametrar'}); inget körs"
+            )
+        elif declared[name] is not object and type(value) is not declared[name]:
+            problems.append(f'parametern "{shown}" har fel typ i manifestet; inget körs')
+    if recorded.get("params_file", manifest["params"]["path"]) != manifest["params"]["path"]:
+        problems.append("manifestets params_file och params.path anger olika filer; inget körs")
+    return problems
+
+
+def _input_changes(manifest: dict[str, Any], root: Path) -> list[str]:
+    found: list[str] = []
     for item in manifest["inputs"]:
         file = root / item["path"]
-        if not file.exists():
-            check.inputs.append(f"{item['path']}: filen finns inte längre")
+        if not _inside(file, root):
+            found.append(f"{item['path']}: pekar utanför projektet och läses inte")
+            continue
+        problem = _regular(file, MAX_INPUT_BYTES)
+        if problem is not None:
+            found.append(f"{item['path']}: {problem}")
         elif sha256(file) != item["sha256"]:
             old = recorded_content(item)
             if old is None:
-                check.inputs.append(f"{item['path']}: filen har ändrats sedan bygget")
+                found.append(f"{item['path']}: filen har ändrats sedan bygget")
             else:
-                check.inputs += input_changes(item["path"], old, file.read_bytes())
-    params = root / manifest["params"]["path"]
-    notebook = None
-    with contextlib.suppress(KeyError, GnvError):
-        notebook = notebooks_dir(params) / REPORT_NOTEBOOKS[manifest["report"]]
-    check.rules = _rules_changes(manifest, notebook, bundle)
+                found += input_changes(item["path"], old, file.read_bytes())
+    return found
+
+
+def _output_changes(manifest: dict[str, Any], folder: Path) -> list[str]:
+    found: list[str] = []
     for item in manifest["outputs"]:
         file = folder / item["path"]
-        if not file.exists():
-            check.outputs.append(f"utdatafilen {item['path']} saknas")
+        if not _inside(file, folder):
+            found.append(f"utdatafilen {item['path']} pekar utanför sin mapp och läses inte")
+        elif _regular(file, 10 * MAX_INPUT_BYTES) is not None:
+            found.append(f"utdatafilen {item['path']} saknas")
         elif sha256(file) != item["sha256"]:
-            check.outputs.append(f"utdatafilen {item['path']} har ändrats efter bygget")
+            found.append(f"utdatafilen {item['path']} har ändrats efter bygget")
+    return found
+
+
+def verify_manifest(
+    path: Path, *, bundle: Path | None = None, shown: str = "", full: bool = False
+) -> Check:
+    """Check one manifest: inputs, rules and code, outputs, then the figures recomputed."""
+    manifest = read_manifest(path)
+    report = manifest["report"]
+    check = Check(shown or str(path), report, visible(str(manifest.get("title", ""))[:200]))
+    folder = path.parent
     try:
-        validate_report(manifest["report"], params)
-        recorded = manifest.get("parameters", {})
-        overrides = {
-            k: str(v) for k, v in recorded.items() if k != "params_file" and isinstance(v, str)
-        }
-        executed = execute(manifest["report"], params, overrides)
-    except GnvError as exc:
-        check.error = f"rapporten kunde inte köras om: {plain(str(exc))}"
+        root = _confined_root(manifest, folder, bundle)
+    except InputError as exc:
+        check.error = f"rapporten kan inte kontrolleras: {plain(exc.message)}"
         return check
-    check.figures = compare_figures(manifest.get("figures", []), report_figures(executed))
-    check.tables = compare_tables(manifest["tables"], figure_tables(executed))
+    check.inputs = _input_changes(manifest, root)
+    check.rules = _rules_changes(manifest, report, bundle)
+    check.code = _code_changes(manifest, report, root)
+    check.outputs = _output_changes(manifest, folder)
+    problems = _checked_parameters(manifest, report)
+    if problems:
+        check.code += problems
+        check.error = "rapporten räknades inte om (se parametrarna ovan)"
+        return check
+    params = root / manifest["params"]["path"]
+    try:
+        if full:
+            from gnvtools.publish.render import execute, validate_report
+
+            validate_report(report, params)
+            shown_outputs: Any = execute(report, params, notebook=installed_notebook(report))
+        else:
+            shown_outputs = recompute(report, params)
+    except GnvError as exc:
+        check.error = f"rapporten kunde inte räknas om: {plain(str(exc))}"
+        return check
+    check.figures = compare_figures(manifest.get("figures", []), report_figures(shown_outputs))
+    check.tables = compare_tables(manifest["tables"], figure_tables(shown_outputs))
     return check
 
 
-def _extract(bundle: Path, into: Path) -> Path:
-    """Unpack an audit bundle safely (no path leaves the folder; sizes bounded)."""
-    try:
-        archive = zipfile.ZipFile(bundle)
-    except (OSError, zipfile.BadZipFile) as exc:
-        raise InputError(
-            "filen är inget granskningspaket (ingen läsbar zip-fil)", file=bundle
-        ) from exc
-    with archive:
-        total = 0
-        for info in archive.infolist():
-            name = Path(info.filename)
-            if name.is_absolute() or ".." in name.parts or info.filename.startswith(("/", "\\")):
-                raise InputError(
-                    f"paketet innehåller en otillåten sökväg: {info.filename}", file=bundle
-                )
-            total += info.file_size
-            if total > MAX_BUNDLE_BYTES:
-                raise InputError("paketet är för stort att packa upp", file=bundle)
-        archive.extractall(into)
-    return into
+def verify(target: Path, *, full: bool = False) -> list[Check]:
+    """Check every manifest under a folder, or in an audit bundle (a zip from ``gnv bundle``).
 
-
-def verify(target: Path) -> list[Check]:
-    """Check every manifest under a folder, or in an audit bundle (a zip from ``gnv bundle``)."""
-    if target.is_file() and target.suffix.lower() == ".zip":
+    Nothing in the folder or the bundle is executed or imported: the figures are recomputed by
+    the installed gnvtools (``recompute``), or with ``full`` by executing the installed
+    notebook.
+    """
+    if target.suffix.lower() == ".zip" and not target.is_dir():
         with tempfile.TemporaryDirectory(prefix="gnv-verify-") as tmp:
-            root = _extract(target, Path(tmp))
-            manifests = sorted(root.rglob("*.manifest.json"))
+            root = Path(tmp)
+            written = extract(target, root)
+            manifests = sorted(p for p in written if p.name.endswith(".manifest.json"))
             if not manifests:
                 raise InputError("paketet innehåller inga manifest", file=target)
             return [
                 verify_manifest(
-                    m, bundle=root, shown=f"{target.name}:{m.relative_to(root).as_posix()}"
+                    m,
+                    bundle=root,
+                    shown=f"{target.name}:{m.relative_to(root).as_posix()}",
+                    full=full,
                 )
                 for m in manifests
             ]
     if not target.is_dir():
         raise InputError("mappen eller paketet finns inte", file=target)
-    manifests = sorted(target.rglob("*.manifest.json"))
+    manifests = sorted(m for m in target.rglob("*.manifest.json") if m.is_file())
     if not manifests:
         raise InputError("inga manifest (*.manifest.json) i mappen", file=target)
-    return [verify_manifest(m) for m in manifests]
+    return [verify_manifest(m, full=full) for m in manifests]
 
 
 def verdict(checks: list[Check]) -> str:
@@ -294,6 +455,7 @@ def describe(checks: list[Check]) -> list[str]:
         sections = [
             ("Ändrat i underlaget sedan bygget", check.inputs),
             ("Regler och kod", check.rules),
+            ("Kod som inte körs", check.code),
             ("Utdata", check.outputs),
             ("Siffror som inte återskapas", check.figures),
             ("Tabellceller som inte återskapas", check.tables),
