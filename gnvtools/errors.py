@@ -30,6 +30,7 @@ class GnvError(Exception):
         file: str | Path | None = None,
         row: int | None = None,
         column: str | None = None,
+        key: str | None = None,
     ) -> None:
         message = visible(message)
         super().__init__(message)
@@ -37,9 +38,13 @@ class GnvError(Exception):
         self.file = visible(str(file)) if file is not None else None
         self.row = row
         self.column = column
+        self.key = key
 
     def where(self) -> str:
-        """The location part of the message, e.g. ``fil.csv, rad 4, kolumn "belopp"``."""
+        """The location part of the message, e.g. ``fil.csv, rad 4, kolumn "belopp"``.
+
+        In a YAML file the place is a key path: ``2025.yaml, rad 53, nyckel "pots.0.key"``.
+        """
         parts: list[str] = []
         if self.file:
             parts.append(self.file)
@@ -47,6 +52,8 @@ class GnvError(Exception):
             parts.append(f"rad {self.row}")
         if self.column:
             parts.append(f'kolumn "{visible(self.column)}"')
+        if self.key:
+            parts.append(f'nyckel "{visible(self.key)}"')
         return ", ".join(parts)
 
     def __str__(self) -> str:
