@@ -6,21 +6,25 @@ output: outputs               # where reports are written
 formats: [html, pdf, docx, xlsx]
 workers: 2
 browser: null                 # a Chromium-family browser for PDF (path or command)
-word_template: null           # the organisation's Word template (.docx or .dotx) for --to docx
+word_template: null           # the organisation's Word template (.docx or .dotx, at most 10 MB)
 brand:
   colour: "#0b4f8a"           # headings and accents (HTML, PDF, DOCX)
   font: null                  # a font family name, e.g. "Arial"
-  logo: null                  # an image file (PNG or JPEG) shown at the top of each report
+  logo: null                  # an image (PNG, JPEG or SVG, at most 2 MB) atop each report
 ```
 
 Paths are relative to the folder holding ``gnv.yaml``. A command-line option wins over the file.
+The logo and the template are someone else's files: they must lie inside the project (symlinks
+resolved), be regular files under their size bound and of their type by content; an SVG logo
+and the template are cleaned (scripts, external references, attached templates and macros
+removed) and ``Project.notes`` says what was removed.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -143,6 +147,7 @@ class Project:
     root: Path
     config: ConfigFile = field(default_factory=ConfigFile)
     config_file: Path | None = None
+    notes: tuple[str, ...] = ()  # for the user, once: what was removed from the logo or template
 
     def path(self, name: str) -> Path:
         given = Path(name)
@@ -150,15 +155,69 @@ class Project:
 
     @property
     def word_template(self) -> Path | None:
-        return self.path(self.config.word_template) if self.config.word_template else None
+        """The template, symlinks resolved (``load_project`` has confined it to the project)."""
+        return self.path(self.config.word_template).resolve() if self.config.word_template else None
 
     @property
     def logo(self) -> Path | None:
-        return self.path(self.config.brand.logo) if self.config.brand.logo else None
+        """The logo, symlinks resolved (``load_project`` has confined it to the project)."""
+        return self.path(self.config.brand.logo).resolve() if self.config.brand.logo else None
 
     def style(self) -> Style:
         brand = self.config.brand
         return Style(brand.colour, brand.font, self.logo, self.word_template)
+
+
+# What each file named in gnv.yaml may be, and what the user should do when it is not.
+_ASSETS = {
+    ("word_template",): (
+        "Word-mallen",
+        "ange en Word-mall (.dotx eller .docx) på högst 10 MB som ligger i projektmappen",
+    ),
+    ("brand", "logo"): (
+        "logotypen",
+        "ange en PNG-, JPEG- eller SVG-bild på högst 2 MB som ligger i projektmappen",
+    ),
+}
+
+
+def _check_asset(project: Project, loc: tuple[str, ...]) -> list[str]:
+    """Check the logo or Word template named at ``loc``: inside the project (symlinks
+    resolved), a regular file, under its size bound, of its type by content. Returns notes
+    for the user (what was removed); ``_Invalid`` says what is wrong and what to do."""
+    from gnvtools.publish.confine import inside
+
+    config = project.config
+    name = config.word_template if loc == ("word_template",) else config.brand.logo
+    if name is None:
+        return []
+    label, advice = _ASSETS[loc]
+    given = project.path(name)
+    if inside(given, project.root) is None:
+        raise _Invalid(
+            f"{label} {name} ligger utanför projektmappen {project.root}; "
+            f"kopiera filen till projektmappen och ange sökvägen relativt {CONFIG_NAME}",
+            loc,
+        )
+    if not given.exists():
+        raise _Invalid(f"{label} {name} finns inte; {advice}", loc)
+    try:
+        if loc == ("word_template",):
+            from gnvtools.publish.docx_template import describe, read_template
+
+            removed = read_template(given.resolve()).removed
+            return [describe(removed, name)] if removed else []
+        from gnvtools.publish.logo import read_logo
+
+        cleaned = read_logo(given.resolve()).removed
+    except InputError as exc:
+        raise _Invalid(f"{label} {name}: {exc.message}; {advice}", loc) from exc
+    if cleaned:
+        return [
+            f"Logotypen {name}: följande togs bort ur SVG-bilden och visas inte: "
+            f"{', '.join(cleaned)}."
+        ]
+    return []
 
 
 def find_project(start: Path | None = None) -> Project:
@@ -191,9 +250,22 @@ def load_project(path: Path) -> Project:
             column=".".join(exc.loc) or None,
         ) from exc
     project = Project(path.parent.resolve(), config, path)
-    for label, file in (("Word-mallen", project.word_template), ("logotypen", project.logo)):
-        if file is not None and not file.is_file():
-            raise InputError(f"{label} finns inte: {file}", file=path)
+    notes: list[str] = []
+    for loc in (("word_template",), ("brand", "logo")):
+        try:
+            notes += _check_asset(project, loc)
+        except _Invalid as exc:
+            from gnvtools.core.params import _node_at  # only for the line of the message
+
+            where = _node_at(node, exc.loc)
+            raise InputError(
+                exc.message,
+                file=path,
+                row=where.start_mark.line + 1 if where is not None else None,
+                column=".".join(exc.loc),
+            ) from exc
+    if notes:
+        project = replace(project, notes=tuple(notes))
     if config.browser:
         os.environ.setdefault("GNV_BROWSER", config.browser)
     return project

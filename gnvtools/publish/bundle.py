@@ -21,13 +21,17 @@ from __future__ import annotations
 import io
 import json
 import posixpath
+import re
 import zipfile
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from gnvtools import __version__
 from gnvtools.errors import InputError
 from gnvtools.publish.atomic import write_bytes
+from gnvtools.publish.confine import inside, read_regular
+from gnvtools.publish.docx_template import MAX_TEMPLATE_BYTES
+from gnvtools.publish.logo import MAX_LOGO_BYTES
 from gnvtools.publish.manifest import manifest_root, package_file, read_manifest
 from gnvtools.publish.verify import RULES_IN_BUNDLE
 
@@ -48,24 +52,90 @@ Avslutningskod 0 betyder att allt återskapades.
 """
 
 
-def _project_extras(root: Path) -> list[Path]:
-    """What an organisation supplied besides the inputs: config, templates, own notebooks."""
-    extras: list[Path] = []
-    config = root / "gnv.yaml"
-    if config.is_file():
-        extras.append(config)
-        from gnvtools.project.config import load_project
+MAX_FILE_BYTES = 100_000_000  # one input or report (what verify unpacks per entry)
+MAX_SMALL_BYTES = 20_000_000  # gnv.yaml, an own notebook
+_SAFE_PART = re.compile(r"[^\x00-\x1f\x7f\\:]+")
 
-        project = load_project(config)
-        extras += [p for p in (project.word_template, project.logo) if p and p.is_file()]
+
+def entry_name(*parts: str) -> str:
+    """A zip entry name from relative POSIX parts; ``InputError`` for anything that would
+    unpack outside the bundle's folder (``..``, an absolute path, a drive, a backslash)."""
+    name = posixpath.join(*parts)
+    pieces = name.split("/")
+    if (
+        name.startswith("/")
+        or any(p in ("", ".", "..") for p in pieces)
+        or not all(_SAFE_PART.fullmatch(p) for p in pieces)
+    ):
+        raise InputError(f"otillåtet filnamn i paketet: {name[:120]}")
+    return name
+
+
+def _trusted_roots(directory: Path) -> list[Path]:
+    """The projects a bundle may take files from: the one around DIR and the one around the
+    working directory (a folder with ``gnv.yaml`` or ``parameters/``)."""
+    roots: list[Path] = []
+    for start in (directory.resolve(), Path.cwd().resolve()):
+        for folder in (start, *start.parents):
+            if (folder / "gnv.yaml").is_file() or (folder / "parameters").is_dir():
+                roots.append(folder)
+                break
+    return roots
+
+
+def _read(path: Path, root: Path, limit: int, what: str, manifest: Path) -> bytes:
+    """A file for the bundle: inside ``root`` (links resolved), a regular file, bounded."""
+    resolved = inside(path, root)
+    if resolved is None:
+        raise InputError(
+            f"{what} ligger utanför projektmappen {root} (via en symbolisk länk eller en "
+            "absolut sökväg) och tas inte med; lägg filen i projektmappen och bygg om",
+            file=manifest,
+        )
+    try:
+        return read_regular(resolved, limit)
+    except InputError as exc:
+        raise InputError(f"{what}: {exc.message}; tas inte med i paketet", file=manifest) from exc
+
+
+def _project_extras(root: Path) -> dict[str, bytes]:
+    """What an organisation supplied besides the inputs: config, templates, own notebooks,
+    by their entry name under ``underlag/``; each confined to the project and a regular file."""
+    from gnvtools.project.config import CONFIG_NAME, load_project
+
+    extras: dict[str, bytes] = {}
+    config = root / CONFIG_NAME
+    if not config.is_file():
+        return extras
+    extras[CONFIG_NAME] = _read(config, root, MAX_SMALL_BYTES, CONFIG_NAME, config)
+    # load_project refuses a logo or template outside the project (Swedish, exit 2)
+    project = load_project(config)
+    for path, limit, what in (
+        (project.word_template, MAX_TEMPLATE_BYTES, "Word-mallen"),
+        (project.logo, MAX_LOGO_BYTES, "logotypen"),
+    ):
+        if path is not None:
+            resolved = inside(path, project.root)
+            if resolved is None:
+                raise InputError(f"{what} ligger utanför projektmappen", file=config)
+            name = resolved.relative_to(project.root).as_posix()
+            extras[name] = _read(resolved, project.root, limit, f"{what} {name}", config)
     notebooks = root / "notebooks"
     if notebooks.is_dir():
-        extras += sorted(notebooks.glob("*.ipynb"))
+        for notebook in sorted(notebooks.glob("*.ipynb")):
+            name = f"notebooks/{notebook.name}"
+            extras[name] = _read(notebook, root, MAX_SMALL_BYTES, name, notebook)
     return extras
 
 
 def bundle(directory: Path, out: Path) -> tuple[Path, int]:
-    """Write the bundle; returns its path and how many reports it holds."""
+    """Write the bundle; returns its path and how many reports it holds.
+
+    Only regular files inside the project are taken (the inputs a manifest names, the
+    organisation's config, template, logo and notebooks) and only the reports beside their
+    manifest; every entry name is a plain relative path. A manifest that points elsewhere
+    (``"project": "/"``, a link out of the project) is refused with a Swedish message.
+    """
     if not directory.is_dir():
         raise InputError("mappen finns inte", file=directory)
     manifests = sorted(directory.rglob("*.manifest.json"))
@@ -75,29 +145,52 @@ def bundle(directory: Path, out: Path) -> tuple[Path, int]:
         )
     if out.exists() and out.is_dir():
         raise InputError("utfilen är en mapp; ange ett filnamn som slutar på .zip", file=out)
+    trusted = _trusted_roots(directory)
+    if not trusted:
+        raise InputError(
+            "mappen ligger inte i ett gnvtools-projekt (en mapp med gnv.yaml eller "
+            "parameters/); kör gnv bundle i projektmappen",
+            file=directory,
+        )
     files: dict[str, bytes] = {}
     reports = []
     for path in manifests:
+        if inside(path, directory) is None:
+            raise InputError("manifestet är en länk ut ur mappen och läses inte", file=path)
         manifest = read_manifest(path)
-        root = manifest_root(manifest, path.parent)
+        try:
+            root = manifest_root(manifest, path.parent).resolve()
+        except InputError as exc:
+            if exc.file is not None:
+                raise
+            raise InputError(exc.message, file=path) from exc
+        if not any(inside(root, project) for project in trusted):
+            raise InputError(
+                f"manifestet pekar på projektmappen {root}, som inte är projektet "
+                f"{trusted[0]}; paketet tar bara filer ur projektet",
+                file=path,
+            )
         folder = path.parent.relative_to(directory).as_posix()
         zip_folder = posixpath.normpath(posixpath.join(REPORTS, folder))
         for item in manifest["inputs"]:
+            name = entry_name(INPUTS, PurePosixPath(item["path"]).as_posix())
             source = root / item["path"]
-            if not source.is_file():
+            if not source.exists() and not source.is_symlink():
                 raise InputError(
                     f"underlaget {item['path']} finns inte; bygg om rapporten", file=path
                 )
-            files[posixpath.join(INPUTS, item["path"])] = source.read_bytes()
-        for extra in _project_extras(root):
-            files[posixpath.join(INPUTS, extra.relative_to(root).as_posix())] = extra.read_bytes()
+            files[name] = _read(source, root, MAX_FILE_BYTES, f"underlaget {item['path']}", path)
+        for extra, data in _project_extras(root).items():
+            files[entry_name(INPUTS, extra)] = data
         for item in manifest["outputs"]:
             output = path.parent / item["path"]
-            if output.is_file():
-                files[posixpath.join(zip_folder, item["path"])] = output.read_bytes()
+            if output.exists() or output.is_symlink():
+                name = entry_name(zip_folder, PurePosixPath(item["path"]).as_posix())
+                what = f"rapporten {item['path']}"
+                files[name] = _read(output, path.parent, MAX_FILE_BYTES, what, path)
         manifest["project"] = posixpath.relpath(INPUTS, zip_folder)
         manifest.pop("root", None)
-        files[posixpath.join(zip_folder, path.name)] = (
+        files[entry_name(zip_folder, path.name)] = (
             json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
         ).encode("utf-8")
         reports.append(

@@ -33,9 +33,14 @@ class Style:
         return "\n".join(rules)
 
     def logo_html(self) -> str:
-        """The logo as an embedded image (no external resource), or an empty string."""
+        """The logo as an embedded image (no external resource), or an empty string.
+
+        Read and checked again here, by content (``gnvtools.publish.logo``): a file swapped
+        since ``gnv.yaml`` was read is refused with an ``InputError``, not embedded."""
         if self.logo is None:
             return ""
-        data = base64.b64encode(self.logo.read_bytes()).decode("ascii")
-        kind = "jpeg" if self.logo.suffix.lower() in (".jpg", ".jpeg") else "png"
-        return f'<img class="brand-logo" src="data:image/{kind};base64,{data}" alt="Logotyp">'
+        from gnvtools.publish.logo import read_logo
+
+        logo = read_logo(self.logo)
+        data = base64.b64encode(logo.data).decode("ascii")
+        return f'<img class="brand-logo" src="data:{logo.mime};base64,{data}" alt="Logotyp">'

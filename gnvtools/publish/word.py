@@ -18,13 +18,10 @@ import base64
 import contextlib
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 
-from gnvtools.errors import InputError
 from gnvtools.publish.style import Style
 
 LANGUAGE = "sv-SE"
@@ -85,35 +82,6 @@ def parse(markup: str) -> Node:
 
 def _squash(text: str) -> str:
     return re.sub(r"[ \t\r\n]+", " ", text).strip()
-
-
-def _open_template(path: Path) -> Any:
-    """A .docx or .dotx template as a document whose body is emptied (styles, header, footer,
-    logo and page setup kept)."""
-    from docx import Document
-
-    data = path.read_bytes()
-    if path.suffix.lower() == ".dotx":  # python-docx opens documents, not templates: relabel
-        source = zipfile.ZipFile(io.BytesIO(data))
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-            for item in source.infolist():
-                content = source.read(item.filename)
-                if item.filename == "[Content_Types].xml":
-                    content = content.replace(
-                        b"wordprocessingml.template.main+xml", b"wordprocessingml.document.main+xml"
-                    )
-                target.writestr(item, content)
-        data = buffer.getvalue()
-    try:
-        document = Document(io.BytesIO(data))
-    except Exception as exc:  # python-docx raises several kinds for a file that is not Word
-        raise InputError("Word-mallen kan inte läsas som ett Word-dokument", file=path) from exc
-    body = document.element.body
-    for child in list(body):
-        if not child.tag.endswith("}sectPr"):
-            body.remove(child)
-    return document
 
 
 def _set_language(document: Any) -> None:
@@ -352,7 +320,12 @@ def html_to_docx(
     from docx import Document
 
     style = style or Style()
-    document = _open_template(style.word_template) if style.word_template else Document()
+    if style.word_template:  # cleaned of external links, attached templates and macros
+        from gnvtools.publish.docx_template import open_template
+
+        document = open_template(style.word_template)
+    else:
+        document = Document()
     _set_language(document)
     document.core_properties.title = title
     document.core_properties.author = "gnvtools"
