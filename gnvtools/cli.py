@@ -228,6 +228,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     from gnvtools.publish.render import parse_formats, render
 
     project = find_project()
+    for note in project.notes:  # what was removed from the logo or the Word template
+        print(note, file=sys.stderr)
     params = Path(args.params)
     formats = parse_formats(
         args.to or ",".join(project.config.formats if project.config_file else ["html"])
@@ -263,7 +265,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         progress=not args.quiet,
         style=project.style(),
     )
-    for note in notes:
+    for note in (*project.notes, *notes):
         print(note, file=sys.stderr)
     print(summary(results))
     return 1 if any(r.status == "misslyckades" for r in results) else 0
