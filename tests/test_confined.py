@@ -527,3 +527,44 @@ def test_bundle_entry_names_are_plain_relative_paths() -> None:
     for bad in ("../etc/shadow", "/etc/shadow", "a/../../b", "a//b", "C:/x", "a\\..\\b", "a/./b"):
         with pytest.raises(InputError, match="otillåtet filnamn"):
             entry_name("underlag", bad)
+
+
+# --- end to end -------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_render_on_a_hostile_template_and_logo_gives_clean_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from docx import Document
+
+    from .conftest import PARAMS
+
+    root = project(tmp_path, "word_template: mall.dotx\nbrand:\n  logo: logo.svg\n")
+    (root / "mall.dotx").write_bytes(hostile_template())
+    (root / "logo.svg").write_bytes(HOSTILE_SVG)
+    shutil.copytree(PARAMS / "jamtland", root / "parameters/jamtland")
+    monkeypatch.chdir(root)
+    code, _, err = run_cli(
+        capsys,
+        "render",
+        "allocation-memo",
+        "parameters/jamtland/2025.yaml",
+        "--to",
+        "html,docx",
+        "--out",
+        "ut",
+    )
+    assert code == 0, err
+    assert err.count("Word-mallen mall.dotx: följande togs bort") == 1  # told once
+    assert err.count("Logotypen logo.svg: följande togs bort") == 1
+    html = (root / "ut/allocation-memo.html").read_text(encoding="utf-8")
+    found = re.search(r'class="brand-logo" src="data:image/svg\+xml;base64,([^"]+)"', html)
+    assert found and b"script" not in base64.b64decode(found.group(1))
+    data = (root / "ut/allocation-memo.docx").read_bytes()
+    assert_clean_docx(data)
+    document = Document(io.BytesIO(data))
+    assert document.sections[0].header.paragraphs[0].text.startswith("Äldreförvaltningen – mall")
+    assert "[Diagram:" not in "\n".join(p.text for p in document.paragraphs)

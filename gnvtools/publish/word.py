@@ -275,6 +275,8 @@ class _Writer:
             from gnvtools.reports.charts import svg_key
 
             png = self.pictures.get(svg_key(data))
+            if png is None and "brand-logo" in node.classes:
+                return  # an SVG logo has no PNG: Word shows the template's own header instead
             if png is None:  # never from gnv; kept visible rather than dropped
                 self._paragraph(f"[Diagram: {alt}]")
                 return
