@@ -55,7 +55,7 @@ YAML_CASES: list[tuple[str, Callable[[Path], None], list[str]]] = [
     (
         "leading-zero-octal",
         lambda f: _replace(f, "year: 2025", "year: 02025"),
-        ['kolumn "year"', "inledande nolla"],
+        ['nyckel "year"', "inledande nolla"],
     ),
     (
         "yes-as-bool",

@@ -80,18 +80,52 @@ class ParamFile:
             message,
             file=self.shown or self.path,
             row=self.line(*loc) if loc else None,
-            column=".".join(str(x) for x in loc) or None,
+            key=".".join(str(x) for x in loc) or None,
         )
 
     def data_path(self, name: str) -> tuple[Path, str]:
         """A data file named in the YAML, relative to the YAML file's folder and inside it.
 
         Raises for an absolute path, a ``..`` that leads out, or a symlink pointing outside the
-        parameter file's folder (see ``confine``).
+        parameter file's folder (see ``confine``), and for a file that does not exist: that
+        message names the key and line of the YAML that refers to it.
         """
         shown = str(Path(self.shown or self.path).parent / name)
         file_name, _ = split_sheet(name)  # "data/x.xlsx#Blad2": the sheet is not in the path
-        return confine(self.path, file_name, shown), shown
+        resolved = confine(self.path, file_name, shown)
+        if not resolved.exists() and not resolved.is_symlink():
+            loc = self.reference(name)
+            where = ""
+            what = "textfilen" if loc and loc[-1] == "texts" else "filen"
+            if loc:
+                dotted = ".".join(str(x) for x in loc)
+                where = (
+                    f" (nämns i {self.shown or self.path}, rad {self.line(*loc)}, "
+                    f'nyckel "{dotted}")'
+                )
+            raise InputError(f"{what} finns inte{where}", file=str(Path(shown)))
+        return resolved, shown
+
+    def reference(self, value: str) -> tuple[int | str, ...] | None:
+        """The key path of the first place the YAML holds ``value`` (a file name)."""
+
+        def walk(node: yaml.Node | None, path: tuple[int | str, ...]) -> Any:
+            if isinstance(node, yaml.ScalarNode):
+                return path if node.value == value else None
+            if isinstance(node, yaml.MappingNode):
+                items = [(k.value, v) for k, v in node.value]
+            elif isinstance(node, yaml.SequenceNode):
+                items = list(enumerate(node.value))
+            else:
+                return None
+            for part, child in items:
+                found = walk(child, (*path, part))
+                if found is not None:
+                    return found
+            return None
+
+        found: tuple[int | str, ...] | None = walk(self.node, ())
+        return found
 
 
 @dataclass
@@ -315,7 +349,8 @@ class _Builder:
             line = self.file.line(*loc)
             where = f"rad {line} i {self.file.shown}" if line else self.file.shown
             raise InputError(
-                f'kolumnen "{column}" saknas eller är inte numerisk (behövs av {path}, {where})',
+                f'kolumnen "{column}" saknas eller är inte numerisk (behövs av nyckeln {path}, '
+                f"{where})" + table.table._elsewhere(column),
                 file=table.table.path,
                 row=1,
                 column=column,

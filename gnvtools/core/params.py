@@ -7,9 +7,11 @@ wrong types are rejected with a Swedish message that names the file, the line an
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
+import types
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -273,14 +275,19 @@ _TYPE_MESSAGES = {
 
 
 def _node_at(node: yaml.Node | None, loc: tuple[int | str, ...]) -> yaml.Node | None:
-    """Follow a pydantic error location through the composed YAML to find its line."""
-    for part in loc:
+    """Follow a pydantic error location through the composed YAML to find its line.
+
+    A location ending in a key gives the key's own node (``received:`` rather than the first
+    line of the mapping under it); a key that is not there gives the mapping that lacks it.
+    """
+    for index, part in enumerate(loc):
         if isinstance(node, yaml.MappingNode):
-            match = next((v for k, v in node.value if k.value == part), None)
-            if match is None:
-                key = next((k for k, _ in node.value if k.value == part), None)
-                return key or node
-            node = match
+            pair = next(((k, v) for k, v in node.value if k.value == part), None)
+            if pair is None:
+                return node
+            if index == len(loc) - 1:
+                return pair[0]
+            node = pair[1]
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
             if part >= len(node.value):
                 return node
@@ -290,18 +297,31 @@ def _node_at(node: yaml.Node | None, loc: tuple[int | str, ...]) -> yaml.Node | 
     return node
 
 
-def _describe(error: Any) -> tuple[str, tuple[int | str, ...]]:
+def _readable_loc(raw: tuple[int | str, ...]) -> tuple[int | str, ...]:
+    """A pydantic error location as keys in the file: ``pots.0.steps.0.key.places``.
+
+    Pydantic adds, for unions, the step kind right after a step's index and member names such
+    as ``int`` or ``literal['rest']``; they are not keys in the file. Only the part right after
+    ``steps.N`` is a kind: in ``steps.0.key.key.places`` the second ``key`` is the step's key.
+    """
     loc: list[int | str] = []
-    for part in error["loc"]:
-        # Drop what pydantic adds for unions: the step kind tag after a list index, and
-        # member names such as "int" or "literal['rest']"; they are not keys in the file.
-        if isinstance(part, str) and (
-            "[" in part
-            or part in _UNION_MEMBERS
-            or (part in _STEP_KINDS and loc and isinstance(loc[-1], int))
-        ):
-            continue
+    for index, part in enumerate(raw):
+        if isinstance(part, str):
+            if _is_member(part):
+                continue
+            after_step = (
+                index >= 2 and isinstance(raw[index - 1], int) and raw[index - 2] == "steps"
+            )
+            if part in _STEP_KINDS and after_step:
+                continue
         loc.append(part)
+    return tuple(loc)
+
+
+def _describe(
+    error: Any, model: type[BaseModel] | None = None
+) -> tuple[str, tuple[int | str, ...]]:
+    loc = list(_readable_loc(tuple(error["loc"])))
     kind = error["type"]
     message = _TYPE_MESSAGES.get(kind, "ogiltigt värde")
     if kind == "literal_error":
@@ -311,8 +331,21 @@ def _describe(error: Any) -> tuple[str, tuple[int | str, ...]]:
         message = str(error.get("ctx", {}).get("error", message))
     elif kind == "union_tag_invalid":
         message = "okänd stegtyp; tillåtna: fixed, each, key, requisition, remainder"
+    elif kind == "union_tag_not_found":
+        tag = str(error.get("ctx", {}).get("discriminator", "kind")).strip("'")
+        message = (
+            f'nyckeln "{tag}" saknas; den anger stegtypen: fixed, each, key, requisition '
+            "eller remainder"
+        )
+        loc.append(tag)
     if kind == "extra_forbidden" and loc:
         message = f'okänd nyckel "{loc[-1]}"'
+        known = _known_keys(model, tuple(error["loc"])[:-1]) if model else []
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+        if close:
+            message += f" (menar du {close[0]}?)"
+        elif known:
+            message += f"; här finns: {', '.join(known)}"
     elif kind == "missing" and loc:
         message = f'nyckeln "{loc[-1]}" saknas'
     got = error.get("input")
@@ -321,6 +354,89 @@ def _describe(error: Any) -> tuple[str, tuple[int | str, ...]]:
     if kind in ("int_type", "int_parsing", "bool_type") and isinstance(got, str):
         message += _reading_hint(got)
     return message, tuple(loc)
+
+
+def _members(annotation: Any) -> list[Any]:
+    """The types an annotation allows: ``Annotated``, unions and ``None`` unwrapped."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _members(get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        return [m for arg in get_args(annotation) for m in _members(arg)]
+    return [] if annotation is type(None) else [annotation]
+
+
+def _known_keys(model: type[BaseModel] | None, raw: tuple[int | str, ...]) -> list[str]:
+    """The keys a mapping at pydantic location ``raw`` may hold (for "menar du …?")."""
+    current: list[Any] = [model] if model is not None else []
+    for part in raw:
+        following: list[Any] = []
+        for annotation in current:
+            for member in _members(annotation):
+                origin = get_origin(member)
+                if isinstance(part, int) and origin is list:
+                    following += list(get_args(member))
+                elif isinstance(part, str) and origin is dict:
+                    following.append(get_args(member)[1])
+                elif isinstance(part, str) and isinstance(member, type):
+                    if not issubclass(member, BaseModel):
+                        continue
+                    kind = member.model_fields.get("kind")
+                    if member.__name__ == part or (
+                        kind is not None and get_args(kind.annotation) == (part,)
+                    ):
+                        following.append(member)  # a union member or a step kind tag
+                    elif part in member.model_fields:
+                        following.append(member.model_fields[part].annotation)
+        current = following
+    keys: list[str] = []
+    for annotation in current:
+        for member in _members(annotation):
+            if isinstance(member, type) and issubclass(member, BaseModel):
+                keys += [k for k in member.model_fields if k not in keys]
+    return keys
+
+
+def _is_member(part: int | str) -> bool:
+    """``int``, ``Selection``, ``list[str]``: a union member pydantic names in a location."""
+    return isinstance(part, str) and ("[" in part or part in _UNION_MEMBERS)
+
+
+def _first_error(errors: list[Any]) -> Any:
+    """The error to tell the reader about, of the ones pydantic found.
+
+    A misspelt key gives two errors, the right key missing and the wrong one unknown: the
+    unknown one is told (with "menar du …?"). For a union (a list of names or a group), the
+    member the value got furthest into is told, not that the value is not a list.
+    """
+    for error in errors:
+        if error["type"] != "missing":
+            continue
+        parent = error["loc"][:-1]
+        for other in errors:
+            if other["type"] == "extra_forbidden" and other["loc"][:-1] == parent:
+                close = difflib.get_close_matches(
+                    str(other["loc"][-1]), [str(error["loc"][-1])], n=1, cutoff=0.6
+                )
+                if close:
+                    return other
+    first = errors[0]
+    raw = first["loc"]
+    member = next(
+        (
+            i
+            for i, part in enumerate(raw)
+            if isinstance(part, str) and ("[" in part or part in _UNION_MEMBERS)
+        ),
+        None,
+    )
+    if member is not None:
+        base = raw[:member]
+        siblings = [e for e in errors if e["loc"][:member] == base and len(e["loc"]) > member]
+        deepest = max(siblings, key=lambda e: len(e["loc"]))
+        if len(deepest["loc"]) > len(raw):
+            return deepest
+    return first
 
 
 def _reading_hint(text: str) -> str:
@@ -348,12 +464,12 @@ def validate_with_node(model: type[M], path: Path) -> tuple[M, yaml.Node | None]
     try:
         return model.model_validate(data), node
     except ValidationError as exc:
-        first = exc.errors()[0]
-        message, loc = _describe(first)
+        first = _first_error(exc.errors())
+        message, loc = _describe(first, model)
         where = _node_at(node, loc)
         line = where.start_mark.line + 1 if where is not None else None
         dotted = ".".join(str(p) for p in loc)
-        raise InputError(message, file=path, row=line, column=dotted or None) from exc
+        raise InputError(message, file=path, row=line, key=dotted or None) from exc
 
 
 def locate(path: str | Path) -> Path:

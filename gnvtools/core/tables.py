@@ -12,12 +12,14 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import zip_longest
 from pathlib import Path
+from typing import Any, BinaryIO
 
-from gnvtools.errors import InputError
+from gnvtools.errors import InputError, visible
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 _NUMBER = re.compile(r"^[+-]?(\d+)([.,](\d+))?$")
@@ -30,11 +32,20 @@ _FALSE = {"nej", "n", "false", "falskt", "0"}
 
 @dataclass(frozen=True)
 class Table:
-    """A CSV file read into rows of text, with the path and header kept for messages."""
+    """A CSV file or an Excel sheet read into rows of text, with what messages need.
+
+    ``row_numbers`` are the rows as a spreadsheet numbers them (blank rows and title rows above
+    the header are skipped but still counted); ``preview`` holds the first rows of the file as
+    they are, so a missing column can be looked for above or below the header.
+    """
 
     path: Path
     columns: tuple[str, ...]
     rows: tuple[dict[str, str], ...]
+    row_numbers: tuple[int, ...] = ()
+    header_row: int = 1
+    sheet: str | None = None
+    preview: tuple[tuple[str, ...], ...] = ()
 
     def require(self, *names: str) -> None:
         """Raise an ``InputError`` naming the file and the first missing column."""
@@ -42,16 +53,41 @@ class Table:
             if name not in self.columns:
                 found = ", ".join(self.columns) or "inga"
                 raise InputError(
-                    f'kolumnen "{name}" saknas (kolumner i filen: {found})',
+                    f'kolumnen "{name}" saknas (kolumner i filen: {found})' + self._elsewhere(name),
                     file=self.path,
-                    row=1,
+                    row=self.header_row,
                     column=name,
                 )
 
+    def _elsewhere(self, name: str) -> str:
+        """Where a missing column heading stands instead, and how to point gnv at that row."""
+        for index, line in enumerate(self.preview):
+            if index + 1 != self.header_row and name in (cell.strip() for cell in line):
+                return "; " + header_advice(self.path, self.sheet, index + 1)
+        return ""
+
     def numbered(self) -> Iterator[tuple[int, dict[str, str]]]:
         """Rows with their row number as a spreadsheet shows it (the header is row 1)."""
+        if self.row_numbers:
+            yield from zip(self.row_numbers, self.rows, strict=True)
+            return
         for index, row in enumerate(self.rows):
             yield index + 2, row
+
+
+def header_advice(path: Path | str, sheet: str | None, row: int) -> str:
+    """How to say where the headings are: ``fil.xlsx#Blad1!A3`` for Excel; CSV has no way."""
+    name = Path(str(path).split(", flik ")[0]).name
+    if sheet is not None:
+        return (
+            f"kolumnrubrikerna står på rad {row}: skriv {name}#{sheet}!A{row} som filnamn i "
+            "parameterfilen, eller ta bort raderna ovanför rubrikraden"
+        )
+    return (
+        f"kolumnrubrikerna står på rad {row}, men i en CSV-fil måste de stå på första raden: "
+        "ta bort raderna ovanför (eller läs Excel-filen direkt, med fil.xlsx#Flik!A"
+        f"{row})"
+    )
 
 
 MAX_TABLE_BYTES = 50_000_000
@@ -172,14 +208,82 @@ def read_bytes_bounded(path: Path, shown: Path | str, what: str = "filen") -> by
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 MAX_EXCEL_ROWS = 1_000_000
+PREVIEW_ROWS = 30
+# What people write in the first column of a total row. A row whose key cell reads like this is
+# never a recipient: gnv sums by itself, and a "Summa" row would take its share twice.
+TOTAL_WORDS = frozenset(
+    {
+        "summa",
+        "summa totalt",
+        "totalsumma",
+        "totalt",
+        "total",
+        "delsumma",
+        "delsummor",
+        "s:a",
+        "sum",
+        "summering",
+        "grand total",
+        "subtotal",
+        "totals",
+    }
+)
+_TOTAL_PREFIXES = ("summa ", "totalt ", "total ", "delsumma ", "totalsumma ", "s:a ")
+KEY_COLUMNS = ("name", "recipient")
+_SUM_FORMULA = re.compile(r"\b(?:SUM|SUMMA|SUBTOTAL|DELSUMMA|AGGREGATE|MÄNGD)\s*\(", re.IGNORECASE)
+_RANGE = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]+)\s*:\s*\$?([A-Z]{1,3})\$?([0-9]+)")
+_EXCEL_ERRORS = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!")
+_START_CELL = re.compile(r"^([A-Za-z]{0,3})([1-9][0-9]{0,6})$")
 
 
 def split_sheet(name: str) -> tuple[str, str | None]:
-    """``"data/mottagare.xlsx#Blad2"`` → ``("data/mottagare.xlsx", "Blad2")``; CSV as it is."""
+    """``"data/mottagare.xlsx#Blad2"`` → ``("data/mottagare.xlsx", "Blad2")``; CSV as it is.
+
+    What follows ``#`` is the sheet, optionally with the cell where the table starts:
+    ``Blad2!A3`` (see ``resolve_sheet``).
+    """
     base, sep, sheet = name.partition("#")
     if sep and base.lower().endswith(EXCEL_SUFFIXES):
         return base, sheet or None
     return name, None
+
+
+@dataclass(frozen=True)
+class SheetChoice:
+    """Which sheet of a workbook to read, and the cell its header row starts at (1-based)."""
+
+    title: str
+    header_row: int = 1
+    first_column: int = 1
+    explicit: bool = False  # the parameter file said where the headings are
+
+
+def resolve_sheet(fragment: str | None, titles: Sequence[str], shown: Path | str) -> SheetChoice:
+    """What ``#…`` after an Excel file name means, given the workbook's sheet names.
+
+    ``None`` is the first sheet; ``Blad2`` a sheet by name (a name that exists always wins, so
+    files valid before keep their meaning); ``Blad2!A3`` that sheet with its headings in row 3
+    starting at column A; ``!A3`` the first sheet so.
+    """
+    if not titles:
+        raise InputError("Excel-filen har inga flikar", file=shown)
+    if not fragment:
+        return SheetChoice(titles[0])
+    if fragment in titles:
+        return SheetChoice(fragment)
+    sheet, bang, cell = fragment.rpartition("!")
+    match = _START_CELL.match(cell) if bang else None
+    if match is None or (sheet and sheet not in titles):
+        wanted = sheet if match else fragment
+        raise InputError(
+            f'fliken "{wanted}" finns inte; flikar: {", ".join(titles)} (skriv fil.xlsx#Flik, '
+            "eller fil.xlsx#Flik!A3 när kolumnrubrikerna står på rad 3)",
+            file=shown,
+        )
+    from openpyxl.utils import column_index_from_string
+
+    column = column_index_from_string(match.group(1).upper()) if match.group(1) else 1
+    return SheetChoice(sheet or titles[0], int(match.group(2)), column, explicit=True)
 
 
 def _excel_text(value: object) -> str:
@@ -199,41 +303,170 @@ def _excel_text(value: object) -> str:
     return str(value)
 
 
-def read_excel(path: Path, shown: Path | str, sheet: str | None) -> Table:
-    """The first (or the named) sheet of an .xlsx file as a ``Table``; the header is row 1."""
+def _formula_text(value: object) -> str | None:
+    """A cell's formula (``=SUM(B2:B9)``) as openpyxl gives it without cached values."""
+    text = getattr(value, "text", value)  # array formulas come as objects with .text
+    if isinstance(text, str) and text.startswith("="):
+        return text
+    return None
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One worksheet: its cells as text (row 1 first) and its formulas by (row, column)."""
+
+    title: str
+    lines: list[list[str]]
+    formulas: dict[tuple[int, int], str]
+
+
+def _open_workbook(source: Path | BinaryIO, shown: Path | str, *, data_only: bool) -> Any:
     from openpyxl import load_workbook
 
-    read_bytes_bounded(path, shown)  # the same checks as for CSV: regular file, size
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        return load_workbook(source, read_only=True, data_only=data_only)
     except Exception as exc:  # openpyxl raises zip, XML and key errors for broken files
         raise InputError("Excel-filen kan inte läsas (är den en .xlsx-fil?)", file=shown) from exc
+
+
+def read_sheets(
+    source: Path | bytes,
+    shown: Path | str,
+    pick: Callable[[list[str]], Collection[str]] | None = None,
+) -> list[Sheet]:
+    """The sheets of a workbook (all, or those ``pick`` chooses from the sheet names), read
+    twice: stored values and formulas.
+
+    Excel saves a formula's last result beside it; openpyxl gives one or the other, so the
+    workbook is opened once for each and the two read in step.
+    """
+
+    def stream() -> Path | BinaryIO:
+        return io.BytesIO(source) if isinstance(source, bytes) else source
+
+    values = _open_workbook(stream(), shown, data_only=True)
+    formulas = _open_workbook(stream(), shown, data_only=False)
+    sheets = []
     try:
-        if sheet is None:
-            worksheet = workbook.worksheets[0]
-        elif sheet in workbook.sheetnames:
-            worksheet = workbook[sheet]
-        else:
-            raise InputError(
-                f'fliken "{sheet}" finns inte; flikar: {", ".join(workbook.sheetnames)}',
-                file=shown,
+        titles = list(values.sheetnames)
+        wanted = set(pick(titles)) if pick is not None else set(titles)
+        for title in titles:
+            if title not in wanted:
+                continue
+            where = f"{shown}, flik {title}"
+            lines: list[list[str]] = []
+            found: dict[tuple[int, int], str] = {}
+            rows = zip_longest(
+                values[title].iter_rows(values_only=True),
+                formulas[title].iter_rows(values_only=True),
+                fillvalue=(),
             )
-        where = f"{shown}, flik {worksheet.title}"
-        lines: list[list[str]] = []
-        for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
-            if number > MAX_EXCEL_ROWS:
-                raise InputError(f"fliken har fler än {MAX_EXCEL_ROWS} rader", file=where)
-            lines.append([_excel_text(v) for v in values])
+            for number, (cached, written) in enumerate(rows, start=1):
+                if number > MAX_EXCEL_ROWS:
+                    raise InputError(f"fliken har fler än {MAX_EXCEL_ROWS} rader", file=where)
+                for column, value in enumerate(written, start=1):
+                    formula = _formula_text(value)
+                    if formula is not None:
+                        found[(number, column)] = formula
+                lines.append([_excel_text(v) for v in cached])
+            sheets.append(Sheet(title, lines, found))
+    except InputError:
+        raise
+    except Exception as exc:  # a sheet's XML can be broken where the workbook's is not
+        raise InputError("Excel-filen kan inte läsas (är den en .xlsx-fil?)", file=shown) from exc
     finally:
-        workbook.close()
-    return _table_from_rows(lines, where)
+        values.close()
+        formulas.close()
+    return sheets
+
+
+def read_excel(path: Path | bytes, shown: Path | str, sheet: str | None) -> Table:
+    """The first (or the named) sheet of an .xlsx file as a ``Table``.
+
+    ``sheet`` is what followed ``#`` in the file name: a sheet, optionally with the cell its
+    headings start at (``Blad2!A3``). Without that cell the headings must be in row 1.
+    """
+    if isinstance(path, Path):
+        read_bytes_bounded(path, shown)  # the same checks as for CSV: regular file, size
+    chosen: list[SheetChoice] = []
+
+    def pick(titles: list[str]) -> list[str]:
+        chosen.append(resolve_sheet(sheet, titles, shown))
+        return [chosen[0].title]
+
+    found = read_sheets(path, shown, pick)[0]
+    return sheet_table(found, shown, chosen[0])
+
+
+def sheet_table(sheet: Sheet, shown: Path | str, choice: SheetChoice) -> Table:
+    """A read sheet as a ``Table``, its headings where ``choice`` says."""
+    where = f"{shown}, flik {sheet.title}"
+    _check_formulas(sheet, where, choice.header_row)
+    return table_from_lines(
+        sheet.lines,
+        where,
+        header_row=choice.header_row,
+        first_column=choice.first_column,
+        explicit=choice.explicit,
+        sheet=sheet.title,
+        formulas=sheet.formulas,
+    )
+
+
+def _check_formulas(sheet: Sheet, where: str, header_row: int) -> None:
+    """Formulas Excel never computed (no stored value) or whose stored value is an error."""
+    from openpyxl.utils import get_column_letter
+
+    for (row, column), formula in sorted(sheet.formulas.items()):
+        if row <= header_row:
+            continue
+        line = sheet.lines[row - 1] if row - 1 < len(sheet.lines) else []
+        value = line[column - 1] if column - 1 < len(line) else ""
+        cell = f"{get_column_letter(column)}{row}"
+        heading = _heading(sheet.lines, header_row, column)
+        if _sums_above(formula, get_column_letter(column), row):
+            continue  # a total row: refused with its own message once the table is read
+        if value == "":
+            raise InputError(
+                f"cell {cell} har en formel ({formula[:60]}) men inget sparat värde; öppna "
+                "filen i Excel och spara den (då sparas formlernas värden), eller skriv in "
+                "värdena",
+                file=where,
+                row=row,
+                column=heading,
+            )
+        if value in _EXCEL_ERRORS:
+            raise InputError(
+                f"cell {cell} visar Excel-felet {value} ({formula[:60]}); rätta formeln eller "
+                "skriv in värdet",
+                file=where,
+                row=row,
+                column=heading,
+            )
+
+
+def _heading(lines: list[list[str]], header_row: int, column: int) -> str | None:
+    header = lines[header_row - 1] if header_row - 1 < len(lines) else []
+    text = header[column - 1].strip() if column - 1 < len(header) else ""
+    return text[:40] or None
+
+
+def _sums_above(formula: str, letter: str, row: int) -> bool:
+    """Whether ``formula`` in column ``letter``, row ``row`` sums cells above it in its column."""
+    if not _SUM_FORMULA.search(formula):
+        return False
+    for first, top, last, bottom in _RANGE.findall(formula.upper()):
+        if first == last == letter and int(top) < row and int(bottom) < row:
+            return True
+    return False
 
 
 def read_table(path: Path, *, display: str | None = None) -> Table:
     """Read a CSV or Excel file into a ``Table``; ``display`` is the name used in messages.
 
     An Excel file is read from its first sheet, or from the sheet named after ``#`` in the
-    file name (``data/mottagare.xlsx#Blad2``); messages then name the sheet too.
+    file name (``data/mottagare.xlsx#Blad2``, or ``#Blad2!A3`` when the headings are in row 3);
+    messages then name the sheet too.
     """
     shown_name, sheet = split_sheet(display or str(path))
     if path.suffix.lower() in EXCEL_SUFFIXES:
@@ -258,30 +491,104 @@ def table_from_bytes(data: bytes, shown: Path | str) -> Table:
         raise InputError(
             f"{problem} (kontrollera citattecknen)", file=shown, row=reader.line_num
         ) from exc
-    return _table_from_rows(lines, shown)
+    return table_from_lines(lines, shown)
 
 
-def _table_from_rows(lines: list[list[str]], shown: Path | str) -> Table:
-    """Rows of cells (the first is the header) checked and turned into a ``Table``."""
-    if not lines or not any(cell.strip() for cell in lines[0]):
-        raise InputError("filen är tom eller saknar rubrikrad", file=shown, row=1)
-    while lines[0] and not lines[0][-1].strip():  # Excel's empty trailing header cells
-        lines[0] = lines[0][:-1]
+def _width(cells: Sequence[str]) -> int:
+    return sum(1 for cell in cells if cell.strip())
+
+
+def _is_number(text: str) -> bool:
+    return _loose_number(text) is not None
+
+
+def guess_header_row(lines: Sequence[Sequence[str]]) -> int | None:
+    """The row (1-based) that looks like a table's headings when row 1 looks like a title.
+
+    Headings are a row of at least two texts (no numbers), as wide as any row near it; the rows
+    above it hold no numbers and are narrower (a title, a date line, blank rows). ``None`` when
+    row 1 itself is such a row, or no row is.
+    """
+    window = [list(line) for line in lines[:PREVIEW_ROWS]]
+    if not window:
+        return None
+    widest = max(_width(line) for line in window)
+    for index, line in enumerate(window):
+        width = _width(line)
+        texts = [cell for cell in line if cell.strip()]
+        if width >= 2 and width == widest and not any(_is_number(c) for c in texts):
+            if index == 0:
+                return None
+            above = window[:index]
+            if all(
+                _width(a) < width and not any(_is_number(c) for c in a if c.strip()) for a in above
+            ):
+                return index + 1
+            return None
+        if any(_is_number(c) for c in texts):
+            return None  # data before any heading row: not a title above a table
+    return None
+
+
+def table_from_lines(
+    lines: list[list[str]],
+    shown: Path | str,
+    *,
+    header_row: int = 1,
+    first_column: int = 1,
+    explicit: bool = False,
+    sheet: str | None = None,
+    formulas: dict[tuple[int, int], str] | None = None,
+) -> Table:
+    """Rows of cells (row 1 first) checked and turned into a ``Table``.
+
+    The headings are in ``header_row`` (row 1 unless the parameter file said otherwise); a
+    first row that reads like a title above a table is refused with where the headings seem to
+    be. Columns before ``first_column``, and leading columns empty in every row, are left out.
+    Total rows ("Summa", or numbers that are the sums of the rows above) are refused.
+    """
+    if not explicit:
+        guessed = guess_header_row(lines)
+        if guessed is not None:
+            title = next((c.strip() for c in lines[0] if c.strip()), "")
+            raise InputError(
+                f'rad 1 ("{visible(title[:60])}") ser ut som en rubrik ovanför tabellen, inte som '
+                f"kolumnrubriker; {header_advice(shown, sheet, guessed)}",
+                file=shown,
+                row=1,
+            )
+    preview = tuple(tuple(line) for line in lines[:PREVIEW_ROWS])
+    if header_row > len(lines) or not any(c.strip() for c in lines[header_row - 1]):
+        raise InputError("filen är tom eller saknar rubrikrad", file=shown, row=header_row)
+    body = [line[first_column - 1 :] for line in lines[header_row - 1 :]]
+    skip = 0
+    while body[0] and skip < len(body[0]) and not body[0][skip].strip():
+        if any(line[skip : skip + 1] and line[skip].strip() for line in body):
+            break
+        skip += 1
+    offset = first_column - 1 + skip  # cells before the table's first column
+    body = [line[skip:] for line in body]
+    while body[0] and not body[0][-1].strip():  # Excel's empty trailing header cells
+        body[0] = body[0][:-1]
     header = [
-        check_text(cell.strip(), file=shown, row=1, column=cell.strip()[:40], names=True)
-        for cell in lines[0]
+        check_text(cell.strip(), file=shown, row=header_row, column=cell.strip()[:40], names=True)
+        for cell in body[0]
     ]
     seen: set[str] = set()
     for name in header:
         if not name:
-            raise InputError("rubrikraden har en tom kolumnrubrik", file=shown, row=1)
+            raise InputError("rubrikraden har en tom kolumnrubrik", file=shown, row=header_row)
         if name in seen:
             raise InputError(
-                f'kolumnrubriken "{name}" förekommer två gånger', file=shown, row=1, column=name
+                f'kolumnrubriken "{name}" förekommer två gånger',
+                file=shown,
+                row=header_row,
+                column=name,
             )
         seen.add(name)
     rows: list[dict[str, str]] = []
-    for line_no, cells in enumerate(lines[1:], start=2):
+    numbers: list[int] = []
+    for line_no, cells in enumerate(body[1:], start=header_row + 1):
         if not any(cell.strip() for cell in cells):
             continue
         while len(cells) > len(header) and not cells[-1].strip():
@@ -298,12 +605,105 @@ def _table_from_rows(lines: list[list[str]], shown: Path | str) -> Table:
                 file=shown,
                 row=line_no,
                 column=column,
-                names=column in ("name", "recipient"),
+                names=column in KEY_COLUMNS,
             )
             for cell, column in zip(cells, header, strict=False)
         ] + [""] * (len(header) - len(cells))
         rows.append(dict(zip(header, padded, strict=True)))
-    return Table(Path(str(shown)), tuple(header), tuple(rows))
+        numbers.append(line_no)
+    table = Table(
+        Path(str(shown)),
+        tuple(header),
+        tuple(rows),
+        tuple(numbers),
+        header_row,
+        sheet,
+        preview,
+    )
+    refuse_totals(table, formulas or {}, offset)
+    return table
+
+
+def _loose_number(text: str) -> Fraction | None:
+    """A cell as a number if it plainly is one (``1 200``, ``0,5``, ``12 kr``), else ``None``."""
+    cleaned = _clean_number(text)
+    if not cleaned or len(cleaned) > 30 or _THOUSANDS_COMMA.match(cleaned):
+        return None
+    if not _NUMBER.match(cleaned):
+        return None
+    return Fraction(cleaned.replace(",", "."))
+
+
+def is_total_label(text: str) -> bool:
+    """``Summa``, ``Totalt:``, ``Summa stadsdelar``: a label of a total row, not a name."""
+    folded = " ".join(text.casefold().split()).rstrip(":.")
+    return folded in TOTAL_WORDS or folded.startswith(_TOTAL_PREFIXES)
+
+
+def refuse_totals(table: Table, formulas: dict[tuple[int, int], str], offset: int = 0) -> None:
+    """Raise on a row that totals the rows above it: gnv sums by itself.
+
+    A total row is recognised by its label (``Summa``, ``Totalt`` … in the first column or the
+    name column), by a formula summing the cells above it in its column, or by its numbers:
+    each numeric value above 1 is the sum of the same column in the rows above (at least two
+    columns, or one when the row has no name). Shares and yes/no flags (values up to 1) may
+    stand in a total row as averages or marks and are not compared.
+    """
+    from openpyxl.utils import get_column_letter
+
+    label_columns = [c for c in table.columns[:1] + KEY_COLUMNS if c in table.columns]
+    key = next((c for c in KEY_COLUMNS if c in table.columns), table.columns[0])
+    sums: dict[str, Fraction] = dict.fromkeys(table.columns, Fraction(0))
+    counts: dict[str, int] = dict.fromkeys(table.columns, 0)
+    numeric = set(table.columns)
+    advice = "gnv summerar själv, så ta bort raden (summor kan stå på en annan flik)"
+    for row_no, row in table.numbered():
+        for column in label_columns:
+            if is_total_label(row[column]):
+                raise InputError(
+                    f'raden "{row[column]}" är en summarad, inte en mottagare; {advice}',
+                    file=table.path,
+                    row=row_no,
+                    column=column,
+                )
+        for index, column in enumerate(table.columns):
+            formula = formulas.get((row_no, offset + index + 1))
+            letter = get_column_letter(offset + index + 1)
+            if formula is not None and _sums_above(formula, letter, row_no):
+                raise InputError(
+                    f"raden summerar raderna ovanför (cell {letter}{row_no}: {formula[:60]}); "
+                    + advice,
+                    file=table.path,
+                    row=row_no,
+                    column=column,
+                )
+        values = {c: _loose_number(row[c]) if row[c] else None for c in table.columns}
+        matching = []
+        differing = False
+        for column in table.columns:
+            value = values[column]
+            if column not in numeric or value is None or value <= 1:
+                continue
+            if counts[column] >= 2 and value == sums[column]:
+                matching.append(column)
+            else:
+                differing = True
+        if matching and not differing and (len(matching) >= 2 or not row[key]):
+            shown = ", ".join(f'"{c}"' for c in matching)
+            raise InputError(
+                f"raden ser ut att vara en summarad: värdena i {shown} är summan av raderna "
+                f"ovanför; {advice}",
+                file=table.path,
+                row=row_no,
+                column=matching[0],
+            )
+        for column in table.columns:
+            value = values[column]
+            if value is not None:
+                sums[column] += value
+                counts[column] += 1
+            elif row[column]:
+                numeric.discard(column)
 
 
 def _clean_number(text: str) -> str:
@@ -379,8 +779,15 @@ def parse_number(text: str, *, file: Path | str, row: int, column: str) -> Fract
             column=column,
         )
     match = _NUMBER.match(cleaned)
-    if not match or len(cleaned) > 30:
+    if not match:
         raise InputError(f'"{text[:30]}" är inget tal', file=file, row=row, column=column)
+    if len(cleaned) > 30:
+        raise InputError(
+            f'talet "{text[:30]}…" är för stort; högst 30 siffror',
+            file=file,
+            row=row,
+            column=column,
+        )
     value = Fraction(cleaned.replace(",", "."))
     if text.strip().endswith("%"):
         value /= 100
