@@ -282,7 +282,9 @@ def _node_at(node: yaml.Node | None, loc: tuple[int | str, ...]) -> yaml.Node | 
     """
     for index, part in enumerate(loc):
         if isinstance(node, yaml.MappingNode):
-            pair = next(((k, v) for k, v in node.value if k.value == part), None)
+            pair: tuple[yaml.Node, yaml.Node] | None = next(
+                ((k, v) for k, v in node.value if k.value == part), None
+            )
             if pair is None:
                 return node
             if index == len(loc) - 1:
