@@ -84,11 +84,11 @@ output: outputs               # där rapporterna hamnar
 formats: [html, pdf, docx, xlsx]
 workers: 1
 browser: null                 # Chromium/Chrome/Edge för PDF; null = sök automatiskt
-word_template: null           # organisationens Word-mall (.docx) för Word-utdata
+word_template: null           # organisationens Word-mall (.dotx/.docx, högst 10 MB)
 brand:
   colour: "#0b4f8a"           # rubrikfärg i HTML, PDF och Word
   font: null                  # typsnitt, t.ex. Arial; null = standard
-  logo: null                  # logotyp (PNG eller JPEG) överst i rapporterna
+  logo: null                  # logotyp (PNG, JPEG eller SVG, högst 2 MB) överst
 """
 
 
