@@ -6,6 +6,7 @@ output: outputs               # where reports are written
 formats: [html, pdf, docx, xlsx]
 workers: 2
 browser: null                 # a Chromium-family browser for PDF (path or command)
+browser_timeout: 30           # seconds the browser may take to start (1–600)
 word_template: null           # the organisation's Word template (.docx or .dotx, at most 10 MB)
 brand:
   colour: "#0b4f8a"           # headings and accents (HTML, PDF, DOCX)
@@ -59,6 +60,7 @@ class ConfigFile:
     formats: tuple[Format, ...] = ("html", "pdf", "ipynb", "xlsx")
     workers: int = 1
     browser: str | None = None
+    browser_timeout: int = 30
     word_template: str | None = None
     brand: Brand = field(default_factory=Brand)
 
@@ -121,6 +123,15 @@ def _config_from(data: dict[str, Any]) -> ConfigFile:
         if not 1 <= workers <= 64:
             raise _Invalid(f'antalet ska vara 1–64 (fick "{workers}")', ("workers",))
         values["workers"] = workers
+    if "browser_timeout" in data:
+        seconds = data["browser_timeout"]
+        if not isinstance(seconds, int) or isinstance(seconds, bool):
+            raise _Invalid(
+                f'förväntade ett heltal, sekunder (fick "{_shown(seconds)}")', ("browser_timeout",)
+            )
+        if not 1 <= seconds <= 600:
+            raise _Invalid(f'sekunderna ska vara 1–600 (fick "{seconds}")', ("browser_timeout",))
+        values["browser_timeout"] = seconds
     if "brand" in data:
         brand = _mapping(data["brand"], ("colour", "font", "logo"), ("brand",))
         colour = _text(brand.get("colour", DEFAULT_COLOUR), ("brand", "colour"))
@@ -268,4 +279,6 @@ def load_project(path: Path) -> Project:
         project = replace(project, notes=tuple(notes))
     if config.browser:
         os.environ.setdefault("GNV_BROWSER", config.browser)
+    if "browser_timeout" in data:  # read by the printer, in this process or the print service
+        os.environ.setdefault("GNV_BROWSER_TIMEOUT", str(config.browser_timeout))
     return project
