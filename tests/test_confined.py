@@ -32,6 +32,7 @@ PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 )
 HOSTILE_SVG = b"""<?xml version="1.0"?>
+<?xml-stylesheet href="http://evil.example/pi.css"?>
 <svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"
      width="10" height="10" onload="fetch('http://evil.example/x')">
   <script>alert(1)</script>
@@ -40,6 +41,8 @@ HOSTILE_SVG = b"""<?xml version="1.0"?>
   <foreignObject><div xmlns="http://www.w3.org/1999/xhtml">x</div></foreignObject>
   <a href="javascript:alert(3)"><circle r="2" style="fill:url(http://evil.example/p#g)"/></a>
   <use href="#inner"/><g id="inner"/>
+  <style>@import url(http://evil.example/s.css); rect { stroke: black; }</style>
+  <set attributeName="href" to="http://evil.example/"/>
 </svg>
 """
 
@@ -175,6 +178,46 @@ def test_a_logo_that_is_no_image_is_refused(tmp_path: Path, content: bytes, expe
     # a Style made by hand (a notebook) meets the same check, not an error inside Word
     with pytest.raises(InputError):
         Style(logo=root / "logo.png").logo_html()
+
+
+def _jpeg() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 3), "#0b4f8a").save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["png", "jpeg"])
+def test_every_truncated_picture_is_refused_or_readable_by_word(kind: str) -> None:
+    from docx.image.image import Image
+
+    from gnvtools.publish.logo import check_logo
+
+    whole = PNG if kind == "png" else _jpeg()
+    assert check_logo(whole, for_word=True).mime == f"image/{kind}"
+    for end in range(len(whole)):
+        try:
+            logo = check_logo(whole[:end], for_word=True)
+        except InputError as exc:
+            assert "skadad" in exc.message or "ingen bild" in exc.message
+            continue
+        Image.from_blob(logo.data)  # what the Word renderer does with it: no exception
+
+
+def test_a_damaged_jpeg_is_refused_before_word(tmp_path: Path) -> None:
+    from gnvtools.publish.word import html_to_docx
+
+    damaged = _jpeg()[:-200]  # the header and frame are there, the rest is cut off
+    root = project(tmp_path, "brand:\n  logo: logo.jpg\n")
+    (root / "logo.jpg").write_bytes(damaged)
+    style = load_project(root / "gnv.yaml").style()
+    try:
+        html = f"<main>{style.logo_html()}<p>Text</p></main>"
+    except InputError as exc:
+        assert "skadad" in exc.message
+        return
+    html_to_docx(html, "Titel", style)  # accepted for Word only when Word can place it
 
 
 def test_a_non_image_logo_never_reaches_word(tmp_path: Path) -> None:
@@ -327,6 +370,35 @@ def test_the_template_is_cleaned_and_the_user_told(tmp_path: Path) -> None:
     document = Document(io.BytesIO(data))
     assert document.sections[0].header.paragraphs[0].text.startswith("Äldreförvaltningen – mall")
     assert [p.text for p in document.paragraphs] == ["Rubrik", "Text"]
+
+
+@pytest.mark.parametrize(
+    ("main", "removed"),
+    [
+        (
+            "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+            ("makron (makroaktiverad mall)",),
+        ),
+        ("application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml", ()),
+    ],
+)
+def test_a_template_main_part_is_made_a_plain_document(main: str, removed: tuple[str, ...]) -> None:
+    from docx import Document
+
+    from gnvtools.publish.docx_template import sanitise
+
+    buffer = io.BytesIO()
+    Document().save(buffer)
+    source = zipfile.ZipFile(buffer)
+    parts = {name: source.read(name) for name in source.namelist()}
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+        main.encode(),
+    )
+    clean = sanitise(_zip(parts))
+    assert clean.removed == removed
+    assert_clean_docx(clean.data)
+    Document(io.BytesIO(clean.data))  # python-docx opens it
 
 
 def test_a_clean_template_gives_no_note(tmp_path: Path) -> None:

@@ -50,7 +50,7 @@ _OTHER_MAINS = (
     "application/vnd.ms-word.document.macroEnabled.main+xml",
     "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
 )
-_MACRO_MAINS = _OTHER_MAINS[1:]
+_MACRO_MAINS = _OTHER_MAINS[1:]  # content types are compared in lower case
 _MACRO_TYPES = (
     "application/vnd.ms-office.vbaproject",
     "application/vnd.ms-word.vbadata+xml",
@@ -315,10 +315,10 @@ def sanitise(data: bytes, path: Path | None = None) -> CleanTemplate:
         kind = element.get("ContentType", "").lower()
         if part in gone or (element.tag == f"{{{_CT}}}Default" and kind in _MACRO_TYPES):
             types_root.remove(element)
-        elif kind in _MACRO_MAINS:
+        elif kind in (m.lower() for m in _MACRO_MAINS):
             found["makron (makroaktiverad mall)"].append("")
             element.set("ContentType", _DOCUMENT_MAIN)
-        elif kind in _OTHER_MAINS:
+        elif kind in (m.lower() for m in _OTHER_MAINS):
             element.set("ContentType", _DOCUMENT_MAIN)  # python-docx opens documents only
     changed["[Content_Types].xml"] = _serialise(types_root)
 

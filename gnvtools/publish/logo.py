@@ -54,16 +54,38 @@ class Logo:
 
 
 def _png_ok(data: bytes) -> bool:
-    # signature, then the IHDR chunk (length 13) with a width and height above zero
+    """IHDR first, with a width and height above zero, and whole chunks up to IEND."""
     if len(data) < 33 or data[12:16] != b"IHDR":
         return False
     width, height = struct.unpack(">II", data[16:24])
-    return bool(width > 0 and height > 0)
+    if not (width and height):
+        return False
+    position = 8
+    while position + 8 <= len(data):
+        (length,) = struct.unpack(">I", data[position : position + 4])
+        kind = data[position + 4 : position + 8]
+        position += 12 + length
+        if position > len(data):
+            return False
+        if kind == b"IEND":
+            return True
+    return False
 
 
 def _jpeg_ok(data: bytes) -> bool:
     # a start-of-frame marker with the size, as Word and python-docx need it
     return re.search(rb"\xff[\xc0-\xc3\xc5-\xc7\xc9-\xcb\xcd-\xcf]", data[2:]) is not None
+
+
+def _word_reads(data: bytes) -> bool:
+    """True when python-docx (and so Word output) can read the picture's size and type."""
+    from docx.image.image import Image
+
+    try:
+        image = Image.from_blob(data)
+        return bool(image.px_width > 0 and image.px_height > 0)
+    except Exception:  # python-docx raises several kinds (and bare Exception) for bad bytes
+        return False
 
 
 def sniff(data: bytes) -> str | None:
@@ -135,21 +157,24 @@ def sanitise_svg(data: bytes, path: Path | None = None) -> tuple[bytes, tuple[st
     return clean, tuple(removed)
 
 
-def check_logo(data: bytes, path: Path | None = None) -> Logo:
-    """The logo's bytes checked by content (``InputError`` when they are not PNG, JPEG or SVG)."""
+def check_logo(data: bytes, path: Path | None = None, *, for_word: bool = False) -> Logo:
+    """The logo's bytes checked by content (``InputError`` when they are not PNG, JPEG or SVG).
+
+    ``for_word``: also read a PNG or JPEG the way the Word renderer will (python-docx), which
+    costs its import; ``gnv.yaml`` is checked without it, each rendered report with it.
+    """
     kind = sniff(data)
-    if kind == "png" and _png_ok(data):
-        return Logo("image/png", data)
-    if kind == "jpeg" and _jpeg_ok(data):
-        return Logo("image/jpeg", data)
     if kind == "svg":
         clean, removed = sanitise_svg(data, path)
         return Logo("image/svg+xml", clean, removed)
     if kind in ("png", "jpeg"):
+        whole = _png_ok(data) if kind == "png" else _jpeg_ok(data)
+        if whole and (not for_word or _word_reads(data)):
+            return Logo(f"image/{kind}", data)
         raise InputError(f"bilden är skadad (inte en läsbar {kind.upper()}-fil)", file=path)
     raise InputError("filen är ingen bild (PNG, JPEG eller SVG enligt innehållet)", file=path)
 
 
-def read_logo(path: Path) -> Logo:
+def read_logo(path: Path, *, for_word: bool = False) -> Logo:
     """The logo file read (a regular file of at most 2 MB) and checked by content."""
-    return check_logo(read_regular(path, MAX_LOGO_BYTES), path)
+    return check_logo(read_regular(path, MAX_LOGO_BYTES), path, for_word=for_word)

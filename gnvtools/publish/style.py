@@ -41,6 +41,6 @@ class Style:
             return ""
         from gnvtools.publish.logo import read_logo
 
-        logo = read_logo(self.logo)
+        logo = read_logo(self.logo, for_word=True)
         data = base64.b64encode(logo.data).decode("ascii")
         return f'<img class="brand-logo" src="data:{logo.mime};base64,{data}" alt="Logotyp">'
