@@ -552,7 +552,7 @@ def table_from_lines(
         if guessed is not None:
             title = next((c.strip() for c in lines[0] if c.strip()), "")
             raise InputError(
-                f'rad 1 ("{visible(title[:60])}") ser ut som en rubrik ovanför tabellen, inte som '
+                f'"{visible(title[:60])}" ser ut som en rubrik ovanför tabellen, inte som '
                 f"kolumnrubriker; {header_advice(shown, sheet, guessed)}",
                 file=shown,
                 row=1,
