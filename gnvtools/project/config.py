@@ -216,7 +216,7 @@ def _check_asset(project: Project, loc: tuple[str, ...]) -> list[str]:
         if loc == ("word_template",):
             from gnvtools.publish.docx_template import describe, read_template
 
-            removed = read_template(given.resolve()).removed
+            removed = read_template(given.resolve(), rebuild=False).removed
             return [describe(removed, name)] if removed else []
         from gnvtools.publish.logo import read_logo
 
