@@ -640,3 +640,14 @@ def test_render_on_a_hostile_template_and_logo_gives_clean_files(
     document = Document(io.BytesIO(data))
     assert document.sections[0].header.paragraphs[0].text.startswith("Äldreförvaltningen – mall")
     assert "[Diagram:" not in "\n".join(p.text for p in document.paragraphs)
+
+
+def test_bundle_refuses_a_manifest_linked_from_elsewhere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = bundle_project(tmp_path)
+    planted = tmp_path / "planted.manifest.json"
+    _manifest(root).rename(planted)
+    _manifest(root).symlink_to(planted)
+    code, err, zip_path = _bundle(capsys, root, monkeypatch)
+    assert code == 2 and "länk ut ur mappen" in err and not zip_path.exists()
