@@ -86,3 +86,20 @@ def test_a_build_whose_browser_cannot_start_still_writes_the_other_formats(tmp_p
     for r in results:
         assert (r.job.out_dir / f"{r.job.report}.html").exists()
         assert not (r.job.out_dir / f"{r.job.report}.pdf").exists()
+
+
+def test_a_service_that_never_answers_costs_the_pdf_in_bounded_time() -> None:
+    """A frozen service: the worker gives up after its timeout, with a Swedish line."""
+    import time
+    from multiprocessing.connection import Listener
+
+    from gnvtools.errors import BrowserFailedError
+
+    key = b"k" * 32
+    with Listener(authkey=key) as listener:
+        held = []
+        threading.Thread(target=lambda: held.append(listener.accept()), daemon=True).start()
+        started = time.monotonic()
+        with pytest.raises(BrowserFailedError, match="svarade inte inom 2 s"):
+            RemotePrinter(listener.address, key, timeout=2).print(PAGE.format(n=1), "t")
+        assert time.monotonic() - started < 10

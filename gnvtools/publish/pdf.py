@@ -8,6 +8,7 @@ Chromium, Chrome or Edge. One browser can be shared by a whole batch (``PdfPrint
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import html
 import os
@@ -19,9 +20,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from gnvtools.errors import BrowserNotFoundError, RenderError
+from gnvtools.errors import BrowserFailedError, BrowserNotFoundError
 
 PRINTS_PER_PAGE = 20  # then the page (and its renderer process) is replaced: memory stays flat
+LAUNCH_TIMEOUT = 30.0  # seconds to start the browser; browser_timeout in gnv.yaml changes it
+LAUNCH_SETTING = "GNV_BROWSER_TIMEOUT"  # how gnv.yaml's browser_timeout reaches the printer
+PRINT_TIMEOUT = 60.0  # seconds to load and print one report (a long national memo: about 1 s)
+CLOSE_TIMEOUT = 10.0  # seconds to close a page, the browser or Playwright's driver
 
 # Chromium's headless shell first: it prints the same PDF as the full browser (the same Blink
 # and Skia; Playwright itself uses it for headless runs) for half the processor time, launch
@@ -57,6 +62,8 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
     "--disable-dev-shm-usage",
+    # Nothing printed resolves a host name (DNS prefetch included); requests are blocked anyway.
+    "--host-resolver-rules=MAP * ~NOTFOUND",
 ]
 MARGIN = {"top": "22mm", "bottom": "20mm", "left": "20mm", "right": "18mm"}
 
@@ -99,6 +106,23 @@ def find_browser(explicit: str | None = None) -> BrowserChoice:
         "ingen webbläsare för PDF hittades (Chromium, Chrome eller Edge). Installera t.ex. "
         "Debians paket chromium eller ange sökvägen i GNV_BROWSER. HTML-rapporten skapas ändå."
     )
+
+
+def launch_seconds() -> float:
+    """The launch timeout: ``$GNV_BROWSER_TIMEOUT`` (set from gnv.yaml), else 30 s."""
+    setting = os.environ.get(LAUNCH_SETTING)
+    if not setting:
+        return LAUNCH_TIMEOUT
+    try:
+        seconds = float(setting)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds <= 600:
+        raise BrowserNotFoundError(
+            f"väntetiden för webbläsaren ({LAUNCH_SETTING}) ska vara 1–600 sekunder "
+            f'(fick "{setting}"); PDF skapas inte'
+        )
+    return seconds
 
 
 def _playwright_cache() -> Path | None:
@@ -173,26 +197,42 @@ class PdfPrinter:
     once: ``print`` may be called from several threads (the print service of a batch does).
     Opening a page costs as much as printing one, so pages are reused; ``set_content`` replaces
     the whole document each time.
+
+    Every wait is bounded: the launch by ``launch_timeout`` (``browser_timeout`` in gnv.yaml),
+    each print by ``print_timeout``. A browser that does not start, a renderer that freezes or
+    crashes and a browser that ends mid-batch each raise ``BrowserFailedError`` with a Swedish
+    message: the caller loses that PDF and keeps the other formats. A frozen or crashed page is
+    replaced, so the next print gets a fresh renderer. Pages print with JavaScript off and every
+    request other than ``data:`` and ``about:`` blocked: a report cannot run code or reach the
+    network while it is printed (its own Content-Security-Policy says the same).
     """
 
-    def __init__(self, choice: BrowserChoice | None = None, pages: int = 1) -> None:
+    def __init__(
+        self,
+        choice: BrowserChoice | None = None,
+        pages: int = 1,
+        *,
+        launch_timeout: float | None = None,
+        print_timeout: float = PRINT_TIMEOUT,
+    ) -> None:
         self.choice = choice or find_browser()
         self.pages = max(1, pages)
+        self.launch_timeout = launch_timeout if launch_timeout is not None else launch_seconds()
+        self.print_timeout = print_timeout
         self._ready = threading.Event()
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._done: asyncio.Event | None = None
         self._free: asyncio.Queue[tuple[Any, int]] | None = None
+        self._playwright: Any = None
         self._browser: Any = None
         self._version = ""
 
     @property
     def version(self) -> str:
         """The browser's version, once it is up; its launch error if it could not start."""
-        self._ready.wait()
-        if self._error is not None:
-            raise self._error
+        self._wait_ready()
         return self._version
 
     def __enter__(self) -> PdfPrinter:
@@ -209,97 +249,218 @@ class PdfPrinter:
         thread, self._thread = self._thread, None
         if thread is None:
             return
-        self._ready.wait(timeout=120)  # a browser still launching is closed once it is up
+        # A browser still launching is closed once it is up (or once its launch has timed out).
+        self._ready.wait(timeout=self.launch_timeout + 2 * CLOSE_TIMEOUT)
         loop, done = self._loop, self._done
         if loop is not None and done is not None and thread.is_alive():
             with contextlib.suppress(RuntimeError):  # the loop has already ended
                 loop.call_soon_threadsafe(done.set)
-        thread.join(timeout=60)
+        thread.join(timeout=3 * CLOSE_TIMEOUT)
+
+    def _wait_ready(self) -> None:
+        """Wait for the launch, bounded; raise its error."""
+        if not self._ready.wait(timeout=self.launch_timeout + 2 * CLOSE_TIMEOUT):
+            raise BrowserFailedError(self._late())
+        if self._error is not None:
+            raise self._error
+
+    def _late(self) -> str:
+        return (
+            f"webbläsaren startade inte inom {self.launch_timeout:g} s ({self.choice.executable}); "
+            "PDF skapas inte. Ange en annan webbläsare (browser) eller en längre väntetid "
+            "(browser_timeout) i gnv.yaml"
+        )
 
     def _serve(self) -> None:
-        asyncio.run(self._run())
+        try:
+            asyncio.run(self._run())
+        except BaseException as exc:  # never a thread traceback: the caller gets the error
+            if self._error is None:
+                _debug(exc)
+                self._error = BrowserFailedError("webbläsaren avslutades oväntat; PDF skapas inte")
+        finally:
+            self._loop = None
+            self._ready.set()
 
     async def _run(self) -> None:
-        from playwright.async_api import async_playwright
-
         self._loop = asyncio.get_running_loop()
         self._done = asyncio.Event()
+        try:
+            # Playwright bounds the launch itself (and then ends the browser it started); the
+            # outer bound also covers its driver and the first pages.
+            pages = await asyncio.wait_for(self._launch(), self.launch_timeout + CLOSE_TIMEOUT)
+        except (TimeoutError, _playwright_timeout()) as exc:
+            _debug(exc)
+            self._error = BrowserFailedError(self._late())
+        except BrowserNotFoundError as exc:
+            self._error = exc
+        except Exception as exc:
+            _debug(exc)
+            self._error = BrowserFailedError(
+                f"webbläsaren startade men kunde inte skriva ut ({self.choice.executable}); "
+                "PDF skapas inte"
+            )
+        if self._error is not None:
+            self._ready.set()
+            await self._close()
+            return
+        self._free = asyncio.Queue()
+        for page in pages:
+            self._free.put_nowait((page, 0))
+        self._ready.set()
+        try:
+            await self._done.wait()
+        finally:
+            await self._close()
+
+    async def _launch(self) -> list[Any]:
+        from playwright.async_api import async_playwright
+
         args = list(ARGS)
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             args.append("--no-sandbox")  # Chromium refuses to sandbox as root
         try:
-            playwright = await async_playwright().start()
+            self._playwright = await async_playwright().start()
         except Exception as exc:
-            self._error = RenderError(f"Playwright kunde inte startas: {exc}")
-            self._ready.set()
-            return
+            _debug(exc)
+            raise BrowserNotFoundError(
+                "Playwright kunde inte startas; PDF skapas inte (pip install 'gnvtools[pdf]')"
+            ) from None
         try:
-            browser = await playwright.chromium.launch(
-                executable_path=self.choice.executable, args=args, headless=True
+            self._browser = await self._playwright.chromium.launch(
+                executable_path=self.choice.executable,
+                args=args,
+                headless=True,
+                timeout=self.launch_timeout * 1000,
             )
+        except _playwright_timeout():
+            raise
         except Exception as exc:
-            self._error = BrowserNotFoundError(
-                f"webbläsaren kunde inte startas ({self.choice.executable}); "
-                f"Playwright svarade: {str(exc).splitlines()[0]}"
-            )
-            await playwright.stop()
-            self._ready.set()
-            return
-        try:
-            self._version = browser.version
-            try:
-                pages = [await browser.new_page() for _ in range(self.pages)]
-                # The first print on a page costs twice a later one (the renderer starts, fonts
-                # load): pay it now, while the caller is still preparing its first report.
-                warm_up = _warm_up_page()
-                await asyncio.gather(*(_print_page(page, warm_up, "-") for page in pages))
-            except Exception as exc:
-                self._error = RenderError(
-                    f"webbläsaren startade men kunde inte skriva ut; Playwright svarade: "
-                    f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
-                )
-                return
-            self._browser = browser
-            self._free = asyncio.Queue()
-            for page in pages:
-                self._free.put_nowait((page, 0))
-            self._ready.set()
-            await self._done.wait()
-        finally:
-            self._ready.set()
-            await browser.close()
-            await playwright.stop()
+            _debug(exc)
+            raise BrowserNotFoundError(
+                f"webbläsaren kunde inte startas ({self.choice.executable}); ange Chromium, "
+                "Chrome eller Edge (browser i gnv.yaml eller GNV_BROWSER). PDF skapas inte"
+            ) from None
+        self._version = self._browser.version
+        pages = [await _new_page(self._browser) for _ in range(self.pages)]
+        # The first print on a page costs twice a later one (the renderer starts, fonts load):
+        # pay it now, while the caller is still preparing its first report.
+        warm_up = _warm_up_page()
+        await asyncio.gather(*(_print_page(page, warm_up, "-") for page in pages))
+        return pages
+
+    async def _close(self) -> None:
+        """Close the browser and Playwright's driver, each in bounded time."""
+        browser, self._browser = self._browser, None
+        playwright, self._playwright = self._playwright, None
+        if browser is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(browser.close(), CLOSE_TIMEOUT)
+        if playwright is not None:
+            with contextlib.suppress(Exception):  # stopping the driver also ends its browser
+                await asyncio.wait_for(playwright.stop(), CLOSE_TIMEOUT)
 
     async def _print(self, page_html: str, title: str) -> bytes:
         if self._free is None:
-            raise RenderError("webbläsaren har inga sidor öppna")
+            raise BrowserFailedError("webbläsaren har inga sidor öppna; PDF skapas inte")
         page, printed = await self._free.get()
         try:
-            return await _print_page(page, page_html, title)
+            if self._browser is None or not self._browser.is_connected():
+                raise BrowserFailedError("webbläsaren avslutades under körningen; PDF skapas inte")
+            try:
+                return await asyncio.wait_for(
+                    _print_page(page, page_html, title), self.print_timeout
+                )
+            except TimeoutError:
+                printed = PRINTS_PER_PAGE  # a frozen renderer: the page is replaced
+                raise BrowserFailedError(
+                    f"utskriften till PDF tog mer än {self.print_timeout:g} s och avbröts "
+                    "(webbläsaren svarar inte); PDF skapas inte"
+                ) from None
+            except Exception as exc:
+                _debug(exc)
+                printed = PRINTS_PER_PAGE  # a crashed renderer: the page is replaced
+                raise BrowserFailedError(self._failure()) from None
         finally:
             printed += 1
-            if printed >= PRINTS_PER_PAGE and self._browser is not None:
+            if printed >= PRINTS_PER_PAGE:
                 # A renderer keeps caches from every document it has shown (measured: 54 MB
                 # growing to 340 MB over 120 prints); a new page starts a new one.
-                try:
-                    fresh = await self._browser.new_page()
-                except Exception:  # keep the old page rather than lose one
-                    fresh = None
-                if fresh is not None:
-                    with contextlib.suppress(Exception):
-                        await page.close()
-                    page, printed = fresh, 0
+                page, printed = await self._replace(page), 0
             self._free.put_nowait((page, printed))
+
+    def _failure(self) -> str:
+        if self._browser is None or not self._browser.is_connected():
+            return "webbläsaren avslutades under utskriften; PDF skapas inte"
+        return "webbläsarens sida kraschade eller slutade svara under utskriften; PDF skapas inte"
+
+    async def _replace(self, page: Any) -> Any:
+        """A fresh page in place of ``page``; ``page`` itself when none can be opened."""
+        if self._browser is None or not self._browser.is_connected():
+            return page
+        try:
+            fresh = await asyncio.wait_for(_new_page(self._browser), CLOSE_TIMEOUT)
+        except Exception as exc:  # keep the old page rather than lose one
+            _debug(exc)
+            return page
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(page.context.close(), CLOSE_TIMEOUT)
+        return fresh
 
     def print(self, page_html: str, title: str) -> bytes:
         if self._thread is None:
-            raise RenderError("webbläsaren är inte startad")
-        self._ready.wait()
-        if self._error is not None:
-            raise self._error
-        if self._loop is None or self._free is None:
-            raise RenderError("webbläsaren avslutades innan utskriften")
-        return asyncio.run_coroutine_threadsafe(self._print(page_html, title), self._loop).result()
+            raise BrowserFailedError("webbläsaren är inte startad; PDF skapas inte")
+        self._wait_ready()
+        loop = self._loop
+        if loop is None or self._free is None:
+            raise BrowserFailedError("webbläsaren avslutades innan utskriften; PDF skapas inte")
+        try:
+            future = asyncio.run_coroutine_threadsafe(self._print(page_html, title), loop)
+        except RuntimeError:  # the loop has ended
+            raise BrowserFailedError(
+                "webbläsaren avslutades innan utskriften; PDF skapas inte"
+            ) from None
+        try:
+            # The loop bounds the print itself; this bounds the wait for a free page too.
+            return future.result(timeout=self.print_timeout * 2 + 3 * CLOSE_TIMEOUT)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            raise BrowserFailedError(
+                f"utskriften till PDF tog mer än {self.print_timeout:g} s och avbröts "
+                "(webbläsaren svarar inte); PDF skapas inte"
+            ) from None
+        except concurrent.futures.CancelledError:
+            raise BrowserFailedError(
+                "webbläsaren avslutades under utskriften; PDF skapas inte"
+            ) from None
+
+
+def _playwright_timeout() -> type[Exception]:
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+    return PlaywrightTimeout
+
+
+def _debug(exc: BaseException) -> None:
+    """Playwright's own (English) account, for a developer: on stderr with GNV_DEBUG=1 only,
+    never in the user's message."""
+    if os.environ.get("GNV_DEBUG") == "1":
+        print(f"gnv (PDF): {type(exc).__name__}: {exc}", file=sys.stderr)
+
+
+async def _only_local(route: Any) -> None:
+    """Let ``data:`` and ``about:`` through; nothing a page asks for reaches the network."""
+    if route.request.url.startswith(("data:", "about:")):
+        await route.continue_()
+    else:
+        await route.abort("blockedbyclient")
+
+
+async def _new_page(browser: Any) -> Any:
+    """A page in a context of its own: JavaScript off, every other request blocked."""
+    context = await browser.new_context(java_script_enabled=False)
+    await context.route("**/*", _only_local)
+    return await context.new_page()
 
 
 async def _print_page(page: Any, page_html: str, title: str) -> bytes:

@@ -10,8 +10,16 @@ the same ``print`` and ``version`` as ``pdf.PdfPrinter``. Only the printing runs
 the archival post-processing of each PDF (``archive.make_archival``) stays in the worker.
 
 The connection is a local socket (a named pipe on Windows) from ``multiprocessing.connection``,
-authenticated with a random key the service reads from its standard input. The service ends
-when its standard input closes, so it never outlives the build, even one that is killed.
+authenticated with a random key the service reads from its standard input.
+
+The service never outlives the build. It ends when its standard input closes (the build's way
+of saying it is done), and also when the build process ends in any other way, ``kill -9``
+included: it asks for ``SIGTERM`` at its parent's death (``lifetime.die_with_parent``), since
+the pipe alone is not enough (the build's forked workers hold copies of it). On ``SIGTERM``,
+and again on its way out, it kills everything it started: Playwright's node driver, Chromium
+(which Playwright puts in a process group of its own) and Chromium's renderers. The service
+runs in a session of its own, so a Ctrl-C at the terminal reaches the build, which then ends
+the service, rather than the service half-way through a print.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ import contextlib
 import json
 import os
 import secrets
+import signal
 import subprocess
 import sys
 import threading
@@ -28,15 +37,24 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from gnvtools.errors import BrowserNotFoundError, GnvError, RenderError
+from gnvtools.errors import BrowserFailedError, BrowserNotFoundError, GnvError, RenderError
 
 
 class PrintService:
     """The build's side: starts the service process and says how to reach it."""
 
-    def __init__(self, pages: int, executable: str | None = None) -> None:
+    def __init__(
+        self,
+        pages: int,
+        executable: str | None = None,
+        *,
+        launch_timeout: float | None = None,
+        print_timeout: float | None = None,
+    ) -> None:
         self.pages = max(1, pages)
         self.executable = executable
+        self.launch_timeout = launch_timeout  # None: gnv.yaml's, or 30 s
+        self.print_timeout = print_timeout  # None: pdf.PRINT_TIMEOUT
         self.authkey = secrets.token_bytes(32)
         self.address: Any = None
         self._process: subprocess.Popen[bytes] | None = None
@@ -49,13 +67,26 @@ class PrintService:
         env["PYTHONPATH"] = os.pathsep.join(
             p for p in (package_root, env.get("PYTHONPATH", "")) if p
         )
-        command = [sys.executable, "-m", "gnvtools.publish.printserver", str(self.pages)]
+        command = [
+            sys.executable,
+            "-m",
+            "gnvtools.publish.printserver",
+            str(self.pages),
+            str(os.getpid()),  # the parent it must not outlive
+            "-" if self.launch_timeout is None else repr(self.launch_timeout),
+            "-" if self.print_timeout is None else repr(self.print_timeout),
+        ]
         if self.executable:
             command.append(self.executable)
         # Its failures come back as Swedish messages; its stderr only with GNV_DEBUG=1.
         quiet = None if os.environ.get("GNV_DEBUG") == "1" else subprocess.DEVNULL
         self._process = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=quiet, env=env
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=quiet,
+            env=env,
+            start_new_session=True,
         )
         stdin, stdout = self._process.stdin, self._process.stdout
         if stdin is None or stdout is None:  # never: both are pipes
@@ -83,10 +114,17 @@ class PrintService:
             if process.stdin is not None:
                 process.stdin.close()  # the service closes its browser and ends
         try:
-            process.wait(timeout=60)
+            process.wait(timeout=CLOSE_WAIT)
         except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            # It kills what it started on SIGTERM; SIGKILL to its group only as a last resort.
+            with contextlib.suppress(OSError):
+                process.terminate()
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(OSError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
         if process.stdout is not None:
             process.stdout.close()
 
@@ -95,11 +133,28 @@ class PrintService:
 
 
 class RemotePrinter:
-    """A worker's side: ``print`` and ``version`` as ``PdfPrinter`` has them, over the socket."""
+    """A worker's side: ``print`` and ``version`` as ``PdfPrinter`` has them, over the socket.
 
-    def __init__(self, address: Any, authkey: bytes) -> None:
+    A service that is gone or does not answer in time is a ``BrowserFailedError``: the report
+    loses its PDF and keeps its other formats.
+    """
+
+    def __init__(self, address: Any, authkey: bytes, timeout: float | None = None) -> None:
+        from gnvtools.publish.pdf import (
+            CLOSE_TIMEOUT,
+            LAUNCH_TIMEOUT,
+            PRINT_TIMEOUT,
+            launch_seconds,
+        )
+
         self.address = address
         self.authkey = authkey
+        try:
+            launch = launch_seconds()
+        except GnvError:  # the service reports a bad setting itself
+            launch = LAUNCH_TIMEOUT
+        # The first answer may wait for the launch; the service bounds each print itself.
+        self.timeout = timeout or launch + 2 * PRINT_TIMEOUT + 4 * CLOSE_TIMEOUT
         self._connection: Connection | None = None
         self._version: str | None = None
 
@@ -107,19 +162,29 @@ class RemotePrinter:
         if self._connection is None:
             try:
                 self._connection = Client(self.address, authkey=self.authkey)
-            except OSError as exc:
-                raise RenderError(f"utskriftstjänsten för PDF svarar inte: {exc}") from exc
+            except (OSError, EOFError) as exc:
+                raise BrowserFailedError(
+                    "utskriftstjänsten för PDF svarar inte; PDF skapas inte"
+                ) from exc
+        connection = self._connection
         try:
-            self._connection.send(request)
-            status, value, kind = self._connection.recv()
-        except (OSError, EOFError) as exc:
-            self._connection = None
-            raise RenderError("utskriftstjänsten för PDF avslutades under utskriften") from exc
+            connection.send(request)
+            if not connection.poll(self.timeout):
+                raise TimeoutError
+            status, value, kind = connection.recv()
+        except TimeoutError as exc:
+            self.close()  # a late answer must not be taken for the next request's
+            raise BrowserFailedError(
+                f"utskriftstjänsten för PDF svarade inte inom {self.timeout:g} s; PDF skapas inte"
+            ) from exc
+        except (OSError, EOFError, ValueError) as exc:
+            self.close()
+            raise BrowserFailedError(
+                "utskriftstjänsten för PDF avslutades under utskriften; PDF skapas inte"
+            ) from exc
         if status == "ok":
             return value
-        if kind == "BrowserNotFoundError":
-            raise BrowserNotFoundError(value)
-        raise RenderError(value)
+        raise _ERRORS.get(kind, RenderError)(value)
 
     def print(self, page_html: str, title: str) -> bytes:
         printed: bytes = self._ask(("print", page_html, title))
@@ -154,8 +219,12 @@ def _answer(printer: Any, connection: Connection) -> None:
                 reply: tuple[str, Any, str] = ("ok", value, "")
             except GnvError as exc:
                 reply = ("fel", exc.message, type(exc).__name__)
-            except Exception as exc:  # a browser failure: the report fails, the batch goes on
-                reply = ("fel", f"utskriften misslyckades: {exc}", type(exc).__name__)
+            except Exception:  # never Playwright's English: the PDF fails, the batch goes on
+                reply = (
+                    "fel",
+                    "utskriften till PDF misslyckades; PDF skapas inte",
+                    BrowserFailedError.__name__,
+                )
             try:
                 connection.send(reply)
             except OSError:
@@ -163,17 +232,29 @@ def _answer(printer: Any, connection: Connection) -> None:
 
 
 def main(argv: list[str]) -> None:
-    """The service process: listen, answer at once where, launch the browser, serve, end."""
-    from gnvtools.publish.pdf import BrowserChoice, PdfPrinter, find_browser
+    """The service process: listen, answer at once where, launch the browser, serve, end.
 
+    ``argv``: pages, the parent's pid, launch and print timeouts (seconds), optionally the
+    browser.
+    """
+    from gnvtools.publish.lifetime import die_with_parent
+    from gnvtools.publish.pdf import PRINT_TIMEOUT, BrowserChoice, PdfPrinter, find_browser
+
+    pages, parent = int(argv[0]), int(argv[1])
+    launch_timeout = None if argv[2] == "-" else float(argv[2])
+    print_timeout = PRINT_TIMEOUT if argv[3] == "-" else float(argv[3])
+    signal.signal(signal.SIGTERM, _terminated)
+    signal.signal(signal.SIGINT, _terminated)
+    die_with_parent(parent, sig=signal.SIGTERM)  # before anything is started
     authkey = bytes.fromhex(sys.stdin.readline().strip())
-    pages = int(argv[0])
     listener = Listener(authkey=authkey)
     sys.stdout.write(json.dumps(listener.address) + "\n")
     sys.stdout.flush()
     try:
-        choice = BrowserChoice("inställning", argv[1]) if len(argv) > 1 else find_browser()
-        printer: Any = PdfPrinter(choice, pages=pages).__enter__()
+        choice = BrowserChoice("inställning", argv[4]) if len(argv) > 4 else find_browser()
+        printer: Any = PdfPrinter(
+            choice, pages=pages, launch_timeout=launch_timeout, print_timeout=print_timeout
+        ).__enter__()
     except GnvError as exc:
         printer = _Failed(exc)
 
@@ -192,7 +273,83 @@ def main(argv: list[str]) -> None:
     with contextlib.suppress(OSError):
         listener.close()
     sys.stdout.flush()
+    end_descendants()  # whatever a close that timed out left behind
     os._exit(0)
+
+
+def _terminated(signum: int, frame: Any) -> None:
+    """The build has ended (or asks us to): end the browser and its driver now, then us."""
+    end_descendants()
+    os._exit(128 + signum)
+
+
+def end_descendants(root: int | None = None) -> None:
+    """Kill every process below ``root`` (default: this one), however deep and whatever its
+    process group: stopped first, so none can start another or be reparented out of reach
+    while the tree is read, then killed."""
+    root = os.getpid() if root is None else root
+    stopped: set[int] = set()
+    for _ in range(10):  # a few rounds: a process may have forked before it was stopped
+        new = [pid for pid in _descendants(root) if pid not in stopped]
+        if not new:
+            break
+        for pid in new:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGSTOP)
+        stopped.update(new)
+    for pid in stopped:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _descendants(root: int) -> list[int]:
+    """The pids below ``root``, from ``/proc`` on Linux, else from ``ps``."""
+    children: dict[int, list[int]] = {}
+    for pid, ppid in _parents():
+        children.setdefault(ppid, []).append(pid)
+    found: list[int] = []
+    todo = [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found and child != root:
+                found.append(child)
+                todo.append(child)
+    return found
+
+
+def _parents() -> list[tuple[int, int]]:
+    """(pid, parent pid) of every process this user can see."""
+    pairs: list[tuple[int, int]] = []
+    if os.path.isdir("/proc/self"):
+        for name in os.listdir("/proc"):
+            if not name.isdigit():
+                continue
+            try:
+                with open(f"/proc/{name}/stat", "rb") as stat:
+                    text = stat.read()
+            except OSError:  # it has ended meanwhile
+                continue
+            fields = text[text.rfind(b")") + 2 :].split()  # after the command name
+            if len(fields) > 1:
+                pairs.append((int(name), int(fields[1])))
+        return pairs
+    try:
+        listing = subprocess.run(
+            ["ps", "-A", "-o", "pid=,ppid="], capture_output=True, text=True, timeout=10
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return pairs
+    for line in listing.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[0].isdigit() and parts[1].isdigit():
+            pairs.append((int(parts[0]), int(parts[1])))
+    return pairs
+
+
+_ERRORS: dict[str, type[GnvError]] = {
+    cls.__name__: cls for cls in (BrowserFailedError, BrowserNotFoundError, RenderError)
+}
+CLOSE_WAIT = 40  # seconds for the service to close its browser once the build is done
 
 
 class _Failed:
