@@ -10,7 +10,10 @@ from typing import Any
 
 from papermill.engines import Engine, NBClientEngine
 
-from gnvtools.publish.warm import DEFAULT_TIMEOUT, _run_forked, warm_available
+from gnvtools.publish.warm import DEFAULT_TIMEOUT, _run_forked, prepare, warm_available
+
+if warm_available():  # a build imports papermill before it forks its workers: import once
+    prepare()
 
 
 class WarmEngine(Engine):  # type: ignore[misc]
@@ -33,7 +36,9 @@ class WarmEngine(Engine):  # type: ignore[misc]
 
         cells = [(i, c) for i, c in enumerate(nb_man.nb.cells) if c.cell_type == "code"]
         results = _run_forked(
-            [c.source for _, c in cells], float(execution_timeout or DEFAULT_TIMEOUT)
+            [c.source for _, c in cells],
+            float(execution_timeout or DEFAULT_TIMEOUT),
+            [c.get("id") for _, c in cells],
         )
         for (index, cell), result in zip(cells, results, strict=False):
             nb_man.cell_start(cell, index)
