@@ -236,6 +236,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     )
     outputs = project.path(project.config.output) if project.config_file else Path("outputs")
     out = Path(args.out) if args.out else default_out(params, outputs)
+    # Into the project's outputs: the lock a build takes there, so the two never mix files.
+    inside = out.resolve().is_relative_to(outputs.resolve())
     result = render(
         args.report,
         params,
@@ -243,6 +245,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         formats,
         style=project.style(),
         overrides=parse_overrides(args.parameter),
+        lock=outputs if inside else True,
     )
     for fmt, path in result.files.items():
         print(f"{fmt:>5}: {path}")

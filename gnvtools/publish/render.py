@@ -21,7 +21,7 @@ from typing import Any
 
 from gnvtools.core.formatting import swedish_date
 from gnvtools.errors import BrowserNotFoundError, GnvError, InputError, RenderError
-from gnvtools.publish.atomic import write_bytes, write_text
+from gnvtools.publish.atomic import FileSet, disk_problem, folder_lock, journal_path, recover
 from gnvtools.publish.provenance import project_root
 from gnvtools.publish.style import Style
 
@@ -255,7 +255,26 @@ def _execute(report: str, params: Path, overrides: dict[str, str] | None) -> Any
             # papermill gives its injected cell a random id; a fixed one keeps re-runs identical
             if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
                 cell["id"] = "injected-parameters"
+        _portable_papermill_paths(executed, report, source, project_root(params))
         return executed
+
+
+def _portable_papermill_paths(notebook: Any, report: str, source: Path, root: Path) -> None:
+    """papermill records the absolute paths it read and wrote (``metadata.papermill``): a
+    bundle must name no folder of the machine it was built on. The notebook becomes relative to
+    the project root (or ``gnvtools/notebooks/…`` for the package's own), the output the
+    report's file name."""
+    record = notebook.get("metadata", {}).get("papermill")
+    if not isinstance(record, dict):
+        return
+    package = Path(str(resources.files("gnvtools").joinpath("notebooks"))).resolve()
+    try:
+        shown = source.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:  # the package's notebooks, or $GNV_NOTEBOOKS outside the project
+        in_package = source.resolve().parent == package
+        shown = f"gnvtools/notebooks/{source.name}" if in_package else source.name
+    record["input_path"] = shown
+    record["output_path"] = f"{report}.ipynb"
 
 
 def to_html(notebook: Any, title: str, style: Style | None = None) -> str:
@@ -291,20 +310,57 @@ def render(
     browser: Any = None,
     style: Style | None = None,
     overrides: dict[str, str] | None = None,
+    lock: Path | bool = True,
 ) -> Rendered:
     """Render one report into ``out_dir``.
 
     Validates, executes and exports everything in memory first; only when every format has been
-    produced are the files written (each atomically), the manifest last. A failure therefore
-    leaves no new file behind, with one exception: a browser that is missing or cannot start
-    costs only the PDF; the other formats are written and its error is raised after them.
+    produced are the files written, as one set (``atomic.FileSet``): the report's files are all
+    replaced or none is, and outputs of the report that this render does not produce are
+    removed, so the files and the manifest always agree. A failure therefore leaves the old set
+    untouched, with one exception: a browser that is missing or cannot start costs only the
+    PDF; the other formats are written and its error is raised after them.
+
+    ``lock``: the outputs folder whose lock is held while the report is rendered (True: ``out_dir``
+    itself; False: the caller holds it, as ``gnv build`` does). Whoever takes the lock first
+    finishes or rolls back what a killed build left of this report (``atomic.recover``).
     """
     params = Path(params)
-    timings: dict[str, float] = {}
     started = time.perf_counter()
     check_out_dir(out_dir, [f"{report}.{fmt}" for fmt in formats] + [f"{report}.manifest.json"])
     title, inputs = validate_report(report, params)
     formats = list(formats)
+    if lock is False:
+        return _render_locked(
+            report, params, out_dir, formats, browser, style, overrides, title, inputs, started
+        )
+    with folder_lock(out_dir if lock is True else lock):
+        try:
+            recover(out_dir, report)
+        except OSError as exc:
+            raise RenderError(
+                f"rapporten {report}: en avbruten skrivning kunde inte slutföras: "
+                f"{disk_problem(exc)}",
+                file=out_dir,
+            ) from exc
+        return _render_locked(
+            report, params, out_dir, formats, browser, style, overrides, title, inputs, started
+        )
+
+
+def _render_locked(
+    report: str,
+    params: Path,
+    out_dir: Path,
+    formats: list[str],
+    browser: Any,
+    style: Style | None,
+    overrides: dict[str, str] | None,
+    title: str,
+    inputs: list[Path],
+    started: float,
+) -> Rendered:
+    timings: dict[str, float] = {}
     own_printer = None
     if "pdf" in formats and browser is None:
         from gnvtools.publish.pdf import PdfPrinter
@@ -354,6 +410,7 @@ def _render(
     notebook_file = notebooks_dir(params) / REPORT_NOTEBOOKS[report]
     formats = list(formats)
     problem: GnvError | None = None
+    owner = os.getpid()
     timings["validate"] = time.perf_counter() - started
     t = time.perf_counter()
     notebook = execute(report, params, overrides, chart_png="docx" in formats)
@@ -397,31 +454,52 @@ def _render(
             problem = exc
             formats.remove("pdf")
     key = cache_key(report, notebook_file, inputs, formats)
-    out_dir.mkdir(parents=True, exist_ok=True)
     result = Rendered(report, params, out_dir, notebook=notebook, title=title)
-    for fmt in FORMATS:
-        if fmt in payload:
-            path = out_dir / f"{report}.{fmt}"
-            write_bytes(path, payload[fmt])
-            result.files[fmt] = path
-    timings["total"] = time.perf_counter() - started
-    result.timings = timings
-    manifest = build_manifest(
-        report=report,
-        title=title,
-        params=params,
-        inputs=inputs,
-        outputs=result.files,
-        notebook=notebook,
-        timings=timings,
-        key=key,
-        overrides=overrides,
-        out_dir=out_dir,
-        formats=formats,
-        notebook_file=notebook_file,
-        browser=browser.version if browser is not None and "pdf" in payload else None,
-    )
-    write_text(
-        manifest_path(out_dir, report), json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
-    )
+    if os.getpid() != owner:
+        # A forked child (the warm engine's) that found its way back here must never write:
+        # its parent, the real build, is gone or still running.
+        os._exit(1)
+    try:
+        with FileSet(out_dir, report) as files:
+            staged: dict[str, Path] = {}
+            for fmt in FORMATS:
+                if fmt in payload:
+                    staged[fmt] = files.stage(f"{report}.{fmt}", payload[fmt])
+                    result.files[fmt] = out_dir / f"{report}.{fmt}"
+            timings["total"] = time.perf_counter() - started
+            result.timings = timings
+            manifest = build_manifest(
+                report=report,
+                title=title,
+                params=params,
+                inputs=inputs,
+                outputs=staged,  # hashed as staged; their names are set to the final ones below
+                notebook=notebook,
+                timings=timings,
+                key=key,
+                overrides=overrides,
+                out_dir=out_dir,
+                formats=formats,
+                notebook_file=notebook_file,
+                browser=browser.version if browser is not None and "pdf" in payload else None,
+            )
+            final = {path.name: result.files[fmt].name for fmt, path in staged.items()}
+            for item in manifest.get("outputs", []):
+                item["path"] = final.get(item.get("path"), item.get("path"))
+            text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
+            files.stage(manifest_path(out_dir, report).name, text.encode("utf-8"))
+            # Outputs of this report that this render does not produce would no longer match
+            # the manifest: they go with the old set.
+            files.commit(remove=[f"{report}.{fmt}" for fmt in FORMATS if fmt not in payload])
+    except OSError as exc:
+        left = os.path.lexists(journal_path(out_dir, report))
+        raise RenderError(
+            f"rapporten {report} kunde inte skrivas: {disk_problem(exc)}; "
+            + (
+                "skrivningen slutförs vid nästa gnv build eller gnv render"
+                if left
+                else "inga filer ändrades"
+            ),
+            file=out_dir,
+        ) from exc
     return result, problem
