@@ -464,9 +464,6 @@ def run() -> None:
     shut down and the browser closed. Tearing down the interpreter's module graph (papermill,
     nbconvert, zmq) would add about 0,4 s to every command for nothing, so exit directly.
     """
-    from gnvtools.publish.warm import skip_unused_grammar
-
-    skip_unused_grammar()
     code = main()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(BrokenPipeError, OSError):
