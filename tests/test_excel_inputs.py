@@ -238,7 +238,11 @@ def test_an_excel_error_value_is_named(
 
 # --- title rows and where the headings are ---------------------------------------------------
 
-TITLE = [["Fördelning per stadsdel 2025"], [None], ["Källa: SCB", None, "2024-12-31"]]
+TITLE: list[list[object]] = [
+    ["Fördelning per stadsdel 2025"],
+    [None],
+    ["Källa: SCB", None, "2024-12-31"],
+]
 
 
 def test_title_rows_are_refused_with_how_to_say_where_the_headings_are(
@@ -301,7 +305,7 @@ def test_headings_found_in_another_row_are_pointed_at(
 ) -> None:
     """Swedish labels above the keys gnv reads: the missing column says where "name" is."""
     folder = example_copy("stockholm")
-    labels = [["Stadsdel", "Befolkning", "Befolkning 65+", "Platser"]]
+    labels: list[list[object]] = [["Stadsdel", "Befolkning", "Befolkning 65+", "Platser"]]
     _as_xlsx(folder, _rows(folder), above=labels)
     err = _check(capsys, folder / "2025.yaml")
     assert f'flik {SHEET}, rad 1, kolumn "name": kolumnen "name" saknas' in err
