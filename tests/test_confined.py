@@ -16,6 +16,7 @@ import re
 import stat
 import subprocess
 import sys
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -417,6 +418,15 @@ def _zip(entries: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
+def _twice() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name: the point here
+        target.writestr("[Content_Types].xml", b"<Types/>")
+        target.writestr("[Content_Types].xml", b"<Types/>")
+    return out.getvalue()
+
+
 def _lying_zip() -> bytes:
     """A zip whose central directory says an entry is smaller than it is."""
     data = bytearray(_zip({"[Content_Types].xml": b"<Types/>" * 1000}))
@@ -434,6 +444,7 @@ def _lying_zip() -> bytes:
         ("mall.docx", _zip({"[Content_Types].xml": b"\0" * 50_000_000}), "zip-bomb"),
         ("mall.docx", _zip({f"{i}.xml": b"" for i in range(2_001)}), "fler än 2000 delar"),
         ("mall.docx", _lying_zip(), "ingen giltig .docx-fil"),
+        ("mall.docx", _twice(), "förekommer två gånger"),
         ("mall.docx", _zip({"word/document.xml": b"<x/>"}), "[Content_Types].xml saknas"),
     ],
 )

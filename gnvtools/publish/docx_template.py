@@ -146,6 +146,8 @@ def _read_zip(data: bytes, path: Path | None) -> tuple[list[zipfile.ZipInfo], di
         infos = archive.infolist()
         if len(infos) > MAX_ENTRIES:
             raise InputError(f"Word-mallen har fler än {MAX_ENTRIES} delar", file=path)
+        if len({info.filename for info in infos}) != len(infos):
+            raise InputError(f"{damaged} (en del förekommer två gånger)", file=path)
         total = 0
         for info in infos:
             total += info.file_size
