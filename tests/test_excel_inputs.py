@@ -357,3 +357,38 @@ def test_rows_after_a_blank_row_keep_their_numbers(
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     err = _check(capsys, folder / "2025.yaml")
     assert 'districts.csv, rad 5, kolumn "population"' in err and "negativt" in err
+
+
+# --- verify reads the sheet the report read ---------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("kernel")
+def test_verify_names_an_edited_cell_in_a_named_sheet(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The reported case: verify said "inga värden skiljer sig" while 35 figures differed."""
+    import shutil
+
+    from openpyxl import load_workbook
+
+    project = tmp_path / "project"
+    shutil.copytree(PARAMS / "stockholm", project / "parameters/stockholm")
+    folder = project / "parameters/stockholm"
+    path = _as_xlsx(folder, _rows(folder), above=TITLE, reference=f"data/districts.xlsx#{SHEET}!A4")
+    out = project / "outputs/stockholm/2025"
+    params = folder / "2025.yaml"
+    code, _, err = run_cli(capsys, "render", "allocation-memo", str(params), "--out", str(out))
+    assert code == 0, err
+    wb = load_workbook(path)
+    assert wb[SHEET]["A5"].value == "Bromma"
+    wb[SHEET]["B5"] = 90000  # Bromma's population, on the sheet the report read
+    wb.save(path)
+    code, out_text, _ = run_cli(capsys, "verify", str(out))
+    assert code == 1
+    line = (
+        f"parameters/stockholm/data/districts.xlsx, flik {SHEET}, rad 5 (Bromma), kolumn "
+        '"population": 82 410 → 90 000'
+    )
+    assert line in out_text, out_text
+    assert "inga värden skiljer sig" not in out_text
