@@ -11,21 +11,25 @@ in a print service shared by the worker processes with several (``printserver``)
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gnvtools.core.yamlio import read_yaml
 from gnvtools.errors import BrowserNotFoundError, GnvError, InputError
+from gnvtools.publish.atomic import disk_problem, folder_lock, recover
 from gnvtools.publish.style import Style
 
 if TYPE_CHECKING:
     from gnvtools.publish.printserver import PrintService
 
 _printer: Any = None  # the browser, or in a worker process the print service's client
+_started: Any = None  # in a worker process: where it says which report it starts
 COST = {"multi-year": 3, "year-end-followup": 2, "allocation-memo": 1}
 
 
@@ -94,9 +98,15 @@ def _start_printer(use_pdf: bool) -> None:
         _printer = PdfPrinter().__enter__()
 
 
-def _init_worker(address: Any, authkey: bytes | None) -> None:
-    """Runs once in each worker process: its PDFs are printed by the build's print service."""
-    global _printer
+def _init_worker(address: Any, authkey: bytes | None, started: Any = None) -> None:
+    """Runs once in each worker process: it ends with the build (even one killed with
+    ``kill -9``), says which report it starts (``started``), and prints its PDFs through the
+    build's print service."""
+    global _printer, _started
+    from gnvtools.publish.lifetime import die_with_parent
+
+    die_with_parent()
+    _started = started
     if authkey is not None:
         from gnvtools.publish.printserver import RemotePrinter
 
@@ -140,16 +150,35 @@ def run_job(job: Job, formats: Sequence[str], style: Style | None = None) -> Job
     started = time.perf_counter()
     if job.error:
         return JobResult(job, "misslyckades", 0.0, job.error)
+    owner = os.getpid()
     try:
-        result = render(job.report, job.params, job.out_dir, formats, browser=_printer, style=style)
+        result = render(
+            job.report, job.params, job.out_dir, formats, browser=_printer, style=style, lock=False
+        )
         files = [str(p) for p in result.files.values()]
-        return JobResult(job, "klar", time.perf_counter() - started, "", files)
+        outcome = JobResult(job, "klar", time.perf_counter() - started, "", files)
     except GnvError as exc:
         message = str(exc).replace("\u00a0", " ")
-        return JobResult(job, "misslyckades", time.perf_counter() - started, message)
+        outcome = JobResult(job, "misslyckades", time.perf_counter() - started, message)
+    except OSError as exc:  # e.g. a full disk while the notebook ran (its temporary folder)
+        message = f"rapporten {job.report} kunde inte köras: {disk_problem(exc)}"
+        outcome = JobResult(job, "misslyckades", time.perf_counter() - started, message)
     except Exception as exc:  # one broken report must not stop the batch
         message = f"internt fel ({type(exc).__name__}: {exc})"
-        return JobResult(job, "misslyckades", time.perf_counter() - started, message)
+        outcome = JobResult(job, "misslyckades", time.perf_counter() - started, message)
+    if os.getpid() != owner:
+        # A report's forked child that came back up this far (its parent gone): it must not
+        # go on as a copy of the build, writing the next reports.
+        os._exit(1)
+    return outcome
+
+
+def _run_tracked(index: int, job: Job, formats: Sequence[str], style: Style | None) -> JobResult:
+    """``run_job`` in a worker process, saying first which job it starts: when a worker is
+    killed, the build knows which reports were running and which never started."""
+    if _started is not None:
+        _started.put(index)
+    return run_job(job, formats, style)
 
 
 def build(
@@ -162,21 +191,58 @@ def build(
     progress: bool = True,
     style: Style | None = None,
 ) -> tuple[list[JobResult], list[str]]:
-    """Build everything; return the results (in discovery order) and notes for the user."""
-    from tqdm import tqdm
+    """Build everything; return the results (in discovery order) and notes for the user.
 
+    Holds the outputs folder's lock throughout (a second build into it is refused), and first
+    finishes or rolls back what a killed build left there (``atomic.recover``).
+    """
     from gnvtools.publish.render import check_out_dir
 
     check_out_dir(out_root)
-    notes: list[str] = []
-    formats = list(formats)
     jobs = discover(params_root, out_root)
+    with folder_lock(out_root):
+        return _build_locked(jobs, list(formats), workers, force, progress, style)
+
+
+def _recover(job: Job) -> str | None:
+    """Finish or roll back a killed write of ``job``'s report; a Swedish message if impossible."""
+    from gnvtools.publish.render import REPORT_NOTEBOOKS
+
+    if job.error or job.report not in REPORT_NOTEBOOKS:  # a name from a file: only ours
+        return None
+    try:
+        recover(job.out_dir, job.report)
+    except OSError as exc:
+        return (
+            f"rapporten {job.report}: en avbruten skrivning kunde inte slutföras: "
+            f"{disk_problem(exc)}"
+        )
+    return None
+
+
+def _build_locked(
+    jobs: list[Job],
+    formats: list[str],
+    workers: int,
+    force: bool,
+    progress: bool,
+    style: Style | None,
+) -> tuple[list[JobResult], list[str]]:
+    from tqdm import tqdm
+
+    notes: list[str] = []
     results: dict[int, JobResult] = {}
+    for index, job in enumerate(jobs):
+        problem = _recover(job)
+        if problem:
+            results[index] = JobResult(job, "misslyckades", 0.0, problem)
 
     def unchanged(indexes: Sequence[int]) -> list[int]:
         """Record the reports that are current; return the others."""
         left = []
         for index in indexes:
+            if index in results:
+                continue
             checked = time.perf_counter()
             job = jobs[index]
             if not force and not job.error and is_current(job, formats):
@@ -226,27 +292,106 @@ def build(
 
             if warm_available():  # each report forks its worker: import what reports use once
                 gnvtools.publish.render._import_reports()
-
-            with ProcessPoolExecutor(
-                max_workers=min(workers, len(todo)),
-                initializer=_init_worker,
-                initargs=(service.address, service.authkey) if service else (None, None),
-            ) as pool:
-                futures: dict[Future[JobResult], int] = {
-                    pool.submit(run_job, jobs[i], formats, style): i for i in todo
-                }
-                try:
-                    for future in as_completed(futures):
-                        results[futures[future]] = future.result()
-                        bar.update()
-                except KeyboardInterrupt:
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    raise
+            _run_pools(jobs, todo, formats, style, workers, service, results, bar.update)
     finally:
         bar.close()
         if service is not None:  # after the pool: no worker still holds a connection
             service.__exit__(None, None, None)
     return [results[i] for i in range(len(jobs))], notes
+
+
+KILLED = (
+    "arbetsprocessen som körde rapporten avslutades oväntat (dödad, eller slut på minne), "
+    "även vid ett nytt försök i en egen process; rapportens tidigare filer är orörda"
+)
+NOT_RUN = (
+    "kördes inte: arbetsprocesserna avslutades oväntat innan rapporten startade; kör gnv build igen"
+)
+
+
+def _run_pools(
+    jobs: list[Job],
+    todo: list[int],
+    formats: list[str],
+    style: Style | None,
+    workers: int,
+    service: PrintService | None,
+    results: dict[int, JobResult],
+    advance: Callable[[], Any],
+) -> None:
+    """Run ``todo`` in worker processes; a killed worker does not end the build.
+
+    When a worker dies (killed, out of memory) the pool is broken and every report without a
+    result is lost from it. The reports that had not started are innocent: they go on in a
+    fresh pool. Those that were running (the one whose worker died, and any the pool took down
+    with it) are each tried once more alone, in a pool of their own, after what they may have
+    left half written is finished or rolled back; one that kills its worker again fails, with a
+    Swedish message, and takes no other report with it. The summary lists every report.
+    """
+    queue = list(todo)
+    while queue:
+        done, running, waiting = _pool_round(jobs, queue, formats, style, workers, service)
+        for index, result in done.items():
+            results[index] = result
+            advance()
+        for index in running:
+            problem = _recover(jobs[index])  # what the killed worker left half done
+            again = {} if problem else _pool_round(jobs, [index], formats, style, 1, service)[0]
+            problem = problem or _recover(jobs[index])
+            failed = JobResult(jobs[index], "misslyckades", 0, problem or KILLED)
+            results[index] = again.get(index) or failed
+            advance()
+        if not done and not running:  # broke before any report started: do not try forever
+            for index in waiting:
+                results[index] = JobResult(jobs[index], "misslyckades", 0, NOT_RUN)
+                advance()
+            break
+        queue = waiting
+
+
+def _pool_round(
+    jobs: list[Job],
+    indexes: list[int],
+    formats: list[str],
+    style: Style | None,
+    workers: int,
+    service: PrintService | None,
+) -> tuple[dict[int, JobResult], list[int], list[int]]:
+    """One pool over ``indexes``: the results, and if the pool broke, the reports that were
+    running and those that never started."""
+    import multiprocessing
+
+    started = multiprocessing.get_context().SimpleQueue()
+    done: dict[int, JobResult] = {}
+    broken = False
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(indexes)),
+        initializer=_init_worker,
+        initargs=(
+            (service.address, service.authkey, started) if service else (None, None, started)
+        ),
+    ) as pool:
+        futures: dict[Future[JobResult], int] = {
+            pool.submit(_run_tracked, i, jobs[i], formats, style): i for i in indexes
+        }
+        try:
+            for future in as_completed(futures):
+                try:
+                    done[futures[future]] = future.result()
+                except BrokenProcessPool:
+                    broken = True
+        except KeyboardInterrupt:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    if not broken:
+        return done, [], []
+    seen: set[int] = set()
+    while not started.empty():
+        seen.add(started.get())
+    started.close()
+    running = [i for i in indexes if i in seen and i not in done]
+    waiting = [i for i in indexes if i not in seen and i not in done]
+    return done, running, waiting
 
 
 def _close_printer() -> None:
