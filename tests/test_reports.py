@@ -44,6 +44,23 @@ CASES = {
 }
 
 
+# Every report's policy: no script, nothing fetched (styles inline, images as data: URIs).
+CSP = (
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
+    "base-uri 'none'; form-action 'none'"
+)
+
+
+def policy(source: str) -> str | None:
+    """The Content-Security-Policy of a page's <head>, whatever the order of its attributes."""
+    head = source.split("<style")[0]  # before anything the policy governs
+    for tag in re.findall(r"<meta\b[^>]*>", head):
+        if re.search(r'http-equiv="Content-Security-Policy"', tag, re.IGNORECASE):
+            found = re.search(r'content="([^"]*)"', tag)
+            return found.group(1) if found else None
+    return None
+
+
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
     from gnvtools.cli import main
@@ -84,6 +101,8 @@ def test_report_reads_right_in_chromium(rendered, browser, report: str, params: 
     assert source.startswith("<!DOCTYPE html>")
     assert '<html lang="sv">' in source
     assert not re.search(r"<(script|link)\b[^>]*\b(src|href)=\"https?:", source)
+    assert policy(source) == CSP
+    assert "<script" not in source
     page, problems = _open(browser, path)
     try:
         text = plain(page.inner_text("body"))
@@ -205,7 +224,8 @@ def test_axe_core_finds_no_wcag_violation(rendered, browser, report: str, params
     import axe_playwright_python
 
     axe = Path(axe_playwright_python.__file__).parent / "axe.min.js"
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    # The report's policy forbids every script, axe's too: the test page sets it aside.
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     try:
         page.goto(rendered[(report, params)].as_uri(), wait_until="load")
         page.add_script_tag(path=str(axe))
