@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -94,6 +95,75 @@ CASES: list[tuple[str, str, Callable[[Path], None], list[str]]] = [
         lambda d: _edit(d / "2025.yaml", "year: 2025", "year: [2025"),
         ["2025.yaml", "YAML-syntaxfel"],
     ),
+    # Messages that say which key, where, and what to write instead (issue 18, item 10).
+    (
+        "population-too-large-is-a-number",
+        "stockholm/2023.yaml",
+        lambda d: _edit(d / "data/districts.csv", "Farsta,63480", "Farsta,1" + "0" * 30),
+        ["data/districts.csv", "rad 4", 'kolumn "population"', "är för stort", "30 siffror"],
+    ),
+    (
+        "step-without-kind",
+        "stockholm/2023.yaml",
+        lambda d: _edit(d / "2023.yaml", "        kind: fixed\n", ""),
+        [
+            '2023.yaml, rad 72, nyckel "pots.0.steps.0.kind"',
+            'nyckeln "kind" saknas',
+            "fixed, each, key, requisition eller remainder",
+        ],
+    ),
+    (
+        "zero-weight-in-a-key",
+        "stockholm/2023.yaml",
+        lambda d: _edit(d / "2023.yaml", "key: {places: 1}", "key: {places: 0, population: 1}"),
+        ['2023.yaml, rad 112, nyckel "pots.1.steps.0.key.places"', "större än noll"],
+    ),
+    (
+        "misspelt-top-level-key",
+        "stockholm/2025.yaml",
+        lambda d: _edit(d / "2025.yaml", "received:", "recieved:"),
+        ['2025.yaml, rad 53, nyckel "recieved": okänd nyckel "recieved" (menar du received?)'],
+    ),
+    (
+        "misspelt-nested-key",
+        "stockholm/2023.yaml",
+        lambda d: _edit(
+            d / "2023.yaml",
+            "recipients: {group: districts}",
+            "recipients: {group: districts, wher: []}",
+        ),
+        ['nyckel "pots.0.steps.1.recipients.wher"', 'okänd nyckel "wher" (menar du where?)'],
+    ),
+    (
+        "misspelt-step-key",
+        "stockholm/2023.yaml",
+        lambda d: _edit(
+            d / "2023.yaml", "        kind: fixed\n", "        kind: fixed\n        amout: 1\n"
+        ),
+        ['nyckel "pots.0.steps.0.amout"', 'okänd nyckel "amout" (menar du amount'],
+    ),
+    (
+        "unknown-key-lists-the-keys",
+        "stockholm/2023.yaml",
+        lambda d: _edit(d / "2023.yaml", "  total:", "  xyz: 1\n  total:"),
+        ['nyckel "received.xyz"', 'okänd nyckel "xyz"; här finns: total, components, stated_as'],
+    ),
+    (
+        "missing-data-file-names-its-yaml-line",
+        "stockholm/2023.yaml",
+        lambda d: _edit(d / "2023.yaml", "file: data/districts.csv", "file: data/distrikt.csv"),
+        [
+            "data/distrikt.csv: filen finns inte",
+            "(nämns i ",
+            '2023.yaml, rad 54, nyckel "recipients.0.file")',
+        ],
+    ),
+    (
+        "missing-requests-file-names-its-yaml-line",
+        "stockholm/2025.yaml",
+        lambda d: (d / "data/requests-2025.csv").unlink(),
+        ["data/requests-2025.csv: filen finns inte (nämns i ", 'nyckel "pots.0.steps.', "requests"],
+    ),
 ]
 
 
@@ -167,3 +237,40 @@ def test_swedish_excel_csv_loads(example_copy: Callable[[str], Path]) -> None:
     assert b"0,97" in (folder / "data/providers-2023.csv").read_bytes()
     again = allocate(build_plan(folder / "2023.yaml"))
     assert again.lines == original.lines
+
+
+YAML_KEY_CASES = [
+    "unknown-yaml-key",
+    "wrong-yaml-type",
+    "unknown-recipient",
+    "unknown-regime",
+    "step-without-kind",
+    "zero-weight-in-a-key",
+    "misspelt-top-level-key",
+    "misspelt-nested-key",
+    "misspelt-step-key",
+    "unknown-key-lists-the-keys",
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "year_file", "breaker", "expected"),
+    [c for c in CASES if c[0] in YAML_KEY_CASES],
+    ids=YAML_KEY_CASES,
+)
+def test_yaml_places_are_keys_not_columns(
+    case: str,
+    year_file: str,
+    breaker: Callable[[Path], None],
+    expected: list[str],
+    example_copy: Callable[[str], Path],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    org, name = year_file.split("/")
+    folder = example_copy(org)
+    breaker(folder)
+    code, _, err = run_cli(capsys, "check", str(folder / name))
+    assert code == 2
+    where = err.split(": ", 2)[1]  # "fel: FILE, rad N, nyckel "…": message"
+    assert re.search(rf'{re.escape(name)}, rad \d+, nyckel "[^"]+"$', where), err
+    assert "kolumn" not in where

@@ -146,6 +146,6 @@ def get_regime(regime_id: str, *, file: str | None = None, row: int | None = Non
             f'okänd regim "{regime_id}"; känns igen: {", ".join(regimes)}',
             file=file,
             row=row,
-            column="regime",
+            key="regime",
         )
     return regimes[regime_id]
