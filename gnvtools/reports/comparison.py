@@ -194,14 +194,14 @@ class Comparison:
                         raise InputError(
                             f"{year.regime.short} har inget insatsområde {number}",
                             file=self.mapping_path,
-                            column=f"areas.{area.label}",
+                            key=f"areas.{area.label}",
                         )
                     if number in placed:
                         raise InputError(
                             f"insatsområde {number} i {year.regime.short} finns både under "
                             f'"{placed[number]}" och "{area.label}"',
                             file=self.mapping_path,
-                            column="areas",
+                            key="areas",
                         )
                     placed[number] = area.label
             missing = [a for a in year.regime.areas if a not in placed]
@@ -210,7 +210,7 @@ class Comparison:
                     f"insatsområde {', '.join(map(str, missing))} i {year.regime.short} saknas "
                     "i mappningen",
                     file=self.mapping_path,
-                    column="areas",
+                    key="areas",
                 )
 
     def _checks(self) -> list[Finding]:

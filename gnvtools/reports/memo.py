@@ -128,7 +128,7 @@ def load_texts(plan: Plan, catalogue: Catalogue) -> Texts | None:
             "textfilen ska vara en Markdown-fil (.md)",
             file=plan.file.shown,
             row=plan.file.line("texts"),
-            column="texts",
+            key="texts",
         )
     texts = read_texts(resolved, shown, AUTHORED_SECTIONS)
     check_text(texts, catalogue)
