@@ -192,26 +192,64 @@ def test_a_crashed_renderer_costs_one_pdf(printer: PdfPrinter) -> None:
     assert printer.print(PAGE, "t").startswith(b"%PDF-")
 
 
-def test_chromium_killed_mid_build_costs_only_the_pdf(printer: PdfPrinter, tmp_path: Path) -> None:
-    """render keeps HTML and Excel of a report whose browser has ended, and says so in one
-    Swedish line."""
+def test_chromium_killed_mid_print_costs_that_pdf_and_is_started_again(
+    printer: PdfPrinter,
+) -> None:
+    renderers = _browser_processes("renderer")
+    for pid in renderers:  # the print is under way when the browser is killed
+        os.kill(pid, signal.SIGSTOP)
+    failed: list[BaseException] = []
+
+    def printing() -> None:
+        try:
+            printer.print(PAGE, "t")
+        except BaseException as exc:
+            failed.append(exc)
+
+    try:
+        thread = threading.Thread(target=printing)
+        thread.start()
+        time.sleep(1)
+        for pid in _browser_processes("browser"):
+            os.kill(pid, signal.SIGKILL)
+        thread.join(timeout=30)
+    finally:
+        for pid in renderers:
+            with_suppressed_kill(pid, signal.SIGKILL)
+    assert len(failed) == 1 and isinstance(failed[0], BrowserFailedError)
+    assert "webbläsaren avslutades under utskriften" in str(failed[0])
+    _one_swedish_line(failed[0].message)
+    # The next report starts the browser again and gets its PDF.
+    assert printer.print(PAGE, "t").startswith(b"%PDF-")
+    assert len(_browser_processes("browser")) == 1
+
+
+def test_a_failed_print_keeps_the_reports_html_word_and_excel(
+    printer: PdfPrinter, tmp_path: Path
+) -> None:
+    """render writes every other format of a report whose PDF failed, and says why in one
+    Swedish line (as for a browser that is missing)."""
     from gnvtools.publish.render import render
 
-    for pid in _browser_processes("browser"):
-        os.kill(pid, signal.SIGKILL)
-    time.sleep(0.5)
+    renderers = _browser_processes("renderer")
     out = tmp_path / "out"
-    with pytest.raises(BrowserNotFoundError, match="webbläsaren avslutades") as caught:
-        render(
-            "allocation-memo",
-            PARAMS / "jamtland/2025.yaml",
-            out,
-            ["html", "pdf", "xlsx"],
-            browser=printer,
-        )
+    for pid in renderers:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        with pytest.raises(BrowserNotFoundError, match="tog mer än 4 s") as caught:
+            render(
+                "allocation-memo",
+                PARAMS / "jamtland/2025.yaml",
+                out,
+                ["html", "pdf", "docx", "xlsx"],
+                browser=printer,
+            )
+    finally:
+        for pid in renderers:
+            with_suppressed_kill(pid, signal.SIGKILL)
     _one_swedish_line(caught.value.message)
-    assert (out / "allocation-memo.html").exists()
-    assert (out / "allocation-memo.xlsx").exists()
+    for fmt in ("html", "docx", "xlsx"):
+        assert (out / f"allocation-memo.{fmt}").exists(), fmt
     assert not (out / "allocation-memo.pdf").exists()
 
 

@@ -27,6 +27,7 @@ LAUNCH_TIMEOUT = 30.0  # seconds to start the browser; browser_timeout in gnv.ya
 LAUNCH_SETTING = "GNV_BROWSER_TIMEOUT"  # how gnv.yaml's browser_timeout reaches the printer
 PRINT_TIMEOUT = 60.0  # seconds to load and print one report (a long national memo: about 1 s)
 CLOSE_TIMEOUT = 10.0  # seconds to close a page, the browser or Playwright's driver
+RELAUNCHES = 2  # a browser that ends mid-batch (killed, out of memory) is started again
 
 # Chromium's headless shell first: it prints the same PDF as the full browser (the same Blink
 # and Skia; Playwright itself uses it for headless runs) for half the processor time, launch
@@ -227,6 +228,8 @@ class PdfPrinter:
         self._free: asyncio.Queue[tuple[Any, int]] | None = None
         self._playwright: Any = None
         self._browser: Any = None
+        self._relaunch = asyncio.Lock()
+        self._relaunched = 0
         self._version = ""
 
     @property
@@ -316,9 +319,6 @@ class PdfPrinter:
     async def _launch(self) -> list[Any]:
         from playwright.async_api import async_playwright
 
-        args = list(ARGS)
-        if hasattr(os, "geteuid") and os.geteuid() == 0:
-            args.append("--no-sandbox")  # Chromium refuses to sandbox as root
         try:
             self._playwright = await async_playwright().start()
         except Exception as exc:
@@ -327,12 +327,7 @@ class PdfPrinter:
                 "Playwright kunde inte startas; PDF skapas inte (pip install 'gnvtools[pdf]')"
             ) from None
         try:
-            self._browser = await self._playwright.chromium.launch(
-                executable_path=self.choice.executable,
-                args=args,
-                headless=True,
-                timeout=self.launch_timeout * 1000,
-            )
+            self._browser = await self._start_browser()
         except _playwright_timeout():
             raise
         except Exception as exc:
@@ -348,6 +343,17 @@ class PdfPrinter:
         warm_up = _warm_up_page()
         await asyncio.gather(*(_print_page(page, warm_up, "-") for page in pages))
         return pages
+
+    async def _start_browser(self) -> Any:
+        args = list(ARGS)
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            args.append("--no-sandbox")  # Chromium refuses to sandbox as root
+        return await self._playwright.chromium.launch(
+            executable_path=self.choice.executable,
+            args=args,
+            headless=True,
+            timeout=self.launch_timeout * 1000,
+        )
 
     async def _close(self) -> None:
         """Close the browser and Playwright's driver, each in bounded time."""
@@ -365,8 +371,8 @@ class PdfPrinter:
             raise BrowserFailedError("webbläsaren har inga sidor öppna; PDF skapas inte")
         page, printed = await self._free.get()
         try:
-            if self._browser is None or not self._browser.is_connected():
-                raise BrowserFailedError("webbläsaren avslutades under körningen; PDF skapas inte")
+            if not self._connected() or page.context.browser is not self._browser:
+                page, printed = await self._live_page(), 0
             try:
                 return await asyncio.wait_for(
                     _print_page(page, page_html, title), self.print_timeout
@@ -389,15 +395,50 @@ class PdfPrinter:
                 page, printed = await self._replace(page), 0
             self._free.put_nowait((page, printed))
 
+    def _connected(self) -> bool:
+        return self._browser is not None and bool(self._browser.is_connected())
+
+    async def _live_page(self) -> Any:
+        """A page of a running browser: one that has ended is started again (at most
+        ``RELAUNCHES`` times a batch), so the reports after it still get their PDF."""
+        async with self._relaunch:
+            if not self._connected():
+                if self._relaunched >= RELAUNCHES or self._playwright is None:
+                    raise BrowserFailedError(
+                        "webbläsaren avslutades under körningen; PDF skapas inte"
+                    )
+                self._relaunched += 1
+                old, self._browser = self._browser, None
+                if old is not None:
+                    with contextlib.suppress(Exception):
+                        await asyncio.wait_for(old.close(), CLOSE_TIMEOUT)
+                try:
+                    self._browser = await asyncio.wait_for(
+                        self._start_browser(), self.launch_timeout + CLOSE_TIMEOUT
+                    )
+                except Exception as exc:
+                    _debug(exc)
+                    raise BrowserFailedError(
+                        "webbläsaren avslutades under körningen och kunde inte startas igen; "
+                        "PDF skapas inte"
+                    ) from None
+            try:
+                return await asyncio.wait_for(_new_page(self._browser), CLOSE_TIMEOUT)
+            except Exception as exc:
+                _debug(exc)
+                raise BrowserFailedError(
+                    "webbläsaren kunde inte öppna en sida; PDF skapas inte"
+                ) from None
+
     def _failure(self) -> str:
-        if self._browser is None or not self._browser.is_connected():
+        if not self._connected():
             return "webbläsaren avslutades under utskriften; PDF skapas inte"
         return "webbläsarens sida kraschade eller slutade svara under utskriften; PDF skapas inte"
 
     async def _replace(self, page: Any) -> Any:
         """A fresh page in place of ``page``; ``page`` itself when none can be opened."""
-        if self._browser is None or not self._browser.is_connected():
-            return page
+        if not self._connected():
+            return page  # the next print starts the browser again
         try:
             fresh = await asyncio.wait_for(_new_page(self._browser), CLOSE_TIMEOUT)
         except Exception as exc:  # keep the old page rather than lose one
