@@ -392,3 +392,17 @@ def test_verify_names_an_edited_cell_in_a_named_sheet(
     )
     assert line in out_text, out_text
     assert "inga värden skiljer sig" not in out_text
+
+
+@pytest.mark.parametrize("label", ["Totalt", ""])
+def test_a_total_row_in_a_spend_file_is_refused(
+    capsys: pytest.CaptureFixture[str], example_copy: Callable[[str], Path], label: str
+) -> None:
+    """A pasted total under the spend rows would double what was used."""
+    folder = example_copy("stockholm")
+    path = folder / "data/spend-2025.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    total = sum(int(line.split(",")[2]) for line in lines[1:])
+    path.write_text("\n".join([*lines, f"{label},,{total},,"]) + "\n", encoding="utf-8")
+    err = _check(capsys, folder / "2025.yaml")
+    assert f"spend-2025.csv, rad {len(lines) + 1}" in err and "summarad" in err, err
