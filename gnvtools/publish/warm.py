@@ -49,11 +49,22 @@ def warm_available() -> bool:
 
 
 def prepare() -> None:
-    """Import, before forking, what the child needs to run cells (about 10 ms, done once)."""
+    """Import, before forking, what the child needs to run cells (done once per process)."""
     import ipykernel.compiler
     import ipykernel.zmqshell  # noqa: F401
+    import IPython.core.completer
+    import IPython.core.completerlib
+    import IPython.core.crashhandler
+    import IPython.core.oinspect  # noqa: F401
     import jupyter_client.session  # noqa: F401
-    import nbformat.v4  # noqa: F401
+    import nbformat.v4
+    from matplotlib import _api
+
+    with _api.suppress_matplotlib_deprecation_warning():
+        import matplotlib.style.core  # noqa: F401
+
+    # nbformat's validator, compiled once (papermill compiles it anyway when it reads a notebook)
+    nbformat.v4.new_output("stream", text="")  # type: ignore[no-untyped-call]
 
 
 class _Recorder:
@@ -258,6 +269,26 @@ def _shell(recorder: _Recorder) -> Any:
     return Shell.instance(config=config, kernel=Kernel(), compiler_class=XCachingCompiler)
 
 
+def _rc_file_defaults(matplotlib: Any) -> None:
+    """``matplotlib.rc_file_defaults()``, setting only what differs: 70 ms less per report."""
+    from matplotlib import _api
+
+    params, original = matplotlib.rcParams, matplotlib.rcParamsOrig
+    with _api.suppress_matplotlib_deprecation_warning():
+        from matplotlib.style.core import STYLE_BLACKLIST  # where rc_file_defaults finds it
+
+        for key in original:
+            if key in STYLE_BLACKLIST:
+                continue
+            value = original._get(key)
+            try:
+                same = bool(params._get(key) == value)
+            except (KeyError, ValueError, TypeError):
+                same = False
+            if not same:
+                params[key] = value  # validated, as rc_file_defaults does
+
+
 def _like_a_fresh_kernel() -> None:
     """Undo what the parent's imports set that a kernel's own imports would set otherwise.
 
@@ -273,7 +304,7 @@ def _like_a_fresh_kernel() -> None:
         os.environ["MPLBACKEND"] = INLINE_BACKEND
     matplotlib = sys.modules.get("matplotlib")
     if matplotlib is not None:
-        matplotlib.rc_file_defaults()  # the style the parent's charts set, undone
+        _rc_file_defaults(matplotlib)  # the style the parent's charts set, undone
         pyplot = sys.modules.get("matplotlib.pyplot")
         if pyplot is not None:
             pyplot.close("all")
