@@ -339,7 +339,7 @@ def folder_lock(folder: Path) -> Iterator[None]:
                 + "; vänta tills den är klar och försök igen",
                 file=busy[0],
             )
-        with contextlib.suppress(OSError):  # who holds it, for the message above
+        with contextlib.suppress(OSError, AttributeError):  # who holds it (for the message)
             os.ftruncate(fd, 0)
             os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         try:

@@ -371,9 +371,12 @@ def _pool_round(
             (service.address, service.authkey, started) if service else (None, None, started)
         ),
     ) as pool:
-        futures: dict[Future[JobResult], int] = {
-            pool.submit(_run_tracked, i, jobs[i], formats, style): i for i in indexes
-        }
+        futures: dict[Future[JobResult], int] = {}
+        try:
+            for i in indexes:
+                futures[pool.submit(_run_tracked, i, jobs[i], formats, style)] = i
+        except BrokenProcessPool:  # broke already: the rest were never submitted
+            broken = True
         try:
             for future in as_completed(futures):
                 try:
