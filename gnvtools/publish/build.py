@@ -7,6 +7,12 @@ on its own; a failure is recorded with its Swedish message and the others go on.
 code, notebook, parameters, data and formats are unchanged since its manifest was written is
 skipped unless ``force``. One browser prints every PDF: in the process itself with one worker,
 in a print service shared by the worker processes with several (``printserver``).
+
+A build holds the outputs folder's lock (a second build or render into it is refused) and
+first finishes or rolls back what a killed build left there; each report's files are replaced
+as one set (``atomic.FileSet``). Worker processes end with the build, even one killed with
+``kill -9`` (``lifetime.die_with_parent``); a worker that is killed itself costs at most the
+report it ran (see ``_run_pools``), and the summary still lists every report.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Run one report notebook with papermill and export it as HTML (and keep the executed notebook).
 
 Parameters are validated before a kernel starts, so bad input fails fast with a Swedish message
-and nothing is written. Output files are written atomically.
+and nothing is written. A report's files are written as one set (``atomic.FileSet``): all of
+them replaced, or none.
 """
 
 from __future__ import annotations
