@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal, localcontext
 from fractions import Fraction
 from itertools import zip_longest
 from pathlib import Path
@@ -624,20 +625,30 @@ def table_from_lines(
     return table
 
 
-def _loose_number(text: str) -> Fraction | None:
+def _loose_number(text: str) -> int | Decimal | None:
     """A cell as a number if it plainly is one (``1 200``, ``0,5``, ``12 kr``), else ``None``."""
+    if text.isdigit() and text.isascii() and len(text) <= 30:
+        return int(text)  # the common case, fast for files of 100 000 rows
     cleaned = _clean_number(text)
     if not cleaned or len(cleaned) > 30 or _THOUSANDS_COMMA.match(cleaned):
         return None
     if not _NUMBER.match(cleaned):
         return None
-    return Fraction(cleaned.replace(",", "."))
+    return Decimal(cleaned.replace(",", "."))  # exact: Decimal reads a decimal as written
+
+
+_LABEL_STARTS = frozenset(word[0] for word in TOTAL_WORDS | set(_TOTAL_PREFIXES))
 
 
 def is_total_label(text: str) -> bool:
     """``Summa``, ``Totalt:``, ``Summa stadsdelar``: a label of a total row, not a name."""
+    if text[:1].casefold() not in _LABEL_STARTS:
+        return False
     folded = " ".join(text.casefold().split()).rstrip(":.")
     return folded in TOTAL_WORDS or folded.startswith(_TOTAL_PREFIXES)
+
+
+_TOTAL_ADVICE = "gnv summerar själv, så ta bort raden (summor kan stå på en annan flik)"
 
 
 def refuse_totals(table: Table, formulas: dict[tuple[int, int], str], offset: int = 0) -> None:
@@ -649,61 +660,76 @@ def refuse_totals(table: Table, formulas: dict[tuple[int, int], str], offset: in
     columns, or one when the row has no name). Shares and yes/no flags (values up to 1) may
     stand in a total row as averages or marks and are not compared.
     """
+    columns = table.columns
+    width = len(columns)
+    labels = [i for i, c in enumerate(columns) if i == 0 or c in KEY_COLUMNS]
+    key = next((i for i, c in enumerate(columns) if c in KEY_COLUMNS), 0)
+    sums: list[int | Decimal] = [0] * width
+    counts = [0] * width
+    numeric = [True] * width
+    # Sums of up to a million cells of up to 30 digits stay exact with 80 digits.
+    with localcontext(prec=80):
+        for row_no, row in table.numbered():
+            cells = [row[c] for c in columns]
+            for i in labels:
+                if cells[i] and is_total_label(cells[i]):
+                    raise InputError(
+                        f'raden "{cells[i]}" är en summarad, inte en mottagare; {_TOTAL_ADVICE}',
+                        file=table.path,
+                        row=row_no,
+                        column=columns[i],
+                    )
+            if formulas:
+                _refuse_sum_formulas(table, formulas, offset, row_no)
+            values: list[int | Decimal | None] = [None] * width
+            matching: list[int] = []
+            differing = False
+            for i in range(width):
+                if not numeric[i] or not cells[i]:
+                    continue
+                value = _loose_number(cells[i])
+                if value is None:
+                    numeric[i] = False  # text: this column is not summed
+                    continue
+                values[i] = value
+                if value > 1:
+                    if counts[i] >= 2 and value == sums[i]:
+                        matching.append(i)
+                    else:
+                        differing = True
+            if matching and not differing and (len(matching) >= 2 or not cells[key]):
+                shown = ", ".join(f'"{columns[i]}"' for i in matching)
+                raise InputError(
+                    f"raden ser ut att vara en summarad: värdena i {shown} är summan av raderna "
+                    f"ovanför; {_TOTAL_ADVICE}",
+                    file=table.path,
+                    row=row_no,
+                    column=columns[matching[0]],
+                )
+            for i, value in enumerate(values):
+                if value is not None:
+                    sums[i] += value
+                    counts[i] += 1
+
+
+def _refuse_sum_formulas(
+    table: Table, formulas: dict[tuple[int, int], str], offset: int, row_no: int
+) -> None:
     from openpyxl.utils import get_column_letter
 
-    label_columns = [c for c in table.columns[:1] + KEY_COLUMNS if c in table.columns]
-    key = next((c for c in KEY_COLUMNS if c in table.columns), table.columns[0])
-    sums: dict[str, Fraction] = dict.fromkeys(table.columns, Fraction(0))
-    counts: dict[str, int] = dict.fromkeys(table.columns, 0)
-    numeric = set(table.columns)
-    advice = "gnv summerar själv, så ta bort raden (summor kan stå på en annan flik)"
-    for row_no, row in table.numbered():
-        for column in label_columns:
-            if is_total_label(row[column]):
-                raise InputError(
-                    f'raden "{row[column]}" är en summarad, inte en mottagare; {advice}',
-                    file=table.path,
-                    row=row_no,
-                    column=column,
-                )
-        for index, column in enumerate(table.columns):
-            formula = formulas.get((row_no, offset + index + 1))
-            letter = get_column_letter(offset + index + 1)
-            if formula is not None and _sums_above(formula, letter, row_no):
-                raise InputError(
-                    f"raden summerar raderna ovanför (cell {letter}{row_no}: {formula[:60]}); "
-                    + advice,
-                    file=table.path,
-                    row=row_no,
-                    column=column,
-                )
-        values = {c: _loose_number(row[c]) if row[c] else None for c in table.columns}
-        matching = []
-        differing = False
-        for column in table.columns:
-            value = values[column]
-            if column not in numeric or value is None or value <= 1:
-                continue
-            if counts[column] >= 2 and value == sums[column]:
-                matching.append(column)
-            else:
-                differing = True
-        if matching and not differing and (len(matching) >= 2 or not row[key]):
-            shown = ", ".join(f'"{c}"' for c in matching)
+    for index, column in enumerate(table.columns):
+        formula = formulas.get((row_no, offset + index + 1))
+        if formula is None:
+            continue
+        letter = get_column_letter(offset + index + 1)
+        if _sums_above(formula, letter, row_no):
             raise InputError(
-                f"raden ser ut att vara en summarad: värdena i {shown} är summan av raderna "
-                f"ovanför; {advice}",
+                f"raden summerar raderna ovanför (cell {letter}{row_no}: {formula[:60]}); "
+                + _TOTAL_ADVICE,
                 file=table.path,
                 row=row_no,
-                column=matching[0],
+                column=column,
             )
-        for column in table.columns:
-            value = values[column]
-            if value is not None:
-                sums[column] += value
-                counts[column] += 1
-            elif row[column]:
-                numeric.discard(column)
 
 
 def _clean_number(text: str) -> str:
