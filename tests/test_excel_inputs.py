@@ -406,3 +406,25 @@ def test_a_total_row_in_a_spend_file_is_refused(
     path.write_text("\n".join([*lines, f"{label},,{total},,"]) + "\n", encoding="utf-8")
     err = _check(capsys, folder / "2025.yaml")
     assert f"spend-2025.csv, rad {len(lines) + 1}" in err and "summarad" in err, err
+
+
+def test_an_excel_file_that_unpacks_to_too_much_is_refused(
+    capsys: pytest.CaptureFixture[str], example_copy: Callable[[str], Path]
+) -> None:
+    """A zip bomb dressed as .xlsx: refused from the sizes the archive states, before reading."""
+    folder = example_copy("stockholm")
+    path = _as_xlsx(folder, _rows(folder))
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/media/padding.bin", b"\0" * 60_000_000)
+    err = _check(capsys, folder / "2025.yaml")
+    assert "districts.xlsx: Excel-filen packas upp till 60 MB" in err
+
+
+def test_excels_sep_line_in_csv_is_read(example_copy: Callable[[str], Path]) -> None:
+    """Excel's "sep=;" first line says the separator; the headings are then in row 2."""
+    before = allocate(build_plan(PARAMS / "stockholm/2025.yaml")).lines
+    folder = example_copy("stockholm")
+    path = folder / "data/districts.csv"
+    text = path.read_text(encoding="utf-8").replace(",", ";")
+    path.write_text("sep=;\n" + text, encoding="utf-8")
+    assert allocate(build_plan(folder / "2025.yaml")).lines == before

@@ -203,7 +203,9 @@ def _load_group(file: ParamFile, spec: p.RecipientGroup) -> RecipientTable:
     table.require("name")
     if not table.rows:
         raise InputError(
-            "filen har bara en rubrikrad; lägg till en rad per mottagare", file=table.path, row=2
+            "filen har bara en rubrikrad; lägg till en rad per mottagare",
+            file=table.path,
+            row=table.header_row + 1,
         )
     names = [(row_no, row["name"]) for row_no, row in table.numbered()]
     for row_no, name in names:

@@ -12,6 +12,7 @@ import csv
 import io
 import re
 import unicodedata
+import zipfile
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
@@ -27,6 +28,7 @@ _NUMBER = re.compile(r"^[+-]?(\d+)([.,](\d+))?$")
 # 500,000 or 1,234,567: a comma followed by exactly three digits reads as thousands to some
 # and as decimals to others (Swedish Excel writes 1,5 for one and a half).
 _THOUSANDS_COMMA = re.compile(r"^[+-]?\d{1,3}(,\d{3})+$")
+_SEPARATOR_LINE = re.compile(r"^sep=([;,\t|])$", re.IGNORECASE)
 _TRUE = {"ja", "j", "true", "sant", "x", "1"}
 _FALSE = {"nej", "n", "false", "falskt", "0"}
 
@@ -330,6 +332,32 @@ def _open_workbook(source: Path | BinaryIO, shown: Path | str, *, data_only: boo
         raise InputError("Excel-filen kan inte läsas (är den en .xlsx-fil?)", file=shown) from exc
 
 
+MAX_UNPACKED_BYTES = 500_000_000
+MAX_PACKING_RATIO = 200
+
+
+def _check_unpacked_size(source: Path | BinaryIO, shown: Path | str) -> None:
+    """Refuse a workbook that would unpack to more than 500 MB, or 200 times its size.
+
+    An .xlsx file is a zip archive; Python's zip reader never unpacks a part beyond the size
+    the archive states, so the stated sizes bound what openpyxl can be made to read.
+    """
+    try:
+        with zipfile.ZipFile(source) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InputError("Excel-filen kan inte läsas (är den en .xlsx-fil?)", file=shown) from exc
+    unpacked = sum(part.file_size for part in parts)
+    packed = sum(part.compress_size for part in parts)
+    if unpacked > MAX_UNPACKED_BYTES or unpacked > MAX_PACKING_RATIO * max(packed, 1_000):
+        raise InputError(
+            f"Excel-filen packas upp till {unpacked // 1_000_000} MB; det är för mycket för en "
+            f"tabell (högst {MAX_UNPACKED_BYTES // 1_000_000} MB och {MAX_PACKING_RATIO} gånger "
+            "filens storlek)",
+            file=shown,
+        )
+
+
 def read_sheets(
     source: Path | bytes,
     shown: Path | str,
@@ -345,6 +373,7 @@ def read_sheets(
     def stream() -> Path | BinaryIO:
         return io.BytesIO(source) if isinstance(source, bytes) else source
 
+    _check_unpacked_size(stream(), shown)
     values = _open_workbook(stream(), shown, data_only=True)
     formulas = _open_workbook(stream(), shown, data_only=False)
     sheets = []
@@ -481,10 +510,16 @@ def table_from_bytes(data: bytes, shown: Path | str) -> Table:
     text = _decode(data, Path(str(shown)))
     # CR-only (old Mac) and CRLF line endings become LF before the csv module sees them.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    first = text.split("\n", 1)[0]
+    first, _, rest = text.partition("\n")
+    header_row = 1
+    separator = _SEPARATOR_LINE.match(first.strip())
+    if separator:  # Excel's "sep=;" first line: the separator, then the headings in row 2
+        header_row = 2
+        first = rest.split("\n", 1)[0]
     if not first.strip():
-        raise InputError("filen är tom eller saknar rubrikrad", file=shown, row=1)
-    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(first))
+        raise InputError("filen är tom eller saknar rubrikrad", file=shown, row=header_row)
+    delimiter = separator.group(1) if separator else _delimiter(first)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         lines = list(reader)
     except csv.Error as exc:
@@ -492,7 +527,7 @@ def table_from_bytes(data: bytes, shown: Path | str) -> Table:
         raise InputError(
             f"{problem} (kontrollera citattecknen)", file=shown, row=reader.line_num
         ) from exc
-    return table_from_lines(lines, shown)
+    return table_from_lines(lines, shown, header_row=header_row, explicit=header_row > 1)
 
 
 def _width(cells: Sequence[str]) -> int:
