@@ -1,9 +1,9 @@
 """The warm engine runs cells as a kernel does, and its forked child never outlives or returns.
 
 ``tests/notebooks/kernel_parity.ipynb`` holds every kind of output a notebook makes (HTML, a
-DataFrame, a pyplot figure, a gnvtools chart, ``%time``, prints to both streams, a display
-updated by its id, an error); papermill's kernel and the warm engine must give the same outputs,
-timings and memory addresses aside.
+DataFrame, a pyplot figure as PNG and as SVG, a gnvtools chart, ``%time``, prints to both
+streams, a display updated by its id, ``input()``, an error); papermill's kernel and the warm
+engine must give the same outputs, timings and memory addresses aside.
 """
 
 from __future__ import annotations
@@ -76,7 +76,9 @@ def test_the_parity_notebook_gives_the_kernels_outputs(
     assert '"image/png"' in shown[6] and "<Figure size 300x200 with 1 Axes>" in shown[6]
     assert "CPU times: …" in shown[9]
     assert "'ZMQInteractiveShell',\\n True)" in shown[12]  # pandas sees a Jupyter frontend
-    assert '"ename": "ValueError"' in shown[14] and shown[None] == "[]"  # not run
+    assert '"image/svg+xml"' in shown[13]  # %config InlineBackend.figure_formats
+    assert "StdinNotImplementedError" in shown[14]  # input() as under papermill
+    assert '"ename": "ValueError"' in shown[15] and shown[None] == "[]"  # not run
 
 
 def test_rich_display_magics_and_errors_without_a_kernel() -> None:

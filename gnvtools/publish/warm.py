@@ -27,6 +27,7 @@ plain papermill use the normal kernel. ``GNV_ENGINE=kernel`` makes gnv use it to
 from __future__ import annotations
 
 import codecs
+import contextlib
 import io
 import json
 import os
@@ -168,7 +169,7 @@ class _Stream(io.TextIOBase):
     """``sys.stdout``/``sys.stderr`` in the child: text goes to the recorder, as a stream."""
 
     def __init__(self, name: str, recorder: _Recorder, descriptor: int) -> None:
-        self.name_ = name
+        self.name = name  # as ipykernel's OutStream
         self._recorder = recorder
         self._descriptor = descriptor
 
@@ -182,11 +183,11 @@ class _Stream(io.TextIOBase):
     def write(self, text: str) -> int:
         if not isinstance(text, str):
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
-        self._recorder.write(self.name_, text)
+        self._recorder.write(self.name, text)
         return len(text)
 
     def flush(self) -> None:
-        self._recorder.flush(self.name_)
+        self._recorder.flush(self.name)
 
     def fileno(self) -> int:
         return self._descriptor  # redirected to a file the recorder reads
@@ -390,7 +391,11 @@ def _child(
         from gnvtools.publish.lifetime import die_with_parent
 
         die_with_parent(parent)  # a killed worker or build takes its report with it
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # as a kernel: the parent stops the child
+        with contextlib.suppress(ValueError, OSError):
+            for sig in signal.valid_signals():  # no handler of the parent's runs in the child
+                if callable(signal.getsignal(sig)):
+                    signal.signal(sig, signal.SIG_DFL)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # as a kernel: the parent stops it
         try:
             payload = json.dumps(run_cells(sources, cell_ids)).encode("utf-8")
             code = 0
