@@ -8,6 +8,7 @@ temporary file.
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import os
 import stat
@@ -275,18 +276,11 @@ def recover(folder: Path, name: str) -> str | None:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(journal)
             outcome = "rolled back"
-    for stale in folder.glob(f".{glob_escape(name)}.*.tmp"):
+    for stale in folder.glob(f".{glob.escape(name)}.*.tmp"):
         with contextlib.suppress(OSError):
             if not stale.is_dir() or stale.is_symlink():
                 os.unlink(stale)
     return outcome
-
-
-def glob_escape(text: str) -> str:
-    """``text`` with glob wildcards made literal."""
-    import glob
-
-    return glob.escape(text)
 
 
 # --- One writer per outputs folder --------------------------------------------------------------
