@@ -134,6 +134,21 @@ def test_a_formula_total_row_is_refused_with_the_formula(
     assert f"cell B{last + 1}: =SUM(B2:B{last})" in err and "summerar raderna ovanför" in err
 
 
+def test_an_excel_tables_own_total_row_is_refused(
+    capsys: pytest.CaptureFixture[str], example_copy: Callable[[str], Path]
+) -> None:
+    """Excel's "Total row" of a formatted table sums a column by name, not by a range."""
+    folder = example_copy("stockholm")
+    rows = _rows(folder)
+    last = len(rows)
+    path = _as_xlsx(
+        folder, rows, below=[["Alla stadsdelar", "=SUBTOTAL(109,Tabell1[population])", 1, 1]]
+    )
+    _cache(path, {f"B{last + 1}": str(_total(rows)[0])})
+    err = _check(capsys, folder / "2025.yaml")
+    assert f"rad {last + 1}" in err and "SUBTOTAL(109,Tabell1[population])" in err, err
+
+
 def test_a_formula_total_row_without_stored_values_is_still_a_total_row(
     capsys: pytest.CaptureFixture[str], example_copy: Callable[[str], Path]
 ) -> None:

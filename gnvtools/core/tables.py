@@ -234,6 +234,8 @@ TOTAL_WORDS = frozenset(
 _TOTAL_PREFIXES = ("summa ", "totalt ", "total ", "delsumma ", "totalsumma ", "s:a ")
 KEY_COLUMNS = ("name", "recipient")
 _SUM_FORMULA = re.compile(r"\b(?:SUM|SUMMA|SUBTOTAL|DELSUMMA|AGGREGATE|MÄNGD)\s*\(", re.IGNORECASE)
+# What an Excel table's own total row holds: =SUBTOTAL(109,[Befolkning]), a column by name.
+_TABLE_TOTAL = re.compile(r"\b(?:SUBTOTAL|AGGREGATE)\s*\(", re.IGNORECASE)
 _RANGE = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]+)\s*:\s*\$?([A-Z]{1,3})\$?([0-9]+)")
 _EXCEL_ERRORS = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!")
 _START_CELL = re.compile(r"^([A-Za-z]{0,3})([1-9][0-9]{0,6})$")
@@ -485,6 +487,8 @@ def _sums_above(formula: str, letter: str, row: int) -> bool:
     """Whether ``formula`` in column ``letter``, row ``row`` sums cells above it in its column."""
     if not _SUM_FORMULA.search(formula):
         return False
+    if _TABLE_TOTAL.search(formula):
+        return True
     for first, top, last, bottom in _RANGE.findall(formula.upper()):
         if first == last == letter and int(top) < row and int(bottom) < row:
             return True
