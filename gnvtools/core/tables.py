@@ -390,16 +390,18 @@ def read_sheets(
             found: dict[tuple[int, int], str] = {}
             rows = zip_longest(
                 values[title].iter_rows(values_only=True),
-                formulas[title].iter_rows(values_only=True),
+                formulas[title].iter_rows(),
                 fillvalue=(),
             )
             for number, (cached, written) in enumerate(rows, start=1):
                 if number > MAX_EXCEL_ROWS:
                     raise InputError(f"fliken har fler än {MAX_EXCEL_ROWS} rader", file=where)
-                for column, value in enumerate(written, start=1):
-                    formula = _formula_text(value)
-                    if formula is not None:
-                        found[(number, column)] = formula
+                for column, cell in enumerate(written, start=1):
+                    # Only a formula cell: text that merely begins with "=" is text.
+                    if getattr(cell, "data_type", None) == "f":
+                        formula = _formula_text(cell.value)
+                        if formula is not None:
+                            found[(number, column)] = formula
                 lines.append([_excel_text(v) for v in cached])
             sheets.append(Sheet(title, lines, found))
     except InputError:
