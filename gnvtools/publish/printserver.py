@@ -41,7 +41,11 @@ from gnvtools.errors import BrowserFailedError, BrowserNotFoundError, GnvError, 
 
 
 class PrintService:
-    """The build's side: starts the service process and says how to reach it."""
+    """The build's side: starts the service process and says how to reach it.
+
+    Enter it in the thread that lives as long as the build (its main thread): on Linux the
+    parent-death signal follows the thread that started the service, not the whole process.
+    """
 
     def __init__(
         self,
@@ -122,8 +126,9 @@ class PrintService:
             try:
                 process.wait(timeout=5)
             except subprocess.TimeoutExpired:
-                with contextlib.suppress(OSError):
+                with contextlib.suppress(OSError, AttributeError):  # no process groups: Windows
                     os.killpg(process.pid, signal.SIGKILL)
+                process.kill()
                 process.wait()
         if process.stdout is not None:
             process.stdout.close()
@@ -287,6 +292,8 @@ def end_descendants(root: int | None = None) -> None:
     """Kill every process below ``root`` (default: this one), however deep and whatever its
     process group: stopped first, so none can start another or be reparented out of reach
     while the tree is read, then killed."""
+    if not hasattr(signal, "SIGSTOP"):  # Windows: Playwright ends its browser with its driver
+        return
     root = os.getpid() if root is None else root
     stopped: set[int] = set()
     for _ in range(10):  # a few rounds: a process may have forked before it was stopped
