@@ -186,13 +186,16 @@ def execute(
     overrides: dict[str, str] | None = None,
     *,
     chart_png: bool = False,
+    notebook: Path | None = None,
 ) -> Any:
     """Execute the report notebook with papermill; return the executed notebook node.
 
     ``chart_png``: charts also carry a PNG (for Word); see ``gnvtools.reports.charts``.
+    ``notebook``: run this notebook instead of the project's or the package's (verify runs the
+    installed one only).
     """
     with _chart_png(chart_png):
-        return _execute(report, params, overrides)
+        return _execute(report, params, overrides, notebook)
 
 
 @contextlib.contextmanager
@@ -211,12 +214,14 @@ def _chart_png(wanted: bool) -> Iterator[None]:
             os.environ[PNG_SETTING] = before
 
 
-def _execute(report: str, params: Path, overrides: dict[str, str] | None) -> Any:
+def _execute(
+    report: str, params: Path, overrides: dict[str, str] | None, notebook: Path | None = None
+) -> Any:
     import papermill as pm  # its entry points load gnvtools.publish.engine (gnvwarm)
 
     from gnvtools.publish.warm import warm_available
 
-    source = notebooks_dir(params) / REPORT_NOTEBOOKS[report]
+    source = notebook or notebooks_dir(params) / REPORT_NOTEBOOKS[report]
     if warm_available():
         # The warm engine forks this process: import what the report and the exporters need
         # first (and not in a thread, whose import locks a fork would copy).
