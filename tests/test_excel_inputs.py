@@ -443,3 +443,17 @@ def test_excels_sep_line_in_csv_is_read(example_copy: Callable[[str], Path]) -> 
     text = path.read_text(encoding="utf-8").replace(",", ";")
     path.write_text("sep=;\n" + text, encoding="utf-8")
     assert allocate(build_plan(folder / "2025.yaml")).lines == before
+
+
+def test_text_that_begins_with_an_equals_sign_is_text(example_copy: Callable[[str], Path]) -> None:
+    """A name typed as text "=SUM(B2:B3)" is a (strange) name, not a formula or a total row."""
+    folder = example_copy("stockholm")
+    rows = [*_rows(folder), ["=SUM(B2:B3)", 100, 10, 1]]
+    path = _as_xlsx(folder, rows)
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    wb[SHEET][f"A{len(rows)}"].data_type = "s"  # stored as text, as Excel does after a '
+    wb.save(path)
+    plan = build_plan(folder / "2023.yaml")
+    assert "=SUM(B2:B3)" in plan.recipients
