@@ -286,6 +286,10 @@ def test_a_hostile_page_prints_without_running_its_script_or_reaching_the_networ
     hostile = (
         '<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8"><title>t</title>'
         f'<link rel="stylesheet" href="{base}/stil.css">'
+        f'<meta http-equiv="refresh" content="0; url={base}/bort">'
+        f'<link rel="prefetch" href="{base}/prefetch"><link rel="icon" href="{base}/ikon.png">'
+        f"<style>@font-face {{ font-family: F; src: url({base}/font.woff) }}"
+        " h1 { font-family: F }</style>"
         f"<style>@import url({base}/import.css); body {{ background: url({base}/bg.png) }}"
         "</style></head><body><h1 id='rubrik'>Oförändrad</h1>"
         "<script>document.getElementById('rubrik').textContent = 'SKRIPTET KÖRDES';"
