@@ -116,7 +116,13 @@ CASES: list[tuple[str, str, Callable[[Path], None], list[str]]] = [
         "zero-weight-in-a-key",
         "stockholm/2023.yaml",
         lambda d: _edit(d / "2023.yaml", "key: {places: 1}", "key: {places: 0, population: 1}"),
-        ['2023.yaml, rad 112, nyckel "pots.1.steps.0.key.places"', "större än noll"],
+        [
+            '2023.yaml, rad 112, nyckel "pots.1.steps.0.key.places"',
+            "större än noll",
+            # a path a reader can follow: the step and the pot by name
+            '; i steget "Utförare efter antal platser" (potten "Goda förutsättningar för '
+            'vårdens medarbetare")',
+        ],
     ),
     (
         "misspelt-top-level-key",

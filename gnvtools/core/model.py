@@ -77,7 +77,7 @@ class ParamFile:
 
     def error(self, message: str, *loc: int | str) -> ModelError:
         return ModelError(
-            message,
+            message + p.named_path(self.node, loc),
             file=self.shown or self.path,
             row=self.line(*loc) if loc else None,
             key=".".join(str(x) for x in loc) or None,

@@ -471,7 +471,38 @@ def validate_with_node(model: type[M], path: Path) -> tuple[M, yaml.Node | None]
         where = _node_at(node, loc)
         line = where.start_mark.line + 1 if where is not None else None
         dotted = ".".join(str(p) for p in loc)
-        raise InputError(message, file=path, row=line, key=dotted or None) from exc
+        raise InputError(
+            message + named_path(node, loc), file=path, row=line, key=dotted or None
+        ) from exc
+
+
+# What an item of a list is called in a sentence: "i steget "Rekvisition" (potten "2025")".
+_ITEM_WORDS = {"pots": "potten", "steps": "steget", "recipients": "gruppen"}
+
+
+def named_path(node: yaml.Node | None, loc: tuple[int | str, ...]) -> str:
+    """The named items a key path passes through, for a reader who counts by name, not by 0:
+    ``pots.1.steps.0.key`` → ``; i steget "Platser" (potten "Statsbidrag 2023")``."""
+    names: list[str] = []
+    for index, part in enumerate(loc):
+        if not isinstance(part, int) or index == 0 or loc[index - 1] not in _ITEM_WORDS:
+            continue
+        item = _node_at(node, loc[: index + 1])
+        if isinstance(item, yaml.MappingNode):
+            label = next(
+                (
+                    v.value
+                    for k, v in item.value
+                    if k.value in ("name", "group") and isinstance(v, yaml.ScalarNode)
+                ),
+                None,
+            )
+            if label:
+                names.append(f'{_ITEM_WORDS[str(loc[index - 1])]} "{str(label)[:60]}"')
+    if not names:
+        return ""
+    inner, *outer = reversed(names)
+    return f"; i {inner}" + (f" ({', '.join(outer)})" if outer else "")
 
 
 def locate(path: str | Path) -> Path:
