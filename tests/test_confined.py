@@ -91,7 +91,7 @@ def test_a_logo_up_the_tree_is_refused_not_embedded(
     monkeypatch.chdir(root)
     code, _, err = run_cli(capsys, "build", "--quiet")
     assert code == 2
-    assert 'gnv.yaml, rad 2, kolumn "brand.logo"' in err
+    assert 'gnv.yaml, rad 2, nyckel "brand.logo"' in err
     assert "utanför projektmappen" in err and "kopiera filen till projektmappen" in err
     assert "internt fel" not in err
 
@@ -129,7 +129,7 @@ def test_a_fifo_logo_is_refused_without_hanging(tmp_path: Path) -> None:
     os.mkfifo(root / "logo.png")
     result = gnv_in_subprocess(root, "build", "--quiet")
     assert result.returncode == 2, result.stderr
-    assert 'kolumn "brand.logo"' in result.stderr and "FIFO" in result.stderr
+    assert 'nyckel "brand.logo"' in result.stderr and "FIFO" in result.stderr
     assert "internt fel" not in result.stderr
 
 
@@ -454,7 +454,7 @@ def test_a_broken_or_oversized_template_is_refused(
     root = project(tmp_path, f"word_template: {name}\n")
     (root / name).write_bytes(content)
     message = refused(root)
-    assert 'kolumn "word_template"' in message and expected in message
+    assert 'nyckel "word_template"' in message and expected in message
     assert "Word-mall (.dotx eller .docx)" in message
 
 
@@ -544,7 +544,7 @@ def test_bundle_refuses_a_logo_outside_the_project(
     for logo in (str(tmp_path / "logo.png"), "../logo.png", "../../../../etc/shadow"):
         (root / "gnv.yaml").write_text(f"brand:\n  logo: {logo}\n", encoding="utf-8")
         code, err, zip_path = _bundle(capsys, root, monkeypatch)
-        assert code == 2 and "utanför projektmappen" in err and 'kolumn "brand.logo"' in err
+        assert code == 2 and "utanför projektmappen" in err and 'nyckel "brand.logo"' in err
         assert not zip_path.exists()
 
 

@@ -79,22 +79,22 @@ def test_config_file_errors_are_located(
     monkeypatch.chdir(tmp_path)
     code, _, err = run_cli(capsys, "build", "--quiet")
     assert code == 2
-    assert 'gnv.yaml, rad 2, kolumn "brand.colour"' in err and "#rrggbb" in err
+    assert 'gnv.yaml, rad 2, nyckel "brand.colour"' in err and "#rrggbb" in err
 
 
 @pytest.mark.parametrize(
     ("text", "where", "message"),
     [
-        ("workers: 0\n", 'rad 1, kolumn "workers"', "1–64"),
-        ("workers: true\n", 'rad 1, kolumn "workers"', 'heltal (fick "true")'),
-        ("workers: '2'\n", 'rad 1, kolumn "workers"', "heltal"),
-        ("formats: [html, png]\n", 'rad 1, kolumn "formats"', 'fick "png"'),
-        ("formats: html\n", 'rad 1, kolumn "formats"', "en lista"),
-        ("parameters: p\nokänd: 1\n", 'rad 2, kolumn "okänd"', 'okänd nyckel "okänd"'),
-        ("brand: [1]\n", 'rad 1, kolumn "brand"', "mappning"),
-        ("brand:\n  font: 'a<b'\n", 'rad 2, kolumn "brand.font"', "typsnittsnamn"),
-        ("brand:\n  logga: x.png\n", 'rad 2, kolumn "brand.logga"', "okänd nyckel"),
-        ("output: 3\n", 'rad 1, kolumn "output"', "förväntade text"),
+        ("workers: 0\n", 'rad 1, nyckel "workers"', "1–64"),
+        ("workers: true\n", 'rad 1, nyckel "workers"', 'heltal (fick "true")'),
+        ("workers: '2'\n", 'rad 1, nyckel "workers"', "heltal"),
+        ("formats: [html, png]\n", 'rad 1, nyckel "formats"', 'fick "png"'),
+        ("formats: html\n", 'rad 1, nyckel "formats"', "en lista"),
+        ("parameters: p\nokänd: 1\n", 'rad 2, nyckel "okänd"', 'okänd nyckel "okänd"'),
+        ("brand: [1]\n", 'rad 1, nyckel "brand"', "mappning"),
+        ("brand:\n  font: 'a<b'\n", 'rad 2, nyckel "brand.font"', "typsnittsnamn"),
+        ("brand:\n  logga: x.png\n", 'rad 2, nyckel "brand.logga"', "okänd nyckel"),
+        ("output: 3\n", 'rad 1, nyckel "output"', "förväntade text"),
     ],
 )
 def test_every_config_key_is_checked(

@@ -258,7 +258,7 @@ def load_project(path: Path) -> Project:
             exc.message,
             file=path,
             row=where.start_mark.line + 1 if where is not None else None,
-            column=".".join(exc.loc) or None,
+            key=".".join(exc.loc) or None,
         ) from exc
     project = Project(path.parent.resolve(), config, path)
     notes: list[str] = []
@@ -273,7 +273,7 @@ def load_project(path: Path) -> Project:
                 exc.message,
                 file=path,
                 row=where.start_mark.line + 1 if where is not None else None,
-                column=".".join(exc.loc),
+                key=".".join(exc.loc),
             ) from exc
     if notes:
         project = replace(project, notes=tuple(notes))
