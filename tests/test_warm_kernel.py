@@ -2,8 +2,8 @@
 
 ``tests/notebooks/kernel_parity.ipynb`` holds every kind of output a notebook makes (HTML, a
 DataFrame, a pyplot figure as PNG and as SVG, a gnvtools chart, ``%time``, prints to both
-streams, a display updated by its id, ``input()``, an error); papermill's kernel and the warm
-engine must give the same outputs, timings and memory addresses aside.
+streams, a display updated by its id, cleared output, ``input()``, an error); papermill's
+kernel and the warm engine must give the same outputs, timings and memory addresses aside.
 """
 
 from __future__ import annotations
@@ -78,7 +78,8 @@ def test_the_parity_notebook_gives_the_kernels_outputs(
     assert "'ZMQInteractiveShell',\\n True)" in shown[12]  # pandas sees a Jupyter frontend
     assert '"image/svg+xml"' in shown[13]  # %config InlineBackend.figure_formats
     assert "StdinNotImplementedError" in shown[14]  # input() as under papermill
-    assert '"ename": "ValueError"' in shown[15] and shown[None] == "[]"  # not run
+    assert shown[15].count("output_type") == 1 and "<p>kvar</p>" in shown[15]  # clear_output
+    assert '"ename": "ValueError"' in shown[16] and shown[None] == "[]"  # not run
 
 
 def test_rich_display_magics_and_errors_without_a_kernel() -> None:

@@ -128,6 +128,8 @@ class _Recorder:
 
     def message(self, msg_type: str, content: dict[str, Any]) -> None:
         """Record one IOPub message as nbclient does (``NotebookClient.process_message``)."""
+        if not self.cells:  # written while the shell started: a kernel's log, not a cell's
+            return
         content = self._unpack(self._pack(content))  # as the kernel's session sends it
         outputs = self.cells[-1]
         if msg_type == "clear_output":
@@ -360,6 +362,7 @@ def run_cells(
     sys.stderr = _Stream("stderr", recorder, 2)
     shell = _shell(recorder)
     _like_a_fresh_kernel()  # after: the inline backend looks for the shell when it is loaded
+    recorder.flush_streams()  # what starting the shell wrote belongs to no cell
     ids = list(cell_ids) if cell_ids is not None else [None] * len(sources)
     cells: list[dict[str, Any]] = []
     stopped: str | None = None
