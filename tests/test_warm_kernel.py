@@ -174,6 +174,35 @@ def test_a_failure_of_the_runner_itself_never_returns_into_the_caller(tmp_path: 
         assert f"kraschade: {name}" in lines[0]
 
 
+def test_no_signal_handler_of_the_caller_runs_in_the_report_child(tmp_path: Path) -> None:
+    """A build's clean-up on SIGTERM is the build's: a report child just ends."""
+    marker = tmp_path / "marker"
+    script = textwrap.dedent(
+        f"""
+        import os, signal
+        from gnvtools.publish.warm import _run_forked
+
+        def clean_up(*_):
+            with open({str(marker)!r}, "a") as f:
+                f.write(f"handler {{os.getpid()}}\\n")
+
+        signal.signal(signal.SIGTERM, clean_up)
+        try:
+            _run_forked(["import os, signal\\nos.kill(os.getpid(), signal.SIGTERM)"], 60)
+        except RuntimeError as exc:
+            with open({str(marker)!r}, "a") as f:
+                f.write(f"parent {{os.getpid()}} {{exc}}\\n")
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr
+    lines = marker.read_text().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("parent "), lines
+    assert "utan resultat" in lines[0]
+
+
 def test_the_report_child_dies_with_its_parent(tmp_path: Path) -> None:
     started = tmp_path / "child-pid"
     after = tmp_path / "after-kill"

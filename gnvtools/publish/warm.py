@@ -36,13 +36,14 @@ import signal
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import IO, Any, NoReturn
 
 DEFAULT_TIMEOUT = 600.0
 FLUSH_INTERVAL = 0.2  # ipykernel's OutStream sends what was written at most this late
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 KERNEL_DATAFRAME_COLUMNS = 20  # pandas' display.max_columns when imported in a kernel
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT}
 
 
 def warm_available() -> bool:
@@ -382,7 +383,11 @@ def run_cells(
 
 
 def _child(
-    sources: Sequence[str], cell_ids: Sequence[str | None] | None, parent: int, pipe: int
+    sources: Sequence[str],
+    cell_ids: Sequence[str | None] | None,
+    parent: int,
+    pipe: int,
+    mask: Iterable[int],
 ) -> NoReturn:
     """The forked child: run the cells, send the result, and leave, whatever happens.
 
@@ -399,6 +404,7 @@ def _child(
                 if callable(signal.getsignal(sig)):
                     signal.signal(sig, signal.SIG_DFL)
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # as a kernel: the parent stops it
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         try:
             payload = json.dumps(run_cells(sources, cell_ids)).encode("utf-8")
             code = 0
@@ -421,12 +427,21 @@ def _run_forked(
     read_end, write_end = os.pipe()
     sys.stdout.flush()
     sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            os.close(read_end)
-        finally:
-            _child(sources, cell_ids, parent, write_end)
+    # No signal handler of this process may run in the child before it has its own: blocked
+    # across the fork, unblocked in the child once its handlers are set.
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    pid = -1
+    try:
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.close(read_end)
+                _child(sources, cell_ids, parent, write_end, mask)
+            finally:
+                os._exit(70)
+    finally:
+        if pid != 0:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
     os.close(write_end)
     chunks: list[bytes] = []
     deadline = time.monotonic() + timeout
