@@ -126,7 +126,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_figures(args: argparse.Namespace) -> int:
     from gnvtools.reports.checks import figures_file
 
-    catalogue = figures_file(Path(args.params))
+    catalogue = figures_file(Path(args.params), args.report)
     if args.json:
         print(json.dumps(catalogue.as_json(), ensure_ascii=False, indent=2))
         return 0
@@ -346,6 +346,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     figs.add_argument("params", metavar="PARAMS", help="parameterfil (YAML)")
     figs.add_argument("--json", action="store_true", help="skriv siffrorna som JSON")
+    figs.add_argument(
+        "--report",
+        metavar="RAPPORT",
+        choices=["allocation-memo", "year-end-followup", "multi-year"],
+        help="rapporten vars texter namnen gäller: allocation-memo (standard för en årsfil), "
+        "year-end-followup eller multi-year (standard för en jämförelsefil)",
+    )
     figs.set_defaults(func=cmd_figures)
 
     alloc = sub.add_parser("allocate", help="kör fördelningsmodellen och skriv en CSV")

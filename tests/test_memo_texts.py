@@ -32,11 +32,22 @@ def test_figures_json_lists_the_received_amount(capsys: pytest.CaptureFixture[st
     assert figures["mottaget"]["text"] == "41 991 440 kr"
     assert figures["delbelopp_befolkning"]["value"] == 35_264_481
     assert figures["kvarvarande_2024"]["value"] == 10_700_000
+    assert all(set(f) >= {"name", "value", "text"} for f in figures.values())
+    assert figures["medel_statsbidrag_2025_steg_1"]["illustrative"] is True
+    assert "forbrukat" not in figures  # the memo is a decision document: no year-end figures
+    code, out, _ = run_cli(
+        capsys,
+        "figures",
+        str(PARAMS / "stockholm/2025.yaml"),
+        "--json",
+        "--report",
+        "year-end-followup",
+    )
+    assert code == 0
+    figures = {f["name"]: f for f in json.loads(out)}
     assert figures["forbrukat"]["value"] == 28_714_265
     assert figures["nyttjandegrad"]["value"] == "5742853/8398288"  # exact, never a float
     assert figures["nyttjandegrad"]["text"] == "68 %"
-    assert all(set(f) >= {"name", "value", "text"} for f in figures.values())
-    assert figures["medel_statsbidrag_2025_steg_1"]["illustrative"] is True
 
 
 def test_figures_table(capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,13 +8,21 @@ from here, so a figure is computed once and named once.
 
 Example: for Stockholm 2025 the catalogue holds ``mottaget`` = 41991440, shown as
 ``41 991 440 kr``, and ``delbelopp_befolkning`` = 35264481.
+
+Each figure also knows its **stage** (when it becomes known: ``underlag`` what the sources state
+before the decision, ``beslut`` the allocation decision, ``rekvisition`` requisition outcomes,
+``uppföljning`` year-end figures), the figures it is **derived from**, and whether it is
+**illustrative**. Stage and illustrative are derived, never only typed: a figure is at least as
+late as the latest figure it is derived from, and illustrative exactly when it reads made-up data
+itself or is derived from an illustrative figure. ``outnyttjat`` (received − used) is derived
+from ``mottaget`` (underlag) and ``forbrukat`` (uppföljning), so it is an ``uppföljning`` figure.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -24,11 +32,17 @@ from gnvtools.core.formatting import kr, mnkr, number, percent, swedish_date, tk
 
 if TYPE_CHECKING:
     from gnvtools.core.followup import Followup
-    from gnvtools.core.model import Allocation
+    from gnvtools.core.model import Allocation, Plan
     from gnvtools.core.reconciliation import Finding
 
+#: The unit of a figure: whole kronor, an exact share, a count, a year, a date or a text.
 FigureKind = Literal["kr", "andel", "antal", "år", "datum", "text"]
 Value = int | Fraction | str | date
+
+#: When a figure becomes known, in order. A document states nothing from a later stage than its
+#: own: the allocation memo accepts figures up to ``rekvisition``, the follow-up all of them.
+Stage = Literal["underlag", "beslut", "rekvisition", "uppföljning"]
+STAGES: tuple[Stage, ...] = ("underlag", "beslut", "rekvisition", "uppföljning")
 
 #: Ways a placeholder may show a kronor figure: ``{{ mottaget | mnkr }}`` → ``42,0 mnkr``.
 FORMATS = {"kr": kr, "mnkr": mnkr, "tkr": tkr}
@@ -43,13 +57,19 @@ def slug(text: str) -> str:
 
 @dataclass(frozen=True)
 class Figure:
-    """One named figure. ``illustrative`` marks a figure computed from made-up example data."""
+    """One named figure. ``illustrative`` marks a figure that rests on made-up example data.
+
+    ``kind`` is the figure's unit; ``stage`` when it becomes known; ``derived_from`` the names
+    of the figures it is computed from (empty when it is read from the inputs directly).
+    """
 
     name: str
     value: Value
     kind: FigureKind
     label: str
     illustrative: bool = False
+    stage: Stage = "beslut"
+    derived_from: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
@@ -74,6 +94,7 @@ class Figure:
         return FORMATS[fmt](self.value)
 
     def as_json(self) -> dict[str, Any]:
+        """The manifest's form (a public contract: keys are only ever added)."""
         value: Any = self.value
         if isinstance(value, Fraction):
             value = f"{value.numerator}/{value.denominator}"
@@ -86,7 +107,14 @@ class Figure:
             "kind": self.kind,
             "label": self.label,
             "illustrative": self.illustrative,
+            "stage": self.stage,
+            "derived_from": list(self.derived_from),
         }
+
+
+def later(a: Stage, b: Stage) -> Stage:
+    """The later of two stages: ``later("underlag", "uppföljning")`` → ``"uppföljning"``."""
+    return a if STAGES.index(a) >= STAGES.index(b) else b
 
 
 class Catalogue(Mapping[str, Figure]):
@@ -102,17 +130,42 @@ class Catalogue(Mapping[str, Figure]):
         kind: FigureKind,
         label: str,
         *,
-        illustrative: bool = False,
+        stage: Stage = "beslut",
+        derived_from: Sequence[str] = (),
+        made_up: bool = False,
     ) -> Figure:
+        """Add a figure; its stage and illustrative flag are derived from ``derived_from``.
+
+        ``stage`` is when the figure itself becomes known, ``made_up`` whether it reads made-up
+        input rows directly. The figure is as late as its latest input and illustrative when any
+        input is. Every name in ``derived_from`` must already be in the catalogue.
+        """
+        inputs: list[Figure] = []
+        for other in derived_from:
+            if other not in self._figures:
+                raise ValueError(f"{name} is derived from {other}, which is not in the catalogue")
+            inputs.append(self._figures[other])
+        for figure in inputs:
+            stage = later(stage, figure.stage)
+        illustrative = made_up or any(figure.illustrative for figure in inputs)
         if name in self._figures:
             # Two labels slugging to the same name: keep both, numbered (stable for a given file).
             n = 2
             while f"{name}_{n}" in self._figures:
                 n += 1
             name = f"{name}_{n}"
-        figure = Figure(name, value, kind, label, illustrative)
-        self._figures[name] = figure
-        return figure
+        added = Figure(
+            name, value, kind, label, illustrative, stage, tuple(dict.fromkeys(derived_from))
+        )
+        self._figures[name] = added
+        return added
+
+    def up_to(self, stage: Stage) -> Catalogue:
+        """The figures known at ``stage`` (a document of that stage states no later figure)."""
+        out = Catalogue()
+        last = STAGES.index(stage)
+        out._figures = {n: f for n, f in self._figures.items() if STAGES.index(f.stage) <= last}
+        return out
 
     def __getitem__(self, name: str) -> Figure:
         return self._figures[name]
@@ -129,19 +182,25 @@ class Catalogue(Mapping[str, Figure]):
     def value(self, name: str) -> Value:
         return self._figures[name].value
 
+    def amount(self, name: str) -> int:
+        """A kronor figure's value (or a count's); anything else is a programming error."""
+        value = self._figures[name].value
+        if not isinstance(value, int):
+            raise TypeError(f"{name} is not an amount")
+        return value
+
     def as_json(self) -> list[dict[str, Any]]:
         return [f.as_json() for f in self._figures.values()]
 
 
 def allocation_figures(allocation: Allocation, findings: list[Finding]) -> Catalogue:
     """The figures of a year's allocation: received, components, pots, steps, recipients."""
-    from gnvtools.core.allocation import RESERVE
-
-    plan = allocation.plan
-    params = plan.params
+    params = allocation.plan.params
     cat = Catalogue()
-    cat.add("organisation", params.organisation.name, "text", "organisationens namn")
-    cat.add("ar", str(params.year), "år", "bidragsåret")
+    cat.add(
+        "organisation", params.organisation.name, "text", "organisationens namn", stage="underlag"
+    )
+    cat.add("ar", str(params.year), "år", "bidragsåret", stage="underlag")
     if params.decided_by:
         cat.add("beslutande", params.decided_by, "text", "beslutande organ")
     memo = params.memo
@@ -151,99 +210,273 @@ def allocation_figures(allocation: Allocation, findings: list[Finding]) -> Catal
         cat.add("sammantradesdatum", memo.meeting_date, "datum", "beslutande organs sammanträde")
     if memo is not None and memo.case_number:
         cat.add("diarienummer", memo.case_number, "text", "diarienummer")
-    cat.add("mottaget", params.received.total, "kr", "mottaget statsbidrag")
+    sources = _received_figures(cat, params)
+    pot_figures = [_pot_figures(cat, allocation, i, sources) for i in range(len(allocation.pots))]
+    placed = [names["fordelat"] for names in pot_figures]
+    cat.add(
+        "fordelat",
+        sum(cat.amount(n) for n in placed),
+        "kr",
+        "fördelat till mottagare, alla medel",
+        derived_from=placed,
+    )
+    left = [names["ofordelat"] for names in pot_figures]
+    cat.add(
+        "ofordelat",
+        sum(cat.amount(n) for n in left),
+        "kr",
+        "inte fördelat, alla medel",
+        derived_from=left,
+    )
+    amounts = [names["medel"] for names in pot_figures]
+    cat.add(
+        "medel_totalt",
+        sum(cat.amount(n) for n in amounts),
+        "kr",
+        "alla medel",
+        derived_from=amounts,
+    )
+    sources_of = allocation.plan.pot_sources
+    grant = [
+        names["fordelat"]
+        for pot, names in zip(allocation.pots, pot_figures, strict=True)
+        if not sources_of[pot.pot.name].startswith("carry-over")
+    ]
+    cat.add(
+        "fordelat_statsbidrag",
+        sum(cat.amount(n) for n in grant),
+        "kr",
+        "fördelat till mottagare av årets statsbidrag",
+        derived_from=grant,
+    )
+    if sources["carry-over"]:
+        cat.add(
+            "kvarvarande_totalt",
+            sum(cat.amount(n) for n in sources["carry-over"]),
+            "kr",
+            "kvarvarande medel från tidigare år",
+            derived_from=sources["carry-over"],
+        )
+    _recipient_figures(cat, allocation)
+    if params.budget:
+        budget = sum(line.amount for line in params.budget)
+        funds = params.received.total + sum(c.amount for c in params.carry_over)
+        cat.add("budget", budget, "kr", "det budgeten räknade med", stage="underlag")
+        cat.add(
+            "budget_mot_mottaget",
+            budget - funds,
+            "kr",
+            "budget minus mottagna medel",
+            derived_from=["budget", "mottaget", *sources["carry-over"]],
+        )
+    # The checks run over the whole allocation: they are as late as its latest figure.
+    last: Stage = "beslut"
+    for figure in cat.values():
+        last = later(last, figure.stage)
+    errors = sum(1 for f in findings if f.level == "error")
+    cat.add("antal_fel", errors, "antal", "fel", stage=last)
+    warnings = sum(1 for f in findings if f.level == "warning")
+    cat.add("antal_varningar", warnings, "antal", "varningar", stage=last)
+    return cat
+
+
+def _received_figures(cat: Catalogue, params: Any) -> dict[str, list[str]]:
+    """Received money, its components and carry-overs (what the sources state: ``underlag``).
+
+    Returns the figure name of each pot source (``received``, ``component:NAME``,
+    ``carry-over:YEAR``) and, under ``carry-over``, the names of all carry-over figures.
+    """
+    names: dict[str, list[str]] = {"received": ["mottaget"], "carry-over": []}
+    cat.add("mottaget", params.received.total, "kr", "mottaget statsbidrag", stage="underlag")
     for component in params.received.components:
         part = slug(component.name)
-        cat.add(f"delbelopp_{part}", component.amount, "kr", f"delbeloppet {component.name}")
+        amount = cat.add(
+            f"delbelopp_{part}",
+            component.amount,
+            "kr",
+            f"delbeloppet {component.name}",
+            stage="underlag",
+        )
+        names[f"component:{component.name}"] = [amount.name]
         if component.national_frame:
-            cat.add(
+            frame = cat.add(
                 f"nationell_ram_{part}",
                 component.national_frame,
                 "kr",
                 f"nationell ram för delbeloppet {component.name}",
+                stage="underlag",
             )
             cat.add(
                 f"andel_av_ram_{part}",
                 Fraction(component.amount, component.national_frame),
                 "andel",
                 f"delbeloppet {component.name} som andel av den nationella ramen",
+                derived_from=[amount.name, frame.name],
             )
     for carry in params.carry_over:
-        cat.add(f"kvarvarande_{carry.year}", carry.amount, "kr", f"kvarvarande medel {carry.year}")
-    illustrative_groups = {g for g, t in plan.groups.items() if t.spec.illustrative}
-    placed_total = 0
-    reserve_total = 0
-    unplaced_total = 0
+        figure = cat.add(
+            f"kvarvarande_{carry.year}",
+            carry.amount,
+            "kr",
+            f"kvarvarande medel {carry.year}",
+            stage="underlag",
+        )
+        names[f"carry-over:{carry.year}"] = [figure.name]
+        names["carry-over"].append(figure.name)
+    return names
+
+
+def _pot_figures(
+    cat: Catalogue, allocation: Allocation, index: int, sources: Mapping[str, list[str]]
+) -> dict[str, str]:
+    """A pot's amount, its steps and what it placed; returns the names of its main figures."""
+    from gnvtools.core.allocation import RESERVE
+
+    plan = allocation.plan
+    pot = allocation.pots[index]
+    spec = plan.params.pots[index]
+    part = slug(pot.pot.name)
+    # A pot without its own amount takes its source's whole amount: derived from that figure.
+    source = [] if spec.amount is not None else sources.get(plan.pot_sources[pot.pot.name], [])
+    medel = cat.add(
+        f"medel_{part}",
+        pot.pot.amount,
+        "kr",
+        f"{pot.pot.name}: belopp att fördela",
+        derived_from=source,
+    ).name
+    made_up_groups = _made_up_groups(plan)
+    steps: list[str] = []
+    reserve_steps: list[str] = []
+    for step_index, step in enumerate(pot.steps, start=1):
+        step_spec = spec.steps[step_index - 1]
+        # A requisition's total depends on the requests; a key step always places its amount.
+        made_up = step.kind == "requisition" and _step_illustrative(
+            step_spec, plan.recipients, made_up_groups
+        )
+        # "rest" and the remainder take what the earlier steps left: derived from them.
+        takes_rest = step_spec.kind == "remainder" or getattr(step_spec, "amount", None) == "rest"
+        before = [medel, *steps] if takes_rest else []
+        requisition = step.kind == "requisition"
+        name = cat.add(
+            f"medel_{part}_steg_{step_index}",
+            step.placed,
+            "kr",
+            f"{pot.pot.name}, steg {step_index} ({step.step})",
+            stage="rekvisition" if requisition else "beslut",
+            derived_from=before,
+            made_up=made_up,
+        ).name
+        steps.append(name)
+        if any(line.recipient == RESERVE for line in step.lines):
+            reserve_steps.append(name)
+        if requisition:
+            _requisition_figures(cat, name, step, before, made_up)
+    reserve = sum(line.amount for line in pot.lines if line.recipient == RESERVE)
+    placed = cat.add(
+        f"medel_{part}_fordelat",
+        pot.placed - reserve,
+        "kr",
+        f"{pot.pot.name}: fördelat till mottagare",
+        derived_from=steps,
+    ).name
+    unplaced = cat.add(
+        f"medel_{part}_ofordelat",
+        pot.unplaced + reserve,
+        "kr",
+        f"{pot.pot.name}: inte fördelat (reserv och återstod)",
+        derived_from=[medel, placed],
+    ).name
+    return {"medel": medel, "fordelat": placed, "ofordelat": unplaced}
+
+
+def _requisition_figures(
+    cat: Catalogue, name: str, step: Any, before: list[str], made_up: bool
+) -> None:
+    """A requisition step's ceiling, requests, what was not requisitioned and the counts."""
+    requested = sum(line.requested or 0 for line in step.lines)
+    asked = sum(1 for line in step.lines if line.requested)
+    cat.add(f"{name}_tak", step.target, "kr", "belopp som kunde rekvireras", derived_from=before)
+    cat.add(
+        f"{name}_begart",
+        requested,
+        "kr",
+        "begärt i rekvisitionerna",
+        stage="rekvisition",
+        made_up=made_up,
+    )
+    cat.add(
+        f"{name}_ej_rekvirerat",
+        step.target - step.placed,
+        "kr",
+        "inte rekvirerat",
+        derived_from=[f"{name}_tak", name],
+    )
+    cat.add(
+        f"{name}_antal_rekvirerande",
+        asked,
+        "antal",
+        "mottagare som rekvirerade",
+        stage="rekvisition",
+        made_up=made_up,
+    )
+    cat.add(f"{name}_antal_mottagare", len(step.lines), "antal", "möjliga mottagare")
+
+
+def _recipient_figures(cat: Catalogue, allocation: Allocation) -> None:
+    """Each recipient's total over all pots; as late and as made up as the steps that gave it."""
+    from gnvtools.core.allocation import RESERVE
+
+    totals: dict[str, int] = {}
+    stages: dict[str, Stage] = {}
+    made_up: dict[str, bool] = {}
     for pot_index, pot in enumerate(allocation.pots):
         part = slug(pot.pot.name)
-        cat.add(f"medel_{part}", pot.pot.amount, "kr", f"{pot.pot.name}: belopp att fördela")
-        reserve = sum(line.amount for line in pot.lines if line.recipient == RESERVE)
-        placed = pot.placed - reserve
-        placed_total += placed
-        reserve_total += reserve
-        unplaced_total += pot.unplaced
-        cat.add(f"medel_{part}_fordelat", placed, "kr", f"{pot.pot.name}: fördelat till mottagare")
-        cat.add(
-            f"medel_{part}_ofordelat",
-            pot.unplaced + reserve,
-            "kr",
-            f"{pot.pot.name}: inte fördelat (reserv och återstod)",
-        )
         for step_index, step in enumerate(pot.steps, start=1):
-            spec = params.pots[pot_index].steps[step_index - 1]
-            made_up = _step_illustrative(spec, plan.recipients, illustrative_groups)
-            name = f"medel_{part}_steg_{step_index}"
+            step_figure = cat.get(f"medel_{part}_steg_{step_index}")
+            split_made_up = step_rests_on_made_up(allocation.plan, pot_index, step_index - 1)
+            for line in step.lines:
+                if line.recipient == RESERVE:
+                    continue
+                who = line.recipient
+                totals[who] = totals.get(who, 0) + line.amount
+                made_up[who] = made_up.get(who, False) or split_made_up
+                if step_figure is not None:
+                    stages[who] = later(stages.get(who, "beslut"), step_figure.stage)
+                    made_up[who] = made_up[who] or step_figure.illustrative
+    names = []
+    for who, amount in totals.items():
+        names.append(
             cat.add(
-                name,
-                step.placed,
+                f"mottagare_{slug(who)}",
+                amount,
                 "kr",
-                f"{pot.pot.name}, steg {step_index} ({step.step})",
-                illustrative=made_up,
-            )
-            if step.kind == "requisition":
-                requested = sum(line.requested or 0 for line in step.lines)
-                asked = sum(1 for line in step.lines if line.requested)
-                cat.add(f"{name}_tak", step.target, "kr", "belopp som kunde rekvireras")
-                cat.add(
-                    f"{name}_begart",
-                    requested,
-                    "kr",
-                    "begärt i rekvisitionerna",
-                    illustrative=made_up,
-                )
-                cat.add(
-                    f"{name}_ej_rekvirerat",
-                    step.target - step.placed,
-                    "kr",
-                    "inte rekvirerat",
-                    illustrative=made_up,
-                )
-                cat.add(
-                    f"{name}_antal_rekvirerande",
-                    asked,
-                    "antal",
-                    "mottagare som rekvirerade",
-                    illustrative=made_up,
-                )
-                cat.add(f"{name}_antal_mottagare", len(step.lines), "antal", "möjliga mottagare")
-    cat.add("fordelat", placed_total, "kr", "fördelat till mottagare, alla medel")
-    cat.add("ofordelat", unplaced_total + reserve_total, "kr", "inte fördelat, alla medel")
-    cat.add("medel_totalt", sum(p.pot.amount for p in allocation.pots), "kr", "alla medel")
-    totals = allocation.by_recipient()
-    totals.pop(RESERVE, None)
-    cat.add("antal_mottagare", sum(1 for v in totals.values() if v), "antal", "mottagare med medel")
-    for name, amount in totals.items():
-        cat.add(f"mottagare_{slug(name)}", amount, "kr", f"fördelat till {name}")
-    if params.budget:
-        budget = sum(line.amount for line in params.budget)
-        funds = params.received.total + sum(c.amount for c in params.carry_over)
-        cat.add("budget", budget, "kr", "det budgeten räknade med")
-        cat.add("budget_mot_mottaget", budget - funds, "kr", "budget minus mottagna medel")
-    cat.add("antal_fel", sum(1 for f in findings if f.level == "error"), "antal", "fel")
+                f"fördelat till {who}",
+                stage=stages.get(who, "beslut"),
+                made_up=made_up.get(who, False),
+            ).name
+        )
     cat.add(
-        "antal_varningar", sum(1 for f in findings if f.level == "warning"), "antal", "varningar"
+        "antal_mottagare",
+        sum(1 for v in totals.values() if v),
+        "antal",
+        "mottagare med medel",
+        derived_from=names,
     )
-    return cat
+
+
+def step_rests_on_made_up(plan: Plan, pot_index: int, step_index: int) -> bool:
+    """Whether a step's split rests on made-up rows (its keys or requests are made up).
+
+    The step's total may still be real (a key step always places its whole amount); the
+    amounts per recipient are not. The memo marks such a step's table.
+    """
+    spec = plan.params.pots[pot_index].steps[step_index]
+    return _step_illustrative(spec, plan.recipients, _made_up_groups(plan))
+
+
+def _made_up_groups(plan: Plan) -> set[str]:
+    return {g for g, t in plan.groups.items() if t.spec.illustrative}
 
 
 def _step_illustrative(spec: Any, recipients: Mapping[str, Any], groups: set[str]) -> bool:
@@ -261,43 +494,204 @@ def _step_illustrative(spec: Any, recipients: Mapping[str, Any], groups: set[str
 
 
 def followup_figures(result: Followup, cat: Catalogue | None = None) -> Catalogue:
-    """The year-end figures, added to ``cat`` (a new catalogue when none is given)."""
+    """The year-end figures, added to ``cat``: the allocation's catalogue of the same year.
+
+    Without ``cat`` a new catalogue holds only ``mottaget`` besides the year-end figures.
+    """
     cat = cat if cat is not None else Catalogue()
-    made_up = result.illustrative
-    cat.add("forbrukat", result.used, "kr", "förbrukat under året")
+    if "mottaget" not in cat:
+        cat.add("mottaget", result.received, "kr", "mottaget statsbidrag", stage="underlag")
+    if "fordelat_statsbidrag" not in cat:
+        cat.add(
+            "fordelat_statsbidrag",
+            result.allocated,
+            "kr",
+            "fördelat till mottagare av årets statsbidrag",
+        )
+    _requisition_totals(cat, result)
+    _used_figures(cat, result)
     cat.add(
-        "forbrukat_enligt_rader",
-        result.rows_used,
+        "outnyttjat",
+        result.unused,
         "kr",
-        "summan av förbrukningsraderna",
-        illustrative=made_up,
+        "mottaget minus förbrukat",
+        derived_from=["mottaget", "forbrukat"],
     )
-    cat.add("outnyttjat", result.unused, "kr", "mottaget minus förbrukat")
-    cat.add("nyttjandegrad", result.utilisation, "andel", "förbrukat som andel av mottaget")
-    cat.add("utanfor_reglerna", result.ineligible, "kr", "använt utanför reglerna")
-    cat.add("att_betala_tillbaka", result.repay, "kr", "att betala tillbaka")
+    cat.add(
+        "nyttjandegrad",
+        result.utilisation,
+        "andel",
+        "förbrukat som andel av mottaget",
+        derived_from=["forbrukat", "mottaget"],
+    )
+    cat.add(
+        "utanfor_reglerna", result.ineligible, "kr", "använt utanför reglerna", stage="uppföljning"
+    )
+    cat.add(
+        "fors_over",
+        result.carried_over,
+        "kr",
+        "outnyttjat som förs över till nästa år",
+        derived_from=["outnyttjat"],
+    )
+    if result.regime.unused_must_be_repaid:
+        cat.add(
+            "outnyttjat_att_betala",
+            result.repay - result.ineligible,
+            "kr",
+            "outnyttjade medel som ska betalas tillbaka",
+            derived_from=["outnyttjat", "fors_over"],
+        )
+    cat.add(
+        "att_betala_tillbaka",
+        result.repay,
+        "kr",
+        "att betala tillbaka",
+        derived_from=["outnyttjat", "fors_over", "utanfor_reglerna"],
+    )
+    for area, amount in result.by_area.items():
+        cat.add(
+            f"forbrukat_omrade_{area}",
+            amount,
+            "kr",
+            f"förbrukat inom insatsområde {area}",
+            stage="uppföljning",
+        )
+    if result.unassigned:
+        cat.add(
+            "forbrukat_utan_omrade",
+            result.unassigned,
+            "kr",
+            "förbrukat utan insatsområde",
+            stage="uppföljning",
+        )
+    for who in result.by_recipient.values():
+        cat.add(
+            f"mottagare_{slug(who.name)}_forbrukat",
+            who.used,
+            "kr",
+            f"förbrukat av {who.name}",
+            stage="uppföljning",
+            made_up=result.illustrative,
+        )
+    _carry_over_figures(cat, result)
+    return cat
+
+
+def _requisition_totals(cat: Catalogue, result: Followup) -> None:
+    """Requested and granted over the year's requisition steps (or the requisitions file)."""
+    params = result.plan.params
+    steps = [
+        f"medel_{slug(pot.name)}_steg_{index}"
+        for pot in params.pots
+        if not result.plan.pot_sources[pot.name].startswith("carry-over")
+        for index, step in enumerate(pot.steps, start=1)
+        if step.kind == "requisition"
+    ]
+    steps = [name for name in steps if name in cat]
+    separate = params.followup is not None and params.followup.requisitions is not None
+    if result.requisition_target is not None:
+        cat.add(
+            "rekvisition_tak",
+            result.requisition_target,
+            "kr",
+            "belopp som kunde rekvireras",
+            derived_from=[f"{name}_tak" for name in steps],
+        )
     if result.requisitioned is not None:
-        cat.add("rekvirerat", result.requisitioned, "kr", "beviljat vid rekvisitionen")
+        cat.add(
+            "rekvirerat",
+            result.requisitioned,
+            "kr",
+            "beviljat vid rekvisitionen",
+            stage="rekvisition",
+            derived_from=[] if separate else steps,
+        )
     if result.requested is not None:
-        cat.add("begart", result.requested, "kr", "begärt i rekvisitionerna", illustrative=made_up)
+        asked = [] if separate else [f"{name}_begart" for name in steps]
+        cat.add(
+            "begart",
+            result.requested,
+            "kr",
+            "begärt i rekvisitionerna",
+            stage="rekvisition",
+            derived_from=asked,
+            made_up=result.illustrative,
+        )
     cat.add(
         "antal_ej_rekvirerat",
         len(result.not_requisitioned),
         "antal",
         "mottagare som inte rekvirerade",
-        illustrative=made_up,
+        stage="rekvisition",
+        derived_from=["begart"] if "begart" in cat else [],
+        made_up=result.illustrative,
     )
-    for area, amount in result.by_area.items():
-        cat.add(f"forbrukat_omrade_{area}", amount, "kr", f"förbrukat inom insatsområde {area}")
-    if result.unassigned:
-        cat.add("forbrukat_utan_omrade", result.unassigned, "kr", "förbrukat utan insatsområde")
+
+
+def _used_figures(cat: Catalogue, result: Followup) -> None:
+    """What the spend rows sum to, the reported total if any, and ``forbrukat`` from them."""
+    cat.add(
+        "forbrukat_enligt_rader",
+        result.rows_used,
+        "kr",
+        "summan av förbrukningsraderna",
+        stage="uppföljning",
+        made_up=result.illustrative,
+    )
+    source = "forbrukat_enligt_rader"
+    if result.reported_used is not None:
+        source = cat.add(
+            "redovisat_forbrukat",
+            result.reported_used,
+            "kr",
+            "redovisad förbrukning (total)",
+            stage="uppföljning",
+        ).name
+    # What the organisation reported is the year's use; without it, the rows' sum.
+    cat.add("forbrukat", result.used, "kr", "förbrukat under året", derived_from=[source])
+
+
+def _carry_over_figures(cat: Catalogue, result: Followup) -> None:
+    """Money carried over from earlier years, followed up apart from the year's grant."""
+    sources = result.plan.pot_sources
     for carry in result.carry_over:
-        if carry.used is not None:
+        pots = [
+            f"medel_{slug(pot.name)}_fordelat"
+            for pot in result.plan.params.pots
+            if sources[pot.name] == f"carry-over:{carry.year}"
+        ]
+        cat.add(
+            f"kvarvarande_{carry.year}_fordelat",
+            carry.allocated,
+            "kr",
+            f"fördelat av kvarvarande medel från {carry.year}",
+            derived_from=[name for name in pots if name in cat],
+        )
+        if carry.used is None:
+            continue
+        used = cat.add(
+            f"kvarvarande_{carry.year}_forbrukat",
+            carry.used,
+            "kr",
+            f"förbrukat av kvarvarande medel från {carry.year}",
+            stage="uppföljning",
+            made_up=result.illustrative,
+        ).name
+        if f"kvarvarande_{carry.year}" in cat and carry.unused is not None:
             cat.add(
-                f"kvarvarande_{carry.year}_forbrukat",
-                carry.used,
+                f"kvarvarande_{carry.year}_outnyttjat",
+                carry.unused,
                 "kr",
-                f"förbrukat av kvarvarande medel från {carry.year}",
-                illustrative=made_up,
+                f"outnyttjat av kvarvarande medel från {carry.year}",
+                derived_from=[f"kvarvarande_{carry.year}", used],
             )
-    return cat
+
+
+def year_end_figures(allocation: Allocation, result: Followup) -> Catalogue:
+    """The follow-up report's catalogue: the year's allocation figures, then the year-end ones."""
+    from gnvtools.core.reconciliation import reconcile_allocation
+
+    return followup_figures(
+        result, allocation_figures(allocation, reconcile_allocation(allocation))
+    )

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gnvtools.core.figures import Catalogue, followup_figures
+from gnvtools.core.figures import Catalogue
 from gnvtools.core.followup import followup
 from gnvtools.core.model import build_plan
+from gnvtools.core.params import is_comparison
 from gnvtools.core.reconciliation import Finding, sort_findings
+from gnvtools.errors import InputError
 from gnvtools.project.init import TODO
+from gnvtools.reports.comparison import Comparison
+from gnvtools.reports.followup_report import FollowupReport
 from gnvtools.reports.memo import AllocationMemo
 
 
@@ -39,11 +43,28 @@ def still_to_do(files: list[tuple[Path, str]]) -> list[Finding]:
     return findings
 
 
-def figures_file(path: Path) -> Catalogue:
-    """``gnv figures``: the catalogue a year's reports and texts can use."""
+#: The reports ``gnv figures --report`` knows, as ``gnv render`` names them.
+REPORTS = ("allocation-memo", "year-end-followup", "multi-year")
+
+
+def figures_file(path: Path, report: str | None = None) -> Catalogue:
+    """``gnv figures``: exactly the names ``report``'s texts accept, with their figures.
+
+    The default is the allocation memo for a year file and the multi-year report for a
+    comparison file. The memo is a decision document: its catalogue holds no year-end figure
+    (``forbrukat`` is listed only for ``year-end-followup``), and it is the very catalogue
+    ``gnv check`` validates the memo's text file and decision items against.
+    """
+    comparison = is_comparison(path)
+    report = report or ("multi-year" if comparison else "allocation-memo")
+    if report not in REPORTS:
+        raise InputError(f'okänd rapport "{report}"; välj {", ".join(REPORTS)}', file=path)
+    if comparison != (report == "multi-year"):
+        what = "en jämförelsefil" if comparison else "en årsfil"
+        raise InputError(f"rapporten {report} gäller inte {what}", file=path)
+    if report == "multi-year":
+        return Comparison.load(path).figures
     plan = build_plan(path)
-    memo = AllocationMemo.from_plan(plan, path)
-    catalogue = memo.figures
-    if plan.params.followup is not None:
-        followup_figures(followup(plan, memo.allocation), catalogue)
-    return catalogue
+    if report == "year-end-followup":
+        return FollowupReport.from_plan(plan, path).figures
+    return AllocationMemo.from_plan(plan, path).figures

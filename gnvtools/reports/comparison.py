@@ -14,10 +14,18 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from gnvtools.core.allocation import RESERVE
-from gnvtools.core.followup import Followup, SpendLine, followup
+from gnvtools.core.figures import Catalogue, Value, slug
+from gnvtools.core.followup import Followup, followup
 from gnvtools.core.formatting import kr, percent
 from gnvtools.core.model import Allocation, Plan, allocate, build_plan, confine
+from gnvtools.core.multiyear import (
+    NO_AREA,
+    NO_TYPE,
+    REPORTED_GAP,
+    YearSource,
+    multi_year_figures,
+    prefix,
+)
 from gnvtools.core.params import (
     ComparisonParams,
     ComparisonYear,
@@ -72,9 +80,7 @@ class Mapping(_Strict):
 
 
 OTHER_GROUP = "Övriga mottagare"
-NO_TYPE = "Verksamhet ej angiven"
 SCHOOL = "Skola och förskola"
-REPORTED_GAP = "Redovisad total utöver raderna"
 
 
 @dataclass
@@ -84,6 +90,7 @@ class Year:
     allocation: Allocation | None = None
     result: Followup | None = None
     regime: Regime | None = None
+    figures: Catalogue = field(default_factory=Catalogue)  # the comparison's whole catalogue
 
     @property
     def label(self) -> str:
@@ -91,44 +98,40 @@ class Year:
             return self.regime.short
         return self.spec.regime_label or MISSING
 
+    def figure(self, name: str) -> Value | None:
+        """The year's figure ``ar_<year>_<name>``, or ``None`` when the year does not state it."""
+        full = prefix(self.spec.year) + name
+        return self.figures.value(full) if full in self.figures else None
+
+    def amount(self, name: str) -> int | None:
+        value = self.figure(name)
+        return value if isinstance(value, int) else None
+
     @property
     def received(self) -> int | None:
-        return self.plan.params.received.total if self.plan else self.spec.received
+        return self.amount("mottaget")
 
     @property
     def used(self) -> int | None:
-        return self.result.used if self.result else None
+        return self.amount("forbrukat")
 
     @property
     def unused(self) -> int | None:
-        if self.result:
-            return self.result.unused
-        return self.spec.unused_at_year_end
+        return self.amount("outnyttjat")
 
     @property
     def allocated(self) -> int | None:
-        if self.allocation is None or self.plan is None:
-            return None
-        return sum(
-            line.amount
-            for pot in self.allocation.pots
-            if not self.plan.pot_sources[pot.pot.name].startswith("carry-over")
-            for line in pot.lines
-            if line.recipient != RESERVE
-        )
+        return self.amount("fordelat_statsbidrag")
 
     @property
     def carry_over_in(self) -> int | None:
         # A year file without carry-over entries says nothing about earlier years: unknown.
-        if self.plan is None or not self.plan.params.carry_over:
-            return None
-        return sum(c.amount for c in self.plan.params.carry_over)
+        return self.amount("kvarvarande_totalt")
 
     @property
     def utilisation(self) -> Fraction | None:
-        if self.used is None or not self.received:
-            return None
-        return Fraction(self.used, self.received)
+        value = self.figure("nyttjandegrad")
+        return value if isinstance(value, Fraction) else None
 
     @property
     def used_is_illustrative(self) -> bool:
@@ -156,6 +159,7 @@ class Comparison:
     path: Path
     mapping_path: Path
     findings: list[Finding] = field(default_factory=list)
+    figures: Catalogue = field(default_factory=Catalogue)
 
     @classmethod
     def load(cls, path: str | Path) -> Comparison:
@@ -180,8 +184,41 @@ class Comparison:
             years.append(year)
         comparison = cls(params, mapping, years, path, mapping_path)
         comparison._check_mapping()
+        comparison.figures = multi_year_figures(
+            [comparison._source(year) for year in years],
+            comparison.group_labels(),
+            [a.label for a in mapping.areas],
+            [g.label for g in mapping.activity_groups],
+        )
+        for year in years:
+            year.figures = comparison.figures
         comparison.findings = comparison._checks()
         return comparison
+
+    def _source(self, year: Year) -> YearSource:
+        """The year with the mapping resolved to plain look-ups, for the catalogue in core."""
+        if year.plan is None or year.regime is None:
+            return YearSource(
+                year.spec.year, received=year.spec.received, unused=year.spec.unused_at_year_end
+            )
+        regime = year.regime.id
+        activity_of: dict[str, str] = {}
+        for group in self.mapping.activity_groups:
+            for kind in group.types:
+                activity_of.setdefault(kind, group.label)
+        return YearSource(
+            year.spec.year,
+            allocation=year.allocation,
+            result=year.result,
+            unused=year.spec.unused_at_year_end,
+            group_of={name: self.group_of(year, name) for name in year.plan.recipients},
+            area_of={
+                number: area.label
+                for area in self.mapping.areas
+                for number in area.regimes.get(regime, [])
+            },
+            activity_of=activity_of,
+        )
 
     def _check_mapping(self) -> None:
         for year in self.years:
@@ -252,51 +289,32 @@ class Comparison:
         return [*labels, OTHER_GROUP]
 
     def allocated_by_group(self, year: Year, carry_over: bool) -> dict[str, int] | None:
-        if year.allocation is None or year.plan is None:
+        """What each recipient group got of the year's grant (or of carried-over money)."""
+        if year.allocation is None:
             return None
-        totals = dict.fromkeys(self.group_labels(), 0)
-        for pot in year.allocation.pots:
-            from_carry = year.plan.pot_sources[pot.pot.name].startswith("carry-over")
-            if from_carry != carry_over:
-                continue
-            for line in pot.lines:
-                if line.recipient != RESERVE:
-                    totals[self.group_of(year, line.recipient)] += line.amount
-        return totals
+        tail = "_kvarvarande" if carry_over else ""
+        return {
+            label: year.amount(f"grupp_{slug(label)}{tail}") or 0 for label in self.group_labels()
+        }
+
+    def _by_label(self, year: Year, kind: str, labels: list[str], tail: str = "") -> dict[str, int]:
+        """The year's figures ``<kind>_<label><tail>`` that exist, by label."""
+        found = {label: year.amount(f"{kind}_{slug(label)}{tail}") for label in labels}
+        return {label: value for label, value in found.items() if value is not None}
 
     def used_by_common_area(self, year: Year) -> dict[str, int] | None:
-        if year.result is None or year.regime is None:
+        if year.result is None:
             return None
-        totals = {a.label: 0 for a in self.mapping.areas}
-        for area in self.mapping.areas:
-            for number in area.regimes.get(year.regime.id, []):
-                totals[area.label] += year.result.by_area.get(number, 0)
-        if year.result.unassigned:
-            totals["Utan angivet insatsområde"] = year.result.unassigned
-        return self._with_reported_gap(year, totals)
+        labels = [a.label for a in self.mapping.areas] + [NO_AREA, REPORTED_GAP]
+        return self._by_label(year, "omrade", labels)
 
-    @staticmethod
-    def _with_reported_gap(year: Year, totals: dict[str, int]) -> dict[str, int]:
-        """Add what the reported total holds beyond the rows, so each column sums to the use."""
-        if year.result is not None and year.result.used != year.result.rows_used:
-            totals[REPORTED_GAP] = year.result.used - year.result.rows_used
-        return totals
+    def _activity_labels(self) -> list[str]:
+        return [g.label for g in self.mapping.activity_groups] + [NO_TYPE]
 
     def used_by_activity_group(self, year: Year) -> dict[str, int] | None:
         if year.result is None:
             return None
-        return self._with_reported_gap(year, self._by_activity_group(year.result.spend))
-
-    def _by_activity_group(self, lines: list[SpendLine]) -> dict[str, int]:
-        labels = [g.label for g in self.mapping.activity_groups]
-        totals = dict.fromkeys([*labels, NO_TYPE], 0)
-        for line in lines:
-            label = next(
-                (g.label for g in self.mapping.activity_groups if line.activity_type in g.types),
-                NO_TYPE,
-            )
-            totals[label] += line.amount
-        return totals
+        return self._by_label(year, "verksamhet", [*self._activity_labels(), REPORTED_GAP])
 
     # --- sections ---------------------------------------------------------------------------
 
@@ -314,7 +332,9 @@ class Comparison:
                 if fu and fu.illustrative:
                     text = f"{year.spec.year}: {' '.join(fu.source.split())}"
                     sources.append(text)
-        return concat([title_block(p.title, meta), illustrative_notice(sources)])
+        block = concat([title_block(p.title, meta), illustrative_notice(sources)])
+        block.figures = self.figures.as_json()
+        return block
 
     def summary_texts(self) -> list[str]:
         texts = []
@@ -507,7 +527,7 @@ class Comparison:
         }
 
     def area_table(self) -> Table:
-        labels = [a.label for a in self.mapping.areas] + ["Utan angivet insatsområde", REPORTED_GAP]
+        labels = [a.label for a in self.mapping.areas] + [NO_AREA, REPORTED_GAP]
         return self._per_year_table(
             "Förbrukat per gemensamt område",
             "Gemensamt område",
@@ -541,7 +561,7 @@ class Comparison:
         )
 
     def activity_table(self) -> Table:
-        labels = [g.label for g in self.mapping.activity_groups] + [NO_TYPE, REPORTED_GAP]
+        labels = [*self._activity_labels(), REPORTED_GAP]
         table = self._per_year_table(
             "Förbrukat per verksamhet",
             "Verksamhet",
@@ -553,23 +573,22 @@ class Comparison:
         for year in self.years:
             if year.result is None or not year.result.carry_over:
                 continue
-            by_label: dict[str, int] | None = None
-            followed = [c for c in year.result.carry_over if c.used is not None]
-            if len(followed) == len(year.result.carry_over):
-                by_label = self._by_activity_group(
-                    [line for c in year.result.carry_over for line in c.lines]
-                )
+            found = self._by_label(year, "verksamhet", self._activity_labels(), "_kvarvarande")
+            by_label = found or None
             table.columns = [*table.columns, f"{year.spec.year}, kvarvarande medel"]
             table.kinds = [*table.kinds, "kr"]
             for row in table.rows:
                 row.append(None if by_label is None else by_label.get(str(row[0]), 0))
             if table.footer is not None:
-                total = sum(c.used or 0 for c in year.result.carry_over)
-                table.footer = [*table.footer, None if by_label is None else total]
+                table.footer = [*table.footer, None if by_label is None else sum(found.values())]
             if by_label is None:
+                allocated = [
+                    year.amount(f"kvarvarande_{c.year}_fordelat") or 0
+                    for c in year.result.carry_over
+                ]
                 table.notes.append(
                     f"Kvarvarande medel som fördelades {year.spec.year} "
-                    f"({kr(sum(c.allocated for c in year.result.carry_over))}) är inte uppföljda; "
+                    f"({kr(sum(allocated))}) är inte uppföljda; "
                     "deras förbrukning saknas och visas inte som 0 kr."
                 )
         if any(y.used_is_illustrative for y in self.years):
@@ -587,20 +606,19 @@ class Comparison:
         for year in self.years:
             if year.plan:
                 for carry in year.plan.params.carry_over:
+                    amount = year.amount(f"kvarvarande_{carry.year}") or 0
                     texts.append(
-                        f"{year.spec.year} fördelades {kr(carry.amount)} i kvarvarande medel från "
+                        f"{year.spec.year} fördelades {kr(amount)} i kvarvarande medel från "
                         f"{carry.year}."
                     )
-                if year.result and year.result.carried_over:
+                carried = year.amount("fors_over")
+                if carried:
                     texts.append(
-                        f"Av {year.spec.year} års medel fördes {kr(year.result.carried_over)} "
-                        "över till året efter."
+                        f"Av {year.spec.year} års medel fördes {kr(carried)} över till året efter."
                     )
-                if year.result and year.result.repay:
-                    texts.append(
-                        f"Av {year.spec.year} års medel ska {kr(year.result.repay)} betalas "
-                        "tillbaka."
-                    )
+                repay = year.amount("att_betala_tillbaka")
+                if repay:
+                    texts.append(f"Av {year.spec.year} års medel ska {kr(repay)} betalas tillbaka.")
             elif year.spec.unused_at_year_end is not None:
                 stated = year.spec.unused_stated_as or kr(year.spec.unused_at_year_end)
                 texts.append(f"Vid utgången av {year.spec.year} återstod {stated}.")

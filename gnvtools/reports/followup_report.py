@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
+from gnvtools.core.figures import Catalogue, year_end_figures
 from gnvtools.core.followup import Followup, followup
 from gnvtools.core.formatting import capitalise, count, kr, percent
-from gnvtools.core.model import build_plan
+from gnvtools.core.model import Plan, allocate, build_plan
 from gnvtools.core.money import swedish_key
 from gnvtools.core.params import locate
 from gnvtools.reports import charts
@@ -37,11 +38,23 @@ from gnvtools.reports.memo import join_names
 class FollowupReport:
     result: Followup
     path: Path
+    figures: Catalogue
 
     @classmethod
     def load(cls, path: str | Path) -> FollowupReport:
         path = locate(path)
-        return cls(followup(build_plan(path)), path)
+        return cls.from_plan(build_plan(path), path)
+
+    @classmethod
+    def from_plan(cls, plan: Plan, path: Path) -> FollowupReport:
+        """Allocate once, follow up, and build the report's catalogue from both."""
+        allocation = allocate(plan)
+        result = followup(plan, allocation)
+        return cls(result, path, year_end_figures(allocation, result))
+
+    def _kr(self, name: str) -> int | None:
+        """A kronor figure by name, or ``None`` (shown as "uppgift saknas") when there is none."""
+        return self.figures.amount(name) if name in self.figures else None
 
     def header(self) -> Html:
         r = self.result
@@ -60,49 +73,55 @@ class FollowupReport:
         if r.illustrative and p.followup is not None:
             sources.append(f"Förbrukning: {' '.join(p.followup.source.split())}")
         title = f"Uppföljning av statsbidraget för god och nära vård {p.year}"
-        return concat([title_block(title, meta), illustrative_notice(sources)])
+        block = concat([title_block(title, meta), illustrative_notice(sources)])
+        block.figures = self.figures.as_json()
+        return block
 
     def summary_texts(self) -> list[str]:
         r = self.result
+        f = self.figures
         p = r.plan.params
         texts = [
-            f"{p.organisation.name} tog emot {kr(r.received)} för {p.year}. Vid årets slut hade "
-            f"{kr(r.used)} förbrukats, vilket är {percent(r.utilisation)} av mottagna medel."
+            f"{p.organisation.name} tog emot {f.text('mottaget')} för {p.year}. Vid årets slut "
+            f"hade {f.text('forbrukat')} förbrukats, vilket är {f.text('nyttjandegrad')} av "
+            "mottagna medel."
         ]
-        if r.requisitioned is not None and r.requisition_target:
+        if "rekvirerat" in f and "rekvisition_tak" in f and f.amount("rekvisition_tak"):
             asked = (
-                f" De begärde sammanlagt {kr(r.requested)}."
-                if r.requested is not None and r.requested != r.requisitioned
+                f" De begärde sammanlagt {f.text('begart')}."
+                if "begart" in f and f.value("begart") != f.value("rekvirerat")
                 else ""
             )
             texts.append(
-                f"Av de {kr(r.requisition_target)} som kunde rekvireras beviljades mottagarna "
-                f"sammanlagt {kr(r.requisitioned)}.{asked}"
+                f"Av de {f.text('rekvisition_tak')} som kunde rekvireras beviljades mottagarna "
+                f"sammanlagt {f.text('rekvirerat')}.{asked}"
             )
         if r.not_requisitioned:
-            who = count(len(r.not_requisitioned), "mottagare", "mottagare")
+            who = count(f.amount("antal_ej_rekvirerat"), "mottagare", "mottagare")
             texts.append(
                 f"{capitalise(who)} rekvirerade inga medel: {join_names(r.not_requisitioned)}."
                 + (" Vilka det är bygger på påhittade exempelrader." if r.illustrative else "")
             )
-        texts.append(f"Outnyttjat är {kr(r.unused)}.")
-        if r.ineligible:
+        texts.append(f"Outnyttjat är {f.text('outnyttjat')}.")
+        if f.amount("utanfor_reglerna"):
             texts.append(
-                f"Utanför reglerna har {kr(r.ineligible)} använts; beloppet ska betalas tillbaka."
+                f"Utanför reglerna har {f.text('utanfor_reglerna')} använts; beloppet ska betalas "
+                "tillbaka."
             )
         if r.regime.unused_must_be_repaid is None:
             texts.append(
                 "Något återbetalningskrav för outnyttjade medel räknas inte fram; se avsnittet "
                 "Återbetalning."
             )
-        elif r.repay:
+        elif f.amount("att_betala_tillbaka"):
             texts.append(
-                f"Sammanlagt ska {kr(r.repay)} betalas tillbaka till {r.regime.administered_by}."
+                f"Sammanlagt ska {f.text('att_betala_tillbaka')} betalas tillbaka till "
+                f"{r.regime.administered_by}."
             )
         else:
             texts.append("Inget ska betalas tillbaka.")
-        if r.carried_over:
-            texts.append(f"Till nästa år förs {kr(r.carried_over)} över.")
+        if f.amount("fors_over"):
+            texts.append(f"Till nästa år förs {f.text('fors_over')} över.")
         return texts
 
     def summary(self) -> Html:
@@ -113,29 +132,38 @@ class FollowupReport:
         """The short mark at each table resting on made-up rows (the notice above explains)."""
         return "raderna per mottagare och aktivitet är påhittade exempel; se Observera överst."
 
+    #: The key-figures table: each row's label and the figure it shows.
+    KEY_FIGURES = (
+        ("Mottaget statsbidrag", "mottaget"),
+        ("Fördelat till mottagare", "fordelat_statsbidrag"),
+        ("Begärt av mottagarna", "begart"),
+        ("Beviljat vid rekvisitionen", "rekvirerat"),
+        ("Redovisad förbrukning (total)", "redovisat_forbrukat"),
+        ("Förbrukat", "forbrukat"),
+        ("Outnyttjat", "outnyttjat"),
+        ("Använt utanför reglerna", "utanfor_reglerna"),
+        ("Att betala tillbaka", "att_betala_tillbaka"),
+        ("Förs över till nästa år", "fors_over"),
+        ("Kvarvarande medel från tidigare år (fördelas separat)", "kvarvarande_totalt"),
+    )
+    #: Rows shown only when their figure exists (the others show "uppgift saknas").
+    OPTIONAL_ROWS = ("redovisat_forbrukat", "kvarvarande_totalt")
+
     def key_figures(self) -> Table:
-        r = self.result
+        f = self.figures
         rows: list[list[Cell]] = [
-            ["Mottaget statsbidrag", r.received],
-            ["Fördelat till mottagare", r.allocated],
-            ["Begärt av mottagarna", r.requested],
-            ["Beviljat vid rekvisitionen", r.requisitioned],
-            ["Förbrukat", r.used],
-            ["Outnyttjat", r.unused],
-            ["Använt utanför reglerna", r.ineligible],
-            ["Att betala tillbaka", r.repay],
-            ["Förs över till nästa år", r.carried_over],
+            [label, self._kr(name)]
+            for label, name in self.KEY_FIGURES
+            if name in f or name not in self.OPTIONAL_ROWS
         ]
-        if r.reported_used is not None:
-            rows.insert(4, ["Redovisad förbrukning (total)", r.reported_used])
-        if r.carry_over_in:
-            rows.append(["Kvarvarande medel från tidigare år (fördelas separat)", r.carry_over_in])
+        share = f.value("nyttjandegrad")
+        assert isinstance(share, Fraction)
         return Table(
             title="Nyckeltal",
             columns=["Post", "Belopp"],
             kinds=["text", "kr"],
             rows=rows,
-            notes=[f"Nyttjandegrad: {percent(r.utilisation, 1)} av mottagna medel."],
+            notes=[f"Nyttjandegrad: {percent(share, 1)} av mottagna medel."],
         )
 
     def overview(self) -> Html:
@@ -320,16 +348,17 @@ class FollowupReport:
             return Html("")
         parts: list[Html] = []
         for index, carry in enumerate(r.carry_over):
+            allocated = self.figures.text(f"kvarvarande_{carry.year}_fordelat")
             if carry.used is None:
                 text = (
-                    f"Av kvarvarande medel från {carry.year} fördelades {kr(carry.allocated)}. "
+                    f"Av kvarvarande medel från {carry.year} fördelades {allocated}. "
                     "Hur de har använts är inte uppföljt i underlaget; förbrukningen visas därför "
                     "som uppgift saknas, inte som 0 kr."
                 )
             else:
                 text = (
-                    f"Av kvarvarande medel från {carry.year} fördelades {kr(carry.allocated)} och "
-                    f"förbrukades {kr(carry.used)}."
+                    f"Av kvarvarande medel från {carry.year} fördelades {allocated} och "
+                    f"förbrukades {self.figures.text(f'kvarvarande_{carry.year}_forbrukat')}."
                 )
             parts += [
                 paragraph(
@@ -373,7 +402,8 @@ class FollowupReport:
         return section(
             "Användning utanför reglerna",
             paragraph(
-                f"Utanför det som {r.regime.short} tillåter har {kr(r.ineligible)} använts. "
+                f"Utanför det som {r.regime.short} tillåter har "
+                f"{self.figures.text('utanfor_reglerna')} använts. "
                 "Beloppet räknas in i det som ska betalas tillbaka."
             ),
             self.ineligible_table().block(),
@@ -381,22 +411,25 @@ class FollowupReport:
 
     def repayment(self) -> Html:
         r = self.result
+        f = self.figures
         texts = []
         if r.regime.unused_must_be_repaid:
             texts.append(
                 f"Enligt {r.regime.short} ska medel som inte använts vid årets slut betalas "
-                f"tillbaka: {kr(max(r.unused, 0) - r.carried_over)}."
+                f"tillbaka: {f.text('outnyttjat_att_betala')}."
             )
         elif r.regime.unused_must_be_repaid is None:
             texts.append(r.regime.silent_on_unused)
         else:
             texts.append(
                 f"Enligt {r.regime.short} behöver outnyttjade medel inte betalas tillbaka; "
-                f"till nästa år förs {kr(r.carried_over)} över."
+                f"till nästa år förs {f.text('fors_over')} över."
             )
-        if r.ineligible:
-            texts.append(f"Till det kommer {kr(r.ineligible)} som använts utanför reglerna.")
-        texts.append(f"Att betala tillbaka: {kr(r.repay)}.")
+        if f.amount("utanfor_reglerna"):
+            texts.append(
+                f"Till det kommer {f.text('utanfor_reglerna')} som använts utanför reglerna."
+            )
+        texts.append(f"Att betala tillbaka: {f.text('att_betala_tillbaka')}.")
         rules = r.regime.rules_for(r.plan.params.organisation.type, "money")
         parts = [paragraphs(texts)]
         if rules:

@@ -19,7 +19,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from gnvtools.core.allocation import RESERVE, StepResult
-from gnvtools.core.figures import Catalogue, allocation_figures
+from gnvtools.core.figures import Catalogue, allocation_figures, step_rests_on_made_up
 from gnvtools.core.figures import slug as _slug
 from gnvtools.core.formatting import count, kr, percent
 from gnvtools.core.model import Allocation, Plan, allocate, build_plan
@@ -461,9 +461,7 @@ class AllocationMemo:
 
     def step_illustrative(self, pot_index: int, step_index: int) -> str:
         """The mark's note when a step rests on made-up data, else an empty string."""
-        part = _slug(self.allocation.pots[pot_index].pot.name)
-        figure = self.figures.get(f"medel_{part}_steg_{step_index + 1}")
-        if figure is None or not figure.illustrative:
+        if not step_rests_on_made_up(self.allocation.plan, pot_index, step_index):
             return ""
         return "nyckeltalen och rekvisitionerna i steget är påhittade exempel."
 

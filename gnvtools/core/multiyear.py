@@ -1,0 +1,230 @@
+"""The multi-year report's catalogue: each year's figures under ``ar_<year>_``, and sums by group.
+
+Naming scheme (stable, documented in docs/parameters.md):
+
+- ``ar_<year>_<name>`` for every figure ``<name>`` of that year's own catalogue: the follow-up
+  catalogue when the year file has ``followup``, else the allocation catalogue
+  (``ar_2025_mottaget``, ``ar_2025_forbrukat``, ``ar_2025_att_betala_tillbaka``). A year without
+  a file has only what the comparison file states: ``ar_2024_mottaget``, ``ar_2024_outnyttjat``.
+- ``ar_<year>_grupp_<group>`` what a recipient group of the mapping got of the year's grant,
+  ``ar_<year>_grupp_<group>_kvarvarande`` of money carried over from earlier years;
+- ``ar_<year>_omrade_<common area>`` the year's use per common area of the mapping (plus
+  ``…_omrade_utan_angivet_insatsomrade`` and ``…_omrade_redovisad_total_utover_raderna``);
+- ``ar_<year>_verksamhet_<activity group>`` the year's use per activity group (``…_kvarvarande``
+  for carried-over money whose use is followed up).
+
+A figure a year does not state is absent, never 0: the report shows it as "uppgift saknas".
+All sums are whole kronor; the report only picks figures by name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from gnvtools.core.allocation import RESERVE
+from gnvtools.core.figures import Catalogue, Figure, allocation_figures, slug, year_end_figures
+from gnvtools.core.followup import Followup, SpendLine
+from gnvtools.core.model import Allocation
+from gnvtools.core.reconciliation import reconcile_allocation
+
+NO_AREA = "Utan angivet insatsområde"
+REPORTED_GAP = "Redovisad total utöver raderna"
+NO_TYPE = "Verksamhet ej angiven"
+
+
+@dataclass(frozen=True)
+class YearSource:
+    """One year of the comparison, with the mapping resolved to plain look-ups.
+
+    ``group_of`` maps a recipient to its group label, ``area_of`` an area number of the year's
+    regime to its common area, ``activity_of`` an activity type to its activity group.
+    ``received`` and ``unused`` are what the comparison file states for a year without a file.
+    """
+
+    year: int
+    allocation: Allocation | None = None
+    result: Followup | None = None
+    received: int | None = None
+    unused: int | None = None
+    group_of: Mapping[str, str] = field(default_factory=dict)
+    area_of: Mapping[int, str] = field(default_factory=dict)
+    activity_of: Mapping[str, str] = field(default_factory=dict)
+
+
+def prefix(year: int) -> str:
+    return f"ar_{year}_"
+
+
+def multi_year_figures(
+    years: Sequence[YearSource],
+    groups: Sequence[str],
+    areas: Sequence[str],
+    activities: Sequence[str],
+) -> Catalogue:
+    """Every year's figures under its prefix, then the sums the report's tables show.
+
+    ``groups`` are the mapping's recipient groups, the last one the catch-all for recipients no
+    group names; ``areas`` the common areas; ``activities`` the activity groups.
+    """
+    cat = Catalogue()
+    for year in years:
+        _year_figures(cat, year)
+        if year.allocation is not None:
+            _group_figures(cat, year, groups)
+        if year.result is not None:
+            _area_figures(cat, year, areas)
+            _activity_figures(cat, year, activities)
+    return cat
+
+
+def _copy(cat: Catalogue, figure: Figure, year: int) -> None:
+    head = prefix(year)
+    cat.add(
+        head + figure.name,
+        figure.value,
+        figure.kind,
+        f"{year}: {figure.label}",
+        stage=figure.stage,
+        derived_from=[head + name for name in figure.derived_from],
+        made_up=figure.illustrative,
+    )
+
+
+def _year_figures(cat: Catalogue, year: YearSource) -> None:
+    head = prefix(year.year)
+    if year.allocation is None:
+        if year.received is not None:
+            cat.add(
+                head + "mottaget", year.received, "kr", f"{year.year}: mottaget", stage="underlag"
+            )
+        if year.unused is not None:
+            cat.add(
+                head + "outnyttjat",
+                year.unused,
+                "kr",
+                f"{year.year}: outnyttjat vid årets slut enligt källorna",
+                stage="uppföljning",
+            )
+        return
+    if year.result is not None:
+        own = year_end_figures(year.allocation, year.result)
+    else:
+        own = allocation_figures(year.allocation, reconcile_allocation(year.allocation))
+    for figure in own.values():
+        _copy(cat, figure, year.year)
+    if year.result is None and year.unused is not None:
+        cat.add(
+            head + "outnyttjat",
+            year.unused,
+            "kr",
+            f"{year.year}: outnyttjat vid årets slut enligt källorna",
+            stage="uppföljning",
+        )
+
+
+def _group_figures(cat: Catalogue, year: YearSource, groups: Sequence[str]) -> None:
+    assert year.allocation is not None
+    head = prefix(year.year)
+    plan = year.allocation.plan
+    for carry_over in (False, True):
+        totals = dict.fromkeys(groups, 0)
+        members: dict[str, list[str]] = {g: [] for g in groups}
+        for pot in year.allocation.pots:
+            if plan.pot_sources[pot.pot.name].startswith("carry-over") != carry_over:
+                continue
+            for line in pot.lines:
+                if line.recipient == RESERVE:
+                    continue
+                group = year.group_of.get(line.recipient, groups[-1])
+                totals[group] += line.amount
+                members[group].append(head + f"mottagare_{slug(line.recipient)}")
+        if carry_over and not any(totals.values()):
+            continue
+        tail = "_kvarvarande" if carry_over else ""
+        what = "kvarvarande medel" if carry_over else "årets statsbidrag"
+        for group, amount in totals.items():
+            cat.add(
+                f"{head}grupp_{slug(group)}{tail}",
+                amount,
+                "kr",
+                f"{year.year}: {group}, tilldelat av {what}",
+                derived_from=[n for n in dict.fromkeys(members[group]) if n in cat],
+            )
+
+
+def _area_figures(cat: Catalogue, year: YearSource, areas: Sequence[str]) -> None:
+    assert year.result is not None
+    head = prefix(year.year)
+    result = year.result
+    for label in areas:
+        numbers = [n for n, common in year.area_of.items() if common == label]
+        cat.add(
+            f"{head}omrade_{slug(label)}",
+            sum(result.by_area.get(n, 0) for n in numbers),
+            "kr",
+            f"{year.year}: förbrukat inom {label}",
+            stage="uppföljning",
+            derived_from=[f"{head}forbrukat_omrade_{n}" for n in numbers],
+        )
+    if result.unassigned:
+        cat.add(
+            f"{head}omrade_{slug(NO_AREA)}",
+            result.unassigned,
+            "kr",
+            f"{year.year}: förbrukat utan insatsområde",
+            derived_from=[f"{head}forbrukat_utan_omrade"],
+        )
+    _reported_gap(cat, year, "omrade")
+
+
+def _reported_gap(cat: Catalogue, year: YearSource, kind: str) -> None:
+    """What the reported total holds beyond the rows, so each column sums to the year's use."""
+    assert year.result is not None
+    if year.result.used != year.result.rows_used:
+        head = prefix(year.year)
+        cat.add(
+            f"{head}{kind}_{slug(REPORTED_GAP)}",
+            year.result.used - year.result.rows_used,
+            "kr",
+            f"{year.year}: redovisad förbrukning utöver raderna",
+            derived_from=[f"{head}forbrukat", f"{head}forbrukat_enligt_rader"],
+        )
+
+
+def by_activity(
+    lines: Sequence[SpendLine], year: YearSource, activities: Sequence[str]
+) -> dict[str, int]:
+    """Spend rows summed by activity group; a row whose type no group lists is ``NO_TYPE``."""
+    totals = dict.fromkeys([*activities, NO_TYPE], 0)
+    for line in lines:
+        totals[year.activity_of.get(line.activity_type, NO_TYPE)] += line.amount
+    return totals
+
+
+def _activity_figures(cat: Catalogue, year: YearSource, activities: Sequence[str]) -> None:
+    assert year.result is not None
+    head = prefix(year.year)
+    result = year.result
+    for label, amount in by_activity(result.spend, year, activities).items():
+        cat.add(
+            f"{head}verksamhet_{slug(label)}",
+            amount,
+            "kr",
+            f"{year.year}: förbrukat inom {label}",
+            stage="uppföljning",
+            made_up=result.illustrative,
+        )
+    _reported_gap(cat, year, "verksamhet")
+    carried = result.carry_over
+    if carried and all(c.used is not None for c in carried):
+        lines = [line for c in carried for line in c.lines]
+        for label, amount in by_activity(lines, year, activities).items():
+            cat.add(
+                f"{head}verksamhet_{slug(label)}_kvarvarande",
+                amount,
+                "kr",
+                f"{year.year}: förbrukat av kvarvarande medel inom {label}",
+                stage="uppföljning",
+                made_up=result.illustrative,
+            )
