@@ -1,0 +1,235 @@
+"""A catalogue for every report: stages, derivations, the names texts accept, verify by name."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from collections.abc import Callable
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from gnvtools.core.figures import STAGES, Catalogue
+from gnvtools.core.params import is_comparison, load_comparison, load_params
+from gnvtools.errors import InputError
+from gnvtools.reports.checks import figures_file
+from gnvtools.reports.texts import check_text, read_texts
+
+from .conftest import PARAMS, run_cli
+
+YEAR_FILES = sorted(p for p in PARAMS.glob("*/*.yaml") if "mapping" not in p.name)
+
+
+def _declared(path: Path) -> list[str]:
+    """The reports a parameter file declares, and the default of ``gnv figures`` for it."""
+    if is_comparison(path):
+        return list(dict.fromkeys(["multi-year", *load_comparison(path).reports]))
+    return list(dict.fromkeys(["allocation-memo", *load_params(path).reports]))
+
+
+CASES = [(path, report) for path in YEAR_FILES for report in _declared(path)]
+IDS = [f"{p.parent.name}/{p.name}:{r}" for p, r in CASES]
+
+
+# --- the catalogue's own rules -------------------------------------------------------------
+
+
+def test_stage_and_illustrative_are_derived() -> None:
+    cat = Catalogue()
+    cat.add("mottaget", 1_000, "kr", "mottaget", stage="underlag")
+    cat.add("rader", 600, "kr", "raderna", stage="uppföljning", made_up=True)
+    cat.add("forbrukat", 600, "kr", "förbrukat", derived_from=["rader"])
+    cat.add("outnyttjat", 400, "kr", "outnyttjat", derived_from=["mottaget", "forbrukat"])
+    assert cat["outnyttjat"].stage == "uppföljning"  # as late as its latest input
+    assert cat["outnyttjat"].illustrative is True  # an input rests on made-up rows
+    assert cat["mottaget"].illustrative is False
+    assert list(cat.up_to("rekvisition")) == ["mottaget"]
+    assert cat["outnyttjat"].as_json() == {
+        "name": "outnyttjat",
+        "value": 400,
+        "text": "400\u00a0kr",
+        "kind": "kr",
+        "label": "outnyttjat",
+        "illustrative": True,
+        "stage": "uppföljning",
+        "derived_from": ["mottaget", "forbrukat"],
+    }
+    with pytest.raises(ValueError, match="not in the catalogue"):
+        cat.add("x", 1, "kr", "x", derived_from=["finns_inte"])
+
+
+@pytest.mark.parametrize(("path", "report"), CASES, ids=IDS)
+def test_every_figure_knows_its_stage_and_inputs(path: Path, report: str) -> None:
+    cat = figures_file(path, report)
+    assert cat, "a report without figures"
+    for figure in cat.values():
+        assert figure.stage in STAGES
+        for name in figure.derived_from:
+            source = cat[name]  # every input is itself in the catalogue
+            assert STAGES.index(source.stage) <= STAGES.index(figure.stage), figure.name
+            assert figure.illustrative or not source.illustrative, figure.name
+        if figure.kind == "kr":
+            assert type(figure.value) is int, figure.name
+        if figure.kind == "andel":
+            assert isinstance(figure.value, Fraction), figure.name
+    if report == "allocation-memo":
+        late = [f.name for f in cat.values() if f.stage == "uppföljning"]
+        assert late == [], "the memo is a decision document"
+
+
+def test_stockholm_2025_by_hand() -> None:
+    """The follow-up figures recomputed from the inputs as docs/parameters.md says."""
+    cat = figures_file(PARAMS / "stockholm/2025.yaml", "year-end-followup")
+    rows = (PARAMS / "stockholm/data/spend-2025.csv").read_text("utf-8").splitlines()[1:]
+    amounts = [int(line.split(",")[2]) for line in rows if line.strip()]
+    assert cat.value("forbrukat_enligt_rader") == sum(amounts) == 28_630_915
+    assert cat.value("redovisat_forbrukat") == cat.value("forbrukat") == 28_714_265
+    assert cat.value("outnyttjat") == 41_991_440 - 28_714_265
+    assert cat.value("nyttjandegrad") == Fraction(28_714_265, 41_991_440)
+    assert cat.value("att_betala_tillbaka") == 13_277_175
+    assert cat["forbrukat"].derived_from == ("redovisat_forbrukat",)
+    assert cat["forbrukat"].illustrative is False  # the reported total is the city's own
+    assert cat["forbrukat_enligt_rader"].illustrative is True  # the rows are made up
+    assert cat["mottaget"].stage == "underlag"
+    assert cat["rekvirerat"].stage == "rekvisition"
+    assert cat.value("fordelat_statsbidrag") == cat.value("medel_statsbidrag_2025_fordelat")
+    assert cat.value("kvarvarande_totalt") == 10_700_000
+
+
+def test_multi_year_names() -> None:
+    cat = figures_file(PARAMS / "stockholm/comparison-2023-2025.yaml")
+    assert cat.value("ar_2025_mottaget") == 41_991_440
+    assert cat.value("ar_2025_forbrukat") == 28_714_265
+    assert cat.value("ar_2024_outnyttjat") == 10_700_000
+    assert "ar_2024_forbrukat" not in cat  # not stated: absent, never 0
+    assert cat["ar_2025_outnyttjat"].derived_from == ("ar_2025_mottaget", "ar_2025_forbrukat")
+    groups = [n for n in cat if n.startswith("ar_2025_grupp_") and not n.endswith("kvarvarande")]
+    assert sum(cat.amount(n) for n in groups) == cat.value("ar_2025_fordelat_statsbidrag")
+    areas = [n for n in cat if n.startswith("ar_2025_omrade_")]
+    assert sum(cat.amount(n) for n in areas) == cat.value("ar_2025_forbrukat")
+
+
+# --- gnv figures lists exactly what the texts accept -------------------------------------------
+
+
+def _report_catalogue(path: Path, report: str) -> list[str]:
+    """The names the report itself displays (what its manifest records), recomputed."""
+    from gnvtools.publish.manifest import report_figures
+    from gnvtools.publish.recompute import recompute
+
+    shown = recompute(report, path)
+
+    class _Notebook:
+        cells = shown.cells
+
+    return [f["name"] for f in report_figures(_Notebook())]
+
+
+@pytest.mark.parametrize(("path", "report"), CASES, ids=IDS)
+def test_figures_lists_exactly_the_accepted_names(
+    path: Path, report: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["figures", str(path), "--json", "--report", report]
+    code, out, err = run_cli(capsys, *args)
+    assert code == 0, err
+    listed = [f["name"] for f in json.loads(out)]
+    assert listed == _report_catalogue(path, report)  # the report shows what gnv figures lists
+    catalogue = figures_file(path, report)
+    every = set(catalogue)
+    for other in [*_declared(path), "year-end-followup"]:
+        if other != report and (other != "year-end-followup" or _has_followup(path)):
+            every |= set(figures_file(path, other))
+    text = tmp_path / "prov.md"
+    text.write_text("## Ärendet\n\n" + "\n".join(f"{{{{ {n} }}}}" for n in listed) + "\n", "utf-8")
+    check_text(read_texts(text, text.name, ["Ärendet"]), catalogue)  # all accepted
+    for name in sorted(every - set(listed)):
+        text.write_text(f"## Ärendet\n\n{{{{ {name} }}}}\n", "utf-8")
+        with pytest.raises(InputError, match=name):
+            check_text(read_texts(text, text.name, ["Ärendet"]), catalogue)
+
+
+def _has_followup(path: Path) -> bool:
+    return not is_comparison(path) and load_params(path).followup is not None
+
+
+@pytest.mark.parametrize("org", ["stockholm", "jamtland"])
+def test_gnv_check_accepts_every_listed_memo_name(
+    org: str, example_copy: Callable[[str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = example_copy(org)
+    params = folder / "2025.yaml"
+    code, out, _ = run_cli(capsys, "figures", str(params), "--json")
+    assert code == 0
+    listed = [f["name"] for f in json.loads(out)]
+    text = folder / "texter/2025.md"
+    original = text.read_text("utf-8")
+    text.write_text(original + "\n" + " ".join(f"{{{{ {n} }}}}" for n in listed) + "\n", "utf-8")
+    code, _, err = run_cli(capsys, "check", str(params))
+    assert code in (0, 1), err  # findings, but no refused placeholder
+    if org == "stockholm":
+        text.write_text(original + "\n{{ forbrukat }}\n", "utf-8")
+        code, _, err = run_cli(capsys, "check", str(params))
+        assert code == 2 and '"forbrukat"' in err  # a year-end figure: not in a decision
+
+
+def test_a_report_that_does_not_fit_the_file_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_cli(
+        capsys, "figures", str(PARAMS / "stockholm/2025.yaml"), "--report", "multi-year"
+    )
+    assert code == 2 and "gäller inte en årsfil" in err
+    code, _, err = run_cli(
+        capsys, "figures", str(PARAMS / "jamtland/2025.yaml"), "--report", "year-end-followup"
+    )
+    assert code == 2 and "uppföljning" in err
+
+
+# --- manifests and verify, by name ---------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("kernel")
+def test_verify_names_changed_followup_figures(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gnvtools.cli import main
+
+    project = tmp_path / "project"
+    shutil.copytree(PARAMS / "stockholm", project / "parameters/stockholm")
+    out = project / "outputs/stockholm"
+    params = project / "parameters/stockholm/2025.yaml"
+    for report, file in (
+        ("year-end-followup", params),
+        ("multi-year", project / "parameters/stockholm/comparison-2023-2025.yaml"),
+    ):
+        assert main(["render", report, str(file), "--to", "html", "--out", str(out / report)]) == 0
+    manifest = json.loads((out / "multi-year/multi-year.manifest.json").read_text("utf-8"))
+    names = {f["name"]: f for f in manifest["figures"]}
+    assert names["ar_2025_forbrukat"]["value"] == 28_714_265
+    assert names["ar_2025_forbrukat"]["stage"] == "uppföljning"
+    followup = json.loads(
+        (out / "year-end-followup/year-end-followup.manifest.json").read_text("utf-8")
+    )
+    assert {"forbrukat", "outnyttjat", "forbrukat_omrade_2"} <= {
+        f["name"] for f in followup["figures"]
+    }
+    bundle = tmp_path / "stockholm.zip"
+    assert main(["bundle", str(out / "year-end-followup"), "--out", str(bundle)]) == 0
+    edited = tmp_path / "edited.zip"
+    spend = "underlag/parameters/stockholm/data/spend-2025.csv"
+    row = "Bromma,2,629131,"
+    with zipfile.ZipFile(bundle) as zin, zipfile.ZipFile(edited, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == spend:
+                text = data.decode("utf-8")
+                assert row in text
+                data = text.replace(row, "Bromma,2,639131,", 1).encode("utf-8")
+            zout.writestr(item, data)
+    code, text, _ = run_cli(capsys, "verify", str(edited))
+    assert code == 1
+    assert "(forbrukat_enligt_rader): 28 630 915 kr i bygget, 28 640 915 kr nu" in text
+    assert "(forbrukat_omrade_2):" in text
+    assert "(mottagare_bromma_forbrukat):" in text
+    assert "(forbrukat):" not in text  # the reported total, not the rows, is the year's use
