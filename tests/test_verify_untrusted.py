@@ -249,11 +249,13 @@ def test_a_decompression_bomb_in_a_manifest_is_bounded(bundle_zip: Path, tmp_pat
 def test_a_zip_bomb_entry_is_refused(bundle_zip: Path, tmp_path: Path, capsys) -> None:
     target = tmp_path / "zipbomb.zip"
     shutil.copy(bundle_zip, target)
-    with zipfile.ZipFile(target, "a", zipfile.ZIP_DEFLATED) as archive:
-        with archive.open("underlag/stor.csv", "w", force_zip64=True) as entry:
-            block = bytes(1 << 20)
-            for _ in range(300):
-                entry.write(block)
+    block = bytes(1 << 20)
+    with (
+        zipfile.ZipFile(target, "a", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("underlag/stor.csv", "w", force_zip64=True) as entry,
+    ):
+        for _ in range(300):
+            entry.write(block)
     code, _, err = run_cli(capsys, "verify", str(target))
     assert code == 2
     assert "stor.csv" in err and ("gånger" in err or "större än" in err)
