@@ -557,6 +557,22 @@ def followup_figures(result: Followup, cat: Catalogue | None = None) -> Catalogu
             f"förbrukat inom insatsområde {area}",
             stage="uppföljning",
         )
+    areas = [f"forbrukat_omrade_{area}" for area in result.by_area]
+    cat.add(
+        "forbrukat_inom_omraden",
+        sum(result.by_area.values()),
+        "kr",
+        "förbrukat inom något insatsområde",
+        derived_from=areas,
+    )
+    if result.reported_used is not None:
+        cat.add(
+            "redovisat_utover_omraden",
+            result.reported_used - sum(result.by_area.values()),
+            "kr",
+            "redovisad förbrukning utöver summan per insatsområde",
+            derived_from=["redovisat_forbrukat", "forbrukat_inom_omraden"],
+        )
     if result.unassigned:
         cat.add(
             "forbrukat_utan_omrade",

@@ -254,18 +254,19 @@ class FollowupReport:
 
     def area_texts(self) -> list[str]:
         r = self.result
+        f = self.figures
         texts = []
-        area_sum = sum(r.by_area.values())
-        if r.reported_used is not None and r.reported_used != area_sum:
-            gap = r.reported_used - area_sum
+        gap = f.amount("redovisat_utover_omraden") if "redovisat_utover_omraden" in f else 0
+        if gap:
             texts.append(
-                f"Förbrukningen per insatsområde summerar till {kr(area_sum)}, medan den "
-                f"redovisade totalen är {kr(r.reported_used)}. Skillnaden, {kr(abs(gap))}, "
-                "redovisas som en avvikelse och är inte fördelad på något område."
+                f"Förbrukningen per insatsområde summerar till {f.text('forbrukat_inom_omraden')}, "
+                f"medan den redovisade totalen är {f.text('redovisat_forbrukat')}. Skillnaden, "
+                f"{kr(abs(gap))}, redovisas som en avvikelse och är inte fördelad på något område."
             )
-        elif r.unassigned:
+        elif "forbrukat_utan_omrade" in f:
             texts.append(
-                f"Av förbrukningen saknar {kr(r.unassigned)} insatsområde och redovisas för sig."
+                f"Av förbrukningen saknar {f.text('forbrukat_utan_omrade')} insatsområde och "
+                "redovisas för sig."
             )
         for area, note in r.regime.restricted_areas.items():
             texts.append(f"Insatsområde {area} gäller {note}.")
