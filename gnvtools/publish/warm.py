@@ -52,18 +52,23 @@ def warm_available() -> bool:
 
 def prepare() -> None:
     """Import, before forking, what the child needs to run cells (done once per process)."""
+    import bdb  # noqa: F401
+
     import ipykernel.compiler
     import ipykernel.zmqshell  # noqa: F401
+    import IPython.core.application
     import IPython.core.completer
     import IPython.core.completerlib
     import IPython.core.crashhandler
+    import IPython.core.logger
     import IPython.core.oinspect  # noqa: F401
     import jupyter_client.session  # noqa: F401
     import nbformat.v4
-    from matplotlib import _api
+    from matplotlib import _api, rcsetup
 
     with _api.suppress_matplotlib_deprecation_warning():
         import matplotlib.style.core  # noqa: F401
+    rcsetup.validate_backend(INLINE_BACKEND)  # reads matplotlib's backend entry points once
 
     # nbformat's validator, compiled once (papermill compiles it anyway when it reads a notebook)
     nbformat.v4.new_output("stream", text="")  # type: ignore[no-untyped-call]
