@@ -16,6 +16,9 @@ before the decision, ``beslut`` the allocation decision, ``rekvisition`` requisi
 late as the latest figure it is derived from, and illustrative exactly when it reads made-up data
 itself or is derived from an illustrative figure. ``outnyttjat`` (received − used) is derived
 from ``mottaget`` (underlag) and ``forbrukat`` (uppföljning), so it is an ``uppföljning`` figure.
+
+This module holds the catalogue itself and the allocation memo's figures; the follow-up's are in
+``gnvtools.core.yearend``, the multi-year report's in ``gnvtools.core.multiyear``.
 """
 
 from __future__ import annotations
@@ -31,7 +34,6 @@ from typing import TYPE_CHECKING, Any, Literal
 from gnvtools.core.formatting import kr, mnkr, number, percent, swedish_date, tkr
 
 if TYPE_CHECKING:
-    from gnvtools.core.followup import Followup
     from gnvtools.core.model import Allocation, Plan
     from gnvtools.core.reconciliation import Finding
 
@@ -160,6 +162,11 @@ class Catalogue(Mapping[str, Figure]):
         self._figures[name] = added
         return added
 
+    def add_sum(self, name: str, parts: Sequence[str], label: str) -> Figure:
+        """A kronor figure that is the sum of ``parts`` (figures already in the catalogue)."""
+        total = sum(self.amount(part) for part in parts)
+        return self.add(name, total, "kr", label, derived_from=parts)
+
     def up_to(self, stage: Stage) -> Catalogue:
         """The figures known at ``stage`` (a document of that stage states no later figure)."""
         out = Catalogue()
@@ -197,65 +204,22 @@ def allocation_figures(allocation: Allocation, findings: list[Finding]) -> Catal
     """The figures of a year's allocation: received, components, pots, steps, recipients."""
     params = allocation.plan.params
     cat = Catalogue()
-    cat.add(
-        "organisation", params.organisation.name, "text", "organisationens namn", stage="underlag"
-    )
-    cat.add("ar", str(params.year), "år", "bidragsåret", stage="underlag")
-    if params.decided_by:
-        cat.add("beslutande", params.decided_by, "text", "beslutande organ")
-    memo = params.memo
-    if memo is not None and memo.date is not None:
-        cat.add("datum", memo.date, "datum", "tjänsteutlåtandets datum")
-    if memo is not None and memo.meeting_date is not None:
-        cat.add("sammantradesdatum", memo.meeting_date, "datum", "beslutande organs sammanträde")
-    if memo is not None and memo.case_number:
-        cat.add("diarienummer", memo.case_number, "text", "diarienummer")
+    _document_figures(cat, params)
     sources = _received_figures(cat, params)
-    pot_figures = [_pot_figures(cat, allocation, i, sources) for i in range(len(allocation.pots))]
-    placed = [names["fordelat"] for names in pot_figures]
-    cat.add(
-        "fordelat",
-        sum(cat.amount(n) for n in placed),
-        "kr",
-        "fördelat till mottagare, alla medel",
-        derived_from=placed,
-    )
-    left = [names["ofordelat"] for names in pot_figures]
-    cat.add(
-        "ofordelat",
-        sum(cat.amount(n) for n in left),
-        "kr",
-        "inte fördelat, alla medel",
-        derived_from=left,
-    )
-    amounts = [names["medel"] for names in pot_figures]
-    cat.add(
-        "medel_totalt",
-        sum(cat.amount(n) for n in amounts),
-        "kr",
-        "alla medel",
-        derived_from=amounts,
-    )
-    sources_of = allocation.plan.pot_sources
+    pots = [_pot_figures(cat, allocation, i, sources) for i in range(len(allocation.pots))]
+    cat.add_sum("fordelat", [n["fordelat"] for n in pots], "fördelat till mottagare, alla medel")
+    cat.add_sum("ofordelat", [n["ofordelat"] for n in pots], "inte fördelat, alla medel")
+    cat.add_sum("medel_totalt", [n["medel"] for n in pots], "alla medel")
+    pot_sources = allocation.plan.pot_sources
     grant = [
         names["fordelat"]
-        for pot, names in zip(allocation.pots, pot_figures, strict=True)
-        if not sources_of[pot.pot.name].startswith("carry-over")
+        for pot, names in zip(allocation.pots, pots, strict=True)
+        if not pot_sources[pot.pot.name].startswith("carry-over")
     ]
-    cat.add(
-        "fordelat_statsbidrag",
-        sum(cat.amount(n) for n in grant),
-        "kr",
-        "fördelat till mottagare av årets statsbidrag",
-        derived_from=grant,
-    )
+    cat.add_sum("fordelat_statsbidrag", grant, "fördelat till mottagare av årets statsbidrag")
     if sources["carry-over"]:
-        cat.add(
-            "kvarvarande_totalt",
-            sum(cat.amount(n) for n in sources["carry-over"]),
-            "kr",
-            "kvarvarande medel från tidigare år",
-            derived_from=sources["carry-over"],
+        cat.add_sum(
+            "kvarvarande_totalt", sources["carry-over"], "kvarvarande medel från tidigare år"
         )
     _recipient_figures(cat, allocation)
     if params.budget:
@@ -278,6 +242,22 @@ def allocation_figures(allocation: Allocation, findings: list[Finding]) -> Catal
     warnings = sum(1 for f in findings if f.level == "warning")
     cat.add("antal_varningar", warnings, "antal", "varningar", stage=last)
     return cat
+
+
+def _document_figures(cat: Catalogue, params: Any) -> None:
+    """Who and when: the organisation and year (underlag), the memo's own data (beslut)."""
+    name = params.organisation.name
+    cat.add("organisation", name, "text", "organisationens namn", stage="underlag")
+    cat.add("ar", str(params.year), "år", "bidragsåret", stage="underlag")
+    if params.decided_by:
+        cat.add("beslutande", params.decided_by, "text", "beslutande organ")
+    memo = params.memo
+    if memo is not None and memo.date is not None:
+        cat.add("datum", memo.date, "datum", "tjänsteutlåtandets datum")
+    if memo is not None and memo.meeting_date is not None:
+        cat.add("sammantradesdatum", memo.meeting_date, "datum", "beslutande organs sammanträde")
+    if memo is not None and memo.case_number:
+        cat.add("diarienummer", memo.case_number, "text", "diarienummer")
 
 
 def _received_figures(cat: Catalogue, params: Any) -> dict[str, list[str]]:
@@ -491,223 +471,3 @@ def _step_illustrative(spec: Any, recipients: Mapping[str, Any], groups: set[str
     if isinstance(selection, list):
         return any(recipients[n].group in groups for n in selection if n in recipients)
     return bool(selection.group in groups)
-
-
-def followup_figures(result: Followup, cat: Catalogue | None = None) -> Catalogue:
-    """The year-end figures, added to ``cat``: the allocation's catalogue of the same year.
-
-    Without ``cat`` a new catalogue holds only ``mottaget`` besides the year-end figures.
-    """
-    cat = cat if cat is not None else Catalogue()
-    if "mottaget" not in cat:
-        cat.add("mottaget", result.received, "kr", "mottaget statsbidrag", stage="underlag")
-    if "fordelat_statsbidrag" not in cat:
-        cat.add(
-            "fordelat_statsbidrag",
-            result.allocated,
-            "kr",
-            "fördelat till mottagare av årets statsbidrag",
-        )
-    _requisition_totals(cat, result)
-    _used_figures(cat, result)
-    cat.add(
-        "outnyttjat",
-        result.unused,
-        "kr",
-        "mottaget minus förbrukat",
-        derived_from=["mottaget", "forbrukat"],
-    )
-    cat.add(
-        "nyttjandegrad",
-        result.utilisation,
-        "andel",
-        "förbrukat som andel av mottaget",
-        derived_from=["forbrukat", "mottaget"],
-    )
-    cat.add(
-        "utanfor_reglerna", result.ineligible, "kr", "använt utanför reglerna", stage="uppföljning"
-    )
-    cat.add(
-        "fors_over",
-        result.carried_over,
-        "kr",
-        "outnyttjat som förs över till nästa år",
-        derived_from=["outnyttjat"],
-    )
-    if result.regime.unused_must_be_repaid:
-        cat.add(
-            "outnyttjat_att_betala",
-            result.repay - result.ineligible,
-            "kr",
-            "outnyttjade medel som ska betalas tillbaka",
-            derived_from=["outnyttjat", "fors_over"],
-        )
-    cat.add(
-        "att_betala_tillbaka",
-        result.repay,
-        "kr",
-        "att betala tillbaka",
-        derived_from=["outnyttjat", "fors_over", "utanfor_reglerna"],
-    )
-    for area, amount in result.by_area.items():
-        cat.add(
-            f"forbrukat_omrade_{area}",
-            amount,
-            "kr",
-            f"förbrukat inom insatsområde {area}",
-            stage="uppföljning",
-        )
-    areas = [f"forbrukat_omrade_{area}" for area in result.by_area]
-    cat.add(
-        "forbrukat_inom_omraden",
-        sum(result.by_area.values()),
-        "kr",
-        "förbrukat inom något insatsområde",
-        derived_from=areas,
-    )
-    if result.reported_used is not None:
-        cat.add(
-            "redovisat_utover_omraden",
-            result.reported_used - sum(result.by_area.values()),
-            "kr",
-            "redovisad förbrukning utöver summan per insatsområde",
-            derived_from=["redovisat_forbrukat", "forbrukat_inom_omraden"],
-        )
-    if result.unassigned:
-        cat.add(
-            "forbrukat_utan_omrade",
-            result.unassigned,
-            "kr",
-            "förbrukat utan insatsområde",
-            stage="uppföljning",
-        )
-    for who in result.by_recipient.values():
-        cat.add(
-            f"mottagare_{slug(who.name)}_forbrukat",
-            who.used,
-            "kr",
-            f"förbrukat av {who.name}",
-            stage="uppföljning",
-            made_up=result.illustrative,
-        )
-    _carry_over_figures(cat, result)
-    return cat
-
-
-def _requisition_totals(cat: Catalogue, result: Followup) -> None:
-    """Requested and granted over the year's requisition steps (or the requisitions file)."""
-    params = result.plan.params
-    steps = [
-        f"medel_{slug(pot.name)}_steg_{index}"
-        for pot in params.pots
-        if not result.plan.pot_sources[pot.name].startswith("carry-over")
-        for index, step in enumerate(pot.steps, start=1)
-        if step.kind == "requisition"
-    ]
-    steps = [name for name in steps if name in cat]
-    separate = params.followup is not None and params.followup.requisitions is not None
-    if result.requisition_target is not None:
-        cat.add(
-            "rekvisition_tak",
-            result.requisition_target,
-            "kr",
-            "belopp som kunde rekvireras",
-            derived_from=[f"{name}_tak" for name in steps],
-        )
-    if result.requisitioned is not None:
-        cat.add(
-            "rekvirerat",
-            result.requisitioned,
-            "kr",
-            "beviljat vid rekvisitionen",
-            stage="rekvisition",
-            derived_from=[] if separate else steps,
-        )
-    if result.requested is not None:
-        asked = [] if separate else [f"{name}_begart" for name in steps]
-        cat.add(
-            "begart",
-            result.requested,
-            "kr",
-            "begärt i rekvisitionerna",
-            stage="rekvisition",
-            derived_from=asked,
-            made_up=result.illustrative,
-        )
-    cat.add(
-        "antal_ej_rekvirerat",
-        len(result.not_requisitioned),
-        "antal",
-        "mottagare som inte rekvirerade",
-        stage="rekvisition",
-        derived_from=["begart"] if "begart" in cat else [],
-        made_up=result.illustrative,
-    )
-
-
-def _used_figures(cat: Catalogue, result: Followup) -> None:
-    """What the spend rows sum to, the reported total if any, and ``forbrukat`` from them."""
-    cat.add(
-        "forbrukat_enligt_rader",
-        result.rows_used,
-        "kr",
-        "summan av förbrukningsraderna",
-        stage="uppföljning",
-        made_up=result.illustrative,
-    )
-    source = "forbrukat_enligt_rader"
-    if result.reported_used is not None:
-        source = cat.add(
-            "redovisat_forbrukat",
-            result.reported_used,
-            "kr",
-            "redovisad förbrukning (total)",
-            stage="uppföljning",
-        ).name
-    # What the organisation reported is the year's use; without it, the rows' sum.
-    cat.add("forbrukat", result.used, "kr", "förbrukat under året", derived_from=[source])
-
-
-def _carry_over_figures(cat: Catalogue, result: Followup) -> None:
-    """Money carried over from earlier years, followed up apart from the year's grant."""
-    sources = result.plan.pot_sources
-    for carry in result.carry_over:
-        pots = [
-            f"medel_{slug(pot.name)}_fordelat"
-            for pot in result.plan.params.pots
-            if sources[pot.name] == f"carry-over:{carry.year}"
-        ]
-        cat.add(
-            f"kvarvarande_{carry.year}_fordelat",
-            carry.allocated,
-            "kr",
-            f"fördelat av kvarvarande medel från {carry.year}",
-            derived_from=[name for name in pots if name in cat],
-        )
-        if carry.used is None:
-            continue
-        used = cat.add(
-            f"kvarvarande_{carry.year}_forbrukat",
-            carry.used,
-            "kr",
-            f"förbrukat av kvarvarande medel från {carry.year}",
-            stage="uppföljning",
-            made_up=result.illustrative,
-        ).name
-        if f"kvarvarande_{carry.year}" in cat and carry.unused is not None:
-            cat.add(
-                f"kvarvarande_{carry.year}_outnyttjat",
-                carry.unused,
-                "kr",
-                f"outnyttjat av kvarvarande medel från {carry.year}",
-                derived_from=[f"kvarvarande_{carry.year}", used],
-            )
-
-
-def year_end_figures(allocation: Allocation, result: Followup) -> Catalogue:
-    """The follow-up report's catalogue: the year's allocation figures, then the year-end ones."""
-    from gnvtools.core.reconciliation import reconcile_allocation
-
-    return followup_figures(
-        result, allocation_figures(allocation, reconcile_allocation(allocation))
-    )

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from gnvtools.core.figures import Catalogue, year_end_figures
+from gnvtools.core.figures import Catalogue
 from gnvtools.core.followup import Followup, followup
 from gnvtools.core.formatting import capitalise, count, kr, percent
 from gnvtools.core.model import Plan, allocate, build_plan
 from gnvtools.core.money import swedish_key
 from gnvtools.core.params import locate
+from gnvtools.core.yearend import year_end_figures
 from gnvtools.reports import charts
 from gnvtools.reports.common import (
     appendix,

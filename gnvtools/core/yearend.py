@@ -1,0 +1,237 @@
+"""The year-end follow-up's catalogue: the year's allocation figures, then the year-end ones.
+
+Names, stages and how to recompute each figure by hand are in docs/parameters.md ("The year-end
+follow-up"). Example (Stockholm 2025): ``forbrukat_enligt_rader`` = 28 630 915 (the spend rows),
+``forbrukat`` = ``redovisat_forbrukat`` = 28 714 265 (the reported total), ``outnyttjat`` =
+41 991 440 − 28 714 265 = 13 277 175.
+"""
+
+from __future__ import annotations
+
+from gnvtools.core.figures import Catalogue, allocation_figures, slug
+from gnvtools.core.followup import Followup
+from gnvtools.core.model import Allocation
+from gnvtools.core.reconciliation import reconcile_allocation
+
+
+def followup_figures(result: Followup, cat: Catalogue | None = None) -> Catalogue:
+    """The year-end figures, added to ``cat``: the allocation's catalogue of the same year.
+
+    Without ``cat`` a new catalogue holds only ``mottaget`` besides the year-end figures.
+    """
+    cat = cat if cat is not None else Catalogue()
+    if "mottaget" not in cat:
+        cat.add("mottaget", result.received, "kr", "mottaget statsbidrag", stage="underlag")
+    if "fordelat_statsbidrag" not in cat:
+        cat.add(
+            "fordelat_statsbidrag",
+            result.allocated,
+            "kr",
+            "fördelat till mottagare av årets statsbidrag",
+        )
+    _requisition_totals(cat, result)
+    _used_figures(cat, result)
+    cat.add(
+        "outnyttjat",
+        result.unused,
+        "kr",
+        "mottaget minus förbrukat",
+        derived_from=["mottaget", "forbrukat"],
+    )
+    cat.add(
+        "nyttjandegrad",
+        result.utilisation,
+        "andel",
+        "förbrukat som andel av mottaget",
+        derived_from=["forbrukat", "mottaget"],
+    )
+    cat.add(
+        "utanfor_reglerna", result.ineligible, "kr", "använt utanför reglerna", stage="uppföljning"
+    )
+    cat.add(
+        "fors_over",
+        result.carried_over,
+        "kr",
+        "outnyttjat som förs över till nästa år",
+        derived_from=["outnyttjat"],
+    )
+    if result.regime.unused_must_be_repaid:
+        cat.add(
+            "outnyttjat_att_betala",
+            result.repay - result.ineligible,
+            "kr",
+            "outnyttjade medel som ska betalas tillbaka",
+            derived_from=["outnyttjat", "fors_over"],
+        )
+    cat.add(
+        "att_betala_tillbaka",
+        result.repay,
+        "kr",
+        "att betala tillbaka",
+        derived_from=["outnyttjat", "fors_over", "utanfor_reglerna"],
+    )
+    _spend_figures(cat, result)
+    _carry_over_figures(cat, result)
+    return cat
+
+
+def _spend_figures(cat: Catalogue, result: Followup) -> None:
+    """The spend rows summed per area and per recipient."""
+    for area, amount in result.by_area.items():
+        cat.add(
+            f"forbrukat_omrade_{area}",
+            amount,
+            "kr",
+            f"förbrukat inom insatsområde {area}",
+            stage="uppföljning",
+        )
+    areas = [f"forbrukat_omrade_{area}" for area in result.by_area]
+    cat.add(
+        "forbrukat_inom_omraden",
+        sum(result.by_area.values()),
+        "kr",
+        "förbrukat inom något insatsområde",
+        derived_from=areas,
+    )
+    if result.reported_used is not None:
+        cat.add(
+            "redovisat_utover_omraden",
+            result.reported_used - sum(result.by_area.values()),
+            "kr",
+            "redovisad förbrukning utöver summan per insatsområde",
+            derived_from=["redovisat_forbrukat", "forbrukat_inom_omraden"],
+        )
+    if result.unassigned:
+        cat.add(
+            "forbrukat_utan_omrade",
+            result.unassigned,
+            "kr",
+            "förbrukat utan insatsområde",
+            stage="uppföljning",
+        )
+    for who in result.by_recipient.values():
+        cat.add(
+            f"mottagare_{slug(who.name)}_forbrukat",
+            who.used,
+            "kr",
+            f"förbrukat av {who.name}",
+            stage="uppföljning",
+            made_up=result.illustrative,
+        )
+
+
+def _requisition_totals(cat: Catalogue, result: Followup) -> None:
+    """Requested and granted over the year's requisition steps (or the requisitions file)."""
+    params = result.plan.params
+    steps = [
+        f"medel_{slug(pot.name)}_steg_{index}"
+        for pot in params.pots
+        if not result.plan.pot_sources[pot.name].startswith("carry-over")
+        for index, step in enumerate(pot.steps, start=1)
+        if step.kind == "requisition"
+    ]
+    steps = [name for name in steps if name in cat]
+    separate = params.followup is not None and params.followup.requisitions is not None
+    if result.requisition_target is not None:
+        cat.add(
+            "rekvisition_tak",
+            result.requisition_target,
+            "kr",
+            "belopp som kunde rekvireras",
+            derived_from=[f"{name}_tak" for name in steps],
+        )
+    if result.requisitioned is not None:
+        cat.add(
+            "rekvirerat",
+            result.requisitioned,
+            "kr",
+            "beviljat vid rekvisitionen",
+            stage="rekvisition",
+            derived_from=[] if separate else steps,
+        )
+    if result.requested is not None:
+        asked = [] if separate else [f"{name}_begart" for name in steps]
+        cat.add(
+            "begart",
+            result.requested,
+            "kr",
+            "begärt i rekvisitionerna",
+            stage="rekvisition",
+            derived_from=asked,
+            made_up=result.illustrative,
+        )
+    cat.add(
+        "antal_ej_rekvirerat",
+        len(result.not_requisitioned),
+        "antal",
+        "mottagare som inte rekvirerade",
+        stage="rekvisition",
+        derived_from=["begart"] if "begart" in cat else [],
+        made_up=result.illustrative,
+    )
+
+
+def _used_figures(cat: Catalogue, result: Followup) -> None:
+    """What the spend rows sum to, the reported total if any, and ``forbrukat`` from them."""
+    cat.add(
+        "forbrukat_enligt_rader",
+        result.rows_used,
+        "kr",
+        "summan av förbrukningsraderna",
+        stage="uppföljning",
+        made_up=result.illustrative,
+    )
+    source = "forbrukat_enligt_rader"
+    if result.reported_used is not None:
+        source = cat.add(
+            "redovisat_forbrukat",
+            result.reported_used,
+            "kr",
+            "redovisad förbrukning (total)",
+            stage="uppföljning",
+        ).name
+    # What the organisation reported is the year's use; without it, the rows' sum.
+    cat.add("forbrukat", result.used, "kr", "förbrukat under året", derived_from=[source])
+
+
+def _carry_over_figures(cat: Catalogue, result: Followup) -> None:
+    """Money carried over from earlier years, followed up apart from the year's grant."""
+    sources = result.plan.pot_sources
+    for carry in result.carry_over:
+        pots = [
+            f"medel_{slug(pot.name)}_fordelat"
+            for pot in result.plan.params.pots
+            if sources[pot.name] == f"carry-over:{carry.year}"
+        ]
+        cat.add(
+            f"kvarvarande_{carry.year}_fordelat",
+            carry.allocated,
+            "kr",
+            f"fördelat av kvarvarande medel från {carry.year}",
+            derived_from=[name for name in pots if name in cat],
+        )
+        if carry.used is None:
+            continue
+        used = cat.add(
+            f"kvarvarande_{carry.year}_forbrukat",
+            carry.used,
+            "kr",
+            f"förbrukat av kvarvarande medel från {carry.year}",
+            stage="uppföljning",
+            made_up=result.illustrative,
+        ).name
+        if f"kvarvarande_{carry.year}" in cat and carry.unused is not None:
+            cat.add(
+                f"kvarvarande_{carry.year}_outnyttjat",
+                carry.unused,
+                "kr",
+                f"outnyttjat av kvarvarande medel från {carry.year}",
+                derived_from=[f"kvarvarande_{carry.year}", used],
+            )
+
+
+def year_end_figures(allocation: Allocation, result: Followup) -> Catalogue:
+    """The follow-up report's catalogue: the year's allocation figures, then the year-end ones."""
+    return followup_figures(
+        result, allocation_figures(allocation, reconcile_allocation(allocation))
+    )
