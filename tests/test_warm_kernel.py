@@ -36,7 +36,8 @@ def _normalised(outputs: list[dict[str, Any]]) -> str:
     return re.sub(r"(CPU times|Wall time): [^\\]*", r"\1: …", text)  # %time
 
 
-def _execute(engine: str | None, path: Path) -> list[tuple[Any, str]]:
+def _execute(engine: str | None, path: Path) -> dict[str, tuple[Any, str]]:
+    """Each code cell's execution count and normalised outputs, by cell id."""
     import nbformat
     import papermill as pm
 
@@ -52,11 +53,15 @@ def _execute(engine: str | None, path: Path) -> list[tuple[Any, str]]:
         )
     notebook = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
     nbformat.validate(notebook)
-    return [
-        (cell.get("execution_count"), _normalised(cell.get("outputs", [])))
+    return {
+        # papermill gives its injected cell a random id
+        "injected" if "injected-parameters" in cell.metadata.get("tags", []) else cell.id: (
+            cell.get("execution_count"),
+            _normalised(cell.get("outputs", [])),
+        )
         for cell in notebook.cells
         if cell.cell_type == "code"
-    ]
+    }
 
 
 @pytest.mark.slow
@@ -67,19 +72,20 @@ def test_the_parity_notebook_gives_the_kernels_outputs(
     monkeypatch.setenv("GNV_ENGINE", "warm")
     kernel = _execute(None, tmp_path / "kernel.ipynb")
     warm = _execute("gnvwarm", tmp_path / "warm.ipynb")
-    assert [count for count, _ in warm] == [count for count, _ in kernel]
-    for (count, ours), (_, theirs) in zip(warm, kernel, strict=True):
-        assert ours == theirs, f"cell {count}"
-    shown = dict(warm)
-    # the notebook's cells, after papermill's injected parameters (count 2)
-    assert '"text/html": "<p>Hallå <b>världen</b></p>"' in shown[3]
-    assert '"image/png"' in shown[6] and "<Figure size 300x200 with 1 Axes>" in shown[6]
-    assert "CPU times: …" in shown[9]
-    assert "'ZMQInteractiveShell',\\n True)" in shown[12]  # pandas sees a Jupyter frontend
-    assert '"image/svg+xml"' in shown[13]  # %config InlineBackend.figure_formats
-    assert "StdinNotImplementedError" in shown[14]  # input() as under papermill
-    assert shown[15].count("output_type") == 1 and "<p>kvar</p>" in shown[15]  # clear_output
-    assert '"ename": "ValueError"' in shown[16] and shown[None] == "[]"  # not run
+    assert list(warm) == list(kernel)
+    for cell, ours in warm.items():
+        assert ours == kernel[cell], cell
+    shown = {cell: outputs for cell, (_, outputs) in warm.items()}
+    assert '"text/html": "<p>Hallå <b>världen</b></p>"' in shown["html"]
+    assert "<Figure size 300x200 with 1 Axes>" in shown["pyplot-png"]
+    assert '"image/png"' in shown["pyplot-png"] and '"image/svg+xml"' in shown["pyplot-svg"]
+    assert "CPU times: …" in shown["time-magic"]
+    assert "'ZMQInteractiveShell',\\n True)" in shown["kernel-environment"]  # as pandas sees it
+    assert "från skalet" in shown["shell-escape"]
+    assert "StdinNotImplementedError" in shown["input"]  # input() as under papermill
+    assert shown["clear-output"].count("output_type") == 1 and "kvar" in shown["clear-output"]
+    assert '"ename": "ValueError"' in shown["error"]
+    assert warm["after-error"] == (None, "[]")  # not run
 
 
 def test_rich_display_magics_and_errors_without_a_kernel() -> None:
@@ -88,11 +94,13 @@ def test_rich_display_magics_and_errors_without_a_kernel() -> None:
             "from IPython.display import HTML, display\ndisplay(HTML('<b>fet</b>'))",
             "%time x = 1\nx",
             "import matplotlib.pyplot as plt\nplt.plot([1, 2])\nNone",
+            "import os\nos.read(0, 10)",  # stdin is /dev/null
             "print('ut')\nimport sys\nprint('fel', file=sys.stderr)\n1 / 0",
         ],
         60,
     )
-    html, timed, figure, failing = (cell["outputs"] for cell in cells)
+    html, timed, figure, stdin, failing = (cell["outputs"] for cell in cells)
+    assert stdin[0]["data"] == {"text/plain": "b''"}
     assert html == [
         {
             "output_type": "display_data",
