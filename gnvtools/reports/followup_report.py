@@ -206,14 +206,16 @@ class FollowupReport:
         )
 
     def _recipient_notes(self) -> list[str]:
-        r = self.result
+        f = self.figures
         notes = []
-        if r.requisitioned is None:
+        if "rekvirerat" not in f:
             notes.append("Rekvirerat anges som uppgift saknas där medlen inte rekvirerades.")
-        if r.reported_used is not None and r.reported_used != r.rows_used:
+        reported = self._kr("redovisat_forbrukat")
+        if reported is not None and reported != f.amount("forbrukat_enligt_rader"):
             notes.append(
-                f"Förbrukningsraderna summerar till {kr(r.rows_used)}; den redovisade totalen är "
-                f"{kr(r.reported_used)}. Skillnaden är inte fördelad på mottagare."
+                f"Förbrukningsraderna summerar till {f.text('forbrukat_enligt_rader')}; den "
+                f"redovisade totalen är {f.text('redovisat_forbrukat')}. Skillnaden är inte "
+                "fördelad på mottagare."
             )
         return notes
 
