@@ -114,6 +114,28 @@ def test_rich_display_magics_and_errors_without_a_kernel() -> None:
     assert failing[2]["ename"] == "ZeroDivisionError" and cells[-1]["error"]
 
 
+def test_inline_figures_when_the_caller_had_imported_pyplot_already() -> None:
+    script = textwrap.dedent(
+        """
+        import matplotlib.pyplot as plt
+        plt.plot([1, 2])  # an open figure of the caller's, on its own backend
+        from gnvtools.publish.warm import _run_forked
+        cells = _run_forked(
+            ["import matplotlib.pyplot as plt\\nplt.plot([1, 2]);", "plt.get_backend()"], 60
+        )
+        print([[sorted(o.get("data", {})) for o in c["outputs"]] for c in cells])
+        print(cells[1]["outputs"][0]["data"]["text/plain"], plt.get_backend())
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr
+    figures, backends = done.stdout.splitlines()
+    assert figures == "[[['image/png', 'text/plain']], [['text/plain']]]"
+    assert backends == "'inline' agg"  # the caller's own backend untouched
+
+
 @pytest.mark.parametrize(
     ("cell", "outcome"),
     [

@@ -265,6 +265,17 @@ def _shell(recorder: _Recorder) -> Any:
         displayhook_class = Hook  # type: ignore[assignment]
         display_pub_class = Publisher  # type: ignore[assignment]
 
+        def enable_gui(self, gui: str | None = None) -> None:
+            """As ipykernel's, on this shell's kernel (``%matplotlib inline`` asks for it)."""
+            from ipykernel.eventloops import enable_gui
+            from IPython.core.error import UsageError
+
+            try:
+                enable_gui(gui, kernel=self.kernel)  # type: ignore[no-untyped-call]
+                self.active_eventloop = gui
+            except ValueError as exc:
+                raise UsageError(str(exc)) from exc
+
         def _showtraceback(self, etype: type, evalue: BaseException, stb: list[str]) -> None:
             recorder.flush_streams()
             content = {"traceback": stb, "ename": str(etype.__name__), "evalue": str(evalue)}
@@ -298,7 +309,7 @@ def _rc_file_defaults(matplotlib: Any) -> None:
                 params[key] = value  # validated, as rc_file_defaults does
 
 
-def _like_a_fresh_kernel() -> None:
+def _like_a_fresh_kernel(shell: Any) -> None:
     """Undo what the parent's imports set that a kernel's own imports would set otherwise.
 
     A kernel imports matplotlib with ``MPLBACKEND`` pointing at the inline backend, and pandas
@@ -315,11 +326,14 @@ def _like_a_fresh_kernel() -> None:
     if matplotlib is not None:
         _rc_file_defaults(matplotlib)  # the style the parent's charts set, undone
         pyplot = sys.modules.get("matplotlib.pyplot")
-        if pyplot is not None:
-            pyplot.close("all")
-            pyplot.switch_backend(os.environ["MPLBACKEND"])
-        else:
+        if pyplot is None:  # the backend is loaded, with the shell's hooks, when first used
             matplotlib.rcParams["backend"] = os.environ["MPLBACKEND"]
+        else:  # the caller had pyplot: set up now what loading the backend would have set up
+            pyplot.close("all")
+            if os.environ["MPLBACKEND"] == INLINE_BACKEND:
+                shell.enable_matplotlib("inline")
+            else:
+                pyplot.switch_backend(os.environ["MPLBACKEND"])
     pandas = sys.modules.get("pandas")
     if pandas is not None and pandas.get_option("display.max_columns") == 0:
         pandas.set_option("display.max_columns", KERNEL_DATAFRAME_COLUMNS)
@@ -367,7 +381,7 @@ def run_cells(
     sys.stdout = _Stream("stdout", recorder, 1)
     sys.stderr = _Stream("stderr", recorder, 2)
     shell = _shell(recorder)
-    _like_a_fresh_kernel()  # after: the inline backend looks for the shell when it is loaded
+    _like_a_fresh_kernel(shell)  # after: the inline backend looks for the shell when loaded
     recorder.flush_streams()  # what starting the shell wrote belongs to no cell
     ids = list(cell_ids) if cell_ids is not None else [None] * len(sources)
     cells: list[dict[str, Any]] = []
