@@ -316,3 +316,15 @@ def test_the_rerun_command_is_shell_quoted(bundle_zip: Path) -> None:
 
     command = _manifest(bundle_zip)["command"]
     assert shlex.split(command)[:3] == ["gnv", "render", "allocation-memo"]
+
+
+def test_a_manifest_without_a_catalogue_compares_its_tables(
+    bundle_zip: Path, tmp_path: Path, capsys
+) -> None:
+    """Follow-up and multi-year manifests built before they had catalogues hold no figures."""
+    older = _edit_manifest(bundle_zip, tmp_path / "old.zip", lambda m: m.update(figures=[]))
+    code, out, _ = run_cli(capsys, "verify", str(older))
+    assert "finns bara vid omkörningen" not in out
+    assert "manifestet har ingen sifferkatalog" in out
+    assert "Alla siffror i en rapport återskapades" in out
+    assert code == 0

@@ -72,6 +72,7 @@ class Check:
     figures: list[str] = field(default_factory=list)
     tables: list[str] = field(default_factory=list)
     error: str | None = None
+    notes: list[str] = field(default_factory=list)  # said, but no difference
 
     @property
     def differences(self) -> int:
@@ -390,7 +391,11 @@ def verify_manifest(
     except GnvError as exc:
         check.error = f"rapporten kunde inte räknas om: {plain(str(exc))}"
         return check
-    check.figures = compare_figures(manifest.get("figures", []), report_figures(shown_outputs))
+    recorded = manifest.get("figures")
+    if isinstance(recorded, list) and recorded:
+        check.figures = compare_figures(recorded, report_figures(shown_outputs))
+    else:  # built before this report had a catalogue: its tables are still compared cell by cell
+        check.notes.append("manifestet har ingen sifferkatalog; rapportens tabeller jämförs")
     check.tables = compare_tables(manifest["tables"], figure_tables(shown_outputs))
     return check
 
@@ -450,6 +455,7 @@ def describe(checks: list[Check]) -> list[str]:
     lines: list[str] = []
     for check in checks:
         if check.clean:
+            lines += [f"{check.report} ({check.manifest}): {note}" for note in check.notes]
             continue
         lines.append(f"{check.report}: {check.title} ({check.manifest})")
         sections = [
@@ -466,6 +472,7 @@ def describe(checks: list[Check]) -> list[str]:
                 lines += [f"    {item}" for item in items]
         if check.error:
             lines.append(f"  {check.error}")
+        lines += [f"  {note}" for note in check.notes]
     lines.append(verdict(checks))
     return lines
 
