@@ -1,7 +1,8 @@
 """papermill engine ``gnvwarm`` (entry point ``papermill.engine``): see ``gnvtools.publish.warm``.
 
 papermill loads this module itself while it registers its engines, so import papermill (not
-this module) first; the work is done in ``warm``, which does not import papermill.
+this module) first; the work is done in ``warm``, which does not import papermill. Loading it
+costs nothing more: plain ``papermill`` loads it too.
 """
 
 from __future__ import annotations
@@ -10,10 +11,7 @@ from typing import Any
 
 from papermill.engines import Engine, NBClientEngine
 
-from gnvtools.publish.warm import DEFAULT_TIMEOUT, _run_forked, prepare, warm_available
-
-if warm_available():  # a build imports papermill before it forks its workers: import once
-    prepare()
+from gnvtools.publish.warm import DEFAULT_TIMEOUT, _run_forked, warm_available
 
 
 class WarmEngine(Engine):  # type: ignore[misc]
