@@ -26,6 +26,8 @@ from gnvtools.errors import InputError
 from gnvtools.project.config import load_project
 from gnvtools.publish.confine import read_regular
 from gnvtools.publish.style import Style
+from gnvtools.reports.document import Document as Blocks
+from gnvtools.reports.document import Heading, Paragraph
 
 from .conftest import run_cli
 
@@ -206,28 +208,34 @@ def test_every_truncated_picture_is_refused_or_readable_by_word(kind: str) -> No
         Image.from_blob(logo.data)  # what the Word renderer does with it: no exception
 
 
+def _text_only() -> Blocks:
+    return Blocks([Paragraph.of("Text")])
+
+
 def test_a_damaged_jpeg_is_refused_before_word(tmp_path: Path) -> None:
-    from gnvtools.publish.word import html_to_docx
+    from gnvtools.publish.word import document_to_docx
 
     damaged = _jpeg()[:-200]  # the header and frame are there, the rest is cut off
     root = project(tmp_path, "brand:\n  logo: logo.jpg\n")
     (root / "logo.jpg").write_bytes(damaged)
     style = load_project(root / "gnv.yaml").style()
     try:
-        html = f"<main>{style.logo_html()}<p>Text</p></main>"
+        style.logo_html()
     except InputError as exc:
         assert "skadad" in exc.message
         return
-    html_to_docx(html, "Titel", style)  # accepted for Word only when Word can place it
+    document_to_docx(_text_only(), "Titel", style)  # accepted for Word only when Word can place it
 
 
 def test_a_non_image_logo_never_reaches_word(tmp_path: Path) -> None:
-    from gnvtools.publish.word import html_to_docx
+    from gnvtools.publish.word import document_to_docx
 
     (tmp_path / "logo.png").write_text("ingen bild", encoding="utf-8")
     style = Style(logo=tmp_path / "logo.png")
     with pytest.raises(InputError, match="ingen bild"):
-        html_to_docx(f"<main>{style.logo_html()}<p>Text</p></main>", "Titel", style)
+        style.logo_html()
+    with pytest.raises(InputError, match="ingen bild"):
+        document_to_docx(_text_only(), "Titel", style)
 
 
 def test_an_svg_logo_is_embedded_without_scripts_or_external_links(tmp_path: Path) -> None:
@@ -355,7 +363,7 @@ def test_the_hostile_template_is_hostile() -> None:
 def test_the_template_is_cleaned_and_the_user_told(tmp_path: Path) -> None:
     from docx import Document
 
-    from gnvtools.publish.word import html_to_docx
+    from gnvtools.publish.word import document_to_docx
 
     root = project(tmp_path, "word_template: mallar/mall.dotx\n")
     (root / "mallar").mkdir()
@@ -366,7 +374,8 @@ def test_the_template_is_cleaned_and_the_user_told(tmp_path: Path) -> None:
     assert "bifogad mall (attachedTemplate) (http://evil.example/mall.dotm)" in note
     assert "extern bild" in note and "extern länk" in note and "makron (vbaProject.bin)" in note
     assert "INCLUDEPICTURE" in note
-    data = html_to_docx("<main><h2>Rubrik</h2><p>Text</p></main>", "Titel", loaded.style())
+    blocks = Blocks([Heading(2, "Rubrik", "rubrik"), Paragraph.of("Text")])
+    data = document_to_docx(blocks, "Titel", loaded.style())
     assert_clean_docx(data)
     document = Document(io.BytesIO(data))
     assert document.sections[0].header.paragraphs[0].text.startswith("Äldreförvaltningen – mall")

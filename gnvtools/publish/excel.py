@@ -17,7 +17,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from gnvtools.reports.display import ILLUSTRATIVE, MISSING, TABLE_MIME
+from gnvtools.reports.display import MISSING, TABLE_MIME
+from gnvtools.reports.document import ILLUSTRATIVE
 
 KR_FORMAT = '#,##0 "kr"'
 PERCENT_FORMAT = '0.0" "%'  # Swedish: 68,4 % (Excel shows the decimal comma by locale)

@@ -430,10 +430,11 @@ def _render(
         if "html" in formats:
             payload["html"] = html_text.encode("utf-8")
     if "docx" in formats:
-        from gnvtools.publish.word import chart_pictures, html_to_docx
+        from gnvtools.publish.word import document_to_docx
+        from gnvtools.reports.document import document_of
 
         t = time.perf_counter()
-        payload["docx"] = html_to_docx(html_text, title, style, chart_pictures(notebook))
+        payload["docx"] = document_to_docx(document_of(notebook), title, style)
         timings["docx"] = time.perf_counter() - t
     if "ipynb" in formats:
         import nbformat

@@ -1,10 +1,10 @@
 """Word output: the report as a real .docx, on the organisation's own Word template if it has one.
 
-The executed notebook's HTML (which gnvtools writes itself: headings, paragraphs, lists, tables,
-figures, the title block) is walked once and rebuilt with python-docx: headings as Word's
-heading styles (the navigation pane works), tables as Word tables with right-aligned kronor and
-a header row repeated on every page, charts as pictures with alt text, the title and the
-language sv-SE in the document's properties. The same figures as the HTML, by construction.
+Written from the report's document (``gnvtools.reports.document``: the blocks every notebook
+output carries beside its HTML), never from HTML: headings as Word's heading styles (the
+navigation pane works), tables as Word tables with right-aligned kronor and a header row
+repeated on every page, charts as their PNG with alt text, the title and the language sv-SE in
+the document's properties. Every cell's text is the one the HTML shows, taken from the block.
 
 Why python-docx: measured against docxtpl (a Jinja layer over python-docx that needs a template
 per report) and pandoc through pypandoc-binary (a 100 MB binary, and the table layout and alt
@@ -18,70 +18,32 @@ import base64
 import contextlib
 import io
 import re
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from collections.abc import Iterable
 from typing import Any
 
 from gnvtools.publish.style import Style
+from gnvtools.reports.document import (
+    Block,
+    ChartBlock,
+    Document,
+    Heading,
+    IllustrativeMark,
+    ListBlock,
+    Note,
+    Paragraph,
+    Run,
+    Signatures,
+    TableBlock,
+    TitleBlock,
+)
 
 LANGUAGE = "sv-SE"
-_VOID = {"img", "br", "meta", "link", "hr", "input"}
-
-
-@dataclass
-class Node:
-    tag: str
-    attrs: dict[str, str] = field(default_factory=dict)
-    children: list[Node | str] = field(default_factory=list)
-
-    @property
-    def classes(self) -> set[str]:
-        return set(self.attrs.get("class", "").split())
-
-    def text(self) -> str:
-        return "".join(c if isinstance(c, str) else c.text() for c in self.children)
-
-    def find_all(self, tag: str) -> list[Node]:
-        found = []
-        for child in self.children:
-            if isinstance(child, Node):
-                if child.tag == tag:
-                    found.append(child)
-                found += child.find_all(tag)
-        return found
-
-
-class _Tree(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = Node("root")
-        self.stack = [self.root]
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        node = Node(tag, {k: v or "" for k, v in attrs})
-        self.stack[-1].children.append(node)
-        if tag not in _VOID:
-            self.stack.append(node)
-
-    def handle_endtag(self, tag: str) -> None:
-        for index in range(len(self.stack) - 1, 0, -1):
-            if self.stack[index].tag == tag:
-                del self.stack[index:]
-                return
-
-    def handle_data(self, data: str) -> None:
-        self.stack[-1].children.append(data)
-
-
-def parse(markup: str) -> Node:
-    tree = _Tree()
-    tree.feed(markup)
-    tree.close()
-    return tree.root
+LOGO_ALT = "Logotyp"
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"[ \t\r\n]+", " ", text).strip()
+    """Whitespace as a browser shows it: runs of spaces and line breaks as one space."""
+    return re.sub(r"[ \t\r\n]+", " ", text)
 
 
 def _set_language(document: Any) -> None:
@@ -112,10 +74,9 @@ def _set_language(document: Any) -> None:
 
 
 class _Writer:
-    def __init__(self, document: Any, style: Style, pictures: dict[str, bytes]) -> None:
+    def __init__(self, document: Any, style: Style) -> None:
         self.doc = document
         self.style = style
-        self.pictures = pictures
         self.figures = 0
 
     # --- styles that an organisation's template may lack ------------------------------------
@@ -126,7 +87,7 @@ class _Writer:
         except KeyError:
             return self.doc.add_paragraph(text)
 
-    def heading(self, text: str, level: int) -> None:
+    def _heading(self, text: str, level: int) -> None:
         try:
             paragraph = self.doc.add_heading(text, level=level)
         except KeyError:
@@ -138,204 +99,158 @@ class _Writer:
             for run in paragraph.runs:
                 run.font.color.rgb = RGBColor.from_string(self.style.colour.lstrip("#").upper())
 
-    # --- inline ------------------------------------------------------------------------------
+    def _title(self, text: str) -> None:
+        try:
+            self.doc.add_heading(text, level=0)
+        except KeyError:
+            self._heading(text, 1)
 
-    def runs(self, paragraph: Any, node: Node, bold: bool = False, italic: bool = False) -> None:
-        for child in node.children:
-            if isinstance(child, str):
-                text = re.sub(r"[ \t\r\n]+", " ", child)
-                if text:
-                    run = paragraph.add_run(text)
-                    run.bold = bold or None
-                    run.italic = italic or None
-            elif child.tag in ("strong", "b"):
-                self.runs(paragraph, child, True, italic)
-            elif child.tag in ("em", "i"):
-                self.runs(paragraph, child, bold, True)
-            elif child.tag == "br":
-                paragraph.add_run().add_break()
-            else:
-                self.runs(paragraph, child, bold, italic)
+    def _runs(
+        self, paragraph: Any, runs: Iterable[Run], bold: bool = False, italic: bool = False
+    ) -> None:
+        for run in runs:
+            text = _squash(run.text)
+            if text:
+                added = paragraph.add_run(text)
+                added.bold = bold or run.bold or None
+                added.italic = italic or run.italic or None
 
     # --- blocks ------------------------------------------------------------------------------
 
-    def block(self, node: Node) -> None:
-        for child in node.children:
-            if isinstance(child, str):
-                if child.strip():
-                    self._paragraph(_squash(child))
-                continue
-            self.element(child)
+    def write(self, block: Block) -> None:
+        match block:
+            case TitleBlock():
+                self._title(_squash(block.title).strip())
+                for key, value in block.meta:
+                    paragraph = self._paragraph()
+                    paragraph.add_run(_squash(key).strip() + ": ").bold = True
+                    paragraph.add_run(_squash(value).strip())
+            case Heading():
+                text = _squash(block.text).strip()
+                if block.level <= 1:
+                    self._title(text)
+                else:  # the HTML's h2 is the document's first level below the title
+                    self._heading(text, block.level - 1)
+            case Paragraph():
+                self._runs(
+                    self._paragraph(),
+                    block.runs,
+                    bold=block.role == "flag",
+                    italic=block.role == "rule",
+                )
+            case ListBlock():
+                list_style = "List Number" if block.ordered else "List Bullet"
+                for item in block.items:
+                    self._runs(self._paragraph(style=list_style), item)
+            case IllustrativeMark():
+                self.mark(block)
+            case Note():
+                self._paragraph().add_run(_squash(block.text).strip()).italic = True
+            case TableBlock():
+                self.table(block)
+            case ChartBlock():
+                self.chart(block)
+            case Signatures():
+                if block.lead:
+                    self._paragraph(block.lead)
+                for lines in block.people:
+                    paragraph = self._paragraph()
+                    for index, line in enumerate(lines):
+                        run = paragraph.add_run(_squash(line).strip())
+                        if index < len(lines) - 1:
+                            run.add_break()
 
-    def element(self, node: Node) -> None:
-        tag = node.tag
-        if tag in ("style", "script", "title", "head"):
-            return
-        if tag == "h1":
-            try:
-                self.doc.add_heading(_squash(node.text()), level=0)
-            except KeyError:
-                self.heading(_squash(node.text()), 1)
-        elif tag in ("h2", "h3", "h4", "h5"):
-            self.heading(_squash(node.text()), int(tag[1]) - 1)
-        elif tag == "p":
-            paragraph = self._paragraph()
-            self.runs(paragraph, node, bold="flag" in node.classes, italic="rule" in node.classes)
-            if "illustrative-mark" in node.classes or "flag" in node.classes:
-                for run in paragraph.runs:
-                    run.bold = True
-        elif tag in ("ul", "ol"):
-            list_style = "List Number" if tag == "ol" else "List Bullet"
-            for item in node.children:
-                if isinstance(item, Node) and item.tag == "li":
-                    paragraph = self._paragraph(style=list_style)
-                    self.runs(paragraph, item)
-        elif tag == "dl":
-            terms = [c for c in node.children if isinstance(c, Node) and c.tag in ("dt", "dd")]
-            for term, value in zip(terms[::2], terms[1::2], strict=False):
-                paragraph = self._paragraph()
-                paragraph.add_run(_squash(term.text()) + ": ").bold = True
-                paragraph.add_run(_squash(value.text()))
-        elif tag == "aside":
-            paragraph = self._paragraph()
-            paragraph.add_run(_squash(node.text())).italic = True
-        elif tag == "table":
-            self.table(node)
-        elif tag == "figure":
-            self.figure(node)
-        elif tag == "img":
-            self.picture(node, "")
-        elif tag == "section" and "signatures" in node.classes:
-            for signature in node.find_all("div"):
-                paragraph = self._paragraph()
-                lines = [_squash(span.text()) for span in signature.find_all("span")]
-                for index, line in enumerate(lines):
-                    run = paragraph.add_run(line)
-                    if index < len(lines) - 1:
-                        run.add_break()
-        else:
-            self.block(node)
+    def mark(self, mark: IllustrativeMark) -> None:
+        paragraph = self._paragraph()
+        paragraph.add_run(f"{mark.label}:").bold = True
+        paragraph.add_run(_squash(f" {mark.note}")).bold = True
 
-    def table(self, node: Node) -> None:
+    def table(self, block: TableBlock) -> None:
         from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
 
-        caption = node.find_all("caption")
-        if caption:
-            paragraph = self._paragraph(style="Caption")
-            paragraph.add_run(_squash(caption[0].text())).bold = True
-        rows: list[tuple[str, list[Node]]] = []
-        for part in ("thead", "tbody", "tfoot"):
-            for section in node.find_all(part):
-                for row in section.find_all("tr"):
-                    cells = [
-                        c for c in row.children if isinstance(c, Node) and c.tag in ("th", "td")
-                    ]
-                    rows.append((part, cells))
-        if not rows:
-            return
-        width = max(len(cells) for _, cells in rows)
-        table = self.doc.add_table(rows=0, cols=width)
+        if block.mark is not None:
+            self.mark(block.mark)
+        paragraph = self._paragraph(style="Caption")
+        paragraph.add_run(_squash(block.caption or block.title).strip()).bold = True
+        rows: list[tuple[str, tuple[str, ...]]] = [("head", block.columns)]
+        rows += [("body", row) for row in block.shown_rows]
+        if block.shown_footer is not None:
+            rows.append(("foot", block.shown_footer))
+        numeric = block.numeric
+        table = self.doc.add_table(rows=0, cols=len(block.columns))
         with contextlib.suppress(KeyError, ValueError):
             table.style = "Table Grid"
         for part, cells in rows:
             row = table.add_row()
-            if part == "thead":  # repeat the header row on every page
+            if part == "head":  # repeat the header row on every page
                 flag = OxmlElement("w:tblHeader")
                 flag.set(qn("w:val"), "true")
                 row._tr.get_or_add_trPr().append(flag)
-            for index, cell in enumerate(cells):
-                paragraph = row.cells[index].paragraphs[0]
-                run = paragraph.add_run(_squash(cell.text()))
-                run.bold = part in ("thead", "tfoot") or None
-                if "num" in cell.classes:
-                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        for note in node.find_all("p"):
-            self._paragraph(_squash(note.text()))
+            for index, text in enumerate(cells):
+                cell_paragraph = row.cells[index].paragraphs[0]
+                run = cell_paragraph.add_run(_squash(text).strip())
+                run.bold = part in ("head", "foot") or None
+                if numeric[index]:
+                    cell_paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        for note in block.notes:
+            self._paragraph(_squash(note).strip())
 
-    def figure(self, node: Node) -> None:
-        captions = node.find_all("figcaption")
-        caption = _squash(captions[0].text()) if captions else ""
-        for image in node.find_all("img"):
-            self.picture(image, caption)
+    def chart(self, block: ChartBlock) -> None:
+        caption = _squash(block.caption).strip()
+        if not block.png:  # Word shows no SVG; never from gnv, kept visible rather than dropped
+            self._paragraph(f"[Diagram: {block.alt}]")
+        else:
+            self.picture(base64.b64decode(block.png), block.alt or caption, caption, logo=False)
         if caption:
             self._paragraph(caption, style="Caption")
 
-    def picture(self, node: Node, caption: str) -> None:
+    def picture(self, data: bytes, alt: str, title: str, *, logo: bool) -> None:
         from docx.shared import Cm
 
-        source = node.attrs.get("src", "")
-        if not source.startswith("data:image/") or ";base64," not in source:
-            return
-        data = base64.b64decode(source.split(";base64,", 1)[1])
-        alt = node.attrs.get("alt", "") or caption
-        if source.startswith("data:image/svg+xml"):
-            # Word shows no SVG: the chart's PNG from the notebook output, by the SVG's hash.
-            from gnvtools.reports.charts import svg_key
-
-            png = self.pictures.get(svg_key(data))
-            if png is None and "brand-logo" in node.classes:
-                return  # an SVG logo has no PNG: Word shows the template's own header instead
-            if png is None:  # never from gnv; kept visible rather than dropped
-                self._paragraph(f"[Diagram: {alt}]")
-                return
-            data = png
         self.figures += 1
-        width = Cm(4) if "brand-logo" in node.classes else Cm(16)
-        shape = self.doc.add_picture(io.BytesIO(data), width=width)
+        shape = self.doc.add_picture(io.BytesIO(data), width=Cm(4) if logo else Cm(16))
         properties = shape._inline.docPr
         properties.set("descr", alt)
-        properties.set("title", caption or alt[:60])
+        properties.set("title", title or alt[:60])
+
+    def logo(self) -> None:
+        """The organisation's logo first, as the HTML has it; an SVG logo Word cannot show, so
+        the template's own header stands instead."""
+        if self.style.logo is None:
+            return
+        from gnvtools.publish.logo import read_logo
+
+        logo = read_logo(self.style.logo, for_word=True)  # checked again, by content
+        if logo.mime == "image/svg+xml":
+            return
+        self.picture(logo.data, LOGO_ALT, "", logo=True)
 
 
-def chart_pictures(notebook: Any) -> dict[str, bytes]:
-    """The charts' PNGs in an executed notebook, by the hash of the SVG the HTML shows."""
-    from gnvtools.reports.charts import svg_key
+def document_to_docx(document: Document, title: str, style: Style | None = None) -> bytes:
+    """The report's document as a Word document (bytes), on ``style``'s Word template if any.
 
-    found: dict[str, bytes] = {}
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            match = _SVG_URI.search(str(data.get("text/html", "")))
-            if "image/png" in data and match:
-                found[svg_key(base64.b64decode(match.group(1)))] = base64.b64decode(
-                    data["image/png"]
-                )
-    return found
-
-
-_SVG_URI = re.compile(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"')
-
-
-def html_to_docx(
-    html_text: str,
-    title: str,
-    style: Style | None = None,
-    pictures: dict[str, bytes] | None = None,
-) -> bytes:
-    """The report's HTML as a Word document (bytes).
-
-    ``pictures``: PNG bytes for the SVG charts, by ``charts.svg_key`` of the SVG (see
-    ``chart_pictures``); Word cannot show SVG.
+    Charts need their PNG in the document (``GNV_CHART_PNG=1`` when the report ran, which
+    ``gnv render`` sets for ``docx``); a chart without one is named in the text instead.
     """
-    from docx import Document
+    from docx import Document as NewDocx
 
     style = style or Style()
     if style.word_template:  # cleaned of external links, attached templates and macros
         from gnvtools.publish.docx_template import open_template
 
-        document = open_template(style.word_template)
+        docx = open_template(style.word_template)
     else:
-        document = Document()
-    _set_language(document)
-    document.core_properties.title = title
-    document.core_properties.author = "gnvtools"
-    document.core_properties.subject = "Statsbidrag för god och nära vård"
-    writer = _Writer(document, style, pictures or {})
-    tree = parse(html_text)
-    main = next(iter(tree.find_all("main")), tree)
-    writer.block(main)
+        docx = NewDocx()
+    _set_language(docx)
+    docx.core_properties.title = title
+    docx.core_properties.author = "gnvtools"
+    docx.core_properties.subject = "Statsbidrag för god och nära vård"
+    writer = _Writer(docx, style)
+    writer.logo()
+    for block in document.blocks:
+        writer.write(block)
     buffer = io.BytesIO()
-    document.save(buffer)
+    docx.save(buffer)
     return buffer.getvalue()

@@ -7,7 +7,7 @@ data URI with alt text, so the HTML report is self-contained, the PDF holds the 
 graphics (sharp at any zoom), and nothing is rasterised twice (SVG takes about half the time of a
 200 dpi PNG to make, and the browser prints it faster). Word cannot show SVG, so when a report is
 also made as Word (``GNV_CHART_PNG=1``, which ``gnv render`` sets for ``docx``), each chart also
-carries a PNG at print resolution in its notebook output, which the Word export uses instead.
+carries a PNG at print resolution in its document block, which the Word export reads.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from matplotlib.ticker import FuncFormatter
 from gnvtools.core.formatting import number
 from gnvtools.reports import CHART_PNG_SETTING
 from gnvtools.reports.display import esc
+from gnvtools.reports.document import DOCUMENT_MIME, ChartBlock, bundle
 
 # Okabe & Ito (2008), "Color Universal Design".
 # Okabe–Ito hues (safe for colour blindness), darkened where needed so that every series has at
@@ -98,11 +99,14 @@ class Chart:
             f' alt="{esc(self.alt)}"><figcaption>{esc(self.caption)}</figcaption></figure>'
         )
 
-    def _repr_mimebundle_(self, **_: object) -> dict[str, str]:
-        bundle = {"text/html": self._repr_html_()}
-        if self.png is not None:  # shown by nothing that reads HTML; read by the Word export
-            bundle["image/png"] = base64.b64encode(self.png).decode("ascii")
-        return bundle
+    def block(self) -> ChartBlock:
+        """The chart as a document block: alt text, caption, the SVG and the PNG if made."""
+        png = base64.b64encode(self.png).decode("ascii") if self.png is not None else ""
+        return ChartBlock(self.alt, self.caption, base64.b64encode(self.svg).decode("ascii"), png)
+
+    def _repr_mimebundle_(self, **_: object) -> dict[str, object]:
+        # The PNG travels in the document block only: nothing that reads HTML shows it.
+        return {"text/html": self._repr_html_(), DOCUMENT_MIME: bundle([self.block()])}
 
     def __repr__(self) -> str:
         return f"Diagram: {self.caption}"

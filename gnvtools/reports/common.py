@@ -1,4 +1,5 @@
-"""Pieces every report shares: the title block, the illustrative-data notice, the appendix."""
+"""Pieces every report shares: the title block, the illustrative-data notice, the signature
+block, the appendix."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from gnvtools.reports.display import (
     paragraph,
     section,
 )
+from gnvtools.reports.document import Signatures, TitleBlock
 
 
 def findings_sentence(findings: Sequence[Finding], *, listed: bool = True) -> str:
@@ -68,9 +70,29 @@ def sources_section(rules: Sequence[Rule]) -> Html:
 
 
 def title_block(title: str, meta: Sequence[tuple[str, str]]) -> Html:
-    rows = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in meta if v)
-    plain = title + "\n" + "\n".join(f"{k}: {v}" for k, v in meta if v)
-    return Html(f'<header class="memo-head"><h1>{esc(title)}</h1><dl>{rows}</dl></header>', plain)
+    shown = [(k, v) for k, v in meta if v]
+    rows = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in shown)
+    plain = title + "\n" + "\n".join(f"{k}: {v}" for k, v in shown)
+    return Html(
+        f'<header class="memo-head"><h1>{esc(title)}</h1><dl>{rows}</dl></header>',
+        plain,
+        blocks=[TitleBlock(title, tuple(shown))],
+    )
+
+
+def signature_block(people: Sequence[Sequence[str]], lead: str = "") -> Html:
+    """Each signer's lines (name, title, unit), after an optional lead such as "I tjänsten"."""
+    markup = "".join(
+        '<div class="signature">' + "".join(f"<span>{esc(x)}</span>" for x in lines) + "</div>"
+        for lines in people
+    )
+    plain = [", ".join(lines) for lines in people]
+    return Html(
+        (f"<p>{esc(lead)}</p>" if lead else "")
+        + f'<section class="signatures" aria-label="Underskrifter">{markup}</section>',
+        "\n".join(([lead] if lead else []) + plain),
+        blocks=[Signatures(tuple(tuple(lines) for lines in people), lead)],
+    )
 
 
 def illustrative_notice(sources: Sequence[str]) -> Html:

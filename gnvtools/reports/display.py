@@ -1,9 +1,12 @@
-"""What notebooks display: prose, sections, tables and findings, as escaped HTML.
+"""What notebooks display: prose, sections, tables and findings, as escaped HTML and as blocks.
 
-Every table also carries its raw values (integers for kronor) under the MIME type
-``application/vnd.gnvtools.table+json``. nbconvert ignores that type when it writes HTML, but the
-executed notebook keeps it, so the Excel export and ``gnv verify`` read the exact figures a report
-showed without parsing HTML. Text from data (recipient names, activity texts) is always escaped.
+Every helper here builds a section's markup and its document blocks (``reports.document``) at
+once, so the two cannot disagree; a displayed section carries both, the blocks under
+``application/vnd.gnvtools.document+json``, which the Word export reads. Every table also carries
+its raw values (integers for kronor) under the MIME type ``application/vnd.gnvtools.table+json``.
+nbconvert ignores both types when it writes HTML, but the executed notebook keeps them, so the
+Word and Excel exports and ``gnv verify`` read what a report showed without parsing HTML. Text
+from data (recipient names, activity texts) is always escaped.
 """
 
 from __future__ import annotations
@@ -16,10 +19,21 @@ from typing import Any, Literal
 
 from gnvtools.core.formatting import kr, number, percent
 from gnvtools.core.reconciliation import LEVEL_NAMES, Finding
+from gnvtools.reports.document import (
+    DOCUMENT_MIME,
+    ILLUSTRATIVE,
+    Block,
+    Heading,
+    IllustrativeMark,
+    ListBlock,
+    Note,
+    Paragraph,
+    TableBlock,
+    bundle,
+)
 
 TABLE_MIME = "application/vnd.gnvtools.table+json"
 FIGURES_MIME = "application/vnd.gnvtools.core.figures+json"
-ILLUSTRATIVE = "Påhittade exempeldata"
 MISSING = "uppgift saknas"
 
 Kind = Literal["text", "kr", "int", "percent"]
@@ -34,7 +48,7 @@ def esc(text: object) -> str:
 
 
 class Html:
-    """An HTML fragment that Jupyter shows as such, with the tables it contains."""
+    """An HTML fragment that Jupyter shows as such, with the tables and blocks it contains."""
 
     def __init__(
         self,
@@ -42,19 +56,22 @@ class Html:
         plain: str = "",
         tables: Sequence[Table] = (),
         figures: list[dict[str, Any]] | None = None,
+        blocks: Sequence[Block] = (),
     ) -> None:
         self.markup = markup
         self.plain = plain or html.unescape(markup)
         self.tables = list(tables)
         self.figures = figures
+        self.blocks = list(blocks)
 
     def _repr_mimebundle_(self, **_: Any) -> dict[str, Any]:
-        bundle: dict[str, Any] = {"text/html": self.markup, "text/plain": self.plain}
+        shown: dict[str, Any] = {"text/html": self.markup, "text/plain": self.plain}
         if self.tables:
-            bundle[TABLE_MIME] = {"tables": [t.as_json() for t in self.tables]}
+            shown[TABLE_MIME] = {"tables": [t.as_json() for t in self.tables]}
         if self.figures is not None:
-            bundle[FIGURES_MIME] = {"figures": self.figures}
-        return bundle
+            shown[FIGURES_MIME] = {"figures": self.figures}
+        shown[DOCUMENT_MIME] = bundle(self.blocks)
+        return shown
 
     def __repr__(self) -> str:
         return self.plain
@@ -66,36 +83,47 @@ class Html:
 
 def paragraph(text: str, css: str = "") -> Html:
     cls = f' class="{esc(css)}"' if css else ""
-    return Html(f"<p{cls}>{esc(text)}</p>", text)
+    return Html(f"<p{cls}>{esc(text)}</p>", text, blocks=[Paragraph.of(text, css)])
 
 
 def paragraphs(texts: Iterable[str]) -> Html:
     return concat(paragraph(t) for t in texts)
 
 
-def bullets(items: Iterable[str], ordered: bool = False) -> Html:
+def bullets(items: Iterable[str], ordered: bool = False, css: str = "") -> Html:
+    """A list; ``css`` a class for it (the memo's decision items are ``"decisions"``)."""
     tag = "ol" if ordered else "ul"
+    cls = f' class="{esc(css)}"' if css else ""
     items = list(items)
     inner = "".join(f"<li>{esc(item)}</li>" for item in items)
-    return Html(f"<{tag}>{inner}</{tag}>", "\n".join(f"- {i}" for i in items))
+    return Html(
+        f"<{tag}{cls}>{inner}</{tag}>",
+        "\n".join(f"- {i}" for i in items),
+        blocks=[ListBlock.of(items, ordered, css)],
+    )
 
 
 def heading(text: str, level: int = 2) -> Html:
     slug = "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
-    return Html(f'<h{level} id="{esc(slug)}">{esc(text)}</h{level}>', text)
+    return Html(
+        f'<h{level} id="{esc(slug)}">{esc(text)}</h{level}>',
+        text,
+        blocks=[Heading(level, text, slug)],
+    )
 
 
 def notice(text: str) -> Html:
     """A boxed note, e.g. that data are illustrative."""
-    return Html(f'<aside class="notice" role="note">{esc(text)}</aside>', text)
+    return Html(f'<aside class="notice" role="note">{esc(text)}</aside>', text, blocks=[Note(text)])
 
 
 def illustrative_mark(note: str) -> Html:
     """The visible mark on a table, chart or sentence that rests on made-up data."""
-    text = f"{ILLUSTRATIVE}: {note}" if note else ILLUSTRATIVE
+    mark = IllustrativeMark(ILLUSTRATIVE, note)
     return Html(
         f'<p class="illustrative-mark"><strong>{esc(ILLUSTRATIVE)}:</strong> {esc(note)}</p>',
-        text,
+        mark.text,
+        blocks=[mark],
     )
 
 
@@ -107,6 +135,7 @@ def concat(parts: Iterable[Html]) -> Html:
         "\n".join(p.plain for p in parts if p.plain),
         [t for p in parts for t in p.tables],
         figures,
+        [b for p in parts for b in p.blocks],
     )
 
 
@@ -222,9 +251,30 @@ class Table:
         frame.attrs["illustrative"] = self.illustrative
         return frame
 
+    def document_block(self) -> TableBlock:
+        """The table as a document block: raw values and each cell's text as the HTML shows it."""
+
+        def shown(cells: Sequence[Cell]) -> tuple[str, ...]:
+            return tuple(format_cell(v, k) for v, k in zip(cells, self.kinds, strict=True))
+
+        data = self.as_json()
+        return TableBlock(
+            key=self.key,
+            title=self.title,
+            columns=tuple(self.columns),
+            kinds=tuple(self.kinds),
+            rows=tuple(tuple(row) for row in data["rows"]),
+            shown_rows=tuple(shown(row) for row in self.rows),
+            footer=tuple(data["footer"]) if self.footer else None,
+            shown_footer=shown(self.footer) if self.footer else None,
+            caption=self.caption or self.title,
+            notes=tuple(self.notes),
+            illustrative=self.illustrative,
+        )
+
     def block(self) -> Html:
         """The table as an HTML block that keeps its raw values."""
-        return Html(self.to_html(), self.title, [self])
+        return Html(self.to_html(), self.title, [self], blocks=[self.document_block()])
 
     def _repr_mimebundle_(self, **_: Any) -> dict[str, Any]:
         return self.block()._repr_mimebundle_()

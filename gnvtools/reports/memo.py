@@ -34,6 +34,7 @@ from gnvtools.reports.common import (
     findings_summary,
     illustrative_notice,
     rule_list,
+    signature_block,
     title_block,
 )
 from gnvtools.reports.display import (
@@ -43,7 +44,6 @@ from gnvtools.reports.display import (
     Table,
     bullets,
     concat,
-    esc,
     findings_table,
     heading,
     kinds,
@@ -55,7 +55,7 @@ from gnvtools.reports.texts import (
     Texts,
     check_placeholders,
     check_text,
-    markdown_blocks,
+    markdown_html,
     placeholders,
     read_texts,
     substitute,
@@ -183,8 +183,8 @@ class AllocationMemo:
         if self.texts is None or title not in self.texts.sections:
             return Html("")
         lines = [substitute(line, self.figures) for _, line in self.texts.sections[title].lines]
-        markup, plain = markdown_blocks(lines)
-        return Html(f'<div class="authored">{markup}</div>', plain)
+        body = markdown_html(lines)
+        return Html(f'<div class="authored">{body.markup}</div>', body.plain, blocks=body.blocks)
 
     def authored(self, title: str) -> Html:
         """A section that only the organisation writes; empty when its text file has none."""
@@ -275,10 +275,7 @@ class AllocationMemo:
     def proposal(self) -> Html:
         memo = self.params.memo
         title = memo.proposal_heading if memo is not None else "Förvaltningens förslag till beslut"
-        items = self.proposal_items()
-        inner = "".join(f"<li>{esc(item)}</li>" for item in items)
-        lst = Html(f'<ol class="decisions">{inner}</ol>', "\n".join(f"- {i}" for i in items))
-        return section(title, lst)
+        return section(title, bullets(self.proposal_items(), ordered=True, css="decisions"))
 
     def summary_texts(self) -> list[str]:
         """The generated summary (used when the text file has no Sammanfattning)."""
@@ -651,25 +648,10 @@ class AllocationMemo:
         parts: list[Html] = []
         if memo.signatures:
             made_up = " (påhittat exempel)" if "signatures" in memo.illustrative else ""
-            people = []
-            plain = []
-            for s in memo.signatures:
-                lines = [x for x in (s.name, s.title + made_up, s.unit) if x]
-                people.append(
-                    '<div class="signature">'
-                    + "".join(f"<span>{esc(x)}</span>" for x in lines)
-                    + "</div>"
-                )
-                plain.append(", ".join(lines))
-            lead = "<p>I tjänsten</p>" if memo.signed_in_service else ""
-            parts.append(
-                Html(
-                    f'{lead}<section class="signatures" aria-label="Underskrifter">'
-                    + "".join(people)
-                    + "</section>",
-                    "\n".join((["I tjänsten"] if memo.signed_in_service else []) + plain),
-                )
-            )
+            people = [
+                [x for x in (s.name, s.title + made_up, s.unit) if x] for s in memo.signatures
+            ]
+            parts.append(signature_block(people, "I tjänsten" if memo.signed_in_service else ""))
         if memo.distribution:
             parts.append(section("Utdrag till", bullets(memo.distribution)))
         if memo.attachments:

@@ -28,6 +28,8 @@ from pathlib import Path
 from gnvtools.core.figures import FORMATS, Catalogue
 from gnvtools.core.tables import read_bytes_bounded
 from gnvtools.errors import InputError
+from gnvtools.reports.display import Html
+from gnvtools.reports.document import Block, Heading, ListBlock, Paragraph, Runs, emphasised_runs
 
 PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}")
 _INNER = re.compile(r"^\s*([a-z0-9_]+)\s*(?:\|\s*([a-z]+)\s*)?$")
@@ -210,10 +212,22 @@ def plain_inline(text: str) -> str:
     return _EM.sub(r"\1", _STRONG.sub(r"\1", text))
 
 
+def inline_runs(text: str) -> Runs:
+    """The document's runs for ``text``: the same matches as ``inline``, as bold/italic runs."""
+    return emphasised_runs(text, _STRONG, _EM)
+
+
 def markdown_blocks(lines: list[str]) -> tuple[str, str]:
     """The subset as HTML and as plain text (for the notebook's text/plain and for tests)."""
+    shown = markdown_html(lines)
+    return shown.markup, shown.plain
+
+
+def markdown_html(lines: list[str]) -> Html:
+    """The subset as HTML, plain text and document blocks (paragraph, list, sub-heading)."""
     markup: list[str] = []
     plain: list[str] = []
+    blocks: list[Block] = []
     paragraph: list[str] = []
     items: list[str] = []
     list_tag = ""
@@ -223,6 +237,7 @@ def markdown_blocks(lines: list[str]) -> tuple[str, str]:
             text = " ".join(s.strip() for s in paragraph)
             markup.append(f"<p>{inline(text)}</p>")
             plain.append(plain_inline(text))
+            blocks.append(Paragraph(inline_runs(text)))
             paragraph.clear()
 
     def flush_list() -> None:
@@ -231,6 +246,7 @@ def markdown_blocks(lines: list[str]) -> tuple[str, str]:
             inner = "".join(f"<li>{inline(i)}</li>" for i in items)
             markup.append(f"<{list_tag}>{inner}</{list_tag}>")
             plain.extend(f"- {plain_inline(i)}" for i in items)
+            blocks.append(ListBlock(tuple(inline_runs(i) for i in items), list_tag == "ol"))
             items.clear()
         list_tag = ""
 
@@ -247,6 +263,7 @@ def markdown_blocks(lines: list[str]) -> tuple[str, str]:
             title = stripped.lstrip("#").strip()
             markup.append(f"<h3>{inline(title)}</h3>")
             plain.append(plain_inline(title))
+            blocks.append(Heading(3, plain_inline(title)))
         elif bullet or numbered:
             flush_paragraph()
             tag = "ul" if bullet else "ol"
@@ -261,4 +278,4 @@ def markdown_blocks(lines: list[str]) -> tuple[str, str]:
             paragraph.append(stripped)
     flush_paragraph()
     flush_list()
-    return "".join(markup), "\n".join(plain)
+    return Html("".join(markup), "\n".join(plain), blocks=blocks)
