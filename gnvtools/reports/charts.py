@@ -19,6 +19,7 @@ import os
 import textwrap
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 import matplotlib
 from matplotlib.figure import Figure
@@ -104,7 +105,7 @@ class Chart:
         png = base64.b64encode(self.png).decode("ascii") if self.png is not None else ""
         return ChartBlock(self.alt, self.caption, base64.b64encode(self.svg).decode("ascii"), png)
 
-    def _repr_mimebundle_(self, **_: object) -> dict[str, object]:
+    def _repr_mimebundle_(self, **_: object) -> dict[str, Any]:
         # The PNG travels in the document block only: nothing that reads HTML shows it.
         return {"text/html": self._repr_html_(), DOCUMENT_MIME: bundle([self.block()])}
 
