@@ -501,3 +501,24 @@ def test_the_notebook_carries_the_document_word_is_written_from(
     assert all(chart.png for chart in document.of_kind(ChartBlock))
     again = document_to_docx(document, "Titel")
     assert word_blocks(again) == word_blocks((folder / f"{report}.docx").read_bytes())
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("kernel")
+def test_a_recomputed_report_gives_the_same_document(
+    rendered: dict[tuple[str, str], Path],
+) -> None:
+    from dataclasses import replace
+
+    from gnvtools.publish.recompute import recompute
+
+    report, params = "allocation-memo", "jamtland/2025.yaml"
+    folder = rendered[(report, params)]
+    notebook = json.loads((folder / f"{report}.ipynb").read_text(encoding="utf-8"))
+
+    def without_png(document: Document) -> list[Any]:
+        return [replace(b, png="") if isinstance(b, ChartBlock) else b for b in document.blocks]
+
+    executed = without_png(document_of(notebook))
+    assert without_png(document_of(recompute(report, PARAMS / params))) == executed
+    assert len(executed) > 50
