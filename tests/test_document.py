@@ -522,3 +522,50 @@ def test_a_recomputed_report_gives_the_same_document(
     executed = without_png(document_of(notebook))
     assert without_png(document_of(recompute(report, PARAMS / params))) == executed
     assert len(executed) > 50
+
+
+def test_what_a_projects_own_notebook_adds_reaches_the_document() -> None:
+    from gnvtools.publish.word import document_to_docx
+
+    png = base64.b64encode(charts_png()).decode("ascii")
+    notebook = {
+        "cells": [
+            {"cell_type": "markdown", "metadata": {}, "source": "## Egen rubrik\n\nEgen *text*."},
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "outputs": [
+                    {"output_type": "stream", "name": "stdout", "text": ["rad ett\n", "rad två\n"]},
+                    {"output_type": "stream", "name": "stderr", "text": "varning\n"},
+                    {"output_type": "display_data", "data": {"image/png": png, "text/plain": "x"}},
+                    {"output_type": "execute_result", "data": {"text/plain": "42"}},
+                ],
+            },
+        ]
+    }
+    document = document_of(notebook)
+    assert document.blocks[:5] == [
+        Heading(2, "Egen rubrik"),
+        Paragraph((Run("Egen "), Run("text", italic=True), Run("."))),
+        Paragraph.of("rad ett"),
+        Paragraph.of("rad två"),
+        ChartBlock("", "", "", png),
+    ]
+    assert document.blocks[5:] == [Paragraph.of("42")]
+    read = word_blocks(document_to_docx(document, "Titel"))
+    assert read == [
+        ("heading", 1, "Egen rubrik"),
+        ("p", "Egen text."),
+        ("p", "rad ett"),
+        ("p", "rad två"),
+        ("picture", ""),
+        ("p", "42"),
+    ]
+
+
+def charts_png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 3), "#0b4f8a").save(buffer, "PNG")
+    return buffer.getvalue()

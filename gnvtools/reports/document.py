@@ -242,7 +242,8 @@ class TableBlock:
 
 @dataclass(frozen=True)
 class ChartBlock:
-    """A chart: ``svg`` and ``png`` are base64 text; ``png`` is empty unless it was made."""
+    """A chart: ``svg`` and ``png`` are base64 text; ``png`` is empty unless it was made (and
+    ``svg`` empty for a picture a project's own notebook drew, which has only its PNG)."""
 
     kind: ClassVar[str] = "chart"
     alt: str
@@ -394,18 +395,61 @@ def _cells(notebook: Any) -> Sequence[Any]:
 def document_of(notebook: Any) -> Document:
     """The document an executed notebook shows (also ``recompute.Recomputed``).
 
-    Cells tagged ``notebook-only`` are left out, as the HTML export leaves them out.
+    Cells tagged ``notebook-only`` are left out, as the HTML export leaves them out. What a
+    project's own copy of a notebook adds beside gnvtools' outputs is kept too, as the HTML shows
+    it: a Markdown cell as headings, paragraphs and lists (``_markdown_cell``), printed text and
+    any other output by its plain text, a picture (``image/png``) as a picture.
     """
     blocks: list[Block] = []
     for cell in _cells(notebook):
         tags = cell.get("metadata", {}).get("tags", [])
         if "notebook-only" in tags:
             continue
+        if cell.get("cell_type") == "markdown":
+            blocks += _markdown_cell(_source(cell.get("source", "")))
         for output in cell.get("outputs", []):
-            data = output.get("data", {}).get(DOCUMENT_MIME)
-            if data is None:
-                continue
-            if isinstance(data, str):  # a client that stored the JSON as text
-                data = json.loads(data)
-            blocks += [block_from_json(block) for block in data.get("blocks", [])]
+            blocks += _output_blocks(output)
     return Document(blocks)
+
+
+def _source(text: Any) -> str:
+    return "".join(text) if isinstance(text, list) else str(text)
+
+
+def _output_blocks(output: Mapping[str, Any]) -> list[Block]:
+    if output.get("output_type") == "stream":
+        return _lines(output.get("text", "")) if output.get("name") == "stdout" else []
+    data = output.get("data", {})
+    found = data.get(DOCUMENT_MIME)
+    if found is not None:
+        if isinstance(found, str):  # a client that stored the JSON as text
+            found = json.loads(found)
+        return [block_from_json(block) for block in found.get("blocks", [])]
+    if "image/png" in data:  # e.g. a figure a project's notebook draws itself
+        return [ChartBlock("", "", "", _source(data["image/png"]).replace("\n", ""))]
+    return _lines(data.get("text/plain", ""))
+
+
+def _lines(text: Any) -> list[Block]:
+    """Printed or plain text, a paragraph per line as its HTML ``<pre>`` shows it."""
+    return [Paragraph.of(line) for line in _source(text).splitlines() if line.strip()]
+
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+
+
+def _markdown_cell(source: str) -> list[Block]:
+    """A Markdown cell's headings (any level) and, between them, the authored-text subset."""
+    from gnvtools.reports.texts import markdown_html  # texts builds on this module
+
+    blocks: list[Block] = []
+    chunk: list[str] = []
+    for line in source.splitlines():
+        found = None if line.startswith((" ", "\t")) else _MD_HEADING.match(line)
+        if found is None:
+            chunk.append(line)
+            continue
+        blocks += markdown_html(chunk).blocks
+        chunk = []
+        blocks.append(Heading(len(found.group(1)), found.group(2)))
+    return blocks + markdown_html(chunk).blocks
