@@ -569,3 +569,10 @@ def charts_png() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (4, 3), "#0b4f8a").save(buffer, "PNG")
     return buffer.getvalue()
+
+
+def test_markup_without_blocks_still_reaches_the_document_as_text() -> None:
+    shown = Html("<p>Byggd <em>utan</em> block</p>", "Byggd utan block")._repr_mimebundle_()
+    empty = Html("")._repr_mimebundle_()
+    notebook = {"cells": [{"outputs": [{"data": shown}, {"data": empty}]}]}
+    assert document_of(notebook).blocks == [Paragraph.of("Byggd utan block")]

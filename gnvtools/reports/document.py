@@ -424,7 +424,10 @@ def _output_blocks(output: Mapping[str, Any]) -> list[Block]:
     if found is not None:
         if isinstance(found, str):  # a client that stored the JSON as text
             found = json.loads(found)
-        return [block_from_json(block) for block in found.get("blocks", [])]
+        blocks = [block_from_json(block) for block in found.get("blocks", [])]
+        if blocks or not _source(data.get("text/html", "")).strip():
+            return blocks
+        # Markup that a helper built without its blocks: its text, rather than nothing.
     if "image/png" in data:  # e.g. a figure a project's notebook draws itself
         return [ChartBlock("", "", "", _source(data["image/png"]).replace("\n", ""))]
     return _lines(data.get("text/plain", ""))
