@@ -498,6 +498,15 @@ def test_the_notebook_carries_the_document_word_is_written_from(
         for t in o.get("data", {}).get("application/vnd.gnvtools.table+json", {}).get("tables", [])
     ]
     assert [t.key for t in tables] == shown  # every table of the table MIME, in order
+    # Excel, the manifest and verify read the tables from the document: the same as the MIME.
+    from gnvtools.publish.excel import report_tables
+
+    assert report_tables(notebook) == [
+        t
+        for c in notebook["cells"]
+        for o in c.get("outputs", [])
+        for t in o.get("data", {}).get("application/vnd.gnvtools.table+json", {}).get("tables", [])
+    ]
     assert all(chart.png for chart in document.of_kind(ChartBlock))
     again = document_to_docx(document, "Titel")
     assert word_blocks(again) == word_blocks((folder / f"{report}.docx").read_bytes())

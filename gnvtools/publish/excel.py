@@ -1,7 +1,8 @@
 """An Excel workbook with every table of a report, for auditors who check in Excel.
 
-The tables are read from the executed notebook (the raw values each table carries), so the
-workbook holds exactly the figures the report shows: kronor as integer numbers with a kronor
+The tables are read from the report's document (``reports.document``: the table blocks of the
+executed notebook, with the raw values each table carries), so the workbook holds exactly the
+figures the report shows: kronor as integer numbers with a kronor
 number format, shares as percent, missing figures as empty cells marked "uppgift saknas".
 """
 
@@ -17,8 +18,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from gnvtools.reports.display import MISSING, TABLE_MIME
-from gnvtools.reports.document import ILLUSTRATIVE
+from gnvtools.reports.display import MISSING
+from gnvtools.reports.document import ILLUSTRATIVE, TableBlock, document_of
 
 KR_FORMAT = '#,##0 "kr"'
 PERCENT_FORMAT = '0.0" "%'  # Swedish: 68,4 % (Excel shows the decimal comma by locale)
@@ -27,15 +28,14 @@ INT_FORMAT = "#,##0"
 _BAD = re.compile(r"[\[\]:*?/\\]")
 
 
+#: A table's fields as the table MIME (``display.TABLE_MIME``) and the manifest hold them.
+TABLE_FIELDS = ("key", "title", "columns", "kinds", "rows", "footer", "illustrative")
+
+
 def report_tables(notebook: Any) -> list[dict[str, Any]]:
-    """Every table the executed notebook displayed, in order."""
-    tables: list[dict[str, Any]] = []
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            if TABLE_MIME in data:
-                tables.extend(data[TABLE_MIME]["tables"])
-    return tables
+    """Every table the executed notebook displayed, in order (also ``recompute.Recomputed``)."""
+    shown = [table.as_json() for table in document_of(notebook).of_kind(TableBlock)]
+    return [{name: table[name] for name in TABLE_FIELDS} for table in shown]
 
 
 def _fit_words(text: str, limit: int = 31) -> str:
