@@ -231,8 +231,9 @@ class _Writer:
 def document_to_docx(document: Document, title: str, style: Style | None = None) -> bytes:
     """The report's document as a Word document (bytes), on ``style``'s Word template if any.
 
-    Charts need their PNG in the document (``GNV_CHART_PNG=1`` when the report ran, which
-    ``gnv render`` sets for ``docx``); a chart without one is named in the text instead.
+    Charts need their PNG in the document (``chart_png`` in the report's ``core.options``,
+    which ``gnv render`` gives it for ``docx``); a chart without one is named in the text
+    instead.
     """
     from docx import Document as NewDocx
 
