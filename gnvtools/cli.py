@@ -2,6 +2,7 @@
 
 Exit codes: 0 success; 1 error-level findings or a failed report; 2 unreadable or invalid input.
 Every message a user reads is Swedish; no traceback reaches the user unless GNV_DEBUG=1.
+The environment is read once, here (``gnvtools.settings``), and passed down as explicit values.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gnvtools import __version__
+from gnvtools.core import options
 from gnvtools.core.formatting import count
 from gnvtools.errors import GnvError
 from gnvtools.publish.atomic import write_text
+from gnvtools.settings import Settings
 
 if TYPE_CHECKING:
     from gnvtools.core.reconciliation import Finding
@@ -223,6 +226,12 @@ def parse_overrides(pairs: Sequence[str]) -> dict[str, str]:
     return overrides
 
 
+def settings_of(args: argparse.Namespace) -> Settings:
+    """The command's settings, as ``main`` resolved them (or from the environment)."""
+    found = getattr(args, "settings", None)
+    return found if isinstance(found, Settings) else Settings.from_environment()
+
+
 def cmd_render(args: argparse.Namespace) -> int:
     from gnvtools.project.config import find_project
     from gnvtools.publish.render import parse_formats, render
@@ -246,6 +255,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         style=project.style(),
         overrides=parse_overrides(args.parameter),
         lock=outputs if inside else True,
+        running=settings_of(args).with_project(project.config).running(),
     )
     for fmt, path in result.files.items():
         print(f"{fmt:>5}: {path}")
@@ -267,6 +277,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         force=args.force,
         progress=not args.quiet,
         style=project.style(),
+        running=settings_of(args).with_project(project.config).running(),
     )
     for note in (*project.notes, *notes):
         print(note, file=sys.stderr)
@@ -277,7 +288,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     from gnvtools.publish.verify import as_json, describe, verify
 
-    checks = verify(Path(args.dir), full=args.full)
+    checks = verify(Path(args.dir), full=args.full, engine=settings_of(args).engine)
     if args.json:
         print(json.dumps(as_json(checks), ensure_ascii=False, indent=2))
     else:
@@ -287,9 +298,16 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_bundle(args: argparse.Namespace) -> int:
-    from gnvtools.publish.bundle import bundle
+    from gnvtools.project.config import CONFIG_NAME, load_project
+    from gnvtools.publish.bundle import ProjectConfig, bundle
 
-    path, reports = bundle(Path(args.dir), Path(args.out))
+    def assets(config: Path) -> tuple[Path | None, Path | None]:
+        project = load_project(config)  # refuses a logo or template outside the project
+        return project.word_template, project.logo
+
+    path, reports = bundle(
+        Path(args.dir), Path(args.out), project=ProjectConfig(CONFIG_NAME, assets)
+    )
     print(f"Granskningspaket med {count(reports, 'rapport', 'rapporter')}: {path}")
     print(f"Kontrollera det med: gnv verify {path}")
     return 0
@@ -443,8 +461,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
+    settings = args.settings = Settings.from_environment()
     try:
-        return func(args)
+        with options.using(settings.options()):
+            return func(args)
     except GnvError as exc:
         print(f"fel: {plain(str(exc))}", file=sys.stderr)
         return exc.exit_code
@@ -454,7 +474,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # the reader (e.g. "| head") stopped reading: not an error of ours
         return 141
     except Exception as exc:  # the user gets one line; GNV_DEBUG=1 shows the traceback
-        if os.environ.get("GNV_DEBUG"):
+        if settings.debug:
             traceback.print_exc()
         print(
             f"internt fel i gnvtools ({type(exc).__name__}: {exc}). Kör med GNV_DEBUG=1 "

@@ -26,16 +26,12 @@ CASES = [
 @pytest.mark.slow
 @pytest.mark.xdist_group("kernel")
 @pytest.mark.parametrize(("report", "params"), CASES, ids=lambda x: str(x))
-def test_warm_outputs_are_byte_identical_to_the_kernels(
-    report: str, params: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_warm_outputs_are_byte_identical_to_the_kernels(report: str, params: str) -> None:
     from gnvtools.publish.render import execute, to_html
 
     path = PARAMS / params
-    monkeypatch.setenv("GNV_ENGINE", "kernel")
-    kernel = execute(report, path)
-    monkeypatch.setenv("GNV_ENGINE", "warm")
-    warm = execute(report, path)
+    kernel = execute(report, path, engine="kernel")
+    warm = execute(report, path, engine="warm")
 
     def outputs(nb: object) -> str:
         cells = [

@@ -366,10 +366,8 @@ def test_formula_text_is_stored_as_text_in_xlsx_and_csv(
     assert "'=HYPERLINK" in out and "\n=HYPERLINK" not in out and ",=HYPERLINK" not in out
 
 
-def test_math_text_in_a_name_is_drawn_as_written(
-    example_copy: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from gnvtools.reports import CHART_PNG_SETTING
+def test_math_text_in_a_name_is_drawn_as_written(example_copy: Callable[[str], Path]) -> None:
+    from gnvtools.core.options import using
     from gnvtools.reports.memo import AllocationMemo
 
     folder = example_copy("stockholm")
@@ -379,8 +377,8 @@ def test_math_text_in_a_name_is_drawn_as_written(
     assert chart.svg.startswith(b"<?xml") and b"<svg" in chart.svg
     assert chart.png is None  # only made for Word
     assert "$\\frac{1}{0$" in chart.alt
-    monkeypatch.setenv(CHART_PNG_SETTING, "1")  # the raster backend draws it too
-    assert (memo.chart().png or b"").startswith(b"\x89PNG")
+    with using(chart_png=True):  # the raster backend draws it too
+        assert (memo.chart().png or b"").startswith(b"\x89PNG")
 
 
 @pytest.mark.parametrize("kind", ["file", "dir-for-report"])
@@ -456,11 +454,15 @@ def test_a_fifo_as_data_is_refused_without_hanging(
 
 
 def test_data_roots_option_widens_confinement(
-    example_copy: Callable[[str], Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    capsys: pytest.CaptureFixture[str],
+    example_copy: Callable[[str], Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import shutil
 
     from gnvtools.core.model import build_plan
+    from gnvtools.core.options import using
     from gnvtools.errors import InputError
 
     folder = example_copy("stockholm")
@@ -470,8 +472,12 @@ def test_data_roots_option_widens_confinement(
     _replace(folder / "2023.yaml", "file: data/districts.csv", "file: ../shared/districts.csv")
     with pytest.raises(InputError, match="utanför parameterfilens mapp"):
         build_plan(folder / "2023.yaml")
-    monkeypatch.setenv("GNV_DATA_ROOTS", str(shared))
-    assert "Bromma" in build_plan(folder / "2023.yaml").recipients
+    with using(data_roots=(str(shared),)):
+        assert "Bromma" in build_plan(folder / "2023.yaml").recipients
+    code, _, err = run_cli(capsys, "check", str(folder / "2023.yaml"))
+    assert code == 2 and "ange mappen bland datamapparna (GNV_DATA_ROOTS)" in err
+    monkeypatch.setenv("GNV_DATA_ROOTS", str(shared))  # read once, by the command line
+    assert run_cli(capsys, "check", str(folder / "2023.yaml"))[0] != 2
 
 
 def test_a_fifo_as_text_file_is_refused_without_hanging(

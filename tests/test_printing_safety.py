@@ -127,18 +127,25 @@ def test_the_launch_timeout_comes_from_gnv_yaml(
     ends in bounded time, each report with its HTML and a Swedish line for its PDF."""
     from gnvtools.project.config import load_project
     from gnvtools.publish.build import build
+    from gnvtools.settings import Settings
 
-    for name in ("GNV_BROWSER", "GNV_BROWSER_TIMEOUT"):  # unset now, and again afterwards
-        monkeypatch.setenv(name, "-")
-        monkeypatch.delenv(name)
+    for name in ("GNV_BROWSER", "GNV_BROWSER_TIMEOUT"):
+        monkeypatch.delenv(name, raising=False)
     shutil.copytree(PARAMS / "jamtland", tmp_path / "parameters/jamtland")
     config = tmp_path / "gnv.yaml"
     config.write_text(f"browser: {sleeping_browser}\nbrowser_timeout: 2\n", encoding="utf-8")
-    load_project(config)
-    assert os.environ["GNV_BROWSER_TIMEOUT"] == "2"
+    project = load_project(config)
+    assert "GNV_BROWSER_TIMEOUT" not in os.environ  # loading gnv.yaml writes no variable
+    running = Settings.from_environment({}).with_project(project.config).running()
+    assert (running.browser, running.browser_timeout) == (str(sleeping_browser), "2")
     started = time.monotonic()
     results, _ = build(
-        tmp_path / "parameters", tmp_path / "out", ["html", "pdf"], workers=2, progress=False
+        tmp_path / "parameters",
+        tmp_path / "out",
+        ["html", "pdf"],
+        workers=2,
+        progress=False,
+        running=running,
     )
     assert time.monotonic() - started < 120
     assert results and all(r.status == "misslyckades" for r in results)
@@ -154,10 +161,13 @@ def test_a_wrong_launch_timeout_is_a_swedish_message(
     value: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from gnvtools.publish.pdf import launch_seconds
+    from gnvtools.settings import Settings
 
     monkeypatch.setenv("GNV_BROWSER_TIMEOUT", value)
-    with pytest.raises(BrowserNotFoundError, match="ska vara 1–600 sekunder"):
-        launch_seconds()
+    running = Settings.from_environment().running()
+    with pytest.raises(BrowserNotFoundError, match="ska vara 1–600 sekunder") as caught:
+        launch_seconds(running)
+    assert "GNV_BROWSER_TIMEOUT" in caught.value.message
 
 
 # --- a renderer that freezes or crashes, a browser that ends ----------------------------------

@@ -47,19 +47,19 @@ def test_two_clients_print_at_once_and_the_service_ends_with_the_build() -> None
 
 
 @pytest.fixture
-def broken_browser(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+def broken_browser(tmp_path: Path) -> Path:
     """A program that exists but is no browser: found, then fails to launch."""
     require_browser()
     fake = tmp_path / "inte-en-webblasare"
     fake.write_text("#!/bin/sh\nexit 3\n")
     fake.chmod(0o755)
-    monkeypatch.setenv("GNV_BROWSER", str(fake))
     return fake
 
 
-@pytest.mark.usefixtures("broken_browser")
-def test_a_browser_that_cannot_start_is_a_swedish_error_for_every_request() -> None:
-    with PrintService(pages=1) as service:
+def test_a_browser_that_cannot_start_is_a_swedish_error_for_every_request(
+    broken_browser: Path,
+) -> None:
+    with PrintService(pages=1, executable=str(broken_browser)) as service:
         printer = service.client()
         with pytest.raises(BrowserNotFoundError, match="webbläsaren kunde inte startas"):
             printer.print(PAGE.format(n=1), "t")
@@ -75,11 +75,19 @@ def test_a_service_that_is_gone_is_a_render_error() -> None:
         RemotePrinter(address, key).print(PAGE.format(n=1), "t")
 
 
-@pytest.mark.usefixtures("broken_browser")
-def test_a_build_whose_browser_cannot_start_still_writes_the_other_formats(tmp_path: Path) -> None:
+def test_a_build_whose_browser_cannot_start_still_writes_the_other_formats(
+    tmp_path: Path, broken_browser: Path
+) -> None:
+    from gnvtools.publish.running import Running
+
     shutil.copytree(PARAMS / "stockholm", tmp_path / "parameters/stockholm")
     results, _ = build(
-        tmp_path / "parameters", tmp_path / "out", ["html", "pdf"], workers=2, progress=False
+        tmp_path / "parameters",
+        tmp_path / "out",
+        ["html", "pdf"],
+        workers=2,
+        progress=False,
+        running=Running(browser=str(broken_browser)),
     )
     assert results and all(r.status == "misslyckades" for r in results)
     assert all("webbläsaren kunde inte startas" in r.message for r in results)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import operator
-import os
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
@@ -21,6 +20,7 @@ from typing import Any
 import yaml
 
 from gnvtools.core import allocation as engine
+from gnvtools.core import options
 from gnvtools.core import params as p
 from gnvtools.core.money import combine_keys, swedish_sorted
 from gnvtools.core.regimes import get_regime
@@ -161,19 +161,24 @@ class Allocation:
 
 
 def allowed_roots(params_file: Path) -> list[Path]:
-    """Where data may be read from: the parameter file's folder, plus ``GNV_DATA_ROOTS``."""
+    """Where data may be read from: the parameter file's folder, plus the caller's
+    ``data_roots`` (``core.options``; the command line takes them from the environment)."""
     roots = [params_file.resolve().parent]
-    extra = os.environ.get("GNV_DATA_ROOTS", "")
-    roots += [Path(p).resolve() for p in extra.split(os.pathsep) if p.strip()]
+    roots += [Path(p).resolve() for p in options.current().data_roots if p.strip()]
     return roots
+
+
+def _data_roots_hint() -> str:
+    where = options.current().data_roots_where
+    return f" eller ange mappen bland datamapparna ({where})" if where else ""
 
 
 def confine(params_file: Path, name: str, shown: str) -> Path:
     """Resolve ``name`` (as written in ``params_file``) and keep it inside the allowed folders.
 
     A parameter file may come from someone else: it must not make gnv read ``/etc/passwd`` or
-    a file beside the project. The folder of the parameter file is allowed; the environment
-    variable ``GNV_DATA_ROOTS`` (folders separated by the path separator) widens it.
+    a file beside the project. The folder of the parameter file is allowed; the caller's
+    ``data_roots`` widen it (see ``allowed_roots``).
     """
     written = Path(name)
     if written.is_absolute() or name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
@@ -185,7 +190,7 @@ def confine(params_file: Path, name: str, shown: str) -> Path:
     if not any(resolved.is_relative_to(root) for root in roots):
         raise InputError(
             "filen ligger utanför parameterfilens mapp (via .. eller en symbolisk länk); "
-            "flytta den dit eller ange mappen i GNV_DATA_ROOTS",
+            "flytta den dit" + _data_roots_hint(),
             file=shown,
         )
     return resolved
@@ -498,6 +503,19 @@ def build_plan(path: Path | str, *, shown: str | None = None) -> Plan:
         pots.append(engine.Pot(spec.name, amount, steps))
         sources[spec.name] = spec.source
     return Plan(file, builder.groups, builder.recipients, pots, sources, builder.data_files)
+
+
+def plan_files(plan: Plan) -> list[Path]:
+    """The files a year's plan reads: the parameter file, recipient data, requests, spend."""
+    files = [plan.file.path, *plan.data_files]
+    if plan.params.texts:
+        files.append(plan.file.data_path(plan.params.texts)[0])
+    spec = plan.params.followup
+    if spec is not None:
+        files.append(plan.file.data_path(spec.spend)[0])
+        if spec.requisitions:
+            files.append(plan.file.data_path(spec.requisitions)[0])
+    return files
 
 
 def allocate(plan: Plan) -> Allocation:

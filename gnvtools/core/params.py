@@ -26,6 +26,8 @@ MAX_AMOUNT = 10**12 - 1  # as for data files: 999 999 999 999 kr
 Kronor = Annotated[int, Field(ge=0, le=MAX_AMOUNT, strict=True)]
 StepAmount = Kronor | Literal["rest"]
 ColumnWeights = dict[str, Annotated[int | float, Field(gt=0)]]
+#: What ``gnv init`` writes where a value is still to fill in; ``gnv check`` lists each one.
+TODO = "ATT GÖRA"
 
 
 class _Model(BaseModel):

@@ -23,7 +23,6 @@ removed) and ``Project.notes`` says what was removed.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -277,8 +276,4 @@ def load_project(path: Path) -> Project:
             ) from exc
     if notes:
         project = replace(project, notes=tuple(notes))
-    if config.browser:
-        os.environ.setdefault("GNV_BROWSER", config.browser)
-    if "browser_timeout" in data:  # read by the printer, in this process or the print service
-        os.environ.setdefault("GNV_BROWSER_TIMEOUT", str(config.browser_timeout))
     return project

@@ -19,11 +19,10 @@ from importlib import resources
 from pathlib import Path
 
 from gnvtools.core.figures import slug
+from gnvtools.core.params import TODO
 from gnvtools.errors import InputError
 from gnvtools.project.config import CONFIG_NAME
 from gnvtools.publish.atomic import write_text
-
-TODO = "ATT GÖRA"
 
 
 @dataclass(frozen=True)

@@ -22,13 +22,15 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gnvtools.core import options
 from gnvtools.core.yamlio import read_yaml
 from gnvtools.errors import BrowserNotFoundError, GnvError, InputError
 from gnvtools.publish.atomic import disk_problem, folder_lock, recover
+from gnvtools.publish.running import Running
 from gnvtools.publish.style import Style
 
 if TYPE_CHECKING:
@@ -96,30 +98,39 @@ def _folder(raw: dict[str, Any], path: Path, comparison: bool) -> str:
     return str(year) if isinstance(year, int) else path.stem
 
 
-def _start_printer(use_pdf: bool) -> None:
+def _start_printer(use_pdf: bool, running: Running) -> None:
     global _printer
     if use_pdf and _printer is None:
         from gnvtools.publish.pdf import PdfPrinter
 
-        _printer = PdfPrinter().__enter__()
+        _printer = PdfPrinter(running=running).__enter__()
 
 
-def _init_worker(address: Any, authkey: bytes | None, started: Any = None) -> None:
+def _init_worker(
+    address: Any,
+    authkey: bytes | None,
+    started: Any = None,
+    given: options.Options | None = None,
+    launch_timeout: float | None = None,
+) -> None:
     """Runs once in each worker process: it ends with the build (even one killed with
-    ``kill -9``), says which report it starts (``started``), and prints its PDFs through the
-    build's print service."""
+    ``kill -9``), says which report it starts (``started``), runs with the build's options
+    (``given``: a spawned worker does not inherit them) and prints its PDFs through the build's
+    print service."""
     global _printer, _started
     from gnvtools.publish.lifetime import die_with_parent
 
     die_with_parent()
     _started = started
+    if given is not None:
+        options.set_options(given)
     if authkey is not None:
         from gnvtools.publish.printserver import RemotePrinter
 
-        _printer = RemotePrinter(address, authkey)
+        _printer = RemotePrinter(address, authkey, launch_timeout=launch_timeout)
 
 
-def is_current(job: Job, formats: Sequence[str]) -> bool:
+def is_current(job: Job, formats: Sequence[str], notebooks: Path | None = None) -> bool:
     """True when nothing the report was built from has changed and its outputs are intact.
 
     Uses the inputs recorded in the manifest: the parameter file is one of them, so a parameter
@@ -138,7 +149,7 @@ def is_current(job: Job, formats: Sequence[str]) -> bool:
         inputs = [root / item["path"] for item in manifest["inputs"]]
         if (root / manifest["params"]["path"]).resolve() != job.params.resolve():
             return False
-        notebook = notebooks_dir(job.params) / REPORT_NOTEBOOKS[job.report]
+        notebook = notebooks_dir(job.params, notebooks) / REPORT_NOTEBOOKS[job.report]
         if manifest.get("cache_key") != cache_key(job.report, notebook, inputs, formats):
             return False
         return all(
@@ -149,7 +160,12 @@ def is_current(job: Job, formats: Sequence[str]) -> bool:
         return False
 
 
-def run_job(job: Job, formats: Sequence[str], style: Style | None = None) -> JobResult:
+def run_job(
+    job: Job,
+    formats: Sequence[str],
+    style: Style | None = None,
+    running: Running | None = None,
+) -> JobResult:
     """Render one report; never raises for a report's own failure."""
     from gnvtools.publish.render import render
 
@@ -159,7 +175,14 @@ def run_job(job: Job, formats: Sequence[str], style: Style | None = None) -> Job
     owner = os.getpid()
     try:
         result = render(
-            job.report, job.params, job.out_dir, formats, browser=_printer, style=style, lock=False
+            job.report,
+            job.params,
+            job.out_dir,
+            formats,
+            browser=_printer,
+            style=style,
+            lock=False,
+            running=running,
         )
         files = [str(p) for p in result.files.values()]
         outcome = JobResult(job, "klar", time.perf_counter() - started, "", files)
@@ -179,12 +202,14 @@ def run_job(job: Job, formats: Sequence[str], style: Style | None = None) -> Job
     return outcome
 
 
-def _run_tracked(index: int, job: Job, formats: Sequence[str], style: Style | None) -> JobResult:
+def _run_tracked(
+    index: int, job: Job, formats: Sequence[str], style: Style | None, running: Running
+) -> JobResult:
     """``run_job`` in a worker process, saying first which job it starts: when a worker is
     killed, the build knows which reports were running and which never started."""
     if _started is not None:
         _started.put(index)
-    return run_job(job, formats, style)
+    return run_job(job, formats, style, running)
 
 
 def build(
@@ -196,6 +221,7 @@ def build(
     force: bool = False,
     progress: bool = True,
     style: Style | None = None,
+    running: Running | None = None,
 ) -> tuple[list[JobResult], list[str]]:
     """Build everything; return the results (in discovery order) and notes for the user.
 
@@ -207,7 +233,9 @@ def build(
     check_out_dir(out_root)
     jobs = discover(params_root, out_root)
     with folder_lock(out_root):
-        return _build_locked(jobs, list(formats), workers, force, progress, style)
+        return _build_locked(
+            jobs, list(formats), workers, force, progress, style, running or Running()
+        )
 
 
 def _recover(job: Job) -> str | None:
@@ -233,6 +261,7 @@ def _build_locked(
     force: bool,
     progress: bool,
     style: Style | None,
+    running: Running,
 ) -> tuple[list[JobResult], list[str]]:
     from tqdm import tqdm
 
@@ -251,7 +280,7 @@ def _build_locked(
                 continue
             checked = time.perf_counter()
             job = jobs[index]
-            if not force and not job.error and is_current(job, formats):
+            if not force and not job.error and is_current(job, formats, running.notebooks):
                 results[index] = JobResult(job, "oförändrad", time.perf_counter() - checked)
             else:
                 left.append(index)
@@ -259,10 +288,13 @@ def _build_locked(
 
     todo = unchanged(range(len(jobs)))
     if "pdf" in formats and todo:  # a browser is looked for only when there is work
-        from gnvtools.publish.pdf import find_browser
+        from gnvtools.publish.pdf import find_browser, launch_seconds
 
         try:
-            find_browser()
+            # Found (and its launch timeout checked) once, here: the print service and the
+            # workers are given both.
+            running = replace(running, browser=find_browser(running).executable)
+            running = replace(running, browser_timeout=str(launch_seconds(running)))
         except BrowserNotFoundError as exc:
             formats.remove("pdf")
             notes.append(f"PDF skapas inte: {exc.message}")
@@ -274,10 +306,10 @@ def _build_locked(
     bar = tqdm(total=len(todo), desc="Rapporter", unit="rapport", disable=not progress or not todo)
     try:
         if todo and workers <= 1:
-            _start_printer(use_pdf and any(not jobs[i].error for i in todo))
+            _start_printer(use_pdf and any(not jobs[i].error for i in todo), running)
             try:
                 for index in todo:
-                    results[index] = run_job(jobs[index], formats, style)
+                    results[index] = run_job(jobs[index], formats, style, running)
                     bar.update()
             finally:
                 _close_printer()
@@ -286,7 +318,12 @@ def _build_locked(
                 # First of all, so that the browser launches while the rest is imported.
                 from gnvtools.publish.printserver import PrintService
 
-                service = PrintService(pages=min(workers, len(todo))).__enter__()
+                service = PrintService(
+                    pages=min(workers, len(todo)),
+                    executable=running.browser,
+                    launch_timeout=launch_seconds(running),
+                    debug=running.debug,
+                ).__enter__()
             # Workers are forked: what the parent has imported, they need not import again.
             import nbconvert  # noqa: F401
             import nbformat  # noqa: F401
@@ -296,9 +333,10 @@ def _build_locked(
             import gnvtools.publish.render
             from gnvtools.publish.warm import warm_available
 
-            if warm_available():  # each report forks its worker: import what reports use once
+            if running.engine != "kernel" and warm_available():
+                # each report forks its worker: import what reports use once
                 gnvtools.publish.render._import_reports()
-            _run_pools(jobs, todo, formats, style, workers, service, results, bar.update)
+            _run_pools(jobs, todo, formats, style, running, workers, service, results, bar.update)
     finally:
         bar.close()
         if service is not None:  # after the pool: no worker still holds a connection
@@ -320,6 +358,7 @@ def _run_pools(
     todo: list[int],
     formats: list[str],
     style: Style | None,
+    running: Running,
     workers: int,
     service: PrintService | None,
     results: dict[int, JobResult],
@@ -336,18 +375,22 @@ def _run_pools(
     """
     queue = list(todo)
     while queue:
-        done, running, waiting = _pool_round(jobs, queue, formats, style, workers, service)
+        done, started, waiting = _pool_round(jobs, queue, formats, style, running, workers, service)
         for index, result in done.items():
             results[index] = result
             advance()
-        for index in running:
+        for index in started:
             problem = _recover(jobs[index])  # what the killed worker left half done
-            again = {} if problem else _pool_round(jobs, [index], formats, style, 1, service)[0]
+            again = (
+                {}
+                if problem
+                else _pool_round(jobs, [index], formats, style, running, 1, service)[0]
+            )
             problem = problem or _recover(jobs[index])
             failed = JobResult(jobs[index], "misslyckades", 0, problem or KILLED)
             results[index] = again.get(index) or failed
             advance()
-        if not done and not running:  # broke before any report started: do not try forever
+        if not done and not started:  # broke before any report started: do not try forever
             for index in waiting:
                 results[index] = JobResult(jobs[index], "misslyckades", 0, NOT_RUN)
                 advance()
@@ -360,6 +403,7 @@ def _pool_round(
     indexes: list[int],
     formats: list[str],
     style: Style | None,
+    running: Running,
     workers: int,
     service: PrintService | None,
 ) -> tuple[dict[int, JobResult], list[int], list[int]]:
@@ -374,13 +418,17 @@ def _pool_round(
         max_workers=min(workers, len(indexes)),
         initializer=_init_worker,
         initargs=(
-            (service.address, service.authkey, started) if service else (None, None, started)
+            service.address if service else None,
+            service.authkey if service else None,
+            started,
+            options.current(),
+            service.launch_timeout if service else None,
         ),
     ) as pool:
         futures: dict[Future[JobResult], int] = {}
         try:
             for i in indexes:
-                futures[pool.submit(_run_tracked, i, jobs[i], formats, style)] = i
+                futures[pool.submit(_run_tracked, i, jobs[i], formats, style, running)] = i
         except BrokenProcessPool:  # broke already: the rest were never submitted
             broken = True
         try:
@@ -398,9 +446,9 @@ def _pool_round(
     while not started.empty():
         seen.add(started.get())
     started.close()
-    running = [i for i in indexes if i in seen and i not in done]
+    lost = [i for i in indexes if i in seen and i not in done]
     waiting = [i for i in indexes if i not in seen and i not in done]
-    return done, running, waiting
+    return done, lost, waiting
 
 
 def _close_printer() -> None:

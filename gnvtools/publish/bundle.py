@@ -23,6 +23,8 @@ import json
 import posixpath
 import re
 import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
@@ -98,28 +100,38 @@ def _read(path: Path, root: Path, limit: int, what: str, manifest: Path) -> byte
         raise InputError(f"{what}: {exc.message}; tas inte med i paketet", file=manifest) from exc
 
 
-def _project_extras(root: Path) -> dict[str, bytes]:
+@dataclass(frozen=True)
+class ProjectConfig:
+    """How to find what an organisation supplied besides its inputs, given by the command line
+    (publish does not import the project layer): ``name``, the config file in a project root
+    (``gnv.yaml``); ``assets``, the Word template and logo that config file names (either
+    ``None``), refusing one outside the project with a Swedish message."""
+
+    name: str
+    assets: Callable[[Path], tuple[Path | None, Path | None]]
+
+
+def _project_extras(root: Path, project: ProjectConfig | None) -> dict[str, bytes]:
     """What an organisation supplied besides the inputs: config, templates, own notebooks,
     by their entry name under ``underlag/``; each confined to the project and a regular file."""
-    from gnvtools.project.config import CONFIG_NAME, load_project
-
     extras: dict[str, bytes] = {}
-    config = root / CONFIG_NAME
+    if project is None:
+        return extras
+    config, top = root / project.name, root.resolve()
     if not config.is_file():
         return extras
-    extras[CONFIG_NAME] = _read(config, root, MAX_SMALL_BYTES, CONFIG_NAME, config)
-    # load_project refuses a logo or template outside the project (Swedish, exit 2)
-    project = load_project(config)
+    extras[project.name] = _read(config, root, MAX_SMALL_BYTES, project.name, config)
+    word_template, logo = project.assets(config)
     for path, limit, what in (
-        (project.word_template, MAX_TEMPLATE_BYTES, "Word-mallen"),
-        (project.logo, MAX_LOGO_BYTES, "logotypen"),
+        (word_template, MAX_TEMPLATE_BYTES, "Word-mallen"),
+        (logo, MAX_LOGO_BYTES, "logotypen"),
     ):
         if path is not None:
-            resolved = inside(path, project.root)
+            resolved = inside(path, top)
             if resolved is None:
                 raise InputError(f"{what} ligger utanför projektmappen", file=config)
-            name = resolved.relative_to(project.root).as_posix()
-            extras[name] = _read(resolved, project.root, limit, f"{what} {name}", config)
+            name = resolved.relative_to(top).as_posix()
+            extras[name] = _read(resolved, top, limit, f"{what} {name}", config)
     notebooks = root / "notebooks"
     if notebooks.is_dir():
         for notebook in sorted(notebooks.glob("*.ipynb")):
@@ -128,8 +140,11 @@ def _project_extras(root: Path) -> dict[str, bytes]:
     return extras
 
 
-def bundle(directory: Path, out: Path) -> tuple[Path, int]:
+def bundle(directory: Path, out: Path, *, project: ProjectConfig | None = None) -> tuple[Path, int]:
     """Write the bundle; returns its path and how many reports it holds.
+
+    ``project`` finds a project's config, Word template and logo (see ``ProjectConfig``);
+    without it the bundle holds none of them, nor the project's own notebooks.
 
     Only regular files inside the project are taken (the inputs a manifest names, the
     organisation's config, template, logo and notebooks) and only the reports beside their
@@ -164,7 +179,7 @@ def bundle(directory: Path, out: Path) -> tuple[Path, int]:
             if exc.file is not None:
                 raise
             raise InputError(exc.message, file=path) from exc
-        if not any(inside(root, project) for project in trusted):
+        if not any(inside(root, top) for top in trusted):
             raise InputError(
                 f"manifestet pekar på projektmappen {root}, som inte är projektet "
                 f"{trusted[0]}; paketet tar bara filer ur projektet",
@@ -180,7 +195,7 @@ def bundle(directory: Path, out: Path) -> tuple[Path, int]:
                     f"underlaget {item['path']} finns inte; bygg om rapporten", file=path
                 )
             files[name] = _read(source, root, MAX_FILE_BYTES, f"underlaget {item['path']}", path)
-        for extra, data in _project_extras(root).items():
+        for extra, data in _project_extras(root, project).items():
             files[entry_name(INPUTS, extra)] = data
         for item in manifest["outputs"]:
             output = path.parent / item["path"]

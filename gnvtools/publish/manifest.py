@@ -21,6 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from gnvtools.core.model import plan_files as plan_files  # its home is core; kept for callers
 from gnvtools.publish.provenance import describe_inputs, git_commit, project_root, sha256, versions
 
 MANIFEST_VERSION = 1
@@ -28,19 +29,6 @@ MANIFEST_VERSION = 1
 
 def manifest_path(out_dir: Path, report: str) -> Path:
     return out_dir / f"{report}.manifest.json"
-
-
-def plan_files(plan: Any) -> list[Path]:
-    """The files a year's plan reads: the parameter file, recipient data, requests, spend."""
-    files = [plan.file.path, *plan.data_files]
-    if plan.params.texts:
-        files.append(plan.file.data_path(plan.params.texts)[0])
-    spec = plan.params.followup
-    if spec is not None:
-        files.append(plan.file.data_path(spec.spend)[0])
-        if spec.requisitions:
-            files.append(plan.file.data_path(spec.requisitions)[0])
-    return files
 
 
 @cache

@@ -1,7 +1,8 @@
 """PDF by printing the report's HTML in a Chromium-family browser through Playwright.
 
 A4 with margins, a header with the title and a footer "Sida x (y)". The browser is found in this
-order: an explicit setting (argument or $GNV_BROWSER), Playwright's own Chromium, then a system
+order: an explicit setting (``Running.browser``: gnv.yaml or the environment, as the command
+line resolved it), Playwright's own Chromium, then a system
 Chromium, Chrome or Edge. One browser can be shared by a whole batch (``PdfPrinter``).
 """
 
@@ -21,10 +22,10 @@ from types import TracebackType
 from typing import Any
 
 from gnvtools.errors import BrowserFailedError, BrowserNotFoundError
+from gnvtools.publish.running import Running
 
 PRINTS_PER_PAGE = 20  # then the page (and its renderer process) is replaced: memory stays flat
 LAUNCH_TIMEOUT = 30.0  # seconds to start the browser; browser_timeout in gnv.yaml changes it
-LAUNCH_SETTING = "GNV_BROWSER_TIMEOUT"  # how gnv.yaml's browser_timeout reaches the printer
 PRINT_TIMEOUT = 60.0  # seconds to load and print one report (a long national memo: about 1 s)
 CLOSE_TIMEOUT = 10.0  # seconds to close a page, the browser or Playwright's driver
 RELAUNCHES = 2  # a browser that ends mid-batch (killed, out of memory) is started again
@@ -75,8 +76,9 @@ class BrowserChoice:
     executable: str
 
 
-def find_browser(explicit: str | None = None) -> BrowserChoice:
+def find_browser(running: Running | None = None) -> BrowserChoice:
     """Find a Chromium-family browser or raise ``BrowserNotFoundError`` (Swedish message)."""
+    running = running or Running()
     import importlib.util
 
     if any(importlib.util.find_spec(m) is None for m in ("playwright", "pikepdf")):  # [pdf]
@@ -84,14 +86,14 @@ def find_browser(explicit: str | None = None) -> BrowserChoice:
             "PDF kräver Playwright och pikepdf, som inte är installerade: "
             "pip install 'gnvtools[pdf]'"
         )
-    setting = explicit or os.environ.get("GNV_BROWSER")
+    setting = running.browser
     if setting:
         path = shutil.which(setting) or setting
         if Path(path).exists():
             return BrowserChoice("inställning", path)
         raise BrowserNotFoundError(
-            f'webbläsaren "{setting}" (GNV_BROWSER) finns inte; ange sökvägen till Chromium, '
-            "Chrome eller Edge"
+            f'webbläsaren "{setting}" ({running.where}) finns inte; ange sökvägen till '
+            "Chromium, Chrome eller Edge"
         )
     own = _playwright_chromium()
     if own:
@@ -105,13 +107,15 @@ def find_browser(explicit: str | None = None) -> BrowserChoice:
             return BrowserChoice("system", path)
     raise BrowserNotFoundError(
         "ingen webbläsare för PDF hittades (Chromium, Chrome eller Edge). Installera t.ex. "
-        "Debians paket chromium eller ange sökvägen i GNV_BROWSER. HTML-rapporten skapas ändå."
+        f"Debians paket chromium eller ange sökvägen ({running.where}). HTML-rapporten skapas "
+        "ändå."
     )
 
 
-def launch_seconds() -> float:
-    """The launch timeout: ``$GNV_BROWSER_TIMEOUT`` (set from gnv.yaml), else 30 s."""
-    setting = os.environ.get(LAUNCH_SETTING)
+def launch_seconds(running: Running | None = None) -> float:
+    """The launch timeout: ``running.browser_timeout`` (gnv.yaml or the environment), else 30 s."""
+    running = running or Running()
+    setting = running.browser_timeout
     if not setting:
         return LAUNCH_TIMEOUT
     try:
@@ -120,7 +124,7 @@ def launch_seconds() -> float:
         seconds = 0.0
     if not 0 < seconds <= 600:
         raise BrowserNotFoundError(
-            f"väntetiden för webbläsaren ({LAUNCH_SETTING}) ska vara 1–600 sekunder "
+            f"väntetiden för webbläsaren ({running.timeout_where}) ska vara 1–600 sekunder "
             f'(fick "{setting}"); PDF skapas inte'
         )
     return seconds
@@ -215,10 +219,15 @@ class PdfPrinter:
         *,
         launch_timeout: float | None = None,
         print_timeout: float = PRINT_TIMEOUT,
+        running: Running | None = None,
     ) -> None:
-        self.choice = choice or find_browser()
+        running = running or Running()
+        self.choice = choice or find_browser(running)
         self.pages = max(1, pages)
-        self.launch_timeout = launch_timeout if launch_timeout is not None else launch_seconds()
+        self.launch_timeout = (
+            launch_timeout if launch_timeout is not None else launch_seconds(running)
+        )
+        self.running = running
         self.print_timeout = print_timeout
         self._ready = threading.Event()
         self._error: BaseException | None = None
@@ -279,7 +288,7 @@ class PdfPrinter:
             asyncio.run(self._run())
         except BaseException as exc:  # never a thread traceback: the caller gets the error
             if self._error is None:
-                _debug(exc)
+                _debug(exc, self.running.debug)
                 self._error = BrowserFailedError("webbläsaren avslutades oväntat; PDF skapas inte")
         finally:
             self._loop = None
@@ -293,12 +302,12 @@ class PdfPrinter:
             # outer bound also covers its driver and the first pages.
             pages = await asyncio.wait_for(self._launch(), self.launch_timeout + CLOSE_TIMEOUT)
         except (TimeoutError, _playwright_timeout()) as exc:
-            _debug(exc)
+            _debug(exc, self.running.debug)
             self._error = BrowserFailedError(self._late())
         except BrowserNotFoundError as exc:
             self._error = exc
         except Exception as exc:
-            _debug(exc)
+            _debug(exc, self.running.debug)
             self._error = BrowserFailedError(
                 f"webbläsaren startade men kunde inte skriva ut ({self.choice.executable}); "
                 "PDF skapas inte"
@@ -322,7 +331,7 @@ class PdfPrinter:
         try:
             self._playwright = await async_playwright().start()
         except Exception as exc:
-            _debug(exc)
+            _debug(exc, self.running.debug)
             raise BrowserNotFoundError(
                 "Playwright kunde inte startas; PDF skapas inte (pip install 'gnvtools[pdf]')"
             ) from None
@@ -331,10 +340,10 @@ class PdfPrinter:
         except _playwright_timeout():
             raise
         except Exception as exc:
-            _debug(exc)
+            _debug(exc, self.running.debug)
             raise BrowserNotFoundError(
                 f"webbläsaren kunde inte startas ({self.choice.executable}); ange Chromium, "
-                "Chrome eller Edge (browser i gnv.yaml eller GNV_BROWSER). PDF skapas inte"
+                f"Chrome eller Edge ({self.running.where}). PDF skapas inte"
             ) from None
         self._version = self._browser.version
         pages = [await _new_page(self._browser) for _ in range(self.pages)]
@@ -384,7 +393,7 @@ class PdfPrinter:
                     "(webbläsaren svarar inte); PDF skapas inte"
                 ) from None
             except Exception as exc:
-                _debug(exc)
+                _debug(exc, self.running.debug)
                 printed = PRINTS_PER_PAGE  # a crashed renderer: the page is replaced
                 raise BrowserFailedError(self._failure()) from None
         finally:
@@ -417,7 +426,7 @@ class PdfPrinter:
                         self._start_browser(), self.launch_timeout + CLOSE_TIMEOUT
                     )
                 except Exception as exc:
-                    _debug(exc)
+                    _debug(exc, self.running.debug)
                     raise BrowserFailedError(
                         "webbläsaren avslutades under körningen och kunde inte startas igen; "
                         "PDF skapas inte"
@@ -425,7 +434,7 @@ class PdfPrinter:
             try:
                 return await asyncio.wait_for(_new_page(self._browser), CLOSE_TIMEOUT)
             except Exception as exc:
-                _debug(exc)
+                _debug(exc, self.running.debug)
                 raise BrowserFailedError(
                     "webbläsaren kunde inte öppna en sida; PDF skapas inte"
                 ) from None
@@ -442,7 +451,7 @@ class PdfPrinter:
         try:
             fresh = await asyncio.wait_for(_new_page(self._browser), CLOSE_TIMEOUT)
         except Exception as exc:  # keep the old page rather than lose one
-            _debug(exc)
+            _debug(exc, self.running.debug)
             return page
         with contextlib.suppress(Exception):
             await asyncio.wait_for(page.context.close(), CLOSE_TIMEOUT)
@@ -482,10 +491,10 @@ def _playwright_timeout() -> type[Exception]:
     return PlaywrightTimeout
 
 
-def _debug(exc: BaseException) -> None:
-    """Playwright's own (English) account, for a developer: on stderr with GNV_DEBUG=1 only,
+def _debug(exc: BaseException, debug: bool) -> None:
+    """Playwright's own (English) account, for a developer: on stderr with ``debug`` only,
     never in the user's message."""
-    if os.environ.get("GNV_DEBUG") == "1":
+    if debug:
         print(f"gnv (PDF): {type(exc).__name__}: {exc}", file=sys.stderr)
 
 
@@ -526,10 +535,12 @@ def html_to_pdf(
     browser: PdfPrinter | None = None,
     running: str = "",
     author: str = "",
+    settings: Running | None = None,
 ) -> bytes:
     """Print one HTML page to an accessible, archival PDF, reusing ``browser`` when given.
 
     ``running`` is the running header (organisation, title, date); the title is the document's.
+    ``settings``: the browser to start when no ``browser`` is given.
     """
     from gnvtools.publish.archive import make_archival
 
@@ -537,6 +548,6 @@ def html_to_pdf(
     if browser is not None:
         printed = browser.print(page_html, header)
     else:
-        with PdfPrinter() as printer:
+        with PdfPrinter(running=settings) as printer:
             printed = printer.print(page_html, header)
     return make_archival(printed, title=title, author=author)

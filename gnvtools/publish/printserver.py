@@ -54,11 +54,13 @@ class PrintService:
         *,
         launch_timeout: float | None = None,
         print_timeout: float | None = None,
+        debug: bool = False,
     ) -> None:
         self.pages = max(1, pages)
-        self.executable = executable
-        self.launch_timeout = launch_timeout  # None: gnv.yaml's, or 30 s
+        self.executable = executable  # None: the service looks for one itself
+        self.launch_timeout = launch_timeout  # None: 30 s
         self.print_timeout = print_timeout  # None: pdf.PRINT_TIMEOUT
+        self.debug = debug
         self.authkey = secrets.token_bytes(32)
         self.address: Any = None
         self._process: subprocess.Popen[bytes] | None = None
@@ -82,8 +84,8 @@ class PrintService:
         ]
         if self.executable:
             command.append(self.executable)
-        # Its failures come back as Swedish messages; its stderr only with GNV_DEBUG=1.
-        quiet = None if os.environ.get("GNV_DEBUG") == "1" else subprocess.DEVNULL
+        # Its failures come back as Swedish messages; its stderr only with ``debug``.
+        quiet = None if self.debug else subprocess.DEVNULL
         self._process = subprocess.Popen(
             command,
             stdin=subprocess.PIPE,
@@ -134,7 +136,7 @@ class PrintService:
             process.stdout.close()
 
     def client(self) -> RemotePrinter:
-        return RemotePrinter(self.address, self.authkey)
+        return RemotePrinter(self.address, self.authkey, launch_timeout=self.launch_timeout)
 
 
 class RemotePrinter:
@@ -144,20 +146,19 @@ class RemotePrinter:
     loses its PDF and keeps its other formats.
     """
 
-    def __init__(self, address: Any, authkey: bytes, timeout: float | None = None) -> None:
-        from gnvtools.publish.pdf import (
-            CLOSE_TIMEOUT,
-            LAUNCH_TIMEOUT,
-            PRINT_TIMEOUT,
-            launch_seconds,
-        )
+    def __init__(
+        self,
+        address: Any,
+        authkey: bytes,
+        timeout: float | None = None,
+        *,
+        launch_timeout: float | None = None,
+    ) -> None:
+        from gnvtools.publish.pdf import CLOSE_TIMEOUT, LAUNCH_TIMEOUT, PRINT_TIMEOUT
 
         self.address = address
         self.authkey = authkey
-        try:
-            launch = launch_seconds()
-        except GnvError:  # the service reports a bad setting itself
-            launch = LAUNCH_TIMEOUT
+        launch = launch_timeout if launch_timeout is not None else LAUNCH_TIMEOUT
         # The first answer may wait for the launch; the service bounds each print itself.
         self.timeout = timeout or launch + 2 * PRINT_TIMEOUT + 4 * CLOSE_TIMEOUT
         self._connection: Connection | None = None

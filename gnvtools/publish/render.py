@@ -14,16 +14,18 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from gnvtools.core import options
 from gnvtools.core.formatting import swedish_date
 from gnvtools.errors import BrowserNotFoundError, GnvError, InputError, RenderError
 from gnvtools.publish.atomic import FileSet, disk_problem, folder_lock, journal_path, recover
-from gnvtools.publish.provenance import project_root
+from gnvtools.publish.provenance import git_commit, project_root
+from gnvtools.publish.running import Running
 from gnvtools.publish.style import Style
 
 REPORT_NOTEBOOKS = {
@@ -54,14 +56,12 @@ class Rendered:
     title: str = ""
 
 
-def notebooks_dir(params: Path) -> Path:
-    """The report notebooks: ``$GNV_NOTEBOOKS``; else a project's own copies in ``notebooks/``
-    (beside its ``parameters/``); else the ones shipped in the package."""
-    env = os.environ.get("GNV_NOTEBOOKS")
-    if env:
-        return Path(env)
-    from gnvtools.publish.provenance import project_root
-
+def notebooks_dir(params: Path, chosen: Path | None = None) -> Path:
+    """The report notebooks: ``chosen`` (``Running.notebooks``, as the command line resolved
+    it); else a project's own copies in ``notebooks/`` (beside its ``parameters/``); else the
+    ones shipped in the package."""
+    if chosen is not None:
+        return chosen
     for root in (project_root(params), Path.cwd()):
         if (root / "notebooks" / REPORT_NOTEBOOKS["allocation-memo"]).exists():
             return root / "notebooks"
@@ -73,7 +73,7 @@ def validate_report(report: str, params: Path) -> tuple[str, list[Path]]:
 
     Returns the report title and every input file it reads (the parameter file first).
     """
-    from gnvtools.publish.manifest import plan_files
+    from gnvtools.core.model import plan_files
 
     if report not in REPORT_NOTEBOOKS:
         raise InputError(
@@ -186,43 +186,68 @@ def execute(
     overrides: dict[str, str] | None = None,
     *,
     chart_png: bool = False,
+    git_commit: str | None = None,
     notebook: Path | None = None,
+    notebooks: Path | None = None,
+    engine: str = "warm",
 ) -> Any:
     """Execute the report notebook with papermill; return the executed notebook node.
 
-    ``chart_png``: charts also carry a PNG (for Word); see ``gnvtools.reports.charts``.
+    The report's process gets the options in force (``core.options``) with ``chart_png``
+    (charts also carry a PNG, for Word) and ``git_commit`` (for the appendix) through one
+    statement added to the notebook's first cell after its parameters (``with_options``).
     ``notebook``: run this notebook instead of the project's or the package's (verify runs the
-    installed one only).
+    installed one only); ``notebooks``: the folder of report notebooks to use
+    (``Running.notebooks``, resolved by the command line); ``engine``: ``"warm"`` (forked) or
+    ``"kernel"``.
     """
-    with _chart_png(chart_png):
-        return _execute(report, params, overrides, notebook)
+    given = replace(options.current(), chart_png=chart_png, git_commit=git_commit)
+    source = notebook or notebooks_dir(params, notebooks) / REPORT_NOTEBOOKS[report]
+    return _execute(report, params, overrides, source, given, engine)
 
 
-@contextlib.contextmanager
-def _chart_png(wanted: bool) -> Iterator[None]:
-    """Set ``GNV_CHART_PNG`` for the report (forked or kernel: both inherit the environment)."""
-    from gnvtools.reports import CHART_PNG_SETTING as PNG_SETTING
+def options_statement(given: options.Options) -> str:
+    """One line of Python that makes ``given`` the options of a report's own process."""
+    values = ", ".join(f"{f.name}={getattr(given, f.name)!r}" for f in fields(given))
+    return f"from gnvtools.core.options import Options, set_options; set_options(Options({values}))"
 
-    before = os.environ.pop(PNG_SETTING, None)
-    if wanted:
-        os.environ[PNG_SETTING] = "1"
-    try:
-        yield
-    finally:
-        os.environ.pop(PNG_SETTING, None)
-        if before is not None:
-            os.environ[PNG_SETTING] = before
+
+def with_options(source: Path, given: options.Options) -> Any:
+    """The notebook at ``source`` with ``options_statement`` as the first line of its first code
+    cell after the parameters (where papermill's own parameters have been set): no cell is
+    added, so every cell keeps its id and execution count, and the executed notebook shows
+    what the report was given."""
+    import nbformat
+
+    node = nbformat.read(source, as_version=4)
+    statement = options_statement(given)
+    for cell in node.cells:
+        if cell.cell_type != "code" or "parameters" in cell.get("metadata", {}).get("tags", []):
+            continue
+        if cell.source.lstrip().startswith("%%"):  # a cell magic must stay the first line
+            break
+        cell.source = statement + "\n" + cell.source
+        return node
+    cell = nbformat.v4.new_code_cell(statement)
+    cell["id"] = "gnv-options"
+    node.cells.insert(0, cell)
+    return node
 
 
 def _execute(
-    report: str, params: Path, overrides: dict[str, str] | None, notebook: Path | None = None
+    report: str,
+    params: Path,
+    overrides: dict[str, str] | None,
+    source: Path,
+    given: options.Options,
+    engine: str = "warm",
 ) -> Any:
     import papermill as pm  # its entry points load gnvtools.publish.engine (gnvwarm)
 
     from gnvtools.publish.warm import warm_available
 
-    source = notebook or notebooks_dir(params) / REPORT_NOTEBOOKS[report]
-    if warm_available():
+    warm = engine != "kernel" and warm_available()
+    if warm:
         # The warm engine forks this process: import what the report and the exporters need
         # first (and not in a thread, whose import locks a fork would copy).
         _import_exporters()
@@ -236,7 +261,7 @@ def _execute(
             with _quiet_kernel_stderr():
                 # No save at every cell start and end: only the finished notebook is used.
                 executed = pm.execute_notebook(
-                    str(source),
+                    with_options(source, given),
                     str(output),
                     # Relative to the project root, which is the kernel's folder: the executed
                     # notebook names no absolute path and re-runs on any machine.
@@ -247,7 +272,7 @@ def _execute(
                     log_output=False,
                     report_mode=False,
                     request_save_on_cell_execute=False,
-                    engine_name="gnvwarm" if warm_available() else None,
+                    engine_name="gnvwarm" if warm else None,
                     execution_timeout=REPORT_TIMEOUT,
                 )
         except pm.PapermillExecutionError as exc:
@@ -276,7 +301,7 @@ def _portable_papermill_paths(notebook: Any, report: str, source: Path, root: Pa
     package = Path(str(resources.files("gnvtools").joinpath("notebooks"))).resolve()
     try:
         shown = source.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:  # the package's notebooks, or $GNV_NOTEBOOKS outside the project
+    except ValueError:  # the package's notebooks, or a chosen folder outside the project
         in_package = source.resolve().parent == package
         shown = f"gnvtools/notebooks/{source.name}" if in_package else source.name
     record["input_path"] = shown
@@ -317,6 +342,7 @@ def render(
     style: Style | None = None,
     overrides: dict[str, str] | None = None,
     lock: Path | bool = True,
+    running: Running | None = None,
 ) -> Rendered:
     """Render one report into ``out_dir``.
 
@@ -330,15 +356,27 @@ def render(
     ``lock``: the outputs folder whose lock is held while the report is rendered (True: ``out_dir``
     itself; False: the caller holds it, as ``gnv build`` does). Whoever takes the lock first
     finishes or rolls back what a killed build left of this report (``atomic.recover``).
+    ``running``: the notebooks, engine and browser the command line chose.
     """
     params = Path(params)
+    running = running or Running()
     started = time.perf_counter()
     check_out_dir(out_dir, [f"{report}.{fmt}" for fmt in formats] + [f"{report}.manifest.json"])
     title, inputs = validate_report(report, params)
     formats = list(formats)
     if lock is False:
         return _render_locked(
-            report, params, out_dir, formats, browser, style, overrides, title, inputs, started
+            report,
+            params,
+            out_dir,
+            formats,
+            browser,
+            style,
+            overrides,
+            title,
+            inputs,
+            started,
+            running,
         )
     with folder_lock(out_dir if lock is True else lock):
         try:
@@ -350,7 +388,17 @@ def render(
                 file=out_dir,
             ) from exc
         return _render_locked(
-            report, params, out_dir, formats, browser, style, overrides, title, inputs, started
+            report,
+            params,
+            out_dir,
+            formats,
+            browser,
+            style,
+            overrides,
+            title,
+            inputs,
+            started,
+            running,
         )
 
 
@@ -365,6 +413,7 @@ def _render_locked(
     title: str,
     inputs: list[Path],
     started: float,
+    running: Running,
 ) -> Rendered:
     timings: dict[str, float] = {}
     own_printer = None
@@ -373,7 +422,8 @@ def _render_locked(
 
         # No browser found: _render meets the same error at the PDF and writes the rest.
         with contextlib.suppress(BrowserNotFoundError):
-            own_printer = browser = PdfPrinter().__enter__()  # launches while the kernel runs
+            # launches while the kernel runs
+            own_printer = browser = PdfPrinter(running=running).__enter__()
     try:
         result, problem = _render(
             report,
@@ -387,6 +437,7 @@ def _render_locked(
             started,
             style or Style(),
             overrides or {},
+            running,
         )
     finally:
         if own_printer is not None:
@@ -408,18 +459,28 @@ def _render(
     started: float,
     style: Style,
     overrides: dict[str, str],
+    running: Running,
 ) -> tuple[Rendered, GnvError | None]:
     """Render, write the files and the manifest; also return a browser that failed to launch
     (found only when the first PDF is printed): the other formats are still written."""
     from gnvtools.publish.manifest import build_manifest, cache_key, manifest_path
 
-    notebook_file = notebooks_dir(params) / REPORT_NOTEBOOKS[report]
+    notebook_file = notebooks_dir(params, running.notebooks) / REPORT_NOTEBOOKS[report]
     formats = list(formats)
     problem: GnvError | None = None
     owner = os.getpid()
     timings["validate"] = time.perf_counter() - started
     t = time.perf_counter()
-    notebook = execute(report, params, overrides, chart_png="docx" in formats)
+    notebook = execute(
+        report,
+        params,
+        overrides,
+        chart_png="docx" in formats,
+        # Read here, where the manifest is written; the report's appendix shows it.
+        git_commit=git_commit(project_root(params)) or "",
+        notebooks=running.notebooks,
+        engine=running.engine,
+    )
     timings["execute"] = time.perf_counter() - t
     payload: dict[str, bytes] = {}
     html_text = ""
@@ -451,10 +512,15 @@ def _render(
 
         t = time.perf_counter()
         organisation = organisation_of(report, params)
-        running = " · ".join([organisation, title, swedish_date(date.today())])
+        header = " · ".join([organisation, title, swedish_date(date.today())])
         try:
             payload["pdf"] = html_to_pdf(
-                html_text, title, browser=browser, running=running, author=organisation
+                html_text,
+                title,
+                browser=browser,
+                running=header,
+                author=organisation,
+                settings=running,
             )
             timings["pdf"] = time.perf_counter() - t
         except BrowserNotFoundError as exc:

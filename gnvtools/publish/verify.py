@@ -358,7 +358,12 @@ def _output_changes(manifest: dict[str, Any], folder: Path) -> list[str]:
 
 
 def verify_manifest(
-    path: Path, *, bundle: Path | None = None, shown: str = "", full: bool = False
+    path: Path,
+    *,
+    bundle: Path | None = None,
+    shown: str = "",
+    full: bool = False,
+    engine: str = "warm",
 ) -> Check:
     """Check one manifest: inputs, rules and code, outputs, then the figures recomputed."""
     manifest = read_manifest(path)
@@ -385,7 +390,9 @@ def verify_manifest(
             from gnvtools.publish.render import execute, validate_report
 
             validate_report(report, params)
-            shown_outputs: Any = execute(report, params, notebook=installed_notebook(report))
+            shown_outputs: Any = execute(
+                report, params, notebook=installed_notebook(report), engine=engine
+            )
         else:
             shown_outputs = recompute(report, params)
     except GnvError as exc:
@@ -400,12 +407,12 @@ def verify_manifest(
     return check
 
 
-def verify(target: Path, *, full: bool = False) -> list[Check]:
+def verify(target: Path, *, full: bool = False, engine: str = "warm") -> list[Check]:
     """Check every manifest under a folder, or in an audit bundle (a zip from ``gnv bundle``).
 
     Nothing in the folder or the bundle is executed or imported: the figures are recomputed by
     the installed gnvtools (``recompute``), or with ``full`` by executing the installed
-    notebook.
+    notebook (``engine``: ``"warm"`` or ``"kernel"``, as for ``gnv render``).
     """
     if target.suffix.lower() == ".zip" and not target.is_dir():
         with tempfile.TemporaryDirectory(prefix="gnv-verify-") as tmp:
@@ -420,6 +427,7 @@ def verify(target: Path, *, full: bool = False) -> list[Check]:
                     bundle=root,
                     shown=f"{target.name}:{m.relative_to(root).as_posix()}",
                     full=full,
+                    engine=engine,
                 )
                 for m in manifests
             ]
@@ -428,7 +436,7 @@ def verify(target: Path, *, full: bool = False) -> list[Check]:
     manifests = sorted(m for m in target.rglob("*.manifest.json") if m.is_file())
     if not manifests:
         raise InputError("inga manifest (*.manifest.json) i mappen", file=target)
-    return [verify_manifest(m, full=full) for m in manifests]
+    return [verify_manifest(m, full=full, engine=engine) for m in manifests]
 
 
 def verdict(checks: list[Check]) -> str:

@@ -6,8 +6,9 @@ a faster import in every report kernel). A chart is returned as a ``Chart``: an 
 data URI with alt text, so the HTML report is self-contained, the PDF holds the chart as vector
 graphics (sharp at any zoom), and nothing is rasterised twice (SVG takes about half the time of a
 200 dpi PNG to make, and the browser prints it faster). Word cannot show SVG, so when a report is
-also made as Word (``GNV_CHART_PNG=1``, which ``gnv render`` sets for ``docx``), each chart also
-carries a PNG at print resolution in its document block, which the Word export reads.
+also made as Word (``chart_png`` in ``core.options``, which ``gnv render`` gives the report for
+``docx``; or ``png=True``), each chart also carries a PNG at print resolution in its document
+block, which the Word export reads.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
-import os
 import textwrap
 from collections.abc import Sequence
 from decimal import Decimal
@@ -27,8 +27,8 @@ from matplotlib.patches import Patch
 from matplotlib.rcsetup import cycler
 from matplotlib.ticker import FuncFormatter
 
+from gnvtools.core import options
 from gnvtools.core.formatting import number
-from gnvtools.reports import CHART_PNG_SETTING
 from gnvtools.reports.display import esc
 from gnvtools.reports.document import DOCUMENT_MIME, ChartBlock, bundle
 
@@ -76,15 +76,17 @@ def no_math(text: str) -> str:
 
 
 class Chart:
-    """A finished chart: SVG bytes (and PNG bytes when asked for), alt text and a caption."""
+    """A finished chart: SVG bytes (and PNG bytes when asked for), alt text and a caption.
 
-    def __init__(self, figure: Figure, alt: str, caption: str) -> None:
+    ``png``: also make the PNG; ``None``: as the caller's options say (``chart_png``)."""
+
+    def __init__(self, figure: Figure, alt: str, caption: str, png: bool | None = None) -> None:
         buffer = io.BytesIO()
         # No date and a fixed hash salt (see _style): the same chart gives the same bytes.
         figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
         self.svg = buffer.getvalue()
         self.png: bytes | None = None
-        if os.environ.get(CHART_PNG_SETTING) == "1":
+        if options.current().chart_png if png is None else png:
             buffer = io.BytesIO()
             figure.savefig(
                 buffer, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None}

@@ -7,10 +7,9 @@ from pathlib import Path
 from gnvtools.core.figures import Catalogue
 from gnvtools.core.followup import followup
 from gnvtools.core.model import build_plan
-from gnvtools.core.params import is_comparison
+from gnvtools.core.params import TODO, is_comparison
 from gnvtools.core.reconciliation import Finding, sort_findings
 from gnvtools.errors import InputError
-from gnvtools.project.init import TODO
 from gnvtools.reports.comparison import Comparison
 from gnvtools.reports.followup_report import FollowupReport
 from gnvtools.reports.memo import AllocationMemo

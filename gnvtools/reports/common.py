@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from gnvtools.core import options
 from gnvtools.core.formatting import capitalise, count
+from gnvtools.core.provenance import describe_inputs, project_root, versions
 from gnvtools.core.reconciliation import Finding
 from gnvtools.core.regimes import Rule
-from gnvtools.publish.provenance import describe_inputs, git_commit, project_root, versions
 from gnvtools.reports.display import (
     Cell,
     Html,
@@ -105,13 +106,24 @@ def illustrative_notice(sources: Sequence[str]) -> Html:
     )
 
 
+def commit_text(commit: str | None) -> str:
+    """The appendix's git row: the commit, or why there is none."""
+    if commit is None:
+        return "okänd (anges när rapporten byggs med gnv render)"
+    return commit or "okänd (inte ett git-arkiv)"
+
+
 def appendix(
     params_file: Path,
     inputs: Sequence[Path],
     notes: Sequence[str] = (),
     rules: Sequence[Rule] = (),
 ) -> Html:
-    """Inputs with SHA-256, versions and git commit: enough for an auditor to re-run."""
+    """Inputs with SHA-256, versions and git commit: enough for an auditor to re-run.
+
+    The commit is the one the caller gives (``options.git_commit``: ``gnv render`` reads it
+    where it writes the manifest); a document runs no ``git`` itself.
+    """
     root = project_root(params_file)
     files = describe_inputs([params_file, *inputs], root)
     input_rows: list[list[Cell]] = [[f.path, f.sha256, f.size] for f in files]
@@ -124,7 +136,7 @@ def appendix(
         caption="Indatafiler och deras kontrollsummor (SHA-256)",
     )
     found = versions()
-    commit = git_commit(root) or "okänd (inte ett git-arkiv)"
+    commit = commit_text(options.current().git_commit)
     version_table = Table(
         title="Programversioner",
         key="provenance-versions",

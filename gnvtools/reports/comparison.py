@@ -635,7 +635,7 @@ class Comparison:
         )
 
     def appendix(self) -> Html:
-        from gnvtools.publish.manifest import plan_files
+        from gnvtools.core.model import plan_files
 
         inputs: list[Path] = [self.mapping_path]
         for year in self.years:

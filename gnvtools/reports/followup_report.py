@@ -449,7 +449,7 @@ class FollowupReport:
         )
 
     def appendix(self) -> Html:
-        from gnvtools.publish.manifest import plan_files
+        from gnvtools.core.model import plan_files
 
         plan = self.result.plan
         rules = self.result.regime.rules_for(plan.params.organisation.type, "money")
