@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from gnvtools.core.model import plan_files as plan_files  # its home is core; kept for callers
-from gnvtools.publish.provenance import describe_inputs, git_commit, project_root, sha256, versions
+from gnvtools.publish.provenance import describe_inputs, project_root, sha256, versions
 
 MANIFEST_VERSION = 1
 
@@ -150,6 +150,7 @@ def build_manifest(
     timings: dict[str, float],
     key: str,
     browser: str | None,
+    commit: str | None,
     overrides: dict[str, str] | None = None,
     out_dir: Path | None = None,
     formats: Sequence[str] = (),
@@ -183,7 +184,7 @@ def build_manifest(
             {**f.__dict__, **_content(root / f.path)} for f in describe_inputs(inputs, root)
         ],
         "versions": found,
-        "git_commit": git_commit(root),
+        "git_commit": commit,  # read once by the render, which gave it to the report too
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "outputs": [
             {"format": fmt, "path": path.name, "sha256": sha256(path), "size": path.stat().st_size}

@@ -470,14 +470,15 @@ def _render(
     problem: GnvError | None = None
     owner = os.getpid()
     timings["validate"] = time.perf_counter() - started
+    # Read once, here, where the manifest is written; the report's appendix shows it too.
+    commit = git_commit(project_root(params))
     t = time.perf_counter()
     notebook = execute(
         report,
         params,
         overrides,
         chart_png="docx" in formats,
-        # Read here, where the manifest is written; the report's appendix shows it.
-        git_commit=git_commit(project_root(params)) or "",
+        git_commit=commit or "",
         notebooks=running.notebooks,
         engine=running.engine,
     )
@@ -555,6 +556,7 @@ def _render(
                 formats=formats,
                 notebook_file=notebook_file,
                 browser=browser.version if browser is not None and "pdf" in payload else None,
+                commit=commit,
             )
             final = {path.name: result.files[fmt].name for fmt, path in staged.items()}
             for item in manifest.get("outputs", []):
