@@ -135,3 +135,53 @@ def test_the_check_finds_an_upward_import(tmp_path: Path) -> None:
         "gnvtools.publish.manifest.plan_files (a later layer)",
         "gnvtools.project.config (a later layer)",
     ]
+
+
+def test_only_the_command_line_names_gnv_variables() -> None:
+    """``rg GNV_ gnvtools`` finds the variables only in ``cli.py`` and ``settings.py``."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*")):
+        if not path.is_file() or "__pycache__" in path.parts:
+            continue
+        if path.relative_to(PACKAGE).as_posix() in SETTINGS_FILES:
+            continue
+        if b"GNV_" in path.read_bytes():
+            found.append(path.relative_to(PACKAGE).as_posix())
+    assert found == []
+
+
+def test_settings_are_read_once_from_the_environment() -> None:
+    """Each variable read into one frozen value; gnv.yaml fills only what the environment
+    leaves open; the layers below get explicit values."""
+    import os
+    from dataclasses import FrozenInstanceError
+    from types import SimpleNamespace
+
+    from gnvtools.settings import Settings
+
+    env = {
+        "GNV_DATA_ROOTS": os.pathsep.join(["/delad/a", " ", "/delad/b"]),
+        "GNV_NOTEBOOKS": "/egna/anteckningsbocker",
+        "GNV_ENGINE": "kernel",
+        "GNV_BROWSER": "chromium",
+        "GNV_DEBUG": "1",
+    }
+    settings = Settings.from_environment(env)
+    assert settings.data_roots == ("/delad/a", "/delad/b")
+    assert settings.options().data_roots == ("/delad/a", "/delad/b")
+    running = settings.with_project(SimpleNamespace(browser="edge", browser_timeout=5)).running()
+    assert (running.notebooks, running.engine, running.browser) == (
+        Path("/egna/anteckningsbocker"),
+        "kernel",
+        "chromium",  # the environment wins over gnv.yaml
+    )
+    assert (running.browser_timeout, running.debug) == ("5", True)  # gnv.yaml fills the rest
+    defaults = Settings.from_environment({}).running()
+    assert (defaults.notebooks, defaults.engine, defaults.browser, defaults.debug) == (
+        None,
+        "warm",
+        None,
+        False,
+    )
+    with pytest.raises(FrozenInstanceError):
+        settings.engine = "warm"  # type: ignore[misc]

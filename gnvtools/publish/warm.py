@@ -21,7 +21,8 @@ stream output rather than lost. Timings (``%time``, when a stream is flushed) di
 would between two kernel runs.
 
 Notebooks still run through papermill (parameters injected, outputs recorded); JupyterLab and
-plain papermill use the normal kernel. ``GNV_ENGINE=kernel`` makes gnv use it too.
+plain papermill use the normal kernel. The engine the command line chose (``Running.engine``)
+can make gnv use it too.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT}
 
 
 def warm_available() -> bool:
-    return hasattr(os, "fork") and os.environ.get("GNV_ENGINE", "warm") != "kernel"
+    return hasattr(os, "fork")  # whether to use it is the caller's choice (Running.engine)
 
 
 def prepare() -> None:
