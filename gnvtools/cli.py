@@ -343,7 +343,32 @@ def cmd_lab(args: argparse.Namespace) -> int:
             "JupyterLab är inte installerat; installera det med: pip install 'gnvtools[lab]'"
         )
     print(f"Öppnar JupyterLab i {root}. Avsluta med Ctrl-C.", file=sys.stderr)
-    return subprocess.call(lab_command(root), cwd=root)
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="gnv-lab-") as folder:
+        env = lab_environment(settings_of(args), Path(folder))
+        return subprocess.call(lab_command(root), cwd=root, env=env)
+
+
+def lab_environment(settings: Settings, folder: Path) -> dict[str, str]:
+    """JupyterLab's environment: its kernels get this command's options (the data roots) as
+    ``gnv render`` gives them to a report, through a startup file in ``folder`` that IPython
+    kernels run (``PYTHONSTARTUP``); a startup file of the user's own still runs, first."""
+    from gnvtools.publish.render import options_statement
+
+    env = dict(os.environ)
+    own = env.get("PYTHONSTARTUP", "")
+    startup = folder / "gnv_startup.py"
+    startup.write_text(
+        f"_gnv_own = {own!r}\n"
+        "if _gnv_own:\n"
+        "    with open(_gnv_own, encoding='utf-8') as _gnv_file:\n"
+        "        exec(compile(_gnv_file.read(), _gnv_own, 'exec'))\n"
+        f"{options_statement(settings.options())}\n",
+        encoding="utf-8",
+    )
+    env["PYTHONSTARTUP"] = str(startup)
+    return env
 
 
 def build_parser() -> argparse.ArgumentParser:

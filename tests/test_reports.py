@@ -215,6 +215,37 @@ def test_jupyterlab_opens_at_the_project_root(tmp_path: Path) -> None:
     assert "--ServerApp.root_dir" in help_text
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("kernel")
+def test_jupyterlab_kernels_get_the_commands_options(tmp_path: Path) -> None:
+    """GNV_DATA_ROOTS is read by the command line only; ``gnv lab`` gives it to each kernel
+    (through a startup file, after the user's own)."""
+    from jupyter_client.manager import start_new_kernel
+
+    from gnvtools.cli import lab_environment
+    from gnvtools.settings import Settings
+
+    own = tmp_path / "own.py"
+    own.write_text("own_startup_ran = True\n", encoding="utf-8")
+    settings = Settings.from_environment({"GNV_DATA_ROOTS": "/delad/data"})
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PYTHONSTARTUP", str(own))
+        env = lab_environment(settings, tmp_path)
+    manager, client = start_new_kernel(kernel_name="python3", env=env)
+    try:
+        said: list[str] = []
+        client.execute_interactive(
+            "from gnvtools.core.options import current\n"
+            "print(current().data_roots, own_startup_ran)",
+            output_hook=lambda m: said.append(m["content"].get("text", "")),
+            timeout=60,
+        )
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+    assert "('/delad/data',) True" in "".join(said)
+
+
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 

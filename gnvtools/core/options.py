@@ -5,8 +5,8 @@ environment) and hands the few that the layers below need down as one frozen ``O
 module under the command line reads an environment variable; a report's process (a forked
 child or a Jupyter kernel, which cannot take function arguments from ``gnv render``) is given
 its options by one statement that ``gnv render`` adds to the notebook's first cell after its
-parameters (``publish.render.with_options``). A notebook run by hand in JupyterLab runs with
-the defaults.
+parameters (``publish.render.with_options``); ``gnv lab``, through a startup file its kernels
+run (``cli.lab_environment``).
 
 One registry, set in a ``with`` block and restored, in the manner of xarray's ``set_options``::
 
