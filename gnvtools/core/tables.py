@@ -334,12 +334,12 @@ def _open_workbook(source: Path | BinaryIO, shown: Path | str, *, data_only: boo
         raise InputError("Excel-filen kan inte läsas (är den en .xlsx-fil?)", file=shown) from exc
 
 
-MAX_UNPACKED_BYTES = 500_000_000
+MAX_UNPACKED_BYTES = 40_000_000
 MAX_PACKING_RATIO = 200
 
 
 def _check_unpacked_size(source: Path | BinaryIO, shown: Path | str) -> None:
-    """Refuse a workbook that would unpack to more than 500 MB, or 200 times its size.
+    """Refuse a workbook that would unpack to more than 40 MB, or 200 times its size.
 
     An .xlsx file is a zip archive; Python's zip reader never unpacks a part beyond the size
     the archive states, so the stated sizes bound what openpyxl can be made to read.
