@@ -15,7 +15,7 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -285,10 +285,30 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 1 if any(r.status == "misslyckades" for r in results) else 0
 
 
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (``timeout``, a service manager) as Ctrl-C: clean-up runs, then exit 130."""
+    import signal
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals as they are
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from gnvtools.publish.verify import as_json, describe, verify
 
-    checks = verify(Path(args.dir), full=args.full, engine=settings_of(args).engine)
+    with _terminate_as_interrupt():  # a stopped verify still removes the unpacked bundle
+        checks = verify(Path(args.dir), full=args.full, engine=settings_of(args).engine)
     if args.json:
         print(json.dumps(as_json(checks), ensure_ascii=False, indent=2))
     else:

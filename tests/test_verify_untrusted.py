@@ -328,3 +328,106 @@ def test_a_manifest_without_a_catalogue_compares_its_tables(
     assert "manifestet har ingen sifferkatalog" in out
     assert "Alla siffror i en rapport återskapades" in out
     assert code == 0
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda m: m.update(tables=[{"x": 1}]),
+        lambda m: m.update(tables=[{"key": "t", "columns": ["a"], "rows": [[1, 2]]}]),
+        lambda m: m.update(figures=[{"value": 1}]),
+        lambda m: m.update(figures="alla"),
+        lambda m: m.update(project="\u0000"),
+        lambda m: m.update(project=["x"]),
+        lambda m: m["inputs"].append({"path": "a\u0000b", "sha256": "0"}),
+        lambda m: m["figures"][0].update(text=None, value=[1]),
+        lambda m: m["figures"][0].update(name="\u001b]0;titel\u0007x"),
+    ],
+)
+def test_a_malformed_manifest_is_a_swedish_line(
+    bundle_zip: Path, tmp_path: Path, capsys, edit
+) -> None:
+    hostile = _edit_manifest(bundle_zip, tmp_path / "bad.zip", edit)
+    code, out, err = run_cli(capsys, "verify", str(hostile))
+    assert code in (1, 2), out + err
+    assert "internt fel" not in err and "Traceback" not in err
+    assert "\u001b" not in out and "\u0007" not in out
+
+
+def test_control_characters_never_reach_the_terminal(
+    bundle_zip: Path, tmp_path: Path, capsys
+) -> None:
+    def escape(manifest: dict) -> None:
+        manifest["figures"][0]["label"] = "\u001b[31mröd\u001b[0m"
+        manifest["figures"][0]["value"] = -1
+        manifest["tables"][0]["key"] = "\u001b]0;titel\u0007"
+
+    code, out, _ = run_cli(
+        capsys, "verify", str(_edit_manifest(bundle_zip, tmp_path / "e.zip", escape))
+    )
+    assert code == 1
+    assert "\u001b" not in out and "\u0007" not in out
+    assert "U+001B" in out
+
+
+def test_repeated_inputs_are_refused(bundle_zip: Path, tmp_path: Path, capsys) -> None:
+    def repeat(manifest: dict) -> None:
+        manifest["inputs"] = manifest["inputs"] * 50
+
+    code, out, _ = run_cli(
+        capsys, "verify", str(_edit_manifest(bundle_zip, tmp_path / "r.zip", repeat))
+    )
+    assert code == 1
+    assert "samma underlag flera gånger" in out
+
+
+def test_many_small_bombs_are_refused_by_the_whole_ratio(
+    bundle_zip: Path, tmp_path: Path, capsys
+) -> None:
+    target = tmp_path / "small.zip"
+    shutil.copy(bundle_zip, target)
+    with zipfile.ZipFile(target, "a", zipfile.ZIP_DEFLATED) as archive:
+        for number in range(200):
+            archive.writestr(f"underlag/fyll/{number}.txt", bytes(900_000))
+    code, _, err = run_cli(capsys, "verify", str(target))
+    assert code == 2
+    assert "gånger paketets storlek" in err
+
+
+def test_a_name_that_is_both_file_and_folder_is_said_in_swedish(
+    bundle_zip: Path, tmp_path: Path, capsys
+) -> None:
+    target = tmp_path / "clash.zip"
+    shutil.copy(bundle_zip, target)
+    with zipfile.ZipFile(target, "a") as archive:
+        archive.writestr("underlag/x", b"a")
+        archive.writestr("underlag/x/y", b"b")
+    code, _, err = run_cli(capsys, "verify", str(target))
+    assert code == 2
+    assert "en del av sökvägen är en fil" in err or "används redan" in err
+    assert "File exists" not in err and "Not a directory" not in err
+
+
+def test_a_stopped_verify_removes_what_it_unpacked(bundle_zip: Path, tmp_path: Path) -> None:
+    import signal
+    import tempfile
+    import time
+
+    before = set(Path(tempfile.gettempdir()).glob("gnv-verify-*"))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gnvtools.cli", "verify", "--full", str(bundle_zip)],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if set(Path(tempfile.gettempdir()).glob("gnv-verify-*")) - before:
+            break
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode in (0, 1, 130), err
+    assert "Traceback" not in err
+    assert not set(Path(tempfile.gettempdir()).glob("gnv-verify-*")) - before

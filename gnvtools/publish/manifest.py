@@ -274,6 +274,40 @@ def read_manifest(path: Path) -> dict[str, Any]:
             raise InputError("manifestet är skadat: en fil saknar path eller sha256", file=path)
         if Path(item["path"]).is_absolute() or ".." in Path(item["path"]).parts:
             raise InputError(f"manifestet pekar utanför sin mapp: {item['path'][:80]}", file=path)
+        if "\x00" in item["path"] or "\\" in item["path"]:
+            raise InputError("manifestet anger en otillåten sökväg", file=path)
     if data["report"] not in ("allocation-memo", "year-end-followup", "multi-year"):
         raise InputError("manifestet anger en okänd rapport", file=path)
+    for key in ("project", "title"):
+        if key in data and not isinstance(data[key], str):
+            raise InputError(f"manifestet är skadat: {key} är ingen text", file=path)
+    if "\x00" in str(data.get("project", "")) or "\x00" in params["path"]:
+        raise InputError("manifestet anger en otillåten sökväg", file=path)
+    _check_tables(data["tables"], path)
+    figures = data.get("figures", [])
+    if not isinstance(figures, list) or not all(
+        isinstance(f, dict) and isinstance(f.get("name"), str) and "value" in f for f in figures
+    ):
+        raise InputError("manifestet är skadat: figures är ingen lista av siffror", file=path)
     return data
+
+
+def _check_tables(tables: list[dict[str, Any]], path: Path) -> None:
+    """Each recorded table has a key, its columns and rows of cells (lists of that width)."""
+    from gnvtools.errors import InputError
+
+    for table in tables:
+        columns, rows = table.get("columns"), table.get("rows")
+        footer, kinds = table.get("footer"), table.get("kinds")
+        shaped = (
+            isinstance(table.get("key"), str)
+            and isinstance(columns, list)
+            and isinstance(rows, list)
+            and all(isinstance(r, list) and len(r) == len(columns) for r in rows)
+            and (footer is None or (isinstance(footer, list) and len(footer) == len(columns)))
+            and (kinds is None or (isinstance(kinds, list) and len(kinds) == len(columns)))
+        )
+        if not shaped:
+            raise InputError(
+                "manifestet är skadat: en tabell saknar nyckel, kolumner eller rader", file=path
+            )

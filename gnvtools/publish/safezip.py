@@ -15,6 +15,7 @@ Files are written below ``into`` only, readable by the user alone.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import zipfile
@@ -109,6 +110,12 @@ def extract(bundle: Path, into: Path) -> list[Path]:
                     file=bundle,
                 )
             declared += info.file_size
+            if declared > RATIO_FROM and declared > MAX_RATIO * max(details.st_size, 1):
+                raise InputError(
+                    f"paketets filer packas upp till mer än {MAX_RATIO} gånger paketets storlek; "
+                    "paketet avvisas",
+                    file=bundle,
+                )
             if declared > MAX_TOTAL_BYTES:
                 raise InputError(
                     f"paketets filer är tillsammans större än {_mb(MAX_TOTAL_BYTES)}", file=bundle
@@ -122,7 +129,7 @@ def extract(bundle: Path, into: Path) -> list[Path]:
                 _copy_bounded(archive, info, target, bundle)
             except OSError as exc:  # a name that is both a file and a folder, a full disk
                 raise InputError(
-                    f"filen {info.filename} i paketet kan inte packas upp ({exc.strerror})",
+                    f"filen {info.filename} i paketet kan inte packas upp ({_os_reason(exc)})",
                     file=bundle,
                 ) from exc
             written.append(target)
@@ -167,6 +174,20 @@ def _copy_bounded(
             f"filen {info.filename} i paketet är kortare än paketet anger; paketet är skadat",
             file=bundle,
         )
+
+
+def _os_reason(exc: OSError) -> str:
+    """Why the file system refused, in Swedish."""
+    reasons = {
+        errno.EEXIST: "namnet används redan av en annan fil eller mapp i paketet",
+        errno.ENOTDIR: "en del av sökvägen är en fil i paketet",
+        errno.EISDIR: "namnet används redan av en mapp i paketet",
+        errno.ENAMETOOLONG: "namnet är för långt",
+        errno.ENOSPC: "disken är full",
+        errno.EACCES: "behörighet saknas",
+        errno.EROFS: "filsystemet är skrivskyddat",
+    }
+    return reasons.get(exc.errno or 0, "filsystemet vägrade")
 
 
 def _reason(exc: BaseException) -> str:

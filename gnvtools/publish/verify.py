@@ -163,6 +163,10 @@ def compare_figures(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> lis
 
 
 MAX_INPUT_BYTES = 200_000_000
+MAX_DIFF_BYTES = 10_000_000  # a larger changed input is named, not compared cell by cell
+MAX_CHANGES_SHOWN = 50  # per input
+MAX_INPUTS = 1_000  # per manifest
+MAX_MANIFESTS = 1_000  # per verify (the national build has 290 memos)
 NOTEBOOK_DIFF_LINES = 30
 
 
@@ -327,6 +331,11 @@ def _checked_parameters(manifest: dict[str, Any], report: str) -> list[str]:
 
 def _input_changes(manifest: dict[str, Any], root: Path) -> list[str]:
     found: list[str] = []
+    paths = [item["path"] for item in manifest["inputs"]]
+    if len(paths) > MAX_INPUTS:
+        raise InputError(f"manifestet anger fler än {MAX_INPUTS} underlag; det kontrolleras inte")
+    if len(set(paths)) != len(paths):
+        raise InputError("manifestet anger samma underlag flera gånger; det kontrolleras inte")
     for item in manifest["inputs"]:
         file = root / item["path"]
         if not _inside(file, root):
@@ -337,10 +346,14 @@ def _input_changes(manifest: dict[str, Any], root: Path) -> list[str]:
             found.append(f"{item['path']}: {problem}")
         elif sha256(file) != item["sha256"]:
             old = recorded_content(item)
-            if old is None:
+            if old is None or _regular(file, MAX_DIFF_BYTES) is not None:
                 found.append(f"{item['path']}: filen har ändrats sedan bygget")
             else:
-                found += input_changes(item["path"], old, file.read_bytes())
+                changes = input_changes(item["path"], old, file.read_bytes())
+                if len(changes) > MAX_CHANGES_SHOWN:
+                    more = len(changes) - MAX_CHANGES_SHOWN
+                    changes = [*changes[:MAX_CHANGES_SHOWN], f"{item['path']}: … och {more} till"]
+                found += changes
     return found
 
 
@@ -369,12 +382,28 @@ def verify_manifest(
     manifest = read_manifest(path)
     report = manifest["report"]
     check = Check(shown or str(path), report, visible(str(manifest.get("title", ""))[:200]))
-    folder = path.parent
     try:
-        root = _confined_root(manifest, folder, bundle)
+        _check_manifest(manifest, check, path.parent, bundle, full, engine)
     except InputError as exc:
         check.error = f"rapporten kan inte kontrolleras: {plain(exc.message)}"
-        return check
+    except (TypeError, KeyError, ValueError, AttributeError, IndexError, RecursionError) as exc:
+        # A manifest is data someone else may have written: a field of the wrong shape is a
+        # damaged manifest, said in Swedish, never an internal error.
+        check.error = f"manifestet är skadat och kan inte kontrolleras ({type(exc).__name__})"
+    return check
+
+
+def _check_manifest(
+    manifest: dict[str, Any],
+    check: Check,
+    folder: Path,
+    bundle: Path | None,
+    full: bool,
+    engine: str,
+) -> None:
+    """The checks of ``verify_manifest``, in order; what they find goes into ``check``."""
+    report = manifest["report"]
+    root = _confined_root(manifest, folder, bundle)
     check.inputs = _input_changes(manifest, root)
     check.rules = _rules_changes(manifest, report, bundle)
     check.code = _code_changes(manifest, report, root)
@@ -383,7 +412,7 @@ def verify_manifest(
     if problems:
         check.code += problems
         check.error = "rapporten räknades inte om (se parametrarna ovan)"
-        return check
+        return
     params = root / manifest["params"]["path"]
     try:
         if full:
@@ -397,14 +426,22 @@ def verify_manifest(
             shown_outputs = recompute(report, params)
     except GnvError as exc:
         check.error = f"rapporten kunde inte räknas om: {plain(str(exc))}"
-        return check
+        return
     recorded = manifest.get("figures")
     if isinstance(recorded, list) and recorded:
         check.figures = compare_figures(recorded, report_figures(shown_outputs))
     else:  # built before this report had a catalogue: its tables are still compared cell by cell
         check.notes.append("manifestet har ingen sifferkatalog; rapportens tabeller jämförs")
     check.tables = compare_tables(manifest["tables"], figure_tables(shown_outputs))
-    return check
+
+
+def _bounded(manifests: list[Path], target: Path) -> None:
+    if len(manifests) > MAX_MANIFESTS:
+        raise InputError(
+            f"{len(manifests)} manifest; verify kontrollerar högst {MAX_MANIFESTS} åt gången "
+            "(dela upp mappen eller paketet)",
+            file=target,
+        )
 
 
 def verify(target: Path, *, full: bool = False, engine: str = "warm") -> list[Check]:
@@ -421,6 +458,7 @@ def verify(target: Path, *, full: bool = False, engine: str = "warm") -> list[Ch
             manifests = sorted(p for p in written if p.name.endswith(".manifest.json"))
             if not manifests:
                 raise InputError("paketet innehåller inga manifest", file=target)
+            _bounded(manifests, target)
             return [
                 verify_manifest(
                     m,
@@ -436,6 +474,7 @@ def verify(target: Path, *, full: bool = False, engine: str = "warm") -> list[Ch
     manifests = sorted(m for m in target.rglob("*.manifest.json") if m.is_file())
     if not manifests:
         raise InputError("inga manifest (*.manifest.json) i mappen", file=target)
+    _bounded(manifests, target)
     return [verify_manifest(m, full=full, engine=engine) for m in manifests]
 
 
@@ -482,7 +521,8 @@ def describe(checks: list[Check]) -> list[str]:
             lines.append(f"  {check.error}")
         lines += [f"  {note}" for note in check.notes]
     lines.append(verdict(checks))
-    return lines
+    # Text from a manifest or an input someone else wrote never reaches the terminal raw.
+    return [visible(line) for line in lines]
 
 
 def as_json(checks: list[Check]) -> dict[str, Any]:
