@@ -114,7 +114,8 @@ def check_out_dir(out_dir: Path, names: Sequence[str] = ()) -> None:
     for name in names:
         target = out_dir / name
         if target.exists() and not target.is_file():
-            raise InputError("här ska en rapportfil skrivas, men det är en mapp", file=target)
+            what = "en mapp" if target.is_dir() else "ingen vanlig fil (en FIFO, en enhet …)"
+            raise InputError(f"här ska en rapportfil skrivas, men det är {what}", file=target)
     if out_dir.exists() and not os.access(out_dir, os.W_OK):
         raise InputError("utmappen är inte skrivbar (behörighet saknas)", file=out_dir)
 
