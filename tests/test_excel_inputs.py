@@ -457,3 +457,20 @@ def test_text_that_begins_with_an_equals_sign_is_text(example_copy: Callable[[st
     wb.save(path)
     plan = build_plan(folder / "2023.yaml")
     assert "=SUM(B2:B3)" in plan.recipients
+
+
+def test_a_nameless_sum_row_without_stored_values_is_refused(
+    capsys: pytest.CaptureFixture[str], example_copy: Callable[[str], Path]
+) -> None:
+    """openpyxl writes formulas without values: a sum row with no name would read as blank."""
+    from openpyxl import load_workbook
+
+    folder = example_copy("stockholm")
+    path = _as_xlsx(folder, _rows(folder))
+    book = load_workbook(path)
+    sheet = book["Stadsdelar"]
+    last = sheet.max_row
+    sheet.cell(row=last + 1, column=2, value=f"=SUM(B2:B{last})")
+    book.save(path)
+    err = _check(capsys, folder / "2025.yaml")
+    assert f"rad {last + 1}" in err and "summerar raderna ovanför" in err, err

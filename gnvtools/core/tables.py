@@ -459,6 +459,14 @@ def _check_formulas(sheet: Sheet, where: str, header_row: int) -> None:
         cell = f"{get_column_letter(column)}{row}"
         heading = _heading(sheet.lines, header_row, column)
         if _sums_above(formula, get_column_letter(column), row):
+            if value == "":  # no stored value: the row would read as blank, so say it here
+                raise InputError(
+                    f"cell {cell} summerar raderna ovanför ({formula[:60]}) men har inget "
+                    "sparat värde; en summarad hör inte hemma i underlaget: ta bort raden",
+                    file=where,
+                    row=row,
+                    column=heading,
+                )
             continue  # a total row: refused with its own message once the table is read
         if value == "":
             raise InputError(
