@@ -280,3 +280,16 @@ def test_yaml_places_are_keys_not_columns(
     where = err.split(": ", 2)[1]  # "fel: FILE, rad N, nyckel "…": message"
     assert re.search(rf'{re.escape(name)}, rad \d+, nyckel "[^"]+"$', where), err
     assert "kolumn" not in where
+
+
+def test_a_misspelt_key_column_gets_a_suggestion(
+    example_copy, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = example_copy("stockholm")
+    params = folder / "2025.yaml"
+    text = params.read_text(encoding="utf-8")
+    assert "places:" in text
+    params.write_text(text.replace("places:", "placs:", 1), encoding="utf-8")
+    code, _, err = run_cli(capsys, "check", str(params))
+    assert code == 2
+    assert 'kolumnen "placs" saknas' in err and "menar du places?" in err, err

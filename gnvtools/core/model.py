@@ -355,9 +355,12 @@ class _Builder:
             path = ".".join(str(x) for x in loc)
             line = self.file.line(*loc)
             where = f"rad {line} i {self.file.shown}" if line else self.file.shown
+            numeric = [c for c in table.table.columns if c not in table.spec.text_columns]
+            close = difflib.get_close_matches(column, numeric, n=1, cutoff=0.6)
+            hint = f"; menar du {close[0]}?" if close and column not in table.table.columns else ""
             raise InputError(
                 f'kolumnen "{column}" saknas eller är inte numerisk (behövs av nyckeln {path}, '
-                f"{where})" + table.table._elsewhere(column),
+                f"{where}){hint}" + table.table._elsewhere(column),
                 file=table.table.path,
                 row=1,
                 column=column,
