@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import tempfile
 import threading
 import time
@@ -309,6 +310,16 @@ def _portable_papermill_paths(notebook: Any, report: str, source: Path, root: Pa
     record["output_path"] = f"{report}.ipynb"
 
 
+_REFRESH = re.compile(r"<meta\b[^>]*http-equiv\s*=\s*[\"']?\s*refresh[^>]*>", re.IGNORECASE)
+
+
+def without_refresh(markup: str) -> str:
+    """No ``<meta http-equiv="refresh">`` from a notebook's own output: the page's
+    Content-Security-Policy stops scripts and loads, but not a navigation away when the report
+    is opened."""
+    return _REFRESH.sub("", markup)
+
+
 def to_html(notebook: Any, title: str, style: Style | None = None) -> str:
     """Export an executed notebook through the project's memo template (outputs only)."""
     from nbconvert import HTMLExporter
@@ -330,7 +341,7 @@ def to_html(notebook: Any, title: str, style: Style | None = None) -> str:
         notebook,
         resources={"gnv_css": style.css(), "gnv_title": title, "gnv_logo": style.logo_html()},
     )
-    return str(body)
+    return without_refresh(str(body))
 
 
 def render(
