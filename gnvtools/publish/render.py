@@ -376,29 +376,22 @@ def render(
     check_out_dir(out_dir, [f"{report}.{fmt}" for fmt in formats] + [f"{report}.manifest.json"])
     title, inputs = validate_report(report, params)
     formats = list(formats)
-    if lock is False:
-        return _render_locked(
-            report,
-            params,
-            out_dir,
-            formats,
-            browser,
-            style,
-            overrides,
-            title,
-            inputs,
-            started,
-            running,
-        )
-    with folder_lock(out_dir if lock is True else lock):
-        try:
-            recover(out_dir, report)
-        except OSError as exc:
-            raise RenderError(
-                f"rapporten {report}: en avbruten skrivning kunde inte slutföras: "
-                f"{disk_problem(exc)}",
-                file=out_dir,
-            ) from exc
+    # lock=False: the caller (a build) holds the outputs folder's lock and has recovered it.
+    held = (
+        contextlib.nullcontext()
+        if lock is False
+        else folder_lock(out_dir if lock is True else lock)
+    )
+    with held:
+        if lock is not False:
+            try:
+                recover(out_dir, report)
+            except OSError as exc:
+                raise RenderError(
+                    f"rapporten {report}: en avbruten skrivning kunde inte slutföras: "
+                    f"{disk_problem(exc)}",
+                    file=out_dir,
+                ) from exc
         return _render_locked(
             report,
             params,
