@@ -431,3 +431,15 @@ def test_a_stopped_verify_removes_what_it_unpacked(bundle_zip: Path, tmp_path: P
     assert process.returncode in (0, 1, 130), err
     assert "Traceback" not in err
     assert not set(Path(tempfile.gettempdir()).glob("gnv-verify-*")) - before
+
+
+def test_one_damaged_manifest_does_not_stop_the_others(
+    bundle_zip: Path, tmp_path: Path, capsys
+) -> None:
+    broken = _rewrite(
+        bundle_zip, tmp_path / "two.zip", **{"rapporter/extra/x.manifest.json": b"[]"}
+    )
+    code, out, _ = run_cli(capsys, "verify", str(broken))
+    assert code == 1
+    assert "two.zip:rapporter/extra/x.manifest.json" in out and "inget JSON-objekt" in out
+    assert "i en rapport av 2" in out  # the memo was still checked, and reproduced

@@ -56,6 +56,7 @@ from gnvtools.publish.safezip import extract
 from gnvtools.reports.display import format_cell
 
 RULES_IN_BUNDLE = "regler/regimes.yaml"
+UNREADABLE = "okänd"  # the report of a manifest that could not be read
 
 
 @dataclass
@@ -379,7 +380,12 @@ def verify_manifest(
     engine: str = "warm",
 ) -> Check:
     """Check one manifest: inputs, rules and code, outputs, then the figures recomputed."""
-    manifest = read_manifest(path)
+    try:
+        manifest = read_manifest(path)
+    except InputError as exc:  # one damaged manifest: said for it, the others still checked
+        check = Check(shown or str(path), UNREADABLE, "manifestet kunde inte läsas")
+        check.error = f"manifestet kan inte kontrolleras: {plain(exc.message)}"
+        return check
     report = manifest["report"]
     check = Check(shown or str(path), report, visible(str(manifest.get("title", ""))[:200]))
     try:
@@ -459,23 +465,35 @@ def verify(target: Path, *, full: bool = False, engine: str = "warm") -> list[Ch
             if not manifests:
                 raise InputError("paketet innehåller inga manifest", file=target)
             _bounded(manifests, target)
-            return [
-                verify_manifest(
-                    m,
-                    bundle=root,
-                    shown=f"{target.name}:{m.relative_to(root).as_posix()}",
-                    full=full,
-                    engine=engine,
-                )
-                for m in manifests
-            ]
+            return _something_readable(
+                [
+                    verify_manifest(
+                        m,
+                        bundle=root,
+                        shown=f"{target.name}:{m.relative_to(root).as_posix()}",
+                        full=full,
+                        engine=engine,
+                    )
+                    for m in manifests
+                ]
+            )
     if not target.is_dir():
         raise InputError("mappen eller paketet finns inte", file=target)
     manifests = sorted(m for m in target.rglob("*.manifest.json") if m.is_file())
     if not manifests:
         raise InputError("inga manifest (*.manifest.json) i mappen", file=target)
     _bounded(manifests, target)
-    return [verify_manifest(m, full=full, engine=engine) for m in manifests]
+    return _something_readable([verify_manifest(m, full=full, engine=engine) for m in manifests])
+
+
+def _something_readable(checks: list[Check]) -> list[Check]:
+    """When no manifest could be read at all, nothing was checked: unreadable input (exit 2).
+    Otherwise a damaged manifest is one report's difference and the others are still checked."""
+    if checks and all(c.report == UNREADABLE for c in checks):
+        first = checks[0]
+        message = (first.error or "").removeprefix("manifestet kan inte kontrolleras: ")
+        raise InputError(message, file=first.manifest)
+    return checks
 
 
 def verdict(checks: list[Check]) -> str:
