@@ -292,17 +292,43 @@ class IllustrativeMark:
 
 @dataclass(frozen=True)
 class TitleBlock:
+    """The document's head: its title, the rows shown under it, and what the document *is*.
+
+    ``organisation``, ``date`` (ISO ``ÅÅÅÅ-MM-DD``, the document's own date, never the build
+    date), ``stage`` (``beslut``, ``rekvisition``, ``uppföljning``) and ``dnr`` are read by the
+    renderers for page headers, Word's header and document properties; empty when unknown.
+    """
+
     kind: ClassVar[str] = "title"
     title: str
     meta: tuple[tuple[str, str], ...] = ()
+    organisation: str = ""
+    date: str = ""
+    stage: str = ""
+    dnr: str = ""
 
     def as_json(self) -> dict[str, Any]:
-        return {"type": self.kind, "title": self.title, "meta": [list(m) for m in self.meta]}
+        return {
+            "type": self.kind,
+            "title": self.title,
+            "meta": [list(m) for m in self.meta],
+            "organisation": self.organisation,
+            "date": self.date,
+            "stage": self.stage,
+            "dnr": self.dnr,
+        }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> TitleBlock:
         meta = tuple((str(k), str(v)) for k, v in data.get("meta", ()))
-        return cls(str(data["title"]), meta)
+        return cls(
+            str(data["title"]),
+            meta,
+            organisation=str(data.get("organisation", "")),
+            date=str(data.get("date", "")),
+            stage=str(data.get("stage", "")),
+            dnr=str(data.get("dnr", "")),
+        )
 
 
 @dataclass(frozen=True)

@@ -70,14 +70,23 @@ def sources_section(rules: Sequence[Rule]) -> Html:
     )
 
 
-def title_block(title: str, meta: Sequence[tuple[str, str]]) -> Html:
+def title_block(
+    title: str,
+    meta: Sequence[tuple[str, str]],
+    *,
+    organisation: str = "",
+    date: str = "",
+    stage: str = "",
+    dnr: str = "",
+) -> Html:
+    """The document's head; ``organisation``/``date``/``stage``/``dnr`` describe the document."""
     shown = [(k, v) for k, v in meta if v]
     rows = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in shown)
     plain = title + "\n" + "\n".join(f"{k}: {v}" for k, v in shown)
     return Html(
         f'<header class="memo-head"><h1>{esc(title)}</h1><dl>{rows}</dl></header>',
         plain,
-        blocks=[TitleBlock(title, tuple(shown))],
+        blocks=[TitleBlock(title, tuple(shown), organisation, date, stage, dnr)],
     )
 
 

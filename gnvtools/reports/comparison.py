@@ -332,7 +332,8 @@ class Comparison:
                 if fu and fu.illustrative:
                     text = f"{year.spec.year}: {' '.join(fu.source.split())}"
                     sources.append(text)
-        block = concat([title_block(p.title, meta), illustrative_notice(sources)])
+        head = title_block(p.title, meta, organisation=p.organisation.name, stage="uppföljning")
+        block = concat([head, illustrative_notice(sources)])
         block.figures = self.figures.as_json()
         return block
 

@@ -74,7 +74,8 @@ class FollowupReport:
         if r.illustrative and p.followup is not None:
             sources.append(f"Förbrukning: {' '.join(p.followup.source.split())}")
         title = f"Uppföljning av statsbidraget för god och nära vård {p.year}"
-        block = concat([title_block(title, meta), illustrative_notice(sources)])
+        head = title_block(title, meta, organisation=p.organisation.name, stage="uppföljning")
+        block = concat([head, illustrative_notice(sources)])
         block.figures = self.figures.as_json()
         return block
 

@@ -229,7 +229,15 @@ class AllocationMemo:
         ]
         if memo is not None and memo.illustrative_note:
             sources.append(" ".join(memo.illustrative_note.split()))
-        block = concat([title_block(p.title, meta), illustrative_notice(sources)])
+        head = title_block(
+            p.title,
+            meta,
+            organisation=p.organisation.name,
+            date=memo.date.isoformat() if memo is not None and memo.date else "",
+            stage="beslut",
+            dnr=memo.case_number if memo is not None else "",
+        )
+        block = concat([head, illustrative_notice(sources)])
         block.figures = self.figures.as_json()
         return block
 
