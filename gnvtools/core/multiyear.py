@@ -23,8 +23,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from gnvtools.core.allocation import RESERVE
-from gnvtools.core.figures import Catalogue, Figure, allocation_figures, slug
+from gnvtools.core.figures import Catalogue, Figure, slug
 from gnvtools.core.followup import Followup, SpendLine
+from gnvtools.core.memo_figures import allocation_figures
 from gnvtools.core.model import Allocation
 from gnvtools.core.reconciliation import reconcile_allocation
 from gnvtools.core.yearend import year_end_figures

@@ -8,8 +8,9 @@ follow-up"). Example (Stockholm 2025): ``forbrukat_enligt_rader`` = 28 630 915 (
 
 from __future__ import annotations
 
-from gnvtools.core.figures import Catalogue, allocation_figures, slug
+from gnvtools.core.figures import Catalogue, slug
 from gnvtools.core.followup import Followup
+from gnvtools.core.memo_figures import allocation_figures
 from gnvtools.core.model import Allocation
 from gnvtools.core.reconciliation import reconcile_allocation
 

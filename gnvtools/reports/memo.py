@@ -19,9 +19,10 @@ from fractions import Fraction
 from pathlib import Path
 
 from gnvtools.core.allocation import RESERVE, StepResult
-from gnvtools.core.figures import Catalogue, allocation_figures, step_rests_on_made_up
+from gnvtools.core.figures import Catalogue
 from gnvtools.core.figures import slug as _slug
 from gnvtools.core.formatting import count, kr, percent
+from gnvtools.core.memo_figures import allocation_figures, step_rests_on_made_up
 from gnvtools.core.model import Allocation, Plan, allocate, build_plan
 from gnvtools.core.params import Params, Selection, locate
 from gnvtools.core.reconciliation import Finding, reconcile_allocation

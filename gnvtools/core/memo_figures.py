@@ -1,0 +1,290 @@
+"""The allocation memo's figures: received, components, pots, steps and recipients.
+
+The catalogue type itself is ``gnvtools.core.figures``; the follow-up's figures are in
+``gnvtools.core.yearend``, the multi-year report's in ``gnvtools.core.multiyear``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from gnvtools.core.figures import Catalogue, Stage, later, slug
+
+if TYPE_CHECKING:
+    from gnvtools.core.model import Allocation, Plan
+    from gnvtools.core.reconciliation import Finding
+
+
+def allocation_figures(allocation: Allocation, findings: list[Finding]) -> Catalogue:
+    """The figures of a year's allocation: received, components, pots, steps, recipients."""
+    params = allocation.plan.params
+    cat = Catalogue()
+    _document_figures(cat, params)
+    sources = _received_figures(cat, params)
+    pots = [_pot_figures(cat, allocation, i, sources) for i in range(len(allocation.pots))]
+    cat.add_sum("fordelat", [n["fordelat"] for n in pots], "fördelat till mottagare, alla medel")
+    cat.add_sum("ofordelat", [n["ofordelat"] for n in pots], "inte fördelat, alla medel")
+    cat.add_sum("medel_totalt", [n["medel"] for n in pots], "alla medel")
+    pot_sources = allocation.plan.pot_sources
+    grant = [
+        names["fordelat"]
+        for pot, names in zip(allocation.pots, pots, strict=True)
+        if not pot_sources[pot.pot.name].startswith("carry-over")
+    ]
+    cat.add_sum("fordelat_statsbidrag", grant, "fördelat till mottagare av årets statsbidrag")
+    if sources["carry-over"]:
+        cat.add_sum(
+            "kvarvarande_totalt", sources["carry-over"], "kvarvarande medel från tidigare år"
+        )
+    _recipient_figures(cat, allocation)
+    if params.budget:
+        budget = sum(line.amount for line in params.budget)
+        funds = params.received.total + sum(c.amount for c in params.carry_over)
+        cat.add("budget", budget, "kr", "det budgeten räknade med", stage="underlag")
+        cat.add(
+            "budget_mot_mottaget",
+            budget - funds,
+            "kr",
+            "budget minus mottagna medel",
+            derived_from=["budget", "mottaget", *sources["carry-over"]],
+        )
+    # The checks run over the whole allocation: they are as late as its latest figure.
+    last: Stage = "beslut"
+    for figure in cat.values():
+        last = later(last, figure.stage)
+    errors = sum(1 for f in findings if f.level == "error")
+    cat.add("antal_fel", errors, "antal", "fel", stage=last)
+    warnings = sum(1 for f in findings if f.level == "warning")
+    cat.add("antal_varningar", warnings, "antal", "varningar", stage=last)
+    return cat
+
+
+def _document_figures(cat: Catalogue, params: Any) -> None:
+    """Who and when: the organisation and year (underlag), the memo's own data (beslut)."""
+    name = params.organisation.name
+    cat.add("organisation", name, "text", "organisationens namn", stage="underlag")
+    cat.add("ar", str(params.year), "år", "bidragsåret", stage="underlag")
+    if params.decided_by:
+        cat.add("beslutande", params.decided_by, "text", "beslutande organ")
+    memo = params.memo
+    if memo is not None and memo.date is not None:
+        cat.add("datum", memo.date, "datum", "tjänsteutlåtandets datum")
+    if memo is not None and memo.meeting_date is not None:
+        cat.add("sammantradesdatum", memo.meeting_date, "datum", "beslutande organs sammanträde")
+    if memo is not None and memo.case_number:
+        cat.add("diarienummer", memo.case_number, "text", "diarienummer")
+
+
+def _received_figures(cat: Catalogue, params: Any) -> dict[str, list[str]]:
+    """Received money, its components and carry-overs (what the sources state: ``underlag``).
+
+    Returns the figure name of each pot source (``received``, ``component:NAME``,
+    ``carry-over:YEAR``) and, under ``carry-over``, the names of all carry-over figures.
+    """
+    names: dict[str, list[str]] = {"received": ["mottaget"], "carry-over": []}
+    cat.add("mottaget", params.received.total, "kr", "mottaget statsbidrag", stage="underlag")
+    for component in params.received.components:
+        part = slug(component.name)
+        amount = cat.add(
+            f"delbelopp_{part}",
+            component.amount,
+            "kr",
+            f"delbeloppet {component.name}",
+            stage="underlag",
+        )
+        names[f"component:{component.name}"] = [amount.name]
+        if component.national_frame:
+            frame = cat.add(
+                f"nationell_ram_{part}",
+                component.national_frame,
+                "kr",
+                f"nationell ram för delbeloppet {component.name}",
+                stage="underlag",
+            )
+            cat.add(
+                f"andel_av_ram_{part}",
+                Fraction(component.amount, component.national_frame),
+                "andel",
+                f"delbeloppet {component.name} som andel av den nationella ramen",
+                derived_from=[amount.name, frame.name],
+            )
+    for carry in params.carry_over:
+        figure = cat.add(
+            f"kvarvarande_{carry.year}",
+            carry.amount,
+            "kr",
+            f"kvarvarande medel {carry.year}",
+            stage="underlag",
+        )
+        names[f"carry-over:{carry.year}"] = [figure.name]
+        names["carry-over"].append(figure.name)
+    return names
+
+
+def _pot_figures(
+    cat: Catalogue, allocation: Allocation, index: int, sources: Mapping[str, list[str]]
+) -> dict[str, str]:
+    """A pot's amount, its steps and what it placed; returns the names of its main figures."""
+    from gnvtools.core.allocation import RESERVE
+
+    plan = allocation.plan
+    pot = allocation.pots[index]
+    spec = plan.params.pots[index]
+    part = slug(pot.pot.name)
+    # A pot without its own amount takes its source's whole amount: derived from that figure.
+    source = [] if spec.amount is not None else sources.get(plan.pot_sources[pot.pot.name], [])
+    medel = cat.add(
+        f"medel_{part}",
+        pot.pot.amount,
+        "kr",
+        f"{pot.pot.name}: belopp att fördela",
+        derived_from=source,
+    ).name
+    made_up_groups = _made_up_groups(plan)
+    steps: list[str] = []
+    reserve_steps: list[str] = []
+    for step_index, step in enumerate(pot.steps, start=1):
+        step_spec = spec.steps[step_index - 1]
+        # A requisition's total depends on the requests; a key step always places its amount.
+        made_up = step.kind == "requisition" and _step_illustrative(
+            step_spec, plan.recipients, made_up_groups
+        )
+        # "rest" and the remainder take what the earlier steps left: derived from them.
+        takes_rest = step_spec.kind == "remainder" or getattr(step_spec, "amount", None) == "rest"
+        before = [medel, *steps] if takes_rest else []
+        requisition = step.kind == "requisition"
+        name = cat.add(
+            f"medel_{part}_steg_{step_index}",
+            step.placed,
+            "kr",
+            f"{pot.pot.name}, steg {step_index} ({step.step})",
+            stage="rekvisition" if requisition else "beslut",
+            derived_from=before,
+            made_up=made_up,
+        ).name
+        steps.append(name)
+        if any(line.recipient == RESERVE for line in step.lines):
+            reserve_steps.append(name)
+        if requisition:
+            _requisition_figures(cat, name, step, before, made_up)
+    reserve = sum(line.amount for line in pot.lines if line.recipient == RESERVE)
+    placed = cat.add(
+        f"medel_{part}_fordelat",
+        pot.placed - reserve,
+        "kr",
+        f"{pot.pot.name}: fördelat till mottagare",
+        derived_from=steps,
+    ).name
+    unplaced = cat.add(
+        f"medel_{part}_ofordelat",
+        pot.unplaced + reserve,
+        "kr",
+        f"{pot.pot.name}: inte fördelat (reserv och återstod)",
+        derived_from=[medel, placed],
+    ).name
+    return {"medel": medel, "fordelat": placed, "ofordelat": unplaced}
+
+
+def _requisition_figures(
+    cat: Catalogue, name: str, step: Any, before: list[str], made_up: bool
+) -> None:
+    """A requisition step's ceiling, requests, what was not requisitioned and the counts."""
+    requested = sum(line.requested or 0 for line in step.lines)
+    asked = sum(1 for line in step.lines if line.requested)
+    cat.add(f"{name}_tak", step.target, "kr", "belopp som kunde rekvireras", derived_from=before)
+    cat.add(
+        f"{name}_begart",
+        requested,
+        "kr",
+        "begärt i rekvisitionerna",
+        stage="rekvisition",
+        made_up=made_up,
+    )
+    cat.add(
+        f"{name}_ej_rekvirerat",
+        step.target - step.placed,
+        "kr",
+        "inte rekvirerat",
+        derived_from=[f"{name}_tak", name],
+    )
+    cat.add(
+        f"{name}_antal_rekvirerande",
+        asked,
+        "antal",
+        "mottagare som rekvirerade",
+        stage="rekvisition",
+        made_up=made_up,
+    )
+    cat.add(f"{name}_antal_mottagare", len(step.lines), "antal", "möjliga mottagare")
+
+
+def _recipient_figures(cat: Catalogue, allocation: Allocation) -> None:
+    """Each recipient's total over all pots; as late and as made up as the steps that gave it."""
+    from gnvtools.core.allocation import RESERVE
+
+    totals: dict[str, int] = {}
+    stages: dict[str, Stage] = {}
+    made_up: dict[str, bool] = {}
+    for pot_index, pot in enumerate(allocation.pots):
+        part = slug(pot.pot.name)
+        for step_index, step in enumerate(pot.steps, start=1):
+            step_figure = cat.get(f"medel_{part}_steg_{step_index}")
+            split_made_up = step_rests_on_made_up(allocation.plan, pot_index, step_index - 1)
+            for line in step.lines:
+                if line.recipient == RESERVE:
+                    continue
+                who = line.recipient
+                totals[who] = totals.get(who, 0) + line.amount
+                made_up[who] = made_up.get(who, False) or split_made_up
+                if step_figure is not None:
+                    stages[who] = later(stages.get(who, "beslut"), step_figure.stage)
+                    made_up[who] = made_up[who] or step_figure.illustrative
+    names = []
+    for who, amount in totals.items():
+        names.append(
+            cat.add(
+                f"mottagare_{slug(who)}",
+                amount,
+                "kr",
+                f"fördelat till {who}",
+                stage=stages.get(who, "beslut"),
+                made_up=made_up.get(who, False),
+            ).name
+        )
+    cat.add(
+        "antal_mottagare",
+        sum(1 for v in totals.values() if v),
+        "antal",
+        "mottagare med medel",
+        derived_from=names,
+    )
+
+
+def step_rests_on_made_up(plan: Plan, pot_index: int, step_index: int) -> bool:
+    """Whether a step's split rests on made-up rows (its keys or requests are made up).
+
+    The step's total may still be real (a key step always places its whole amount); the
+    amounts per recipient are not. The memo marks such a step's table.
+    """
+    spec = plan.params.pots[pot_index].steps[step_index]
+    return _step_illustrative(spec, plan.recipients, _made_up_groups(plan))
+
+
+def _made_up_groups(plan: Plan) -> set[str]:
+    return {g for g, t in plan.groups.items() if t.spec.illustrative}
+
+
+def _step_illustrative(spec: Any, recipients: Mapping[str, Any], groups: set[str]) -> bool:
+    """A step rests on made-up data when it splits by a key or requests over made-up rows."""
+    if spec.kind not in ("key", "requisition") and not (
+        spec.kind == "remainder" and spec.split == "key"
+    ):
+        return False
+    selection = spec.recipients
+    if selection is None:
+        return False
+    if isinstance(selection, list):
+        return any(recipients[n].group in groups for n in selection if n in recipients)
+    return bool(selection.group in groups)
