@@ -197,14 +197,29 @@ class FrameStatement(_Model):
     municipal: Kronor | None = None
 
 
+class AreaReport(_Model):
+    """Use in one area as the organisation reported it; ``reading`` when we read it uncertainly
+    (an illegible figure in the source: say what was printed and how we read it)."""
+
+    area: int
+    amount: Kronor
+    reading: str = ""
+
+
 class FollowupSpec(_Model):
     spend: str
     requisitions: str | None = None
     reported_used: Kronor | None = None
+    reported_by_area: list[AreaReport] = []
     carried_over: Kronor = 0
     area8_applies: bool | None = None
     illustrative: bool = False
     source: str = ""
+    # The follow-up as a document the administration signs (see docs/parameters.md, followup).
+    decided_by: str = ""
+    prepared_by: str = ""
+    texts: str | None = None
+    document: MemoSpec | None = None
 
 
 class Params(_Model):
