@@ -167,3 +167,19 @@ def test_verdict_agrees_in_number(differences: list[int], reports: int, expected
         check.figures = ["x"] * n
         checks.append(check)
     assert verdict(checks) == expected
+
+
+def test_a_change_hidden_by_rounding_is_shown_with_its_exact_values() -> None:
+    from gnvtools.publish.verify import compare_figures, compare_tables
+
+    table = {"key": "Andelar", "columns": ["Område", "Andel"], "kinds": ["text", "percent"]}
+    before = [{**table, "rows": [["1", 0.08826]]}]
+    after = [{**table, "rows": [["1", 0.08796]]}]
+    (line,) = compare_tables(before, after)
+    assert "8,8 % (exakt 0,08826) i bygget, 8,8 % (exakt 0,08796) nu" in line
+    figure = {"name": "andel", "label": "andel", "kind": "andel", "text": "9 %"}
+    (line,) = compare_figures([{**figure, "value": "47/500"}], [{**figure, "value": "46/500"}])
+    assert "9 % (exakt 47/500) i bygget, 9 % (exakt 46/500) nu" in line
+    # A change the rounded forms show needs nothing added.
+    (line,) = compare_tables(before, [{**table, "rows": [["1", 0.5]]}])
+    assert "exakt" not in line

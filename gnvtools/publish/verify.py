@@ -99,6 +99,21 @@ def _cell(value: Any, kind: str) -> str:
     return str(value)
 
 
+def _exact(value: Any) -> str:
+    """A recorded value written out in full, for when its rounded form hides a change."""
+    if isinstance(value, float):
+        return f"{value:.10g}".replace(".", ",")
+    return visible(str(value)[:60])
+
+
+def _distinct(shown_a: str, shown_b: str, a: Any, b: Any) -> tuple[str, str]:
+    """The two forms to print for a changed value: the shown forms, with the exact values added
+    when rounding makes them look the same (``8,8 %`` before and after)."""
+    if shown_a != shown_b:
+        return shown_a, shown_b
+    return f"{shown_a} (exakt {_exact(a)})", f"{shown_b} (exakt {_exact(b)})"
+
+
 def _keyed(table: dict[str, Any]) -> dict[str, list[Any]]:
     """Rows by their key: the first text column whose values are unique (a recipient, an area,
     a finding's text), so a re-sorted table compares equal; else by position."""
@@ -140,9 +155,10 @@ def compare_tables(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list
             else:
                 for column, kind, x, y in zip(before["columns"], kinds, a, b, strict=True):
                     if x != y:
+                        shown_x, shown_y = _distinct(_cell(x, kind), _cell(y, kind), x, y)
                         problems.append(
                             f'tabellen "{key}", raden "{row_key}", kolumn "{column}": '
-                            f"{_cell(x, kind)} i bygget, {_cell(y, kind)} nu"
+                            f"{shown_x} i bygget, {shown_y} nu"
                         )
     return problems
 
@@ -156,10 +172,9 @@ def compare_figures(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> lis
     for name, figure in before.items():
         other = after.get(name)
         if other is not None and other["value"] != figure["value"]:
-            problems.append(
-                f"{figure.get('label') or name} ({name}): {plain(str(figure['text']))} i "
-                f"bygget, {plain(str(other['text']))} nu"
-            )
+            texts = plain(str(figure["text"])), plain(str(other["text"]))
+            was, now = _distinct(*texts, figure["value"], other["value"])
+            problems.append(f"{figure.get('label') or name} ({name}): {was} i bygget, {now} nu")
     return problems
 
 
