@@ -13,38 +13,18 @@ from pathlib import Path
 from typing import Any
 
 from gnvtools.core.allocation import RESERVE
-from gnvtools.core.formatting import kr, percent
+from gnvtools.core.followup_checks import followup_findings
 from gnvtools.core.model import (
     Allocation,
     Plan,
     allocate,
     build_plan,
     load_requests,
-    unknown_recipient,
 )
 from gnvtools.core.params import FollowupSpec
 from gnvtools.core.reconciliation import Finding, sort_findings
 from gnvtools.core.regimes import Regime, get_regime
-from gnvtools.core.tables import parse_amount, read_table
-from gnvtools.errors import InputError
-
-
-@dataclass(frozen=True)
-class SpendLine:
-    """One row of the spend file. ``area`` is ``None`` when the row names no area.
-
-    ``fund`` is the money the row used: ``None`` for this year's grant, else the year of the
-    carry-over (column ``fund``: empty or the grant year for the grant, ``kvarvarande 2024`` or
-    ``2024`` for money left from 2024).
-    """
-
-    recipient: str
-    area: int | None
-    amount: int
-    activity: str
-    activity_type: str
-    row: int
-    fund: int | None = None
+from gnvtools.core.spend import Ineligible, SpendLine, area8_applies, ineligibility, load_spend
 
 
 @dataclass
@@ -65,12 +45,6 @@ class CarryOverFollowup:
     @property
     def unused(self) -> int | None:
         return None if self.used is None else self.amount - self.used
-
-
-@dataclass(frozen=True)
-class Ineligible:
-    line: SpendLine
-    reason: str
 
 
 @dataclass
@@ -116,10 +90,24 @@ class Followup:
     illustrative: bool
     carry_over: list[CarryOverFollowup] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    #: The spend rows summed per area (``by_area`` is the organisation's own per-area use when
+    #: it reported one, else these).
+    rows_by_area: dict[int, int] = field(default_factory=dict)
+    #: Use per area as the organisation reported it (empty when it reported none).
+    reported_by_area: dict[int, int] = field(default_factory=dict)
+    #: Areas whose reported use we read from an illegible source: what was printed.
+    uncertain_areas: dict[int, str] = field(default_factory=dict)
+    #: What would be paid back if only the details counted as used (the per-area use the
+    #: organisation reported, else the rows): ``None`` when they agree with the reported total.
+    repay_if_details: int | None = None
+    #: Who requisitioned what rests on made-up rows.
+    requisitions_illustrative: bool = False
 
     @property
     def utilisation(self) -> Fraction:
-        return Fraction(self.used, self.received) if self.received else Fraction(0)
+        """Nyttjandegrad: used (the reported total if any) as a share of received. The one
+        definition every report and figure uses."""
+        return utilisation(self.used, self.received)
 
     def as_json(self) -> dict[str, Any]:
         """The ``gnv followup --json`` object (a public contract: keys are only ever added)."""
@@ -168,77 +156,10 @@ class Followup:
         }
 
 
-def load_spend(plan: Plan, spec: FollowupSpec, regime: Regime) -> list[SpendLine]:
-    """Read the spend file: columns recipient, area, amount; optional activity, activity_type."""
-    resolved, shown = plan.file.data_path(spec.spend)
-    table = read_table(resolved, display=shown)
-    table.require("recipient", "area", "amount")
-    known_types = {t.lower(): t for t in regime.activity_types}
-    carry_years = {c.year for c in plan.params.carry_over}
-    lines = []
-    for row_no, row in table.numbered():
-        who = row["recipient"]
-        if who not in plan.recipients:
-            raise InputError(
-                unknown_recipient(who, plan.recipients),
-                file=table.path,
-                row=row_no,
-                column="recipient",
-            )
-        area: int | None = None
-        if row["area"]:
-            try:
-                area = int(row["area"])
-            except ValueError:
-                area = None
-            if area not in regime.areas:
-                numbers = ", ".join(str(a) for a in regime.areas)
-                raise InputError(
-                    f'okänt insatsområde "{row["area"]}"; {regime.short} har områdena {numbers}',
-                    file=table.path,
-                    row=row_no,
-                    column="area",
-                )
-        amount = parse_amount(row["amount"], file=table.path, row=row_no, column="amount")
-        kind = row.get("activity_type", "").strip()
-        if kind and kind.lower() not in known_types:
-            raise InputError(
-                f'okänd verksamhetstyp "{kind}"; känns igen: {", ".join(regime.activity_types)}',
-                file=table.path,
-                row=row_no,
-                column="activity_type",
-            )
-        fund = _fund(row.get("fund", ""), plan.params.year, carry_years, shown, row_no)
-        lines.append(
-            SpendLine(
-                who,
-                area,
-                amount,
-                row.get("activity", ""),
-                known_types.get(kind.lower(), ""),
-                row_no,
-                fund,
-            )
-        )
-    return lines
-
-
-def _fund(text: str, year: int, carry_years: set[int], file: str, row: int) -> int | None:
-    """``""`` or the grant year → ``None`` (the grant); ``kvarvarande 2024`` → ``2024``."""
-    cleaned = text.strip().lower().removeprefix("kvarvarande").strip()
-    if not cleaned or cleaned in ("statsbidrag", "årets statsbidrag", str(year)):
-        return None
-    if cleaned.isdigit() and int(cleaned) in carry_years:
-        return int(cleaned)
-    known = [f"kvarvarande {y}" for y in sorted(carry_years)]
-    raise InputError(
-        f'okända medel "{text}"; skriv tomt eller {year} för årets statsbidrag'
-        + (f", eller {' / '.join(known)}" if known else "")
-        + " (kvarvarande medel måste finnas under carry_over i parameterfilen)",
-        file=file,
-        row=row,
-        column="fund",
-    )
+def utilisation(used: int, received: int) -> Fraction:
+    """Nyttjandegrad = förbrukat / mottaget: ``utilisation(28_714_265, 41_991_440)`` is about
+    68 %. Nothing received gives 0."""
+    return Fraction(used, received) if received else Fraction(0)
 
 
 def _year_pots(allocation: Allocation) -> list[Any]:
@@ -246,18 +167,57 @@ def _year_pots(allocation: Allocation) -> list[Any]:
     return [p for p in allocation.pots if not sources[p.pot.name].startswith("carry-over")]
 
 
-def _area8_applies(plan: Plan, spec: FollowupSpec) -> bool:
-    if spec.area8_applies is not None:
-        return spec.area8_applies
-    return any(c.basis == "rural" for c in plan.params.received.components)
+def _requisitions(
+    plan: Plan, allocation: Allocation, spec: FollowupSpec, figure: Any
+) -> tuple[bool, dict[str, int]]:
+    """Fill each recipient's requisitioned amount and ceiling; return whether the year has a
+    requisition at all and what each recipient asked for.
+
+    Only a recipient with a requisition step, or with a row in the requisitions file, has a
+    requisitioned amount; the others (fixed amounts, shares by key) keep ``None``.
+    """
+    steps = [s for pot in _year_pots(allocation) for s in pot.steps if s.kind == "requisition"]
+    asked: dict[str, int] = {}
+    for step in steps:
+        for line in step.lines:
+            f = figure(line.recipient)
+            f.requisitioned = (f.requisitioned or 0) + line.amount
+            f.ceiling = (f.ceiling or 0) + (line.ceiling or 0)
+            asked[line.recipient] = asked.get(line.recipient, 0) + (line.requested or 0)
+    if spec.requisitions:
+        requested = load_requests(plan.file, spec.requisitions, plan.recipients)
+        for name in asked:  # the file replaces the steps' figures; absent from it: nothing
+            figure(name).requisitioned = 0
+        for name, amount in requested.items():
+            figure(name).requisitioned = amount
+        asked = {name: requested.get(name, 0) for name in asked} | requested
+    return bool(steps) or spec.requisitions is not None, asked
 
 
-def _ineligibility(line: SpendLine, regime: Regime, area8: bool) -> str | None:
-    if line.activity_type in regime.ineligible_activity_types:
-        return f"verksamhetstypen {line.activity_type} ingår inte i {regime.short}"
-    if line.area is not None and line.area in regime.restricted_areas and not area8:
-        return f"insatsområde {line.area} gäller {regime.restricted_areas[line.area]}"
-    return None
+def _reported_by_area(plan: Plan, spec: FollowupSpec, regime: Regime) -> dict[int, int]:
+    """The organisation's own use per area, checked against the regime's areas."""
+    out: dict[int, int] = {}
+    for index, item in enumerate(spec.reported_by_area):
+        where = ("followup", "reported_by_area", index, "area")
+        if item.area not in regime.areas:
+            numbers = ", ".join(str(a) for a in regime.areas)
+            raise plan.file.error(
+                f"okänt insatsområde {item.area}; {regime.short} har områdena {numbers}", *where
+            )
+        if item.area in out:
+            raise plan.file.error(f"insatsområde {item.area} står två gånger", *where)
+        out[item.area] = item.amount
+    return out
+
+
+def _repayment(regime: Regime, spec: FollowupSpec, unused: int, ineligible: int) -> tuple[int, int]:
+    """(carried over, to pay back) for a year's unused money and its ineligible use."""
+    if regime.unused_must_be_repaid:
+        carried = min(spec.carried_over, max(unused, 0))
+        return carried, max(unused, 0) - carried + ineligible
+    if regime.unused_must_be_repaid is None:  # the sources are silent: claim nothing
+        return 0, ineligible
+    return max(unused, 0), ineligible
 
 
 def followup(plan: Plan, allocation: Allocation | None = None) -> Followup:
@@ -269,8 +229,8 @@ def followup(plan: Plan, allocation: Allocation | None = None) -> Followup:
     regime = get_regime(params.regime, file=plan.file.shown, row=plan.file.line("regime"))
     allocation = allocation or allocate(plan)
     spend = load_spend(plan, spec, regime)
-    area8 = _area8_applies(plan, spec)
-
+    reported_by_area = _reported_by_area(plan, spec, regime)
+    area8 = area8_applies(plan, spec)
     figures: dict[str, RecipientFigures] = {}
 
     def figure(name: str) -> RecipientFigures:
@@ -278,30 +238,15 @@ def followup(plan: Plan, allocation: Allocation | None = None) -> Followup:
             figures[name] = RecipientFigures(name, plan.recipients[name].group)
         return figures[name]
 
-    requisition_steps = [s for pot in _year_pots(allocation) for s in pot.steps]
-    requisition_steps = [s for s in requisition_steps if s.kind == "requisition"]
     for pot in _year_pots(allocation):
         for line in pot.lines:
             if line.recipient != RESERVE:
                 figure(line.recipient).allocated += line.amount
-    asked: dict[str, int] = {}
-    for step in requisition_steps:
-        for line in step.lines:
-            f = figure(line.recipient)
-            f.requisitioned = (f.requisitioned or 0) + line.amount
-            f.ceiling = (f.ceiling or 0) + (line.ceiling or 0)
-            asked[line.recipient] = asked.get(line.recipient, 0) + (line.requested or 0)
-    if spec.requisitions:
-        requested = load_requests(plan.file, spec.requisitions, plan.recipients)
-        for f in figures.values():
-            f.requisitioned = 0
-        for name, amount in requested.items():
-            figure(name).requisitioned = amount
-        asked = {name: requested.get(name, 0) for name in asked} | requested
+    has_requisition, asked = _requisitions(plan, allocation, spec, figure)
 
     year_spend = [line for line in spend if line.fund is None]
     ineligible: list[Ineligible] = []
-    by_area = dict.fromkeys(regime.areas, 0)
+    rows_by_area = dict.fromkeys(regime.areas, 0)
     unassigned = 0
     for line in year_spend:
         f = figure(line.recipient)
@@ -309,8 +254,8 @@ def followup(plan: Plan, allocation: Allocation | None = None) -> Followup:
         if line.area is None:
             unassigned += line.amount
         else:
-            by_area[line.area] += line.amount
-        reason = _ineligibility(line, regime, area8)
+            rows_by_area[line.area] += line.amount
+        reason = ineligibility(line, regime, area8)
         if reason:
             ineligible.append(Ineligible(line, reason))
             f.ineligible += line.amount
@@ -319,47 +264,53 @@ def followup(plan: Plan, allocation: Allocation | None = None) -> Followup:
     rows_used = sum(line.amount for line in year_spend)
     # What the organisation reported to the payer is the year's use; the rows are its detail.
     used = spec.reported_used if spec.reported_used is not None else rows_used
-    unused = received - used
     ineligible_total = sum(i.line.amount for i in ineligible)
-    if regime.unused_must_be_repaid:
-        carried = min(spec.carried_over, max(unused, 0))
-        repay = max(unused, 0) - carried + ineligible_total
-    elif regime.unused_must_be_repaid is None:  # the sources are silent: claim nothing
-        carried = 0
-        repay = ineligible_total
-    else:
-        carried = max(unused, 0)
-        repay = ineligible_total
-    has_requisition = bool(requisition_steps) or spec.requisitions is not None
-    requisitioned = sum(f.requisitioned or 0 for f in figures.values()) if has_requisition else None
-    # Everyone a requisition step was open to who asked for nothing, whatever else they got.
-    not_requisitioned = [name for name, amount in asked.items() if amount == 0]
+    carried, repay = _repayment(regime, spec, received - used, ineligible_total)
+    # The alternative reading of an undecided difference: only the details count as used.
+    details = sum(reported_by_area.values()) if reported_by_area else rows_used
+    repay_if_details = None
+    if used != details:
+        repay_if_details = _repayment(regime, spec, received - details, ineligible_total)[1]
+    steps = [s for pot in _year_pots(allocation) for s in pot.steps if s.kind == "requisition"]
+    made_up_groups = {g for g, t in plan.groups.items() if t.spec.illustrative}
     result = Followup(
         plan=plan,
         regime=regime,
         received=received,
         carry_over_in=sum(c.amount for c in params.carry_over),
         allocated=sum(f.allocated for f in figures.values()),
-        requisitioned=requisitioned,
-        requisition_target=sum(s.target for s in requisition_steps) if requisition_steps else None,
+        requisitioned=(
+            sum(f.requisitioned or 0 for f in figures.values()) if has_requisition else None
+        ),
+        requisition_target=sum(s.target for s in steps) if steps else None,
         requested=sum(asked.values()) if has_requisition else None,
         used=used,
         rows_used=rows_used,
         reported_used=spec.reported_used,
-        unused=unused,
+        unused=received - used,
         ineligible=ineligible_total,
         carried_over=carried,
         repay=repay,
-        by_area=by_area,
+        by_area={a: reported_by_area.get(a, 0) for a in regime.areas}
+        if reported_by_area
+        else rows_by_area,
         unassigned=unassigned,
         by_recipient=figures,
-        not_requisitioned=not_requisitioned,
+        # Everyone a requisition step was open to who asked for nothing, whatever else they got.
+        not_requisitioned=[name for name, amount in asked.items() if amount == 0],
         ineligible_lines=ineligible,
         spend=year_spend,
         illustrative=spec.illustrative,
         carry_over=_carry_over_followup(allocation, spend),
+        rows_by_area=rows_by_area,
+        reported_by_area=reported_by_area,
+        uncertain_areas={i.area: i.reading for i in spec.reported_by_area if i.reading},
+        repay_if_details=repay_if_details,
+        requisitions_illustrative=any(
+            plan.recipients[name].group in made_up_groups for name in asked
+        ),
     )
-    result.findings = sort_findings(_checks(result))
+    result.findings = sort_findings(followup_findings(result))
     return result
 
 
@@ -395,147 +346,6 @@ def _carry_over_followup(allocation: Allocation, spend: list[SpendLine]) -> list
             )
         )
     return out
-
-
-def _checks(r: Followup) -> list[Finding]:
-    findings: list[Finding] = []
-    spec = r.plan.params.followup
-    if r.used > r.received:
-        findings.append(
-            Finding(
-                "error",
-                "used-above-received",
-                f"Förbrukat {kr(r.used)} är mer än mottagna {kr(r.received)}.",
-                r.used - r.received,
-            )
-        )
-    findings.append(
-        Finding(
-            "info",
-            "utilisation",
-            f"Av mottagna {kr(r.received)} förbrukades {kr(r.used)}, {percent(r.utilisation)}.",
-            r.used,
-        )
-    )
-    for name in r.not_requisitioned:
-        ceiling = r.by_recipient[name].ceiling
-        could = f" (taket var {kr(ceiling)})" if ceiling else ""
-        findings.append(
-            Finding(
-                "warning",
-                "not-requisitioned",
-                f"{name} rekvirerade inga medel{could}.",
-                ceiling or 0,
-            )
-        )
-    separate_requisitions = spec is not None and bool(spec.requisitions)
-    for f in r.by_recipient.values():
-        if f.used > f.allocated:
-            findings.append(
-                Finding(
-                    "warning",
-                    "used-above-allocated",
-                    f"{f.name} har förbrukat {kr(f.used)}, {kr(f.used - f.allocated)} mer än "
-                    f"tilldelade {kr(f.allocated)}.",
-                    f.used - f.allocated,
-                )
-            )
-        if separate_requisitions and f.requisitioned is not None and f.used > f.requisitioned:
-            findings.append(
-                Finding(
-                    "warning",
-                    "used-above-requisitioned",
-                    f"{f.name} har förbrukat {kr(f.used)}, {kr(f.used - f.requisitioned)} mer "
-                    f"än rekvirerade {kr(f.requisitioned)}.",
-                    f.used - f.requisitioned,
-                )
-            )
-    spend_file = r.plan.file.data_path(spec.spend)[1] if spec else ""
-    for item in r.ineligible_lines:
-        line = item.line
-        findings.append(
-            Finding(
-                "error",
-                "ineligible-spend",
-                f"{line.recipient}: {kr(line.amount)} ({line.activity or 'utan beskrivning'}) "
-                f"får inte användas så: {item.reason}. Beloppet ska betalas tillbaka "
-                f"({spend_file}, rad {line.row}).",
-                line.amount,
-            )
-        )
-    if r.unassigned:
-        findings.append(
-            Finding(
-                "warning",
-                "spend-without-area",
-                f"Av förbrukningen saknar {kr(r.unassigned)} insatsområde.",
-                r.unassigned,
-            )
-        )
-    if r.reported_used is not None:
-        gap = r.reported_used - r.rows_used
-        if gap:
-            findings.append(
-                Finding(
-                    "warning",
-                    "rows-vs-reported",
-                    f"Förbrukningsraderna summerar till {kr(r.rows_used)}, {kr(abs(gap))} "
-                    f"{'mindre' if gap > 0 else 'mer'} än den redovisade totalen "
-                    f"{kr(r.reported_used)}. Skillnaden är inte fördelad på mottagare eller "
-                    "insatsområden; den redovisade totalen räknas som förbrukad.",
-                    gap,
-                )
-            )
-        else:
-            findings.append(
-                Finding(
-                    "info",
-                    "rows-vs-reported",
-                    f"Förbrukningsraderna summerar till den redovisade totalen {kr(r.used)}.",
-                    0,
-                )
-            )
-    for carry in r.carry_over:
-        if carry.used is None:
-            findings.append(
-                Finding(
-                    "warning",
-                    "carry-over-not-followed-up",
-                    f"Kvarvarande medel från {carry.year} ({kr(carry.amount)}) är inte uppföljda: "
-                    "ingen förbrukningsrad anger dem (kolumnen fund).",
-                    carry.amount,
-                )
-            )
-        else:
-            findings.append(
-                Finding(
-                    "info",
-                    "carry-over-followed-up",
-                    f"Av kvarvarande medel från {carry.year} ({kr(carry.amount)}) förbrukades "
-                    f"{kr(carry.used)}; de följs upp för sig och påverkar inte årets "
-                    "återbetalning.",
-                    carry.used,
-                )
-            )
-    if r.repay:
-        findings.append(
-            Finding(
-                "info",
-                "repayment",
-                f"Till {r.regime.administered_by} ska {kr(r.repay)} betalas tillbaka.",
-                r.repay,
-            )
-        )
-    if r.carried_over:
-        findings.append(
-            Finding(
-                "info",
-                "carried-over",
-                f"Till nästa år förs {kr(r.carried_over)} över.",
-                r.carried_over,
-            )
-        )
-    return findings
 
 
 def followup_file(path: Path | str) -> Followup:

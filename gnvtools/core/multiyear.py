@@ -24,10 +24,11 @@ from dataclasses import dataclass, field
 
 from gnvtools.core.allocation import RESERVE
 from gnvtools.core.figures import Catalogue, Figure, slug
-from gnvtools.core.followup import Followup, SpendLine
+from gnvtools.core.followup import Followup
 from gnvtools.core.memo_figures import allocation_figures
 from gnvtools.core.model import Allocation
 from gnvtools.core.reconciliation import reconcile_allocation
+from gnvtools.core.spend import SpendLine
 from gnvtools.core.yearend import year_end_figures
 
 NO_AREA = "Utan angivet insatsområde"

@@ -28,6 +28,8 @@ class Finding:
     code: str
     message: str
     amount: int | None = None
+    #: The finding rests on made-up example data (its message says so too).
+    illustrative: bool = False
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)

@@ -1,0 +1,216 @@
+"""The follow-up's checks: one finding per cause, and only where it is true.
+
+A recipient is checked against the strictest limit that applies to it: what it requisitioned
+(only if it had a requisition step or a row in the requisitions file) or what it was allocated.
+A recipient that requisitioned nothing but spent money gets one finding that says both. A
+finding that rests on made-up rows says so in its message and is flagged ``illustrative``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from gnvtools.core.formatting import kr, percent
+from gnvtools.core.reconciliation import Finding
+from gnvtools.core.regimes import join_words
+
+if TYPE_CHECKING:
+    from gnvtools.core.followup import Followup, RecipientFigures
+
+#: Appended to a finding's message when it rests on made-up rows.
+MADE_UP = " (Bygger på påhittade exempelrader.)"
+
+
+def followup_findings(r: Followup) -> list[Finding]:
+    """Every finding of a follow-up, in the order a reader meets the figures."""
+    findings = _totals(r)
+    for name in r.not_requisitioned:
+        findings.append(_not_requisitioned(r, r.by_recipient[name]))
+    for f in r.by_recipient.values():
+        if f.name not in r.not_requisitioned:
+            findings += _above_limit(r, f)
+    findings += _ineligible(r)
+    findings += _details(r)
+    findings += _carry_over(r)
+    if r.repay:
+        findings.append(
+            Finding(
+                "info",
+                "repayment",
+                f"Till {r.regime.administered_by} ska {kr(r.repay)} betalas tillbaka.",
+                r.repay,
+            )
+        )
+    if r.carried_over:
+        findings.append(
+            Finding(
+                "info",
+                "carried-over",
+                f"Till nästa år förs {kr(r.carried_over)} över.",
+                r.carried_over,
+            )
+        )
+    return findings
+
+
+def _totals(r: Followup) -> list[Finding]:
+    findings = []
+    if r.used > r.received:
+        findings.append(
+            Finding(
+                "error",
+                "used-above-received",
+                f"Förbrukat {kr(r.used)} är mer än mottagna {kr(r.received)}.",
+                r.used - r.received,
+            )
+        )
+    findings.append(
+        Finding(
+            "info",
+            "utilisation",
+            f"Av mottagna {kr(r.received)} förbrukades {kr(r.used)}, {percent(r.utilisation)}.",
+            r.used,
+        )
+    )
+    return findings
+
+
+def _made_up(r: Followup, text: str, requisition: bool = False) -> tuple[str, bool]:
+    made_up = r.requisitions_illustrative if requisition else r.illustrative
+    return (text + MADE_UP if made_up else text), made_up
+
+
+def _not_requisitioned(r: Followup, f: RecipientFigures) -> Finding:
+    """One finding for a recipient that asked for nothing, whether or not it spent money."""
+    could = f" (taket var {kr(f.ceiling)})" if f.ceiling else ""
+    text = f"{f.name} rekvirerade inga medel{could}"
+    if f.used:
+        text += f" men har förbrukat {kr(f.used)}"
+    message, made_up = _made_up(r, text + ".", requisition=True)
+    return Finding(
+        "warning", "not-requisitioned", message, f.ceiling or 0, made_up or r.illustrative
+    )
+
+
+def _above_limit(r: Followup, f: RecipientFigures) -> list[Finding]:
+    """At most one finding: above the requisitioned amount if that is the lower limit, else
+    above the allocated amount. A recipient without a requisition has no requisitioned limit."""
+    req = f.requisitioned
+    if req is not None and req < f.allocated and f.used > req:
+        text = (
+            f"{f.name} har förbrukat {kr(f.used)}, {kr(f.used - req)} mer än rekvirerade {kr(req)}."
+        )
+        message, made_up = _made_up(r, text)
+        return [
+            Finding(
+                "warning",
+                "used-above-requisitioned",
+                message,
+                f.used - req,
+                made_up or r.requisitions_illustrative,
+            )
+        ]
+    if f.used > f.allocated:
+        text = (
+            f"{f.name} har förbrukat {kr(f.used)}, {kr(f.used - f.allocated)} mer än "
+            f"tilldelade {kr(f.allocated)}."
+        )
+        message, made_up = _made_up(r, text)
+        return [Finding("warning", "used-above-allocated", message, f.used - f.allocated, made_up)]
+    return []
+
+
+def _ineligible(r: Followup) -> list[Finding]:
+    spec = r.plan.params.followup
+    spend_file = r.plan.file.data_path(spec.spend)[1] if spec else ""
+    findings = []
+    for item in r.ineligible_lines:
+        line = item.line
+        text = (
+            f"{line.recipient}: {kr(line.amount)} ({line.activity or 'utan beskrivning'}) "
+            f"får inte användas så: {item.reason}. Beloppet ska betalas tillbaka "
+            f"({spend_file}, rad {line.row})."
+        )
+        message, made_up = _made_up(r, text)
+        findings.append(Finding("error", "ineligible-spend", message, line.amount, made_up))
+    return findings
+
+
+def _reading_note(r: Followup) -> str:
+    """Which per-area figures we read from an illegible source, as a clause (or empty)."""
+    if not r.uncertain_areas:
+        return ""
+    areas = join_words([str(a) for a in sorted(r.uncertain_areas)])
+    word = "området" if len(r.uncertain_areas) == 1 else "områdena"
+    return (
+        f" Beloppen för {word} {areas} är svårlästa i källan och tolkade av oss; skillnaden "
+        "kan bero på tolkningen."
+    )
+
+
+def _details(r: Followup) -> list[Finding]:
+    """Totals against their details: one finding for the difference between the reported
+    total and its parts (per area when the organisation reported them, else the rows)."""
+    findings = []
+    if r.unassigned:
+        message, made_up = _made_up(r, f"Av förbrukningen saknar {kr(r.unassigned)} insatsområde.")
+        findings.append(Finding("warning", "spend-without-area", message, r.unassigned, made_up))
+    if r.reported_by_area:
+        findings += _rows_vs_areas(r)
+    if r.reported_used is None:
+        return findings
+    parts = sum(r.by_area.values()) + (0 if r.reported_by_area else r.unassigned)
+    what = "Förbrukningen per insatsområde" if r.reported_by_area else "Förbrukningsraderna"
+    gap = r.reported_used - parts
+    if not gap:
+        message = f"{what} summerar till den redovisade totalen {kr(r.used)}."
+        return [*findings, Finding("info", "rows-vs-reported", message, 0)]
+    text = (
+        f"{what} summerar till {kr(parts)}, {kr(abs(gap))} {'mindre' if gap > 0 else 'mer'} "
+        f"än den redovisade totalen {kr(r.reported_used)}. Skillnaden är inte fördelad på "
+        "insatsområden; den redovisade totalen räknas som förbrukad."
+    )
+    if r.reported_by_area:
+        message, made_up = text + _reading_note(r), False
+    else:
+        message, made_up = _made_up(r, text)
+    findings.append(Finding("warning", "rows-vs-reported", message, gap, made_up))
+    return findings
+
+
+def _rows_vs_areas(r: Followup) -> list[Finding]:
+    """Each area where the rows do not add up to the use the organisation reported there."""
+    findings = []
+    for area, reported in r.reported_by_area.items():
+        rows = r.rows_by_area.get(area, 0)
+        if rows != reported:
+            text = (
+                f"Förbrukningsraderna för insatsområde {area} summerar till {kr(rows)}, men "
+                f"{r.plan.params.organisation.name} redovisar {kr(reported)} för området."
+            )
+            message, made_up = _made_up(r, text)
+            findings.append(Finding("warning", "rows-vs-area", message, reported - rows, made_up))
+    return findings
+
+
+def _carry_over(r: Followup) -> list[Finding]:
+    findings = []
+    for carry in r.carry_over:
+        if carry.used is None:
+            findings.append(
+                Finding(
+                    "warning",
+                    "carry-over-not-followed-up",
+                    f"Kvarvarande medel från {carry.year} ({kr(carry.amount)}) är inte uppföljda: "
+                    "ingen förbrukningsrad anger att den avser dessa medel.",
+                    carry.amount,
+                )
+            )
+        else:
+            message, made_up = _made_up(
+                r,
+                f"Av kvarvarande medel från {carry.year} ({kr(carry.amount)}) förbrukades "
+                f"{kr(carry.used)}; de följs upp för sig och påverkar inte årets återbetalning.",
+            )
+            findings.append(Finding("info", "carry-over-followed-up", message, carry.used, made_up))
+    return findings

@@ -1,0 +1,126 @@
+"""The spend file of a year-end follow-up and what of it the rules allow.
+
+``load_spend`` reads the rows (recipient, area, amount; optionally activity, activity_type and
+fund); ``ineligibility`` says why a row falls outside the regime, or ``None``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gnvtools.core.model import Plan, unknown_recipient
+from gnvtools.core.params import FollowupSpec
+from gnvtools.core.regimes import Regime
+from gnvtools.core.tables import parse_amount, read_table
+from gnvtools.errors import InputError
+
+
+@dataclass(frozen=True)
+class SpendLine:
+    """One row of the spend file. ``area`` is ``None`` when the row names no area.
+
+    ``fund`` is the money the row used: ``None`` for this year's grant, else the year of the
+    carry-over (column ``fund``: empty or the grant year for the grant, ``kvarvarande 2024`` or
+    ``2024`` for money left from 2024).
+    """
+
+    recipient: str
+    area: int | None
+    amount: int
+    activity: str
+    activity_type: str
+    row: int
+    fund: int | None = None
+
+
+@dataclass(frozen=True)
+class Ineligible:
+    line: SpendLine
+    reason: str
+
+
+def load_spend(plan: Plan, spec: FollowupSpec, regime: Regime) -> list[SpendLine]:
+    """Read the spend file: columns recipient, area, amount; optional activity, activity_type."""
+    resolved, shown = plan.file.data_path(spec.spend)
+    table = read_table(resolved, display=shown)
+    table.require("recipient", "area", "amount")
+    known_types = {t.lower(): t for t in regime.activity_types}
+    carry_years = {c.year for c in plan.params.carry_over}
+    lines = []
+    for row_no, row in table.numbered():
+        who = row["recipient"]
+        if who not in plan.recipients:
+            raise InputError(
+                unknown_recipient(who, plan.recipients),
+                file=table.path,
+                row=row_no,
+                column="recipient",
+            )
+        area: int | None = None
+        if row["area"]:
+            try:
+                area = int(row["area"])
+            except ValueError:
+                area = None
+            if area not in regime.areas:
+                numbers = ", ".join(str(a) for a in regime.areas)
+                raise InputError(
+                    f'okänt insatsområde "{row["area"]}"; {regime.short} har områdena {numbers}',
+                    file=table.path,
+                    row=row_no,
+                    column="area",
+                )
+        amount = parse_amount(row["amount"], file=table.path, row=row_no, column="amount")
+        kind = row.get("activity_type", "").strip()
+        if kind and kind.lower() not in known_types:
+            raise InputError(
+                f'okänd verksamhetstyp "{kind}"; känns igen: {", ".join(regime.activity_types)}',
+                file=table.path,
+                row=row_no,
+                column="activity_type",
+            )
+        fund = _fund(row.get("fund", ""), plan.params.year, carry_years, shown, row_no)
+        lines.append(
+            SpendLine(
+                who,
+                area,
+                amount,
+                row.get("activity", ""),
+                known_types.get(kind.lower(), ""),
+                row_no,
+                fund,
+            )
+        )
+    return lines
+
+
+def _fund(text: str, year: int, carry_years: set[int], file: str, row: int) -> int | None:
+    """``""`` or the grant year → ``None`` (the grant); ``kvarvarande 2024`` → ``2024``."""
+    cleaned = text.strip().lower().removeprefix("kvarvarande").strip()
+    if not cleaned or cleaned in ("statsbidrag", "årets statsbidrag", str(year)):
+        return None
+    if cleaned.isdigit() and int(cleaned) in carry_years:
+        return int(cleaned)
+    known = [f"kvarvarande {y}" for y in sorted(carry_years)]
+    raise InputError(
+        f'okända medel "{text}"; skriv tomt eller {year} för årets statsbidrag'
+        + (f", eller {' / '.join(known)}" if known else "")
+        + " (kvarvarande medel måste finnas under carry_over i parameterfilen)",
+        file=file,
+        row=row,
+        column="fund",
+    )
+
+
+def area8_applies(plan: Plan, spec: FollowupSpec) -> bool:
+    if spec.area8_applies is not None:
+        return spec.area8_applies
+    return any(c.basis == "rural" for c in plan.params.received.components)
+
+
+def ineligibility(line: SpendLine, regime: Regime, area8: bool) -> str | None:
+    if line.activity_type in regime.ineligible_activity_types:
+        return f"verksamhetstypen {line.activity_type} ingår inte i {regime.short}"
+    if line.area is not None and line.area in regime.restricted_areas and not area8:
+        return f"insatsområde {line.area} gäller {regime.restricted_areas[line.area]}"
+    return None
