@@ -140,6 +140,13 @@ def cmd_figures(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_schema(args: argparse.Namespace) -> int:
+    from gnvtools.project.schema import dumps, load
+
+    sys.stdout.write(dumps(load(args.name)))
+    return 0
+
+
 def csv_safe(text: str) -> str:
     """Neutralise text a spreadsheet would run as a formula (OWASP): prefix ``'``."""
     return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
@@ -417,6 +424,16 @@ def build_parser() -> argparse.ArgumentParser:
         "year-end-followup eller multi-year (standard för en jämförelsefil)",
     )
     figs.set_defaults(func=cmd_figures)
+
+    schema = sub.add_parser(
+        "schema",
+        help="skriv ett JSON-schema (2020-12) för en indatafil eller en utdata",
+        description="Skriv ett av de publicerade JSON-schemana (JSON Schema 2020-12). Namn: "
+        "params, comparison, comparison-mapping, gnv-yaml, check, figures, followup, manifest, "
+        "bundle-index.",
+    )
+    schema.add_argument("name", metavar="NAMN", help="schemats namn, t.ex. followup eller params")
+    schema.set_defaults(func=cmd_schema)
 
     alloc = sub.add_parser("allocate", help="kör fördelningsmodellen och skriv en CSV")
     alloc.add_argument("params", metavar="PARAMS", help="parameterfil (YAML)")
