@@ -180,7 +180,13 @@ def word_blocks(data: bytes) -> list[tuple[Any, ...]]:
     blocks: list[tuple[Any, ...]] = []
     for element in docx.element.body.iterchildren():
         if element.tag == qn("w:tbl"):
-            for row in WordTable(element, docx).rows:
+            table = WordTable(element, docx)
+            signers = [c for r in table.rows for c in r.cells if c.paragraphs[0].text]
+            if signers and signers[0].paragraphs[0].style.name == "Underskrift":
+                # the signature block: a signer per cell, each under a line to sign on
+                blocks += [("p", "\n".join(_squash(p.text) for p in c.paragraphs)) for c in signers]
+                continue
+            for row in table.rows:
                 blocks.append(("row", tuple(_squash(cell.text) for cell in row.cells)))
             continue
         if element.tag != qn("w:p"):

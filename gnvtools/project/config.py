@@ -9,7 +9,7 @@ browser: null                 # a Chromium-family browser for PDF (path or comma
 browser_timeout: 30           # seconds the browser may take to start (1–600)
 word_template: null           # the organisation's Word template (.docx or .dotx, at most 10 MB)
 brand:
-  colour: "#0b4f8a"           # headings and accents (HTML, PDF, DOCX)
+  colour: "#0b4f8a"           # headings and accents (HTML, PDF, DOCX); null: none of its own
   font: null                  # a font family name, e.g. "Arial"
   logo: null                  # an image (PNG, JPEG or SVG, at most 2 MB) atop each report
 ```
@@ -40,7 +40,7 @@ _FONT = re.compile(r"[\w .\-]{1,60}")
 
 @dataclass(frozen=True)
 class Brand:
-    colour: str = DEFAULT_COLOUR
+    colour: str | None = DEFAULT_COLOUR  # None (``colour: null``): no brand colour of its own
     font: str | None = None
     logo: str | None = None
 
@@ -133,8 +133,8 @@ def _config_from(data: dict[str, Any]) -> ConfigFile:
         values["browser_timeout"] = seconds
     if "brand" in data:
         brand = _mapping(data["brand"], ("colour", "font", "logo"), ("brand",))
-        colour = _text(brand.get("colour", DEFAULT_COLOUR), ("brand", "colour"))
-        if not _COLOUR.match(colour):
+        colour = _text(brand.get("colour", DEFAULT_COLOUR), ("brand", "colour"), optional=True)
+        if colour is not None and not _COLOUR.match(colour):
             raise _Invalid(
                 f'färgen ska skrivas som "#rrggbb", t.ex. "#0b4f8a" (fick "{colour}")',
                 ("brand", "colour"),
@@ -175,7 +175,8 @@ class Project:
 
     def style(self) -> Style:
         brand = self.config.brand
-        return Style(brand.colour, brand.font, self.logo, self.word_template)
+        # No colour of its own: the default look, and a Word template keeps its colours.
+        return Style(brand.colour or DEFAULT_COLOUR, brand.font, self.logo, self.word_template)
 
 
 # What each file named in gnv.yaml may be, and what the user should do when it is not.

@@ -5,6 +5,12 @@ output carries beside its HTML), never from HTML: headings as Word's heading sty
 navigation pane works), tables as Word tables with right-aligned kronor and a header row
 repeated on every page, charts as their PNG with alt text, the title and the language sv-SE in
 the document's properties. Every cell's text is the one the HTML shows, taken from the block.
+What a registrar needs besides (``word_parts``): A4 with Swedish margins, each numbered list
+counting from 1, a header with organisation, title, dnr and the document's own date, a footer
+"Sida x (y)", properties naming the organisation and dated by the document, signature lines,
+and made-up data in a style of its own ("Påhittat exempel"). An organisation's template keeps
+its page, styles, colours, header and footer; gnv.yaml's brand colour wins only when it names a
+colour other than the default.
 
 Why python-docx: measured against docxtpl (a Jinja layer over python-docx that needs a template
 per report) and pandoc through pypandoc-binary (a 100 MB binary, and the table layout and alt
@@ -21,8 +27,21 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from gnvtools.publish.style import Style
+from gnvtools.publish.style import DEFAULT_COLOUR, Style
+from gnvtools.publish.word_parts import (
+    MADE_UP_STYLE,
+    SIGNATURE_STYLE,
+    a4_page,
+    header_and_footer,
+    heading_look,
+    number,
+    paragraph_style,
+    properties,
+    restarting_list,
+    saved,
+)
 from gnvtools.reports.document import (
+    ILLUSTRATIVE,
     Block,
     ChartBlock,
     Document,
@@ -39,6 +58,13 @@ from gnvtools.reports.document import (
 
 LANGUAGE = "sv-SE"
 LOGO_ALT = "Logotyp"
+SIGNERS_A_ROW = 3
+
+
+def made_up_note(note: Note) -> bool:
+    """A note about made-up data (``common.illustrative_notice``), set apart in its own style."""
+    text = note.text.lower()
+    return "påhittad" in text or "påhittat" in text or ILLUSTRATIVE.lower() in text
 
 
 def _squash(text: str) -> str:
@@ -88,16 +114,10 @@ class _Writer:
             return self.doc.add_paragraph(text)
 
     def _heading(self, text: str, level: int) -> None:
-        try:
-            paragraph = self.doc.add_heading(text, level=level)
+        try:  # the colour and font are the heading style's (``word_parts.heading_look``)
+            self.doc.add_heading(text, level=level)
         except KeyError:
-            paragraph = self.doc.add_paragraph()
-            paragraph.add_run(text).bold = True
-        if self.style.colour:
-            from docx.shared import RGBColor
-
-            for run in paragraph.runs:
-                run.font.color.rgb = RGBColor.from_string(self.style.colour.lstrip("#").upper())
+            self.doc.add_paragraph().add_run(text).bold = True
 
     def _title(self, text: str) -> None:
         try:
@@ -139,31 +159,61 @@ class _Writer:
                     italic=block.role == "rule",
                 )
             case ListBlock():
-                list_style = "List Number" if block.ordered else "List Bullet"
-                for item in block.items:
-                    self._runs(self._paragraph(style=list_style), item)
+                self.list(block)
             case IllustrativeMark():
                 self.mark(block)
             case Note():
-                self._paragraph().add_run(_squash(block.text).strip()).italic = True
+                text = _squash(block.text).strip()
+                if made_up_note(block):
+                    self._paragraph(text, style=MADE_UP_STYLE)
+                else:
+                    self._paragraph().add_run(text).italic = True
             case TableBlock():
                 self.table(block)
             case ChartBlock():
                 self.chart(block)
             case Signatures():
-                if block.lead:
-                    self._paragraph(block.lead)
-                for lines in block.people:
-                    paragraph = self._paragraph()
-                    for index, line in enumerate(lines):
-                        run = paragraph.add_run(_squash(line).strip())
-                        if index < len(lines) - 1:
-                            run.add_break()
+                self.signatures(block)
+
+    def list(self, block: ListBlock) -> None:
+        """Bullets, or a numbered list counting from 1 (its own numbering instance)."""
+        if not block.ordered:
+            for item in block.items:
+                self._runs(self._paragraph(style="List Bullet"), item)
+            return
+        num_id = restarting_list(self.doc)
+        for index, item in enumerate(block.items, start=1):
+            paragraph = self._paragraph(style="List Number")
+            if num_id is None:  # a template without a numbered list style: the number as text
+                paragraph.add_run(f"{index}. ")
+            else:
+                number(paragraph, num_id)
+            self._runs(paragraph, item)
+
+    def signatures(self, block: Signatures) -> None:
+        """Each signer side by side (at most three a row): a line to sign on, then name and
+        title under it."""
+        if block.lead:
+            self._paragraph(block.lead)
+        people = [p for p in block.people if any(line.strip() for line in p)]
+        if not people:
+            return
+        paragraph_style(self.doc, SIGNATURE_STYLE)
+        columns = min(len(people), SIGNERS_A_ROW)
+        table = self.doc.add_table(rows=0, cols=columns)
+        for start in range(0, len(people), columns):
+            cells = table.add_row().cells
+            for cell, lines in zip(cells, people[start : start + columns], strict=False):
+                shown = [_squash(line).strip() for line in lines if line.strip()]
+                cell.paragraphs[0].style = self.doc.styles[SIGNATURE_STYLE]
+                cell.paragraphs[0].add_run(shown[0])
+                for line in shown[1:]:
+                    cell.add_paragraph(line)
 
     def mark(self, mark: IllustrativeMark) -> None:
-        paragraph = self._paragraph()
+        paragraph = self._paragraph(style=MADE_UP_STYLE)
         paragraph.add_run(f"{mark.label}:").bold = True
-        paragraph.add_run(_squash(f" {mark.note}")).bold = True
+        paragraph.add_run(_squash(f" {mark.note}"))
 
     def table(self, block: TableBlock) -> None:
         from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -238,20 +288,26 @@ def document_to_docx(document: Document, title: str, style: Style | None = None)
     from docx import Document as NewDocx
 
     style = style or Style()
+    head = next(iter(document.of_kind(TitleBlock)), TitleBlock(title))
+    template = style.word_template is not None
     if style.word_template:  # cleaned of external links, attached templates and macros
         from gnvtools.publish.docx_template import open_template
 
         docx = open_template(style.word_template)
     else:
         docx = NewDocx()
+        a4_page(docx)
     _set_language(docx)
-    docx.core_properties.title = title
-    docx.core_properties.author = "gnvtools"
-    docx.core_properties.subject = "Statsbidrag för god och nära vård"
+    # On a template its own colours stand unless gnv.yaml names a colour of its own.
+    own_colour = not template or style.colour.lower() != DEFAULT_COLOUR
+    heading_look(docx, style.colour if own_colour else None, style.font)
+    paragraph_style(docx, MADE_UP_STYLE)
+    header_and_footer(docx, head.organisation, title, head.dnr, head.date)
+    properties(
+        docx, title=title, organisation=head.organisation, date=head.date, own_app=not template
+    )
     writer = _Writer(docx, style)
     writer.logo()
     for block in document.blocks:
         writer.write(block)
-    buffer = io.BytesIO()
-    docx.save(buffer)
-    return buffer.getvalue()
+    return saved(docx)
