@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -140,15 +141,13 @@ def test_header_and_footer(rendered: dict[str, tuple[Any, bytes]], name: str) ->
     header = "\n".join(p.text for p in docx.sections[0].header.paragraphs)
     assert head.organisation and head.organisation in header
     assert f"Dnr {head.dnr}" in header if head.dnr else "Dnr" not in header
-    if head.date:
-        assert head.date in header
-    assert datetime.now(UTC).date().isoformat() not in header or head.date == str(
-        datetime.now(UTC).date()
-    )
+    # The document's own date, or none: never the day the file was built.
+    assert re.findall(r"\d{4}-\d{2}-\d{2}", header) == ([head.date] if head.date else [])
     footer = docx.sections[0].footer._element
     fields = [f.get(f"{W}instr").strip() for f in footer.iter(f"{W}fldSimple")]
     assert fields == ["PAGE", "NUMPAGES"]
-    assert "".join(footer.itertext()) == "Sida 1 (1)"  # the fields' placeholders
+    shown = "".join(t.text for t in footer.iter(f"{W}t"))
+    assert shown == "Sida 1 (1)"  # the fields' placeholders until Word lays out the pages
 
 
 @pytest.mark.slow
