@@ -220,19 +220,6 @@ def default_out(params: Path, outputs: Path = Path("outputs")) -> Path:
     return outputs / org / str(load_params(params).year)
 
 
-def parse_overrides(pairs: Sequence[str]) -> dict[str, str]:
-    """``-p name=value`` options as notebook parameters (text values)."""
-    overrides: dict[str, str] = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.isidentifier():
-            raise GnvError(f'"{pair}": skriv -p namn=värde (namnet som en Python-variabel)')
-        if name == "params_file":
-            raise GnvError("params_file anges som PARAMS, inte med -p")
-        overrides[name] = value
-    return overrides
-
-
 def settings_of(args: argparse.Namespace) -> Settings:
     """The command's settings, as ``main`` resolved them (or from the environment)."""
     found = getattr(args, "settings", None)
@@ -241,8 +228,10 @@ def settings_of(args: argparse.Namespace) -> Settings:
 
 def cmd_render(args: argparse.Namespace) -> int:
     from gnvtools.project.config import find_project
+    from gnvtools.publish.notebook_params import convert
     from gnvtools.publish.render import parse_formats, render
 
+    overrides = convert(args.report, args.parameter)  # checked before anything else runs
     project = find_project()
     for note in project.notes:  # what was removed from the logo or the Word template
         print(note, file=sys.stderr)
@@ -260,7 +249,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         out,
         formats,
         style=project.style(),
-        overrides=parse_overrides(args.parameter),
+        overrides=overrides,
         lock=outputs if inside else True,
         running=settings_of(args).with_project(project.config).running(),
     )
@@ -353,14 +342,28 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
-def lab_command(root: Path) -> list[str]:
-    """The command that opens JupyterLab with ``root`` (the project) as its folder."""
-    return [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={root}"]
+def cmd_notebooks(args: argparse.Namespace) -> int:
+    from gnvtools.project.notebooks import put_notebooks
+
+    written = put_notebooks(Path(args.dir), force=args.force)
+    for item in written:
+        print(f"  {item.path}: {item.status}")
+    return 0
+
+
+def lab_command(root: Path, options: Sequence[str] = ()) -> list[str]:
+    """JupyterLab with ``root`` (the project) as its folder, opened at its ``notebooks/``;
+    ``options`` (after ``--`` on the command line) go to JupyterLab as they are."""
+    command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={root}"]
+    if (root / "notebooks").is_dir():
+        command.append("--LabApp.default_url=/lab/tree/notebooks")
+    return [*command, *options]
 
 
 def cmd_lab(args: argparse.Namespace) -> int:
     import importlib.util
     import subprocess
+    import tempfile
 
     root = Path(args.dir).resolve()
     if not root.is_dir():
@@ -369,12 +372,22 @@ def cmd_lab(args: argparse.Namespace) -> int:
         raise GnvError(
             "JupyterLab är inte installerat; installera det med: pip install 'gnvtools[lab]'"
         )
+    options = list(args.jupyter)  # what followed "--" (``main``)
     print(f"Öppnar JupyterLab i {root}. Avsluta med Ctrl-C.", file=sys.stderr)
-    import tempfile
-
     with tempfile.TemporaryDirectory(prefix="gnv-lab-") as folder:
         env = lab_environment(settings_of(args), Path(folder))
-        return subprocess.call(lab_command(root), cwd=root, env=env)
+        lab = subprocess.Popen(lab_command(root, options), cwd=root, env=env)
+        try:
+            with _terminate_as_interrupt():  # SIGTERM to gnv ends JupyterLab too
+                return lab.wait()
+        finally:
+            if lab.poll() is None:
+                lab.terminate()
+                try:
+                    lab.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    lab.kill()
+                    lab.wait()
 
 
 def lab_environment(settings: Settings, folder: Path) -> dict[str, str]:
@@ -491,12 +504,33 @@ def build_parser() -> argparse.ArgumentParser:
     ini.add_argument(
         "--name", required=True, metavar="NAMN", help="kommun eller region, eller SCB-kod"
     )
-    ini.add_argument("--year", type=int, metavar="ÅR", help="bidragsåret (standard: nästa år)")
+    ini.add_argument(
+        "--year", type=int, metavar="ÅR", help="bidragsåret, fyra siffror (standard: nästa år)"
+    )
     ini.set_defaults(func=cmd_init)
 
-    lab = sub.add_parser("lab", help="öppna JupyterLab i projektmappen")
+    nbs = sub.add_parser(
+        "notebooks",
+        help="lägg rapporternas anteckningsböcker i projektets notebooks/",
+        description="Lägger de tre rapporternas anteckningsböcker i projektets notebooks/, med "
+        "projektets egen parameterfil som standard. En anteckningsbok som finns och skiljer "
+        "sig skrivs inte över utan --force.",
+    )
+    nbs.add_argument("dir", metavar="MAPP", nargs="?", default=".", help="projektmapp (.)")
+    nbs.add_argument(
+        "--force", action="store_true", help="skriv över anteckningsböcker som har ändrats"
+    )
+    nbs.set_defaults(func=cmd_notebooks)
+
+    lab = sub.add_parser(
+        "lab",
+        help="öppna JupyterLab i projektets anteckningsböcker",
+        usage="gnv lab [-h] [MAPP] [-- JUPYTER-FLAGGOR ...]",
+        description="Öppnar JupyterLab i projektmappen, i dess notebooks/. Flaggor efter -- "
+        "går till JupyterLab som de är, t.ex. gnv lab . -- --no-browser --port 8899.",
+    )
     lab.add_argument("dir", metavar="MAPP", nargs="?", default=".", help="projektmapp (.)")
-    lab.set_defaults(func=cmd_lab)
+    lab.set_defaults(func=cmd_lab, jupyter=[])
 
     ver = sub.add_parser(
         "verify", help="räkna om rapporterna i en mapp eller ett granskningspaket och jämför"
@@ -521,7 +555,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    passed: list[str] = []
+    if words[:1] == ["lab"] and "--" in words:  # gnv lab [DIR] -- JUPYTER_OPTIONS…
+        cut = words.index("--")
+        words, passed = words[:cut], words[cut + 1 :]
+    args = parser.parse_args(words)
+    if passed:
+        args.jupyter = passed
     func: Callable[[argparse.Namespace], int] = args.func
     settings = args.settings = Settings.from_environment()
     try:

@@ -251,28 +251,6 @@ def test_word_output_on_the_organisations_template(
     assert str(heading.style.font.color.rgb) == "7A1F2B"  # gnv.yaml names its own colour
 
 
-def test_parameter_overrides_are_recorded(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
-    code, _, err = run_cli(
-        capsys,
-        "render",
-        "allocation-memo",
-        str(PARAMS / "jamtland/2025.yaml"),
-        "--out",
-        str(tmp_path),
-        "-p",
-        "anteckning=utkast",
-    )
-    assert code == 0, err
-    manifest = json.loads((tmp_path / "allocation-memo.manifest.json").read_text("utf-8"))
-    assert manifest["parameters"]["anteckning"] == "utkast"
-    code, _, err = run_cli(
-        capsys, "render", "allocation-memo", str(PARAMS / "jamtland/2025.yaml"), "-p", "x"
-    )
-    assert code == 2 and "namn=värde" in err
-
-
 def test_tables_are_dataframes_for_exploring() -> None:
     from gnvtools.reports.memo import AllocationMemo
 

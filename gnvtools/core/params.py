@@ -14,8 +14,17 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
+from gnvtools.core.regimes import digits_problem, regime_year_problem, year_problem
 from gnvtools.core.yamlio import read_yaml
 from gnvtools.errors import InputError
 
@@ -241,6 +250,24 @@ class Params(_Model):
     memo: MemoSpec | None = None
     national_frames: list[FrameStatement] = []
 
+    @field_validator("year")
+    @classmethod
+    def _grant_year(cls, year: int) -> int:
+        """Four digits, and a year some regime covers (``gnvtools.core.regimes``)."""
+        problem = year_problem(year)
+        if problem:
+            raise ValueError(problem)
+        return year
+
+    @field_validator("regime")
+    @classmethod
+    def _regime_covers_year(cls, regime: str, info: ValidationInfo) -> str:
+        year = info.data.get("year")
+        problem = regime_year_problem(regime, year) if isinstance(year, int) else None
+        if problem:
+            raise ValueError(problem)
+        return regime
+
 
 class ComparisonYear(_Model):
     year: int
@@ -250,6 +277,14 @@ class ComparisonYear(_Model):
     unused_at_year_end: Kronor | None = None
     unused_stated_as: str | None = None
     note: str = ""
+
+    @field_validator("year")
+    @classmethod
+    def _four_digits(cls, year: int) -> int:
+        problem = digits_problem(year)
+        if problem:
+            raise ValueError(problem)
+        return year
 
 
 class ComparisonParams(_Model):

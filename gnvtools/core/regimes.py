@@ -71,6 +71,26 @@ class Regime:
     unused_must_be_repaid: bool | None
     silent_on_unused: str
     rules: tuple[Rule, ...]
+    first_year: int | None = None
+    last_year: int | None = None  # None: still in force
+
+    @property
+    def period(self) -> str:
+        """The years it covers, as a reader writes them: ``2023``, ``2021–2024``, ``från 2025``."""
+        if self.first_year is None:
+            return "inga angivna år"
+        if self.last_year == self.first_year:
+            return str(self.first_year)
+        if self.last_year is None:
+            return f"från {self.first_year}"
+        return f"{self.first_year}\u2013{self.last_year}"
+
+    def covers(self, year: int) -> bool:
+        return (
+            self.first_year is not None
+            and self.first_year <= year
+            and (self.last_year is None or year <= self.last_year)
+        )
 
     @property
     def activity_types(self) -> tuple[str, ...]:
@@ -98,6 +118,26 @@ def join_words(words: list[str]) -> str:
 
 def _text(value: str) -> str:
     return " ".join(value.split())
+
+
+# The years each regime covers (DOMAIN.md, "The grant"), used while regimes.yaml does not yet
+# state them itself as ``years: {first: 2025, last: null}``; the file wins where it does.
+_PERIODS: dict[str, tuple[int, int | None]] = {
+    "skr-2023": (2023, 2023),
+    "sfs-2024-1253": (2025, None),
+}
+
+
+def _period(regime_id: str, spec: dict[str, object]) -> dict[str, int | None]:
+    years = spec.get("years")
+    if isinstance(years, dict):
+        first, last = years.get("first"), years.get("last")
+        return {
+            "first_year": first if isinstance(first, int) else None,
+            "last_year": last if isinstance(last, int) else None,
+        }
+    first_year, last_year = _PERIODS.get(regime_id, (None, None))
+    return {"first_year": first_year, "last_year": last_year}
 
 
 @cache
@@ -135,6 +175,7 @@ def all_regimes() -> dict[str, Regime]:
             unused_must_be_repaid=spec["unused_must_be_repaid"],
             silent_on_unused=_text(spec.get("silent_on_unused", "")),
             rules=rules,
+            **_period(regime_id, spec),
         )
     return regimes
 
@@ -149,3 +190,38 @@ def get_regime(regime_id: str, *, file: str | None = None, row: int | None = Non
             key="regime",
         )
     return regimes[regime_id]
+
+
+def periods_text() -> str:
+    """Every regime and its years: ``skr-2023 (2023) och sfs-2024-1253 (från 2025)``."""
+    return join_words([f"{r.id} ({r.period})" for r in all_regimes().values()])
+
+
+def digits_problem(year: int) -> str | None:
+    """A year written with two digits (``27``) is refused: it would name a file ``27.yaml``."""
+    if 1000 <= year <= 9999:
+        return None
+    example = 2000 + year if 0 <= year < 100 else 2027
+    return f"året {year} ska skrivas med fyra siffror (t.ex. {example})"
+
+
+def year_problem(year: int) -> str | None:
+    """Why ``year`` is no grant year (not four digits, or outside every regime), or None."""
+    if digits_problem(year):
+        return digits_problem(year)
+    if not any(regime.covers(year) for regime in all_regimes().values()):
+        return f"inga regler gäller år {year}; regimerna gäller {periods_text()}"
+    return None
+
+
+def regime_year_problem(regime_id: str, year: int) -> str | None:
+    """Why ``regime_id`` cannot govern ``year`` (a known regime whose years do not include it)."""
+    regime = all_regimes().get(regime_id)
+    if regime is None or regime.covers(year):
+        return None
+    fitting = [r.id for r in all_regimes().values() if r.covers(year)]
+    hint = f" (för {year} gäller {join_words(fitting)})" if fitting else ""
+    return (
+        f"regimen {regime_id} gäller {regime.period}, inte år {year}{hint}; "
+        f"regimerna gäller {periods_text()}"
+    )

@@ -2,35 +2,54 @@
 
 The organisation is looked up in the shipped reference tables (SCB codes, CC0): a municipality
 by its code (``0380``), name (``Uppsala kommun``) or short name (``Uppsala``); a region by its
-county code (``03``) or ``Region Uppsala``. The project holds a config file, a parameter file for
-the coming year, data files with the right headers, a text file for the memo's own sections and
-a README in Swedish. Everything still to fill in is marked ``ATT GÖRA``; ``gnv check`` lists those
-places as warnings, so a new project is never a format error.
+county code (``03``), its own name (``Region Jämtland Härjedalen``) or ``Region`` and the
+county's short name. A near miss (``Umea``, ``Region Jamtland``) is told with the name meant,
+compared with Swedish letters folded (``core.folding``). The project holds a config file, a
+parameter file for the year, data files with the right headers for a municipality or a region,
+a text file for the memo's own sections, the report notebooks and a README in Swedish
+(``project.scaffold``). Everything still to fill in is marked ``ATT GÖRA``; ``gnv check`` lists
+those places as warnings, so a new project is never a format error.
+
+The year must be written with four digits and lie in a regime's period; the regime written is
+the one that covers it (``core.regimes``).
 """
 
 from __future__ import annotations
 
 import csv
-import difflib
 import io
-from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
 
 from gnvtools.core.figures import slug
-from gnvtools.core.params import TODO
+from gnvtools.core.folding import closest, fold
+from gnvtools.core.regimes import all_regimes, year_problem
 from gnvtools.errors import InputError
 from gnvtools.project.config import CONFIG_NAME
+from gnvtools.project.notebooks import NOTEBOOKS, notebook_text
+from gnvtools.project.scaffold import (
+    REQUESTS,
+    SPEND,
+    Organisation,
+    config_text,
+    params_text,
+    readme_text,
+    recipients_text,
+    texts_text,
+)
 from gnvtools.publish.atomic import write_text
 
-
-@dataclass(frozen=True)
-class Organisation:
-    name: str
-    type: str  # "kommun" or "region"
-    code: str
-    county: str
+# A region's own name where it is not "Region" and the county's short name (SCB's tables name
+# the county, not the region).
+REGION_NAMES = {
+    "04": "Region Sörmland",
+    "06": "Region Jönköpings län",
+    "08": "Region Kalmar län",
+    "14": "Västra Götalandsregionen",
+    "18": "Region Örebro län",
+    "23": "Region Jämtland Härjedalen",
+}
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -38,36 +57,37 @@ def _rows(name: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def lookup(query: str) -> Organisation:
-    """A municipality or region from its SCB code or name (case does not matter)."""
-    wanted = " ".join(query.split())
-    lowered = wanted.casefold()
+def _spellings() -> dict[str, Organisation]:
+    """Every spelling a user may give (case-folded) → the organisation it names."""
     counties = {r["county_code"]: r for r in _rows("counties.csv")}
-    municipalities = _rows("municipalities.csv")
-    region_words = ("region ", "regionen ")
-    if not lowered.startswith(region_words) and not (wanted.isdigit() and len(wanted) == 2):
-        for row in municipalities:
-            names = {row["municipality_name"].casefold(), row["municipality_name_short"].casefold()}
-            if wanted == row["municipality_code"] or lowered in names:
-                county = counties[row["county_code"]]["county_name"]
-                return Organisation(
-                    row["municipality_name"], "kommun", row["municipality_code"], county
-                )
-    bare = lowered.removeprefix("regionen ").removeprefix("region ")
+    found: dict[str, Organisation] = {}
+    for row in _rows("municipalities.csv"):
+        county = counties[row["county_code"]]["county_name"]
+        org = Organisation(row["municipality_name"], "kommun", row["municipality_code"], county)
+        for name in (org.name, row["municipality_name_short"], org.code):
+            found[name.casefold()] = org
     for code, row in counties.items():
-        names = {
-            row["county_name"].casefold(),
-            row["county_name_short"].casefold(),
-            row["county_name"].casefold().removesuffix(" län"),
-        }
-        if wanted == code or bare in names:
-            return Organisation(
-                f"Region {row['county_name_short']}", "region", code, row["county_name"]
-            )
-    known = [r["municipality_name"] for r in municipalities] + [
-        f"Region {r['county_name_short']}" for r in counties.values()
-    ]
-    close = difflib.get_close_matches(wanted, known, n=3, cutoff=0.6)
+        own = REGION_NAMES.get(code, f"Region {row['county_name_short']}")
+        region = Organisation(own, "region", code, row["county_name"])
+        short = row["county_name_short"]
+        for name in (own, f"Region {short}", f"Regionen {short}", row["county_name"], code):
+            found[name.casefold()] = region
+        found.setdefault(short.casefold(), region)  # "Uppsala" is the municipality
+    return found
+
+
+def lookup(query: str) -> Organisation:
+    """A municipality or region from its SCB code or name (case does not matter). A name
+    that matches only with Swedish letters folded (``Umea``) is suggested, not taken."""
+    wanted = " ".join(query.split())
+    spellings = _spellings()
+    org = spellings.get(wanted.casefold())
+    if org is not None:
+        return org
+    named = [k for k in spellings if not k.isdigit()]
+    same = [k for k in named if fold(k) == fold(wanted)]  # Umea: only Umeå kommun is meant
+    close = list(dict.fromkeys(spellings[k].name for k in same or closest(wanted, named, n=5)))
+    close = close[:3]
     hint = f" (menar du {' eller '.join(close)}?)" if close else ""
     raise InputError(
         f'"{wanted}" finns inte bland Sveriges kommuner och regioner{hint}; ange namnet '
@@ -75,138 +95,38 @@ def lookup(query: str) -> Organisation:
     )
 
 
-def _config() -> str:
-    return """# gnvtools-projekt. Sökvägar är relativa till den här mappen; flaggor på kommandoraden
-# går före det som står här. Se dokumentationen för alla nycklar.
-parameters: parameters        # där gnv build letar efter parameterfiler
-output: outputs               # där rapporterna hamnar
-formats: [html, pdf, docx, xlsx]
-workers: 1
-browser: null                 # Chromium/Chrome/Edge för PDF; null = sök automatiskt
-word_template: null           # organisationens Word-mall (.dotx/.docx, högst 10 MB)
-brand:
-  colour: "#0b4f8a"           # rubrikfärg i HTML, PDF och Word
-  font: null                  # typsnitt, t.ex. Arial; null = standard
-  logo: null                  # logotyp (PNG, JPEG eller SVG, högst 2 MB) överst
-"""
-
-
-def _params(org: Organisation, year: int) -> str:
-    board = "Regionstyrelsen" if org.type == "region" else "Kommunstyrelsen"
-    return f"""# {org.name} {year}. Skapad av gnv init {date.today().isoformat()}.
-# Fyll i det som är markerat; gnv check listar de ställen som återstår.
-organisation:
-  name: {org.name}
-  type: {org.type}
-  code: "{org.code}"
-year: {year}
-regime: sfs-2024-1253
-title: Fördelning av statsbidrag för utveckling av en god och nära vård år {year}
-decided_by: {board}             # {TODO}: den nämnd eller styrelse som beslutar
-prepared_by: ""                 # {TODO}: förvaltningen som bereder ärendet
-texts: texter/{year}.md
-
-memo:
-  proposal_heading: Förvaltningens förslag till beslut
-  signatures:
-    - {{title: "{TODO}: den som skriver under (titel)", unit: ""}}
-
-received:
-  total: 0                      # {TODO}: beloppet i Socialstyrelsens fördelning, i hela kronor
-
-recipients:
-  - group: mottagare
-    label: Mottagare
-    file: data/mottagare.csv
-    illustrative: true          # {TODO}: ta bort när raderna är organisationens egna
-    source: Exempelrader från gnv init; ersätt med organisationens mottagare.
-
-pots:
-  - name: Statsbidrag {year}
-    source: received
-    steps:
-      - name: Efter befolkning
-        kind: key
-        amount: rest
-        recipients: {{group: mottagare}}
-        key: {{population: 1}}
-        rule: "{TODO}: beskriv fördelningsmodellen i en mening."
-
-reports: [allocation-memo]
-"""
-
-
-_RECIPIENTS = """name,population,population_65plus,places
-Förvaltning A,1000,200,10
-Förvaltning B,1000,200,10
-"""
-
-_SPEND = "recipient,area,amount,activity,activity_type,fund\n"
-_REQUESTS = "recipient,amount\n"
-
-
-def _texts(org: Organisation, year: int) -> str:
-    return f"""# {org.name} {year}: förvaltningens egna avsnitt
-
-<!-- Rubrikerna på nivå 2 (##) blir avsnitt i tjänsteutlåtandet, där en riktig
-     tjänsteutlåtande har dem: Sammanfattning, Bakgrund, Ärendet, Ärendets beredning,
-     Förvaltningens synpunkter och förslag, Kvarvarande medel från tidigare år,
-     Redovisning och återbetalning, Jämställdhetsanalys. Ett avsnitt som saknas här skrivs
-     av gnvtools. {{{{ mottaget }}}} sätter in en siffra; gnv figures PARAMS listar namnen. -->
-
-## Ärendets beredning
-
-{TODO}: vem som har berett ärendet, samverkan med de fackliga organisationerna och vilka råd
-som har fått ta del av det, med datum.
-
-## Förvaltningens synpunkter och förslag
-
-{TODO}: förvaltningens förslag. Organisationen kan rekvirera {{{{ mottaget }}}} för {{{{ ar }}}}.
-
-## Jämställdhetsanalys
-
-{TODO}: en kort bedömning av hur fördelningen påverkar kvinnor och män.
-"""
-
-
-def _readme(org: Organisation, year: int, folder: str) -> str:
-    return f"""# {org.name}: statsbidraget för god och nära vård
-
-Det här är ett gnvtools-projekt. Så kommer du igång:
-
-1. Öppna `parameters/{folder}/{year}.yaml` och fyll i allt som är markerat {TODO}: mottaget
-   belopp, beslutande nämnd, den som bereder ärendet och fördelningsmodellen.
-2. Ersätt exempelraderna i `parameters/{folder}/data/mottagare.csv` med era mottagare
-   (en rad per förvaltning). Filen kan också vara en Excel-fil (`.xlsx`).
-3. Skriv förvaltningens egna avsnitt i `parameters/{folder}/texter/{year}.md`.
-4. Kör `gnv check parameters/{folder}/{year}.yaml`. Varningarna visar vad som återstår och
-   varje avvikelse med sitt belopp.
-5. Kör `gnv build`. Rapporterna hamnar i `outputs/` (HTML, PDF, Word och Excel).
-
-`gnv figures parameters/{folder}/{year}.yaml` listar de siffror texterna kan använda, och
-`gnv lab` öppnar JupyterLab i projektmappen. Inställningar för hela projektet (utmapp, format,
-Word-mall, logotyp och färger) finns i `{CONFIG_NAME}`.
-
-Uppföljningen vid årets slut: lägg till `followup:` i parameterfilen och fyll i
-`data/forbrukning.csv` (förbrukning per mottagare och insatsområde); lägg till
-`year-end-followup` under `reports`.
-"""
+def regime_for(year: int) -> str:
+    """The regime that covers ``year`` (the latest, should two); an error names the periods."""
+    problem = year_problem(year)
+    if problem:
+        raise InputError(f"--year {year}: {problem}")
+    covering = [r.id for r in all_regimes().values() if r.covers(year)]
+    return covering[-1]
 
 
 def init_project(folder: Path, name: str, year: int | None = None) -> list[Path]:
     """Create the project; returns the files written. Refuses to overwrite anything."""
     org = lookup(name)
-    year = year or date.today().year + 1
+    year = year if year is not None else date.today().year + 1
+    regime = regime_for(year)
     sub = slug(org.name).replace("_", "-")
+    params_file = f"parameters/{sub}/{year}.yaml"
     files = {
-        folder / CONFIG_NAME: _config(),
-        folder / "README.md": _readme(org, year, sub),
-        folder / "parameters" / sub / f"{year}.yaml": _params(org, year),
-        folder / "parameters" / sub / "data" / "mottagare.csv": _RECIPIENTS,
-        folder / "parameters" / sub / "data" / "forbrukning.csv": _SPEND,
-        folder / "parameters" / sub / "data" / "rekvisitioner.csv": _REQUESTS,
-        folder / "parameters" / sub / "texter" / f"{year}.md": _texts(org, year),
+        folder / CONFIG_NAME: config_text(),
+        folder / "README.md": readme_text(org, year, sub),
+        folder / params_file: params_text(org, year, regime),
+        folder / "parameters" / sub / "data" / "mottagare.csv": recipients_text(org),
+        folder / "parameters" / sub / "data" / "forbrukning.csv": SPEND,
+        folder / "parameters" / sub / "data" / "rekvisitioner.csv": REQUESTS,
+        folder / "parameters" / sub / "texter" / f"{year}.md": texts_text(org, year),
     }
+    defaults = {
+        "allocation-memo": params_file,
+        "year-end-followup": params_file,
+        "multi-year": f"parameters/{sub}/jamforelse.yaml",
+    }
+    for report, notebook in NOTEBOOKS.items():
+        files[folder / "notebooks" / notebook] = notebook_text(report, defaults[report])
     if folder.exists() and not folder.is_dir():
         raise InputError("projektmappen är en fil", file=folder)
     existing = [path for path in files if path.exists()]
@@ -220,3 +140,6 @@ def init_project(folder: Path, name: str, year: int | None = None) -> list[Path]
         write_text(gitignore, "outputs/\n")
         written.append(gitignore)
     return written
+
+
+__all__ = ["REGION_NAMES", "Organisation", "init_project", "lookup", "regime_for"]

@@ -151,7 +151,7 @@ def build_manifest(
     key: str,
     browser: str | None,
     commit: str | None,
-    overrides: dict[str, str] | None = None,
+    overrides: dict[str, Any] | None = None,
     out_dir: Path | None = None,
     formats: Sequence[str] = (),
     notebook_file: Path | None = None,

@@ -133,9 +133,15 @@ class Recomputed:
     cells: list[dict[str, Any]]
 
 
-def recompute(report: str, params: Path) -> Recomputed:
-    """The report's displayed outputs for ``params``, computed by the installed gnvtools."""
+def recompute(report: str, params: Path, parameters: dict[str, Any] | None = None) -> Recomputed:
+    """The report's displayed outputs for ``params``, computed by the installed gnvtools.
+
+    ``parameters``: the notebook parameters the report was built with (the manifest's), applied
+    as ``gnv render`` applies them (``notebook_params.apply``: sections left out, no charts).
+    """
     import importlib
+
+    from gnvtools.publish.notebook_params import apply
 
     module, cls = CLASSES[report]
     calls = _plan(report)
@@ -150,8 +156,12 @@ def recompute(report: str, params: Path) -> Recomputed:
             if bundle is not None:
                 data = json.loads(json.dumps(bundle(), default=str))  # as a notebook stores it
                 outputs.append({"output_type": "execute_result", "data": data, "metadata": {}})
-            cells.append({"outputs": outputs})
-    return Recomputed(cells)
+            shown_args = ", ".join(repr(a) for a in call.args)
+            source = f"report.{call.method}({shown_args})"
+            cells.append({"cell_type": "code", "source": source, "outputs": outputs})
+    recomputed = Recomputed(cells)
+    apply({"cells": recomputed.cells}, report, parameters or {})
+    return recomputed
 
 
 __all__ = ["declared_parameters", "installed_notebook", "recompute"]

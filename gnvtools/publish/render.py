@@ -24,6 +24,7 @@ from typing import Any
 from gnvtools.core import options
 from gnvtools.core.formatting import swedish_date
 from gnvtools.errors import BrowserNotFoundError, GnvError, InputError, RenderError
+from gnvtools.publish import notebook_params
 from gnvtools.publish.atomic import FileSet, disk_problem, folder_lock, journal_path, recover
 from gnvtools.publish.provenance import git_commit, project_root
 from gnvtools.publish.running import Running
@@ -185,7 +186,7 @@ def relative_params(params: Path) -> str:
 def execute(
     report: str,
     params: Path,
-    overrides: dict[str, str] | None = None,
+    overrides: dict[str, Any] | None = None,
     *,
     chart_png: bool = False,
     git_commit: str | None = None,
@@ -239,7 +240,7 @@ def with_options(source: Path, given: options.Options) -> Any:
 def _execute(
     report: str,
     params: Path,
-    overrides: dict[str, str] | None,
+    overrides: dict[str, Any] | None,
     source: Path,
     given: options.Options,
     engine: str = "warm",
@@ -289,6 +290,7 @@ def _execute(
             if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
                 cell["id"] = "injected-parameters"
         _portable_papermill_paths(executed, report, source, project_root(params))
+        notebook_params.apply(executed, report, overrides or {})  # sections left out, charts
         return executed
 
 
@@ -352,7 +354,7 @@ def render(
     *,
     browser: Any = None,
     style: Style | None = None,
-    overrides: dict[str, str] | None = None,
+    overrides: dict[str, Any] | None = None,
     lock: Path | bool = True,
     running: Running | None = None,
 ) -> Rendered:
@@ -414,7 +416,7 @@ def _render_locked(
     formats: list[str],
     browser: Any,
     style: Style | None,
-    overrides: dict[str, str] | None,
+    overrides: dict[str, Any] | None,
     title: str,
     inputs: list[Path],
     started: float,
@@ -463,7 +465,7 @@ def _render(
     timings: dict[str, float],
     started: float,
     style: Style,
-    overrides: dict[str, str],
+    overrides: dict[str, Any],
     running: Running,
 ) -> tuple[Rendered, GnvError | None]:
     """Render, write the files and the manifest; also return a browser that failed to launch
