@@ -33,8 +33,13 @@ def test_figures_json_lists_the_received_amount(capsys: pytest.CaptureFixture[st
     assert figures["delbelopp_befolkning"]["value"] == 35_264_481
     assert figures["kvarvarande_2024"]["value"] == 10_700_000
     assert all(set(f) >= {"name", "value", "text"} for f in figures.values())
-    assert figures["medel_statsbidrag_2025_steg_1"]["illustrative"] is True
-    assert "forbrukat" not in figures  # the memo is a decision document: no year-end figures
+    # The memo is a decision document: no requisition outcome, no year-end figure.
+    assert figures["medel_statsbidrag_2025_steg_1_tak"]["value"] == 41_991_440
+    assert "medel_statsbidrag_2025_steg_1" not in figures  # what was granted: not yet known
+    assert "medel_statsbidrag_2025_steg_1_begart" not in figures
+    assert "forbrukat" not in figures
+    assert figures["kvarvarande_2024"]["text"] == "cirka 10,7 mnkr"
+    assert figures["kvarvarande_2024"]["precision"] == "cirka"
     code, out, _ = run_cli(
         capsys,
         "figures",
@@ -179,8 +184,8 @@ def test_a_memo_without_texts_or_decisions_still_works(example_copy) -> None:
     assert memo.texts is None
     assert [plain(t) for t in memo.proposal_items()] == [
         "Regionstyrelsen beslutar att fördela 41 000 000 kr av 2025 års statsbidrag om "
-        "41 086 320 kr enligt förslaget i detta ärende. Återstående 86 320 kr fördelas inte i "
-        "detta beslut."
+        "41 086 320 kr enligt förslaget i ärendet. Återstående 86 320 kr fördelas i ett senare "
+        "beslut."
     ]
     assert memo.proposal().plain.splitlines()[0] == "Förvaltningens förslag till beslut"
     assert memo.closing().plain == ""

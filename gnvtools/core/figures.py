@@ -43,6 +43,12 @@ Value = int | Fraction | str | date
 Stage = Literal["underlag", "beslut", "rekvisition", "uppföljning"]
 STAGES: tuple[Stage, ...] = ("underlag", "beslut", "rekvisition", "uppföljning")
 
+#: How exactly a figure is known, in order: as the source gives it to the krona, approximately
+#: ("cirka 10,7 mnkr" in the source), or read with uncertainty from an illegible source. A figure
+#: is as imprecise as its least precise input.
+Precision = Literal["exakt", "cirka", "osäker"]
+PRECISIONS: tuple[Precision, ...] = ("exakt", "cirka", "osäker")
+
 #: Ways a placeholder may show a kronor figure: ``{{ mottaget | mnkr }}`` → ``42,0 mnkr``.
 FORMATS = {"kr": kr, "mnkr": mnkr, "tkr": tkr}
 
@@ -69,13 +75,21 @@ class Figure:
     illustrative: bool = False
     stage: Stage = "beslut"
     derived_from: tuple[str, ...] = ()
+    precision: Precision = "exakt"
 
     @property
     def text(self) -> str:
-        """The figure in the Swedish form a report prints."""
+        """The figure in the Swedish form a report prints.
+
+        An approximate amount is said as the source says it (``cirka 10,7 mnkr``), never to
+        the krona; an uncertain reading says so (``4 150 000 kr (osäker avläsning)``).
+        """
         value = self.value
         if self.kind == "kr" and isinstance(value, int):
-            return "\u2212" + kr(-value) if value < 0 else kr(value)
+            if self.precision == "cirka":
+                return "cirka " + mnkr(value)
+            shown = "\u2212" + kr(-value) if value < 0 else kr(value)
+            return shown + (" (osäker avläsning)" if self.precision == "osäker" else "")
         if self.kind == "andel" and isinstance(value, Fraction):
             return percent(value)
         if self.kind == "antal" and isinstance(value, int):
@@ -90,7 +104,10 @@ class Figure:
             return self.text
         if self.kind != "kr" or not isinstance(self.value, int):
             raise ValueError(f"formatet {fmt} gäller bara belopp i kronor")
-        return FORMATS[fmt](self.value)
+        if self.precision == "cirka":
+            return "cirka " + mnkr(self.value)
+        shown = FORMATS[fmt](self.value)
+        return shown + (" (osäker avläsning)" if self.precision == "osäker" else "")
 
     def as_json(self) -> dict[str, Any]:
         """The manifest's form (a public contract: keys are only ever added)."""
@@ -108,7 +125,13 @@ class Figure:
             "illustrative": self.illustrative,
             "stage": self.stage,
             "derived_from": list(self.derived_from),
+            "precision": self.precision,
         }
+
+
+def least_precise(a: Precision, b: Precision) -> Precision:
+    """``least_precise("exakt", "cirka")`` → ``"cirka"``: a sum is as rough as its roughest part."""
+    return a if PRECISIONS.index(a) >= PRECISIONS.index(b) else b
 
 
 def later(a: Stage, b: Stage) -> Stage:
@@ -132,12 +155,14 @@ class Catalogue(Mapping[str, Figure]):
         stage: Stage = "beslut",
         derived_from: Sequence[str] = (),
         made_up: bool = False,
+        precision: Precision = "exakt",
     ) -> Figure:
         """Add a figure; its stage and illustrative flag are derived from ``derived_from``.
 
         ``stage`` is when the figure itself becomes known, ``made_up`` whether it reads made-up
         input rows directly. The figure is as late as its latest input and illustrative when any
-        input is. Every name in ``derived_from`` must already be in the catalogue.
+        input is, and as imprecise as its least precise input (``precision`` is how the figure
+        itself is read). Every name in ``derived_from`` must already be in the catalogue.
         """
         inputs: list[Figure] = []
         for other in derived_from:
@@ -146,6 +171,7 @@ class Catalogue(Mapping[str, Figure]):
             inputs.append(self._figures[other])
         for figure in inputs:
             stage = later(stage, figure.stage)
+            precision = least_precise(precision, figure.precision)
         illustrative = made_up or any(figure.illustrative for figure in inputs)
         if name in self._figures:
             # Two labels slugging to the same name: keep both, numbered (stable for a given file).
@@ -154,7 +180,14 @@ class Catalogue(Mapping[str, Figure]):
                 n += 1
             name = f"{name}_{n}"
         added = Figure(
-            name, value, kind, label, illustrative, stage, tuple(dict.fromkeys(derived_from))
+            name,
+            value,
+            kind,
+            label,
+            illustrative,
+            stage,
+            tuple(dict.fromkeys(derived_from)),
+            precision,
         )
         self._figures[name] = added
         return added

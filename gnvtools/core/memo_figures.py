@@ -10,15 +10,21 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from gnvtools.core.figures import Catalogue, Stage, later, slug
+from gnvtools.core.figures import Catalogue, Precision, Stage, later, slug
 
 if TYPE_CHECKING:
     from gnvtools.core.model import Allocation, Plan
     from gnvtools.core.reconciliation import Finding
 
 
-def allocation_figures(allocation: Allocation, findings: list[Finding]) -> Catalogue:
-    """The figures of a year's allocation: received, components, pots, steps, recipients."""
+def allocation_figures(
+    allocation: Allocation, findings: list[Finding], *, stage: Stage | None = None
+) -> Catalogue:
+    """The figures of a year's allocation: received, components, pots, steps, recipients.
+
+    With ``stage`` (the memo: ``beslut``) the catalogue holds only what is known at that stage,
+    and ``findings`` are that stage's checks: their counts belong to it.
+    """
     params = allocation.plan.params
     cat = Catalogue()
     _document_figures(cat, params)
@@ -54,11 +60,24 @@ def allocation_figures(allocation: Allocation, findings: list[Finding]) -> Catal
     last: Stage = "beslut"
     for figure in cat.values():
         last = later(last, figure.stage)
+    if stage is not None:
+        cat = cat.up_to(stage)
+        last = stage
     errors = sum(1 for f in findings if f.level == "error")
     cat.add("antal_fel", errors, "antal", "fel", stage=last)
     warnings = sum(1 for f in findings if f.level == "warning")
     cat.add("antal_varningar", warnings, "antal", "varningar", stage=last)
     return cat
+
+
+def _known(spec: Any) -> Stage:
+    """When a requisition step's requests are known (the parameter file may say)."""
+    stage: Stage = getattr(spec, "stage", "rekvisition")
+    return stage
+
+
+def _precision(spec: Any) -> Precision:
+    return getattr(spec, "precision", "exakt") or "exakt"
 
 
 def _document_figures(cat: Catalogue, params: Any) -> None:
@@ -84,7 +103,16 @@ def _received_figures(cat: Catalogue, params: Any) -> dict[str, list[str]]:
     ``carry-over:YEAR``) and, under ``carry-over``, the names of all carry-over figures.
     """
     names: dict[str, list[str]] = {"received": ["mottaget"], "carry-over": []}
-    cat.add("mottaget", params.received.total, "kr", "mottaget statsbidrag", stage="underlag")
+    # A total stated from rounded parts is as rough as they are (Stockholm 2023: 51,8 mnkr).
+    rough = [c for c in params.received.components if _precision(c) != "exakt"]
+    cat.add(
+        "mottaget",
+        params.received.total,
+        "kr",
+        "mottaget statsbidrag",
+        stage="underlag",
+        precision=_precision(rough[0]) if rough else _precision(params.received),
+    )
     for component in params.received.components:
         part = slug(component.name)
         amount = cat.add(
@@ -93,6 +121,7 @@ def _received_figures(cat: Catalogue, params: Any) -> dict[str, list[str]]:
             "kr",
             f"delbeloppet {component.name}",
             stage="underlag",
+            precision=_precision(component),
         )
         names[f"component:{component.name}"] = [amount.name]
         if component.national_frame:
@@ -117,6 +146,7 @@ def _received_figures(cat: Catalogue, params: Any) -> dict[str, list[str]]:
             "kr",
             f"kvarvarande medel {carry.year}",
             stage="underlag",
+            precision=_precision(carry),
         )
         names[f"carry-over:{carry.year}"] = [figure.name]
         names["carry-over"].append(figure.name)
@@ -160,7 +190,7 @@ def _pot_figures(
             step.placed,
             "kr",
             f"{pot.pot.name}, steg {step_index} ({step.step})",
-            stage="rekvisition" if requisition else "beslut",
+            stage=_known(step_spec) if requisition else "beslut",
             derived_from=before,
             made_up=made_up,
         ).name
@@ -168,7 +198,7 @@ def _pot_figures(
         if any(line.recipient == RESERVE for line in step.lines):
             reserve_steps.append(name)
         if requisition:
-            _requisition_figures(cat, name, step, before, made_up)
+            _requisition_figures(cat, name, step, before, made_up, _known(step_spec))
     reserve = sum(line.amount for line in pot.lines if line.recipient == RESERVE)
     placed = cat.add(
         f"medel_{part}_fordelat",
@@ -188,7 +218,7 @@ def _pot_figures(
 
 
 def _requisition_figures(
-    cat: Catalogue, name: str, step: Any, before: list[str], made_up: bool
+    cat: Catalogue, name: str, step: Any, before: list[str], made_up: bool, known: Stage
 ) -> None:
     """A requisition step's ceiling, requests, what was not requisitioned and the counts."""
     requested = sum(line.requested or 0 for line in step.lines)
@@ -199,7 +229,7 @@ def _requisition_figures(
         requested,
         "kr",
         "begärt i rekvisitionerna",
-        stage="rekvisition",
+        stage=known,
         made_up=made_up,
     )
     cat.add(
@@ -214,7 +244,7 @@ def _requisition_figures(
         asked,
         "antal",
         "mottagare som rekvirerade",
-        stage="rekvisition",
+        stage=known,
         made_up=made_up,
     )
     cat.add(f"{name}_antal_mottagare", len(step.lines), "antal", "möjliga mottagare")

@@ -12,7 +12,7 @@ import operator
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -518,8 +518,30 @@ def plan_files(plan: Plan) -> list[Path]:
         files.append(plan.file.data_path(spec.spend)[0])
         if spec.requisitions:
             files.append(plan.file.data_path(spec.requisitions)[0])
+        if spec.texts:
+            files.append(plan.file.data_path(spec.texts)[0])
     return files
 
 
 def allocate(plan: Plan) -> Allocation:
     return Allocation(plan, [engine.run_pot(pot) for pot in plan.pots])
+
+
+def at_decision(allocation: Allocation) -> Allocation:
+    """The allocation as the decision knows it: every requisition step at its ceilings.
+
+    At the decision nobody has requisitioned yet; what the model decides for a requisition step
+    is each recipient's ceiling (``Tak``). This view grants every ceiling in full, so a later
+    reserve step holds nothing and no outcome of the requisitions enters a decision document.
+    Example: Stockholm 2025 gives the eleven districts ceilings summing to 41 991 440 kr.
+    """
+    pots = []
+    for pot in allocation.plan.pots:
+        steps = [
+            replace(step, requests=dict.fromkeys(step.key, pot.amount), redistribute=False)
+            if isinstance(step, engine.Requisition)
+            else step
+            for step in pot.steps
+        ]
+        pots.append(engine.run_pot(replace(pot, steps=steps)))
+    return Allocation(allocation.plan, pots)

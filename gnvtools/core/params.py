@@ -29,6 +29,11 @@ from gnvtools.core.yamlio import read_yaml
 from gnvtools.errors import InputError
 
 M = TypeVar("M", bound=BaseModel)
+#: How exactly an input is known (see ``core.figures.Precision``): ``cirka`` where the source
+#: rounds ("cirka 10,7 mnkr"), ``osäker`` where it is read from an illegible source.
+InputPrecision = Literal["exakt", "cirka", "osäker"]
+#: When an input becomes known (see ``core.figures.Stage``); each kind of data has a default.
+InputStage = Literal["underlag", "beslut", "rekvisition", "uppföljning"]
 REPORTS = ("allocation-memo", "year-end-followup", "multi-year")
 Report = Literal["allocation-memo", "year-end-followup", "multi-year"]
 MAX_AMOUNT = 10**12 - 1  # as for data files: 999 999 999 999 kr
@@ -55,12 +60,14 @@ class Component(_Model):
     basis: Literal["population", "hsl-individuals", "rural", "area", "other"] = "other"
     area: int | None = None
     national_frame: Kronor | None = None
+    precision: InputPrecision = "exakt"
 
 
 class Received(_Model):
     total: Kronor
     components: list[Component] = []
     stated_as: str | None = None
+    precision: InputPrecision = "exakt"
 
 
 class CarryOver(_Model):
@@ -68,6 +75,9 @@ class CarryOver(_Model):
     amount: Kronor
     description: str = ""
     repayment_required: bool = False
+    precision: InputPrecision = "exakt"
+    #: What the source said about repayment (its id in the rules' sources), if it said anything.
+    repayment_source: str = ""
 
 
 class BudgetLine(_Model):
@@ -83,6 +93,7 @@ class RecipientGroup(_Model):
     text_columns: list[str] = []
     illustrative: bool = False
     source: str = ""
+    stage: InputStage = "underlag"
 
 
 class Condition(_Model):
@@ -109,6 +120,9 @@ class CategoryWeights(_Model):
 class _Step(_Model):
     name: str
     rule: str = ""
+    #: The source of a rule that moves money (``source-id, section``), else it is the
+    #: organisation's own proposal and the memo says so.
+    rule_source: str = ""
 
 
 class FixedStep(_Step):
@@ -137,6 +151,8 @@ class RequisitionStep(_Step):
     key: ColumnWeights
     requests: str
     redistribute: bool = True
+    #: When the requests are known: after the decision, when the recipients have requisitioned.
+    stage: InputStage = "rekvisition"
 
 
 class RemainderStep(_Step):
@@ -190,6 +206,9 @@ class MemoSpec(_Model):
     attachments: list[str] = []
     illustrative: list[Literal["date", "meeting_date", "case_number", "signatures"]] = []
     illustrative_note: str = ""
+    #: The id of the source (in the organisation's rules file) that this memo itself is: a
+    #: document never cites itself.
+    source: str = ""
 
 
 class FramePart(_Model):
@@ -201,6 +220,9 @@ class FrameStatement(_Model):
     """The national frame as one source states it; sources are compared, never trusted."""
 
     source: str
+    #: The id of that source in the rules' sources, so a document that is that source (or
+    #: predates it) leaves the statement out.
+    source_id: str = ""
     total: Kronor | None = None
     parts: list[FramePart] = []
     municipal: Kronor | None = None
@@ -249,6 +271,9 @@ class Params(_Model):
     texts: str | None = None
     memo: MemoSpec | None = None
     national_frames: list[FrameStatement] = []
+    #: The organisation's own decisions and readings with their sources (a YAML file in its
+    #: own folder); another organisation's report never states them.
+    rules: str | None = None
 
     @field_validator("year")
     @classmethod

@@ -1,0 +1,134 @@
+"""The allocation memo's sentences, phrased from the model's own steps and recipients.
+
+The memo is a decision document (stage ``beslut``): a requisition step is phrased as a ceiling
+("får rekvirera upp till"), never as an outcome. Who may requisition, on which key and in which
+shares comes from the step itself, so text and model cannot disagree. A rule that moves money
+(unused ceilings passed on, a weighting, a remainder split) is stated with its source, or said
+to be the organisation's own proposal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+from typing import Any
+
+from gnvtools.core.allocation import StepResult
+from gnvtools.core.formatting import count, kr, percent
+from gnvtools.core.regimes import join_words
+
+COLUMN_LABELS = {
+    "population": "befolkning",
+    "population_65plus": "antal invånare 65 år och äldre",
+    "places": "antal platser i särskilda boendeformer",
+    "hsl_individuals": "antal individer med kommunal hälso- och sjukvård",
+}
+
+#: Said after a rule that moves money when no source states it.
+OWN_PROPOSAL = "Ingen av källorna anger den regeln; den är förvaltningens eget förslag."
+
+
+def join_names(names: Sequence[str]) -> str:
+    """``["a", "b", "c"]`` → ``"a, b och c"``."""
+    return join_words(list(names))
+
+
+def describe_key(weights: Mapping[str, int | float]) -> str:
+    """``{"population": 1, "places": 1}`` → ``"befolkning och antal platser …, lika viktade"``."""
+    labels = [COLUMN_LABELS.get(c, c.replace("_", " ")) for c in weights]
+    if len(labels) == 1:
+        return labels[0]
+    values = [Fraction(str(w)) for w in weights.values()]
+    if len(set(values)) == 1:
+        return join_names(labels) + ", lika viktade"
+    total = sum(values)
+    parts = [f"{label} ({percent(v / total)})" for label, v in zip(labels, values, strict=True)]
+    return join_names(parts)
+
+
+def count_steps(n: int) -> str:
+    return count(n, "steg", "steg", neuter=True)
+
+
+def count_recipients(n: int) -> str:
+    return count(n, "mottagare", "mottagare")
+
+
+def who(names: Sequence[str], group_label: str | None) -> str:
+    """The recipients as the model names them: ``de elva stadsdelsförvaltningarna``."""
+    if group_label and len(names) > 3:
+        return f"de {count(len(names), '', '').strip()} {definite_plural(group_label)}"
+    return join_names(names)
+
+
+def definite_plural(label: str) -> str:
+    """``Stadsdelsförvaltningar`` → ``stadsdelsförvaltningarna`` (a group's label, lower case)."""
+    word = label[:1].lower() + label[1:]
+    if word.endswith("ar") or word.endswith("er"):
+        return word + "na"
+    if word.endswith("or"):
+        return word + "na"
+    return word
+
+
+def requisition_sentence(
+    result: StepResult, spec: Any, names: str, *, cited: str | None
+) -> list[str]:
+    """A requisition step at the decision: who may requisition, up to which ceilings, on which
+    key; and, if unused ceilings are passed on, that rule with its source or flagged."""
+    texts = [
+        f"{capital(names)} får rekvirera medel upp till var sitt tak. Taken är sammanlagt "
+        f"{kr(result.target)} och följer {describe_key(spec.key)}."
+    ]
+    if spec.redistribute:
+        texts.append(
+            "Det som någon inte rekvirerar inom sitt tak kan gå till den som har begärt mer än "
+            "sitt tak, efter samma nyckel och aldrig mer än det begärda."
+            + (f" (Källa: {cited}.)" if cited else " " + OWN_PROPOSAL)
+        )
+    return texts
+
+
+def capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def key_sentence(result: StepResult, spec: Any, among: int | None) -> str:
+    where = f" bland de {among} mottagare som uppfyller villkoren" if among is not None else ""
+    weighted = ""
+    if spec.weight_by:
+        weights = ", ".join(f"{k} {v}" for k, v in spec.weight_by.weights.items())
+        weighted = f", viktat efter {spec.weight_by.column} ({weights})"
+    return f"Beloppet {kr(result.target)} fördelas efter {describe_key(spec.key)}{weighted}{where}."
+
+
+def remainder_sentence(
+    result: StepResult, spec: Any, names: Sequence[str], after: bool, amount: str = ""
+) -> str:
+    """A remainder (``amount`` its figure's text: ``cirka 0,7 mnkr`` when the pot is
+    approximate); after a requisition its size is not known at the decision."""
+    shown = amount or kr(result.target)
+    if spec.split == "reserve":
+        if after:
+            return (
+                "Det som inte rekvireras fördelas inte i detta beslut. Hur stort det blir visar "
+                "sig när rekvisitionerna har kommit in."
+            )
+        return f"Återstoden, {shown}, hålls som ofördelad reserv."
+    if spec.split == "equal" and len(names) == 1:
+        return f"Återstoden, {shown}, går till {names[0]}."
+    if spec.split == "equal":
+        return f"Återstoden, {shown}, delas lika mellan {join_names(names)}."
+    return f"Återstoden, {shown}, fördelas efter {describe_key(spec.key or {})}."
+
+
+def decision(
+    who_decides: str, what: str, amount: str, placed: str | None = None, rest: str = ""
+) -> str:
+    """A default decision item; ``placed`` and ``rest`` when only part is placed now."""
+    if placed is None:
+        return f"{who_decides} beslutar att fördela {what} om {amount} enligt förslaget i ärendet."
+    return (
+        f"{who_decides} beslutar att fördela {placed} av {what} om {amount} enligt förslaget i "
+        f"ärendet. Återstående {rest} fördelas i ett senare beslut."
+    )

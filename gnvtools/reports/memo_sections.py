@@ -1,0 +1,138 @@
+"""Sections of the allocation memo that state rules and consequences.
+
+Rules are printed under a heading per kind of source (the ordinance, Socialstyrelsen's
+instructions, the SKR agreement, the organisation's own decisions and readings), each with its
+citation; the organisation's reading stated in this very document carries no citation but says
+it is the administration's own assessment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from gnvtools.core.figures import Catalogue
+from gnvtools.core.formatting import count
+from gnvtools.core.params import Params
+from gnvtools.core.regimes import Regime
+from gnvtools.core.rulebook import KindRule, SourceKind, by_kind
+from gnvtools.reports.display import Html, bullets, concat, heading, paragraph, paragraphs
+
+KIND_HEADINGS: dict[SourceKind, str] = {
+    "sfs": "Enligt förordningen ({short})",
+    "socialstyrelsen": "Enligt Socialstyrelsens anvisningar",
+    "overenskommelse": "Enligt överenskommelsen mellan staten och SKR",
+    "organisation": "{organisation}s egna beslut och tolkningar",
+}
+OWN = "(Förvaltningens bedömning i detta ärende.)"
+
+
+def kind_heading(kind: SourceKind, regime: Regime, organisation: str) -> str:
+    return KIND_HEADINGS[kind].format(short=regime.short, organisation=genitive_stem(organisation))
+
+
+def genitive_stem(name: str) -> str:
+    """``Stockholms stad`` → ``Stockholms stad`` (the heading adds ``s``); a name ending in s
+    takes no second s: ``Region Jämtland Härjedalen`` → ``Region Jämtland Härjedalen``."""
+    return name[:-1] if name.endswith("s") else name
+
+
+def rules_by_kind(rules: Sequence[KindRule], regime: Regime, organisation: str) -> Html:
+    """The rules under one heading per kind of source."""
+    parts: list[Html] = []
+    for kind, found in by_kind(rules):
+        parts.append(heading(kind_heading(kind, regime, organisation), 3))
+        parts.append(bullets(r.rule.text + " " + OWN if r.own else r.rule.cited for r in found))
+    return concat(parts)
+
+
+def regime_name(regime: Regime) -> str:
+    """The regime's name as it reads mid-sentence: ``förordning (2024:1253) om …``."""
+    name = regime.name
+    return name[:1].lower() + name[1:] if name[:1].isupper() and " " in name else name
+
+
+def background(params: Params, regime: Regime, rules: Sequence[KindRule]) -> list[Html]:
+    text = (
+        f"Statsbidraget {params.year} lämnas enligt {regime_name(regime)}. Det administreras "
+        f"av {regime.administered_by}. {regime.how_received}"
+    )
+    areas = [regime.areas[a] for a in sorted(regime.areas)]
+    how_many = count(len(areas), "insatsområde", "insatsområden", neuter=True)
+    parts = [
+        paragraph(text),
+        paragraph(f"Medlen får användas inom {how_many}:"),
+        bullets(areas, ordered=True),
+    ]
+    if rules:
+        parts += [
+            paragraph("Följande gäller för användningen, ordnat efter källa:"),
+            rules_by_kind(rules, regime, params.organisation.name),
+        ]
+    return parts
+
+
+def carry_over_texts(params: Params, figures: Catalogue) -> list[str]:
+    texts = []
+    for carry in params.carry_over:
+        desc = " ".join(carry.description.split())
+        repay = (
+            "Återbetalning krävs."
+            if carry.repayment_required
+            else "Ingen återbetalning har krävts, så medlen kan fördelas."
+        )
+        if "återbetalning" in desc.lower():
+            repay = ""  # the description already says it; a sentence is never repeated
+        texts.append(
+            " ".join(
+                x
+                for x in (
+                    f"Från {carry.year} återstår {figures.text(f'kvarvarande_{carry.year}')}.",
+                    desc,
+                    repay,
+                )
+                if x
+            )
+        )
+    return texts
+
+
+def economics_texts(params: Params, figures: Catalogue) -> list[str]:
+    """Ekonomiska konsekvenser: what is placed now, what is left for a later decision, and how
+    the decision stands against the budget."""
+    f = figures
+    texts = [
+        f"Beslutet fördelar {f.text('fordelat')} av {f.text('medel_totalt')}."
+        if "fordelat" in f
+        else f"Beslutet gäller {f.text('medel_totalt')}."
+    ]
+    if "ofordelat" in f and f.amount("ofordelat") > 0:
+        texts.append(
+            f"{capital(f.text('ofordelat'))} fördelas inte i detta beslut och behöver ett eget "
+            "beslut innan året är slut; det som inte används under året betalas tillbaka."
+        )
+    if "budget" in f:
+        gap = f.amount("budget_mot_mottaget")
+        if gap > 0:
+            texts.append(
+                f"Budgeten räknade med {f.text('budget')}, {f.text('budget_mot_mottaget')} mer "
+                "än de medel som har tagits emot. Den skillnaden behöver täckas inom nämndernas "
+                "och styrelsens egna ramar eller genom ett beslut om budgeten."
+            )
+        elif gap < 0:
+            texts.append(
+                f"Budgeten räknade med {f.text('budget')}, mindre än de medel som har tagits emot."
+            )
+    if "fordelat" not in f:
+        texts.append(
+            "Hur mycket som rekvireras inom taken blir känt först när rekvisitionerna har "
+            "kommit in; det redovisas i uppföljningen."
+        )
+    return texts
+
+
+def capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def economics(params: Params, figures: Catalogue) -> Html:
+    return paragraphs(economics_texts(params, figures))
