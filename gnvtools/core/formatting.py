@@ -7,6 +7,7 @@ wraps across lines; ``plain`` turns it into an ordinary space where text is comp
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from fractions import Fraction
@@ -63,6 +64,25 @@ def percent(share: Fraction | float, places: int = 0) -> str:
 def plain(text: str) -> str:
     """Replace the no-break and narrow spaces Babel uses with ordinary spaces."""
     return text.replace(NBSP, " ").replace("\u202f", " ")
+
+
+# A number's digit groups (1–3 digits, then groups of three), whatever space separates them;
+# not the tail of a longer number or of a decimal ("2023 6 000 000" groups only "6 000 000").
+_GROUPED = re.compile(r"(?<![\d,.])\d{1,3}(?:[ \u202f\u00a0]\d{3})+(?![\d])")
+# A number and the unit after it: "10,7 mnkr", "68 %", "12 §".
+_UNIT = re.compile(
+    r"(?<=\d)[ \u202f](?=(?:kr|kronor|mnkr|mkr|tkr|miljoner|miljarder|procent|%|§)(?!\w))"
+)
+
+
+def bind_numbers(text: str) -> str:
+    """Bind every number in ``text`` with no-break spaces (U+00A0), as ``kr`` and ``percent``
+    write them: the digit groups of ``41 086 320`` and the space before its unit (``kr``,
+    ``mnkr``, ``%``, …), so that a line never breaks inside an amount. For text that was not
+    formatted here: authored sentences, items joined after ``str.split`` (which takes U+00A0
+    for a space), notes from parameter files."""
+    text = _GROUPED.sub(lambda m: re.sub(r"[ \u202f]", NBSP, m.group(0)), text)
+    return _UNIT.sub(NBSP, text)
 
 
 def tkr(amount: int) -> str:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import datetime as dt
 import html
 import os
+import re
 import shutil
 import sys
 import threading
@@ -21,6 +23,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from gnvtools.core.formatting import swedish_date
 from gnvtools.errors import BrowserFailedError, BrowserNotFoundError
 from gnvtools.publish.running import Running
 
@@ -159,6 +162,33 @@ def _playwright_chromium() -> str | None:
     # sorted: "chromium_headless_shell-" after "chromium-", so the shell wins when both exist
     found = sorted(p for pattern in patterns for p in cache.glob(pattern) if p.is_file())
     return str(found[-1]) if found else None
+
+
+_HEAD = re.compile(r'<header class="memo-head"([^>]*)>')
+_ABOUT = re.compile(r'\sdata-(organisation|title|date|date-text|dnr)="([^"]*)"')
+
+
+def running_header(page_html: str) -> str:
+    """The page header of a report: "organisation · title · Dnr … · 26 augusti 2025", read from
+    the head the report itself printed (``reports.common.title_block``), so the date is the
+    document's own (the memo's date in its parameter file) and never the day it was built; a
+    document without a date of its own shows none. Empty when the page has no such head."""
+    head = _HEAD.search(page_html)
+    if head is None:
+        return ""
+    about = {key: html.unescape(value) for key, value in _ABOUT.findall(head.group(1))}
+    parts = [about.get("organisation", ""), about.get("title", "")]
+    if about.get("dnr"):
+        parts.append(f"Dnr {about['dnr']}")
+    if about.get("date-text"):
+        parts.append(about["date-text"])
+    elif about.get("date"):
+        try:
+            parts.append(swedish_date(dt.date.fromisoformat(about["date"])))
+        except ValueError:
+            parts.append(about["date"])
+    # One line at the head of each page: a made-up dnr or date is marked, in a word.
+    return " · ".join(part.replace(" (påhittat exempel)", " (påhittat)") for part in parts if part)
 
 
 def _header(title: str) -> str:
@@ -539,12 +569,13 @@ def html_to_pdf(
 ) -> bytes:
     """Print one HTML page to an accessible, archival PDF, reusing ``browser`` when given.
 
-    ``running`` is the running header (organisation, title, date); the title is the document's.
+    The page header is the document's own (``running_header``: organisation, title, dnr and the
+    document's date); ``running`` only for a page without the report's head, then ``title``.
     ``settings``: the browser to start when no ``browser`` is given.
     """
     from gnvtools.publish.archive import make_archival
 
-    header = running or title
+    header = running_header(page_html) or running or title
     if browser is not None:
         printed = browser.print(page_html, header)
     else:

@@ -3,11 +3,12 @@ block, the appendix."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
 from gnvtools.core import options
-from gnvtools.core.formatting import capitalise, count
+from gnvtools.core.formatting import bind_numbers, capitalise, count, swedish_date
 from gnvtools.core.provenance import describe_inputs, project_root, versions
 from gnvtools.core.reconciliation import Finding
 from gnvtools.core.regimes import Rule
@@ -79,15 +80,45 @@ def title_block(
     stage: str = "",
     dnr: str = "",
 ) -> Html:
-    """The document's head; ``organisation``/``date``/``stage``/``dnr`` describe the document."""
-    shown = [(k, v) for k, v in meta if v]
+    """The document's head; ``organisation``/``date``/``stage``/``dnr`` describe the document.
+
+    The page carries them too, as ``data-`` attributes of its head, for the PDF's running
+    header (``publish.pdf.running_header``): the document's own date, never the day it is built.
+    """
+    shown = [(k, bind_numbers(v)) for k, v in meta if v]
     rows = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in shown)
     plain = title + "\n" + "\n".join(f"{k}: {v}" for k, v in shown)
+    about = "".join(
+        f' data-{name}="{esc(value)}"'
+        for name, value in (
+            ("organisation", organisation),
+            ("title", title),
+            ("date", date),
+            ("date-text", _as_shown(_date_text(date), shown)),
+            ("dnr", _as_shown(dnr, shown)),
+        )
+        if value
+    )
     return Html(
-        f'<header class="memo-head"><h1>{esc(title)}</h1><dl>{rows}</dl></header>',
+        f'<header class="memo-head"{about}><h1>{esc(title)}</h1><dl>{rows}</dl></header>',
         plain,
         blocks=[TitleBlock(title, tuple(shown), organisation, date, stage, dnr)],
     )
+
+
+def _date_text(iso: str) -> str:
+    """``"2025-08-26"`` → ``"26 augusti 2025"``; anything else as it is."""
+    try:
+        return swedish_date(dt.date.fromisoformat(iso)) if iso else ""
+    except ValueError:
+        return iso
+
+
+def _as_shown(value: str, meta: Sequence[tuple[str, str]]) -> str:
+    """``value`` as the head shows it, with its mark when it is made up (``(påhittat exempel)``)."""
+    if not value:
+        return ""
+    return next((v for _, v in meta if v.startswith(value)), value)
 
 
 def signature_block(people: Sequence[Sequence[str]], lead: str = "") -> Html:
@@ -128,7 +159,9 @@ def appendix(
     notes: Sequence[str] = (),
     rules: Sequence[Rule] = (),
 ) -> Html:
-    """Inputs with SHA-256, versions and git commit: enough for an auditor to re-run.
+    """Inputs with SHA-256, versions, git commit and build date: enough for an auditor to
+    re-run. A separate attachment (Bilaga) at the end, on a page of its own in print: the only
+    place a report names the day it was built or the software that built it.
 
     The commit is the one the caller gives (``options.git_commit``: ``gnv render`` reads it
     where it writes the manifest); a document runs no ``git`` itself.
@@ -149,12 +182,24 @@ def appendix(
     version_table = Table(
         title="Programversioner",
         key="provenance-versions",
-        columns=["Program", "Version"],
+        columns=["Uppgift", "Värde"],
         kinds=["text", "text"],
-        rows=[[name, version] for name, version in [*found.items(), ("git-commit", commit)]],
-        caption="Programversioner och git-commit",
+        rows=[
+            [name, version]
+            for name, version in [
+                *found.items(),
+                ("git-commit", commit),
+                ("byggdatum", dt.date.today().isoformat()),
+            ]
+        ],
+        caption="Programversioner, git-commit och byggdatum",
     )
     parts = [
+        paragraph(
+            "Bilagan hör till rapporten men är inte en del av dess text. Den visar vad "
+            "rapporten är beräknad från och med vilka program, för den som vill granska eller "
+            "räkna om den."
+        ),
         paragraph(
             "Rapporten är beräknad från parameterfilen nedan och de datafiler den pekar på. "
             "Samma filer ger samma siffror; kontrollsummorna visar om någon fil har ändrats."
@@ -166,4 +211,19 @@ def appendix(
         parts.append(bullets(notes))
     if rules:
         parts.append(section("Källor till reglerna", sources_section(rules), level=3))
-    return section("Bilaga: underlag och spårbarhet", *parts)
+    return annex(section(ANNEX_TITLE, *parts))
+
+
+ANNEX_TITLE = "Bilaga: underlag och spårbarhet"
+
+
+def annex(body: Html) -> Html:
+    """An attachment at the end of a report: its own page in print (``section.annex`` in the
+    memo's style sheet), set apart on screen."""
+    return Html(
+        f'<section class="annex" aria-label="Bilaga">{body.markup}</section>',
+        body.plain,
+        body.tables,
+        body.figures,
+        body.blocks,
+    )

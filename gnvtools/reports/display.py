@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Literal
 
-from gnvtools.core.formatting import kr, number, percent
+from gnvtools.core.formatting import bind_numbers, kr, number, percent
 from gnvtools.core.reconciliation import LEVEL_NAMES, Finding
 from gnvtools.reports.document import (
     DOCUMENT_MIME,
@@ -82,6 +82,7 @@ class Html:
 
 
 def paragraph(text: str, css: str = "") -> Html:
+    text = bind_numbers(text)
     cls = f' class="{esc(css)}"' if css else ""
     return Html(f"<p{cls}>{esc(text)}</p>", text, blocks=[Paragraph.of(text, css)])
 
@@ -94,7 +95,7 @@ def bullets(items: Iterable[str], ordered: bool = False, css: str = "") -> Html:
     """A list; ``css`` a class for it (the memo's decision items are ``"decisions"``)."""
     tag = "ol" if ordered else "ul"
     cls = f' class="{esc(css)}"' if css else ""
-    items = list(items)
+    items = [bind_numbers(item) for item in items]
     inner = "".join(f"<li>{esc(item)}</li>" for item in items)
     return Html(
         f"<{tag}{cls}>{inner}</{tag}>",
@@ -104,6 +105,7 @@ def bullets(items: Iterable[str], ordered: bool = False, css: str = "") -> Html:
 
 
 def heading(text: str, level: int = 2) -> Html:
+    text = bind_numbers(text)
     slug = "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
     return Html(
         f'<h{level} id="{esc(slug)}">{esc(text)}</h{level}>',
@@ -114,11 +116,13 @@ def heading(text: str, level: int = 2) -> Html:
 
 def notice(text: str) -> Html:
     """A boxed note, e.g. that data are illustrative."""
+    text = bind_numbers(text)
     return Html(f'<aside class="notice" role="note">{esc(text)}</aside>', text, blocks=[Note(text)])
 
 
 def illustrative_mark(note: str) -> Html:
     """The visible mark on a table, chart or sentence that rests on made-up data."""
+    note = bind_numbers(note)
     mark = IllustrativeMark(ILLUSTRATIVE, note)
     return Html(
         f'<p class="illustrative-mark"><strong>{esc(ILLUSTRATIVE)}:</strong> {esc(note)}</p>',
@@ -157,7 +161,7 @@ def format_cell(value: Cell, kind: Kind) -> str:
         return number(value)
     if kind == "percent" and isinstance(value, Fraction | int):
         return percent(Fraction(value), 1)
-    return str(value)
+    return bind_numbers(str(value))
 
 
 def _json_cell(value: Cell) -> Any:
@@ -210,18 +214,23 @@ class Table:
         )
         body = "".join(row_html(r, "td") for r in self.rows)
         foot = f"<tfoot>{row_html(self.footer, 'td')}</tfoot>" if self.footer else ""
-        caption = f"<caption>{esc(self.caption or self.title)}</caption>"
-        notes = "".join(f'<p class="table-note">{esc(n)}</p>' for n in self.notes)
+        caption = f"<caption>{esc(self.shown_caption)}</caption>"
+        notes = "".join(f'<p class="table-note">{esc(bind_numbers(n))}</p>' for n in self.notes)
         mark = illustrative_mark(self.illustrative).markup if self.illustrative else ""
         # Eight columns or more: tighter type and padding, so that it fits a screen's width.
         wide = ' class="wide"' if len(self.columns) >= WIDE_COLUMNS else ""
         return (
             # A wide table scrolls inside its own region, which the keyboard can reach.
             f'{mark}<div class="table-wrap" role="region" tabindex="0" '
-            f'aria-label="{esc(self.caption or self.title)}"><table{wide}>{caption}'
+            f'aria-label="{esc(self.shown_caption)}"><table{wide}>{caption}'
             f"<thead><tr>{head}</tr></thead>"
             f"<tbody>{body}</tbody>{foot}</table>{notes}</div>"
         )
+
+    @property
+    def shown_caption(self) -> str:
+        """The caption as read (numbers bound); the title, which names the sheet, as given."""
+        return bind_numbers(self.caption or self.title)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -267,9 +276,9 @@ class Table:
             shown_rows=tuple(shown(row) for row in self.rows),
             footer=tuple(data["footer"]) if self.footer else None,
             shown_footer=shown(self.footer) if self.footer else None,
-            caption=self.caption or self.title,
-            notes=tuple(self.notes),
-            illustrative=self.illustrative,
+            caption=self.shown_caption,
+            notes=tuple(bind_numbers(note) for note in self.notes),
+            illustrative=bind_numbers(self.illustrative),
         )
 
     def block(self) -> Html:
