@@ -84,8 +84,11 @@ def _not_requisitioned(r: Followup, f: RecipientFigures) -> Finding:
     """One finding for a recipient that asked for nothing, whether or not it spent money."""
     could = f" (taket var {kr(f.ceiling)})" if f.ceiling else ""
     text = f"{f.name} rekvirerade inga medel{could}"
-    if f.used:
-        text += f" men har förbrukat {kr(f.used)}"
+    if f.used > f.allocated:  # spent beyond what it got from other steps: the same cause
+        text += (
+            f" men har förbrukat {kr(f.used)}, {kr(f.used - f.allocated)} mer än tilldelade "
+            f"{kr(f.allocated)}"
+        )
     message, made_up = _made_up(r, text + ".", requisition=True)
     return Finding(
         "warning", "not-requisitioned", message, f.ceiling or 0, made_up or r.illustrative
@@ -94,8 +97,13 @@ def _not_requisitioned(r: Followup, f: RecipientFigures) -> Finding:
 
 def _above_limit(r: Followup, f: RecipientFigures) -> list[Finding]:
     """At most one finding: above the requisitioned amount if that is the lower limit, else
-    above the allocated amount. A recipient without a requisition has no requisitioned limit."""
-    req = f.requisitioned
+    above the allocated amount.
+
+    Only a requisitions file gives a limit of its own (a requisition step's amount is part of
+    the allocation); a recipient without a requisition has no requisitioned limit at all.
+    """
+    spec = r.plan.params.followup
+    req = f.requisitioned if spec is not None and spec.requisitions else None
     if req is not None and req < f.allocated and f.used > req:
         text = (
             f"{f.name} har förbrukat {kr(f.used)}, {kr(f.used - req)} mer än rekvirerade {kr(req)}."

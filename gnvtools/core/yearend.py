@@ -72,19 +72,43 @@ def followup_figures(result: Followup, cat: Catalogue | None = None) -> Catalogu
         derived_from=["outnyttjat", "fors_over", "utanfor_reglerna"],
     )
     _spend_figures(cat, result)
+    if result.repay_if_details is not None:
+        details = "forbrukat_inom_omraden" if result.reported_by_area else "forbrukat_enligt_rader"
+        cat.add(
+            "redovisat_utover_detaljerna",
+            cat.amount("redovisat_forbrukat") - cat.amount(details),
+            "kr",
+            "redovisad förbrukning utöver detaljerna (per område eller rad)",
+            derived_from=["redovisat_forbrukat", details],
+        )
+        cat.add(
+            "att_betala_tillbaka_enligt_detaljerna",
+            result.repay_if_details,
+            "kr",
+            "att betala tillbaka om bara detaljerna (per område eller rad) räknas som förbrukade",
+            derived_from=["mottaget", details, "fors_over", "utanfor_reglerna"],
+        )
     _carry_over_figures(cat, result)
     return cat
 
 
 def _spend_figures(cat: Catalogue, result: Followup) -> None:
-    """The spend rows summed per area and per recipient."""
+    """Use per area (the organisation's own figures, else the rows') and per recipient.
+
+    A per-area figure the organisation reported is real even when the rows are made up; one we
+    read from an illegible source is ``osäker``, and so is everything derived from it.
+    """
+    own = bool(result.reported_by_area)
     for area, amount in result.by_area.items():
         cat.add(
             f"forbrukat_omrade_{area}",
             amount,
             "kr",
-            f"förbrukat inom insatsområde {area}",
+            f"förbrukat inom insatsområde {area}"
+            + (" enligt organisationens redovisning" if own else ""),
             stage="uppföljning",
+            made_up=result.illustrative and not own,
+            precision="osäker" if area in result.uncertain_areas else "exakt",
         )
     areas = [f"forbrukat_omrade_{area}" for area in result.by_area]
     cat.add(
@@ -109,6 +133,7 @@ def _spend_figures(cat: Catalogue, result: Followup) -> None:
             "kr",
             "förbrukat utan insatsområde",
             stage="uppföljning",
+            made_up=result.illustrative,
         )
     for who in result.by_recipient.values():
         cat.add(

@@ -17,7 +17,7 @@ import base64
 import hashlib
 import io
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -123,6 +123,25 @@ def _amount_or_missing(value: int | None) -> str:
     return "uppgift saknas" if value is None else f"{number(value)} kr"
 
 
+#: How a made-up bar or column is drawn: white stripes over its series colour, so that it is
+#: told apart in the image itself (and in greyscale print), with its own legend entry.
+HATCH = "////"
+MADE_UP_LABEL = "påhittat exempel"
+
+
+def _made_up_style(made_up: bool) -> dict[str, Any]:
+    """Keyword arguments for a bar: striped when made up."""
+    if not made_up:
+        return {}
+    return {"hatch": HATCH, "edgecolor": "white", "linewidth": 0}
+
+
+def _made_up_patch() -> Patch:
+    return Patch(
+        facecolor="#8a8a8a", hatch=HATCH, edgecolor="white", label=f"Streckat: {MADE_UP_LABEL}"
+    )
+
+
 def horizontal_bars(
     labels: Sequence[str],
     series: dict[str, Sequence[int]],
@@ -130,8 +149,13 @@ def horizontal_bars(
     title: str,
     xlabel: str = "miljoner kronor",
     caption: str = "",
+    made_up: Collection[str] = (),
 ) -> Chart:
-    """Horizontal bars, one group per label and one bar per series (amounts in kronor)."""
+    """Horizontal bars, one group per label and one bar per series (amounts in kronor).
+
+    A series named in ``made_up`` rests on made-up data: it is drawn striped and its legend
+    entry and the alt text say so.
+    """
     _style()
     wrapped = [textwrap.fill(no_math(label), LABEL_WIDTH) for label in labels]
     lines = sum(max(1, w.count("\n") + 1) for w in wrapped)
@@ -143,7 +167,15 @@ def horizontal_bars(
     positions = list(range(len(labels)))
     for i, (name, values) in enumerate(series.items()):
         offsets = [p - 0.4 + bar * (i + 0.5) for p in positions]
-        ax.barh(offsets, list(values), height=bar * 0.92, label=no_math(name), color=PALETTE[i % 8])
+        shown = no_math(name) + (f" ({MADE_UP_LABEL})" if name in made_up else "")
+        ax.barh(
+            offsets,
+            list(values),
+            height=bar * 0.92,
+            label=shown,
+            color=PALETTE[i % 8],
+            **_made_up_style(name in made_up),
+        )
         for y, value in zip(offsets, values, strict=True):
             if value == 0:  # an empty bar would look like a missing one
                 ax.annotate(
@@ -161,12 +193,14 @@ def horizontal_bars(
     ax.set_xlabel(xlabel)
     ax.set_title(no_math(title), loc="left")
     ax.grid(axis="y", visible=False)
-    if count > 1:
+    if count > 1 or made_up:
         ax.legend(frameon=False, loc="lower right")
     alt = f"{title}. " + "; ".join(
         f"{label}: " + ", ".join(f"{name} {number(vals[j])} kr" for name, vals in series.items())
         for j, label in enumerate(labels)
     )
+    if made_up:
+        alt += ". Påhittat exempel: " + ", ".join(n for n in series if n in made_up)
     return Chart(fig, alt, caption or title)
 
 
@@ -177,14 +211,21 @@ def grouped_columns(
     title: str,
     ylabel: str = "miljoner kronor",
     caption: str = "",
+    made_up: Mapping[str, Sequence[bool]] | None = None,
 ) -> Chart:
-    """Vertical grouped columns (e.g. one group per year); ``None`` is drawn as missing."""
+    """Vertical grouped columns (e.g. one group per year); ``None`` is drawn as missing.
+
+    ``made_up[name][j]`` marks one column as resting on made-up data: it is drawn striped, the
+    legend explains the stripes and the alt text names each such column.
+    """
     _style()
+    made_up = made_up or {}
     fig = Figure(figsize=(6.4, 3.2))
     ax = fig.subplots()
     count = len(series)
     width = 0.8 / count
-    for i, values in enumerate(series.values()):
+    for i, (name, values) in enumerate(series.items()):
+        marks = made_up.get(name, [False] * len(values))
         for j, value in enumerate(values):
             x = j - 0.4 + width * (i + 0.5)
             if value is None:
@@ -199,7 +240,7 @@ def grouped_columns(
                     color="#555555",
                 )
                 continue
-            ax.bar(x, value, width=width * 0.92, color=PALETTE[i % 8])
+            ax.bar(x, value, width=width * 0.92, color=PALETTE[i % 8], **_made_up_style(marks[j]))
             # The value on every column, so that a zero is as visible as the rest.
             ax.annotate(
                 _mnkr_label(value),
@@ -216,16 +257,23 @@ def grouped_columns(
     ax.set_title(no_math(title), loc="left")
     ax.grid(axis="x", visible=False)
     handles = [Patch(color=PALETTE[i % 8], label=no_math(name)) for i, name in enumerate(series)]
+    any_made_up = any(any(marks) for marks in made_up.values())
+    if any_made_up:
+        handles.append(_made_up_patch())
     ax.legend(
         handles=handles,
         frameon=False,
-        ncols=min(count, 3),
+        ncols=min(len(handles), 3),
         loc="upper left",
         bbox_to_anchor=(0, -0.12),
     )
+
+    def shown(name: str, values: Sequence[int | None], j: int) -> str:
+        mark = f" ({MADE_UP_LABEL})" if made_up.get(name, [False] * len(values))[j] else ""
+        return f"{name} {_amount_or_missing(values[j])}{mark}"
+
     alt = f"{title}. " + "; ".join(
-        f"{g}: "
-        + ", ".join(f"{name} {_amount_or_missing(vals[j])}" for name, vals in series.items())
+        f"{g}: " + ", ".join(shown(name, vals, j) for name, vals in series.items())
         for j, g in enumerate(groups)
     )
     return Chart(fig, alt, caption or title)

@@ -1,38 +1,81 @@
-"""The year-end follow-up report: sections as display objects with computed text."""
+"""The year-end follow-up as a document an administration signs, section by section.
+
+The order follows a tjänsteutlåtande: the head (date, dnr, who decides and who prepared it),
+the proposal for decision, the summary, the organisation's own background, the key figures and
+its view of the utilisation, the detail per recipient, area and activity, money carried over,
+use outside the rules, the repayment as a sum with its parts (and its alternative where a
+difference is undecided), the checks, signatures and attachments, and the provenance annex.
+
+Figures come from the catalogue (``core.yearend``), sentences from ``followup_phrases``, tables
+and charts from ``followup_tables``; nothing here computes money. The organisation's own
+sections come from the text file under ``followup.texts``.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path
 
 from gnvtools.core.figures import Catalogue
 from gnvtools.core.followup import Followup, followup
-from gnvtools.core.formatting import capitalise, count, kr, percent
-from gnvtools.core.model import Plan, allocate, build_plan
-from gnvtools.core.money import swedish_key
-from gnvtools.core.params import locate
+from gnvtools.core.formatting import swedish_date
+from gnvtools.core.model import Plan, allocate, build_plan, plan_files
+from gnvtools.core.params import MemoSpec, locate
+from gnvtools.core.rulebook import NO_READINGS, KindRule, Readings, rules_for_document
 from gnvtools.core.yearend import year_end_figures
+from gnvtools.errors import InputError
 from gnvtools.reports import charts
+from gnvtools.reports import followup_phrases as phrases
+from gnvtools.reports import followup_tables as tables
 from gnvtools.reports.common import (
     appendix,
     findings_sentence,
-    findings_summary,
     illustrative_notice,
-    rule_list,
+    signature_block,
     title_block,
 )
 from gnvtools.reports.display import (
-    Cell,
     Html,
     Table,
+    bullets,
     concat,
     findings_table,
     paragraph,
     paragraphs,
     section,
 )
-from gnvtools.reports.memo import join_names
+from gnvtools.reports.followup_carry import carry_over_section, ineligible_section
+from gnvtools.reports.memo import load_readings
+from gnvtools.reports.memo_sections import rules_by_kind
+from gnvtools.reports.texts import Texts, check_text, markdown_html, read_texts, substitute
+
+#: The sections an organisation may write in its follow-up text file, in the order shown.
+AUTHORED_SECTIONS = (
+    "Sammanfattning",
+    "Bakgrund",
+    "Ärendets beredning",
+    "Förvaltningens synpunkter",
+    "Jämställdhetsanalys",
+)
+MADE_UP = " (påhittat exempel)"
+
+
+def load_followup_texts(plan: Plan, figures: Catalogue) -> Texts | None:
+    """The organisation's own follow-up sections, checked against the catalogue."""
+    spec = plan.params.followup
+    if spec is None or not spec.texts:
+        return None
+    resolved, shown = plan.file.data_path(spec.texts)
+    if resolved.suffix.lower() != ".md":
+        raise InputError(
+            "textfilen ska vara en Markdown-fil (.md)",
+            file=plan.file.shown,
+            row=plan.file.line("followup", "texts"),
+            key="followup.texts",
+        )
+    texts = read_texts(resolved, shown, AUTHORED_SECTIONS)
+    check_text(texts, figures)
+    return texts
 
 
 @dataclass
@@ -40,6 +83,8 @@ class FollowupReport:
     result: Followup
     path: Path
     figures: Catalogue
+    texts: Texts | None = None
+    readings: Readings = NO_READINGS
 
     @classmethod
     def load(cls, path: str | Path) -> FollowupReport:
@@ -51,20 +96,51 @@ class FollowupReport:
         """Allocate once, follow up, and build the report's catalogue from both."""
         allocation = allocate(plan)
         result = followup(plan, allocation)
-        return cls(result, path, year_end_figures(allocation, result))
+        figures = year_end_figures(allocation, result)
+        texts = load_followup_texts(plan, figures)
+        return cls(result, path, figures, texts, load_readings(plan))
 
-    def _kr(self, name: str) -> int | None:
-        """A kronor figure by name, or ``None`` (shown as "uppgift saknas") when there is none."""
-        return self.figures.amount(name) if name in self.figures else None
+    @property
+    def document(self) -> MemoSpec | None:
+        spec = self.result.plan.params.followup
+        return spec.document if spec is not None else None
+
+    def _made_up(self, field: str) -> str:
+        doc = self.document
+        return MADE_UP if doc is not None and field in doc.illustrative else ""
+
+    # --- the organisation's own text --------------------------------------------------------
+
+    def has_text(self, title: str) -> bool:
+        return self.texts is not None and title in self.texts.sections
+
+    def authored_body(self, title: str) -> Html:
+        if self.texts is None or title not in self.texts.sections:
+            return Html("")
+        lines = [substitute(line, self.figures) for _, line in self.texts.sections[title].lines]
+        body = markdown_html(lines)
+        return Html(f'<div class="authored">{body.markup}</div>', body.plain, blocks=body.blocks)
+
+    def authored(self, title: str) -> Html:
+        """A section only the organisation writes; empty when its text file has none."""
+        return section(title, self.authored_body(title)) if self.has_text(title) else Html("")
+
+    # --- sections ---------------------------------------------------------------------------
 
     def header(self) -> Html:
         r = self.result
         p = r.plan.params
-        meta = [
-            ("Organisation", p.organisation.name),
+        doc = self.document
+        meta = [("Organisation", p.organisation.name)]
+        if doc is not None and doc.date:
+            meta.append(("Datum", swedish_date(doc.date) + self._made_up("date")))
+        if doc is not None and doc.case_number:
+            meta.append(("Diarienummer", doc.case_number + self._made_up("case_number")))
+        meta += [
+            ("Ärendet avgörs av", phrases.deciding(r)),
+            ("Beredd av", phrases.preparing(r)),
             ("År", str(p.year)),
             ("Regelverk", r.regime.short),
-            ("Beredd av", p.prepared_by),
         ]
         sources = [
             f"{g.spec.label}: {g.spec.source}"
@@ -73,385 +149,140 @@ class FollowupReport:
         ]
         if r.illustrative and p.followup is not None:
             sources.append(f"Förbrukning: {' '.join(p.followup.source.split())}")
-        title = f"Uppföljning av statsbidraget för god och nära vård {p.year}"
-        head = title_block(title, meta, organisation=p.organisation.name, stage="uppföljning")
-        block = concat([head, illustrative_notice(sources)])
+        if doc is not None and doc.illustrative_note:
+            sources.append(" ".join(doc.illustrative_note.split()))
+        title = f"Uppföljning av statsbidraget för utveckling av en god och nära vård {p.year}"
+        head = title_block(
+            title,
+            meta,
+            organisation=p.organisation.name,
+            date=doc.date.isoformat() if doc is not None and doc.date else "",
+            stage="uppföljning",
+            dnr=doc.case_number if doc is not None else "",
+        )
+        # The proposal for decision follows the head directly, as in a tjänsteutlåtande.
+        block = concat([head, illustrative_notice(sources), self.proposal()])
         block.figures = self.figures.as_json()
         return block
 
+    def proposal_items(self) -> list[str]:
+        doc = self.document
+        if doc is not None and doc.decisions:
+            return [" ".join(substitute(item, self.figures).split()) for item in doc.decisions]
+        return phrases.proposal_items(self.result, self.figures)
+
+    def proposal(self) -> Html:
+        doc = self.document
+        title = doc.proposal_heading if doc is not None else "Förvaltningens förslag till beslut"
+        return section(title, bullets(self.proposal_items(), ordered=True, css="decisions"))
+
     def summary_texts(self) -> list[str]:
-        r = self.result
-        f = self.figures
-        p = r.plan.params
-        texts = [
-            f"{p.organisation.name} tog emot {f.text('mottaget')} för {p.year}. Vid årets slut "
-            f"hade {f.text('forbrukat')} förbrukats, vilket är {f.text('nyttjandegrad')} av "
-            "mottagna medel."
-        ]
-        if "rekvirerat" in f and "rekvisition_tak" in f and f.amount("rekvisition_tak"):
-            asked = (
-                f" De begärde sammanlagt {f.text('begart')}."
-                if "begart" in f and f.value("begart") != f.value("rekvirerat")
-                else ""
-            )
-            texts.append(
-                f"Av de {f.text('rekvisition_tak')} som kunde rekvireras beviljades mottagarna "
-                f"sammanlagt {f.text('rekvirerat')}.{asked}"
-            )
-        if r.not_requisitioned:
-            who = count(f.amount("antal_ej_rekvirerat"), "mottagare", "mottagare")
-            texts.append(
-                f"{capitalise(who)} rekvirerade inga medel: {join_names(r.not_requisitioned)}."
-                + (" Vilka det är bygger på påhittade exempelrader." if r.illustrative else "")
-            )
-        texts.append(f"Outnyttjat är {f.text('outnyttjat')}.")
-        if f.amount("utanfor_reglerna"):
-            texts.append(
-                f"Utanför reglerna har {f.text('utanfor_reglerna')} använts; beloppet ska betalas "
-                "tillbaka."
-            )
-        if r.regime.unused_must_be_repaid is None:
-            texts.append(
-                "Något återbetalningskrav för outnyttjade medel räknas inte fram; se avsnittet "
-                "Återbetalning."
-            )
-        elif f.amount("att_betala_tillbaka"):
-            texts.append(
-                f"Sammanlagt ska {f.text('att_betala_tillbaka')} betalas tillbaka till "
-                f"{r.regime.administered_by}."
-            )
-        else:
-            texts.append("Inget ska betalas tillbaka.")
-        if f.amount("fors_over"):
-            texts.append(f"Till nästa år förs {f.text('fors_over')} över.")
-        return texts
+        return phrases.summary_texts(self.result, self.figures)
 
     def summary(self) -> Html:
-        parts = [paragraphs(self.summary_texts())]
-        return section("Sammanfattning", *parts, findings_summary(self.result.findings))
+        """The summary (the organisation's own, else generated), then its background."""
+        if self.has_text("Sammanfattning"):
+            body = self.authored_body("Sammanfattning")
+        else:
+            body = paragraphs(self.summary_texts())
+        return concat([section("Sammanfattning", body), self.background()])
 
-    def _illustrative_note(self) -> str:
-        """The short mark at each table resting on made-up rows (the notice above explains)."""
-        return "raderna per mottagare och aktivitet är påhittade exempel; se Observera överst."
-
-    #: The key-figures table: each row's label and the figure it shows.
-    KEY_FIGURES = (
-        ("Mottaget statsbidrag", "mottaget"),
-        ("Fördelat till mottagare", "fordelat_statsbidrag"),
-        ("Begärt av mottagarna", "begart"),
-        ("Beviljat vid rekvisitionen", "rekvirerat"),
-        ("Redovisad förbrukning (total)", "redovisat_forbrukat"),
-        ("Förbrukat", "forbrukat"),
-        ("Outnyttjat", "outnyttjat"),
-        ("Använt utanför reglerna", "utanfor_reglerna"),
-        ("Att betala tillbaka", "att_betala_tillbaka"),
-        ("Förs över till nästa år", "fors_over"),
-        ("Kvarvarande medel från tidigare år (fördelas separat)", "kvarvarande_totalt"),
-    )
-    #: Rows shown only when their figure exists (the others show "uppgift saknas").
-    OPTIONAL_ROWS = ("redovisat_forbrukat", "kvarvarande_totalt")
-
-    def key_figures(self) -> Table:
-        f = self.figures
-        rows: list[list[Cell]] = [
-            [label, self._kr(name)]
-            for label, name in self.KEY_FIGURES
-            if name in f or name not in self.OPTIONAL_ROWS
-        ]
-        share = f.value("nyttjandegrad")
-        assert isinstance(share, Fraction)
-        return Table(
-            title="Nyckeltal",
-            columns=["Post", "Belopp"],
-            kinds=["text", "kr"],
-            rows=rows,
-            notes=[f"Nyttjandegrad: {percent(share, 1)} av mottagna medel."],
-        )
+    def background(self) -> Html:
+        """The organisation's own background and preparation sections (empty without them)."""
+        return concat([self.authored("Bakgrund"), self.authored("Ärendets beredning")])
 
     def overview(self) -> Html:
-        return section("Mottaget, fördelat och förbrukat", self.key_figures().block())
+        """The key figures, then the organisation's view of the utilisation."""
+        key_figures = section(
+            "Mottaget, fördelat och förbrukat",
+            tables.key_figures(self.result, self.figures).block(),
+        )
+        return concat([key_figures, self.views()])
+
+    def views(self) -> Html:
+        """The organisation's explanation of the utilisation and its other views."""
+        return self.authored("Förvaltningens synpunkter")
 
     def recipient_table(self) -> Table:
-        r = self.result
-        rows: list[list[Cell]] = []
-        for f in sorted(r.by_recipient.values(), key=lambda f: (f.group, swedish_key(f.name))):
-            share = Fraction(f.used, f.allocated) if f.allocated else None
-            rows.append(
-                [f.name, f.allocated, f.requisitioned, f.used, f.unused, f.ineligible, share]
-            )
-        requisitioned = r.requisitioned
-        return Table(
-            title="Per mottagare",
-            columns=[
-                "Mottagare",
-                "Tilldelat",
-                "Rekvirerat",
-                "Förbrukat",
-                "Outnyttjat",
-                "Utanför reglerna",
-                "Nyttjandegrad",
-            ],
-            kinds=["text", "kr", "kr", "kr", "kr", "kr", "percent"],
-            rows=rows,
-            footer=[
-                "Summa",
-                r.allocated,
-                requisitioned,
-                r.rows_used,
-                r.allocated - r.rows_used,
-                r.ineligible,
-                Fraction(r.rows_used, r.allocated) if r.allocated else None,
-            ],
-            notes=self._recipient_notes(),
-            illustrative=self._illustrative_note() if r.illustrative else "",
-        )
-
-    def _recipient_notes(self) -> list[str]:
-        f = self.figures
-        notes = []
-        if "rekvirerat" not in f:
-            notes.append("Rekvirerat anges som uppgift saknas där medlen inte rekvirerades.")
-        reported = self._kr("redovisat_forbrukat")
-        if reported is not None and reported != f.amount("forbrukat_enligt_rader"):
-            notes.append(
-                f"Förbrukningsraderna summerar till {f.text('forbrukat_enligt_rader')}; den "
-                f"redovisade totalen är {f.text('redovisat_forbrukat')}. Skillnaden är inte "
-                "fördelad på mottagare."
-            )
-        return notes
+        return tables.recipient_table(self.result)
 
     def recipients(self) -> Html:
-        r = self.result
-        parts = [self.recipient_table().block()]
-        if r.not_requisitioned:
-            parts.insert(
-                0,
-                paragraph(
-                    f"Följande mottagare rekvirerade inga medel: {join_names(r.not_requisitioned)}."
-                    + (
-                        " Uppgiften bygger på påhittade exempelrader, inte på verkliga"
-                        " rekvisitioner."
-                        if r.illustrative
-                        else ""
-                    )
-                ),
-            )
-        return section("Per mottagare", *parts)
+        return section("Per mottagare", self.recipient_table().block())
 
-    def area_table(self) -> Table:
-        r = self.result
-        total = sum(r.by_area.values()) + r.unassigned
-        rows: list[list[Cell]] = [
-            [r.regime.area_label(a), amount, Fraction(amount, total) if total else None]
-            for a, amount in r.by_area.items()
-        ]
-        if r.unassigned:
-            rows.append(["Utan angivet insatsområde", r.unassigned, Fraction(r.unassigned, total)])
-        return Table(
-            title="Per insatsområde",
-            columns=["Insatsområde", "Förbrukat", "Andel"],
-            kinds=["text", "kr", "percent"],
-            rows=rows,
-            footer=["Summa", total, Fraction(1) if total else None],
-            illustrative=self._illustrative_note() if r.illustrative else "",
-        )
+    def recipient_chart(self) -> charts.Chart:
+        return tables.recipient_chart(self.result)
 
     def area_texts(self) -> list[str]:
-        r = self.result
-        f = self.figures
-        texts = []
-        gap = f.amount("redovisat_utover_omraden") if "redovisat_utover_omraden" in f else 0
-        if gap:
-            texts.append(
-                f"Förbrukningen per insatsområde summerar till {f.text('forbrukat_inom_omraden')}, "
-                f"medan den redovisade totalen är {f.text('redovisat_forbrukat')}. Skillnaden, "
-                f"{kr(abs(gap))}, redovisas som en avvikelse och är inte fördelad på något område."
-            )
-        elif "forbrukat_utan_omrade" in f:
-            texts.append(
-                f"Av förbrukningen saknar {f.text('forbrukat_utan_omrade')} insatsområde och "
-                "redovisas för sig."
-            )
-        for area, note in r.regime.restricted_areas.items():
-            texts.append(f"Insatsområde {area} gäller {note}.")
-        return texts
+        return phrases.area_texts(self.result, self.figures)
 
-    def activity_table(self) -> Table:
+    def rules_known(self, topic: str | None = None) -> list[KindRule]:
+        """The rules this follow-up may state: the shared ones and the organisation's own,
+        none dated after the document, never the document itself."""
         r = self.result
-        totals: dict[str, int] = {}
-        for line in r.spend:
-            kind = line.activity_type or "ej angiven"
-            totals[kind] = totals.get(kind, 0) + line.amount
-        rows: list[list[Cell]] = []
-        for kind, amount in sorted(totals.items(), key=lambda kv: -kv[1]):
-            allowed = "nej" if kind in r.regime.ineligible_activity_types else "ja"
-            if kind == "ej angiven":
-                allowed = "okänt"
-            rows.append([kind, amount, allowed])
-        return Table(
-            title="Per verksamhet",
-            columns=["Verksamhet", "Förbrukat", f"Tillåten enligt {r.regime.short}"],
-            kinds=["text", "kr", "text"],
-            rows=rows,
-            footer=["Summa", r.rows_used, ""],
-            illustrative=self._illustrative_note() if r.illustrative else "",
+        doc = self.document
+        return rules_for_document(
+            r.regime,
+            self.readings,
+            r.plan.params.organisation.type,
+            date=doc.date if doc is not None else None,
+            itself=doc.source if doc is not None else "",
+            topic=topic,
         )
 
     def areas(self) -> Html:
+        r = self.result
         return section(
             "Per insatsområde och verksamhet",
             paragraphs(self.area_texts()),
-            self.area_table().block(),
-            self.activity_table().block(),
+            tables.area_table(r, self.figures).block(),
+            tables.activity_table(r, self.rules_known("scope")).block(),
         )
 
     def area_chart(self) -> charts.Chart:
-        r = self.result
-        labels = [r.regime.area_label(a) for a in r.by_area]
-        values = list(r.by_area.values())
-        if r.unassigned:
-            labels.append("Utan insatsområde")
-            values.append(r.unassigned)
-        return charts.horizontal_bars(
-            labels,
-            {"Förbrukat": values},
-            title=f"Förbrukning per insatsområde {r.plan.params.year}",
-            caption="Förbrukade medel per insatsområde (miljoner kronor).",
-        )
-
-    def recipient_chart(self) -> charts.Chart:
-        r = self.result
-        figures = sorted(r.by_recipient.values(), key=lambda f: -f.allocated)[:25]
-        return charts.horizontal_bars(
-            [f.name for f in figures],
-            {"Tilldelat": [f.allocated for f in figures], "Förbrukat": [f.used for f in figures]},
-            title=f"Tilldelat och förbrukat per mottagare {r.plan.params.year}",
-            caption="Tilldelade och förbrukade medel per mottagare (miljoner kronor).",
-        )
-
-    def carry_over_table(self, index: int) -> Table:
-        carry = self.result.carry_over[index]
-        rows: list[list[Cell]] = [
-            [name, allocated, used, None if used is None else allocated - used]
-            for name, (allocated, used) in carry.by_recipient.items()
-        ]
-        return Table(
-            title=f"Kvarvarande medel från {carry.year}",
-            columns=["Mottagare", "Tilldelat", "Förbrukat", "Outnyttjat"],
-            kinds=["text", "kr", "kr", "kr"],
-            rows=rows,
-            footer=["Summa", carry.allocated, carry.used, carry.unused],
-            notes=[]
-            if carry.used is not None
-            else ["Förbrukningen är inte uppföljd: ingen förbrukningsrad anger dessa medel."],
-        )
+        return tables.area_chart(self.result, self.figures)
 
     def carry_over(self) -> Html:
         """Money left from earlier years, followed up apart from the year's grant."""
-        r = self.result
-        if not r.carry_over:
-            return Html("")
-        parts: list[Html] = []
-        for index, carry in enumerate(r.carry_over):
-            allocated = self.figures.text(f"kvarvarande_{carry.year}_fordelat")
-            if carry.used is None:
-                text = (
-                    f"Av kvarvarande medel från {carry.year} fördelades {allocated}. "
-                    "Hur de har använts är inte uppföljt i underlaget; förbrukningen visas därför "
-                    "som uppgift saknas, inte som 0 kr."
-                )
-            else:
-                text = (
-                    f"Av kvarvarande medel från {carry.year} fördelades {allocated} och "
-                    f"förbrukades {self.figures.text(f'kvarvarande_{carry.year}_forbrukat')}."
-                )
-            parts += [
-                paragraph(
-                    text + " De följs upp för sig och påverkar inte återbetalningen av årets "
-                    "statsbidrag."
-                ),
-                self.carry_over_table(index).block(),
-            ]
-        return section("Kvarvarande medel från tidigare år", *parts)
-
-    def ineligible_table(self) -> Table:
-        rows: list[list[Cell]] = [
-            [
-                i.line.recipient,
-                i.line.area,
-                i.line.activity,
-                i.line.activity_type,
-                i.line.amount,
-                i.reason,
-            ]
-            for i in self.result.ineligible_lines
-        ]
-        return Table(
-            title="Användning utanför reglerna",
-            columns=["Mottagare", "Område", "Aktivitet", "Verksamhet", "Belopp", "Skäl"],
-            kinds=["text", "int", "text", "text", "kr", "text"],
-            rows=rows,
-            footer=["Summa", None, "", "", self.result.ineligible, ""] if rows else None,
-        )
+        return carry_over_section(self.result, self.figures)
 
     def ineligible(self) -> Html:
-        r = self.result
-        if not r.ineligible_lines:
-            return section(
-                "Användning utanför reglerna",
-                paragraph(
-                    f"Ingen förbrukning ligger utanför insatsområdena eller de verksamheter som "
-                    f"{r.regime.short} tillåter."
-                ),
-            )
-        return section(
-            "Användning utanför reglerna",
-            paragraph(
-                f"Utanför det som {r.regime.short} tillåter har "
-                f"{self.figures.text('utanfor_reglerna')} använts. "
-                "Beloppet räknas in i det som ska betalas tillbaka."
-            ),
-            self.ineligible_table().block(),
-        )
+        return ineligible_section(self.result, self.figures)
 
     def repayment(self) -> Html:
         r = self.result
-        f = self.figures
-        texts = []
-        if r.regime.unused_must_be_repaid:
-            texts.append(
-                f"Enligt {r.regime.short} ska medel som inte använts vid årets slut betalas "
-                f"tillbaka: {f.text('outnyttjat_att_betala')}."
-            )
-        elif r.regime.unused_must_be_repaid is None:
-            texts.append(r.regime.silent_on_unused)
-        else:
-            texts.append(
-                f"Enligt {r.regime.short} behöver outnyttjade medel inte betalas tillbaka; "
-                f"till nästa år förs {f.text('fors_over')} över."
-            )
-        if f.amount("utanfor_reglerna"):
-            texts.append(
-                f"Till det kommer {f.text('utanfor_reglerna')} som använts utanför reglerna."
-            )
-        texts.append(f"Att betala tillbaka: {f.text('att_betala_tillbaka')}.")
-        rules = r.regime.rules_for(r.plan.params.organisation.type, "money")
-        parts = [paragraphs(texts)]
-        if rules:
-            parts.append(rule_list(rules))
+        parts = [paragraphs(phrases.repayment_texts(r, self.figures))]
+        if r.regime.unused_must_be_repaid is not None or r.ineligible:
+            parts.append(tables.repayment_table(r, self.figures).block())
+        organisation = r.plan.params.organisation.name
+        parts.append(rules_by_kind(self.rules_known("money"), r.regime, organisation))
         return section("Återbetalning", *parts)
 
     def checks(self) -> Html:
+        """The checks, then the closing: gender-equality section, signatures, attachments."""
         f = self.result.findings
-        return section(
+        checks = section(
             "Kontroller",
             paragraph(findings_sentence(f, listed=False)),
             findings_table(f).block(),
         )
+        return concat([checks, self.closing()])
+
+    def closing(self) -> Html:
+        """The organisation's gender-equality section, signatures and attachments."""
+        parts = [self.authored("Jämställdhetsanalys")]
+        doc = self.document
+        if doc is not None and doc.signatures:
+            mark = self._made_up("signatures")
+            people = [[x for x in (s.name, s.title + mark, s.unit) if x] for s in doc.signatures]
+            parts.append(signature_block(people, "I tjänsten" if doc.signed_in_service else ""))
+        if doc is not None and doc.distribution:
+            parts.append(section("Utdrag till", bullets(doc.distribution)))
+        if doc is not None and doc.attachments:
+            parts.append(section("Bilagor", bullets(doc.attachments, ordered=True)))
+        return concat(parts)
 
     def appendix(self) -> Html:
-        from gnvtools.core.model import plan_files
-
         plan = self.result.plan
-        rules = self.result.regime.rules_for(plan.params.organisation.type, "money")
-        return appendix(self.path, plan_files(plan)[1:], plan.params.notes, rules)
+        inputs = plan_files(plan)[1:]  # the follow-up's text file among them
+        rules = [known.rule for known in self.rules_known() if known.rule.citations]
+        return appendix(self.path, inputs, plan.params.notes, rules)

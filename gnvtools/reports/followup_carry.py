@@ -1,0 +1,105 @@
+"""The follow-up's sections on money carried over from earlier years and on use outside the
+rules: each a few sentences from named figures and a table."""
+
+from __future__ import annotations
+
+from gnvtools.core.figures import Catalogue
+from gnvtools.core.followup import Followup
+from gnvtools.reports.display import Cell, Html, Table, paragraph, section
+from gnvtools.reports.followup_phrases import marked
+from gnvtools.reports.followup_tables import ROWS_NOTE
+
+
+def carry_over_table(r: Followup, index: int) -> Table:
+    carry = r.carry_over[index]
+    rows: list[list[Cell]] = [
+        [name, allocated, used, None if used is None else allocated - used]
+        for name, (allocated, used) in carry.by_recipient.items()
+    ]
+    return Table(
+        title=f"Kvarvarande medel från {carry.year}",
+        columns=["Mottagare", "Tilldelat", "Förbrukat", "Outnyttjat"],
+        kinds=["text", "kr", "kr", "kr"],
+        rows=rows,
+        footer=["Summa", carry.allocated, carry.used, carry.unused],
+        notes=[]
+        if carry.used is not None
+        else ["Förbrukningen är inte uppföljd: ingen förbrukningsrad avser dessa medel."],
+        illustrative=ROWS_NOTE if carry.used is not None and r.illustrative else "",
+    )
+
+
+def carry_over_section(r: Followup, f: Catalogue) -> Html:
+    """Money left from earlier years, followed up apart from the year's grant."""
+    if not r.carry_over:
+        return Html("")
+    parts: list[Html] = []
+    for index, carry in enumerate(r.carry_over):
+        allocated = f.text(f"kvarvarande_{carry.year}_fordelat")
+        if carry.used is None:
+            text = (
+                f"Av kvarvarande medel från {carry.year} fördelades {allocated}. Hur de har "
+                "använts är inte uppföljt, så förbrukningen visas som uppgift saknas."
+            )
+        else:
+            used = f"kvarvarande_{carry.year}_forbrukat"
+            text = marked(
+                f"Av kvarvarande medel från {carry.year} fördelades {allocated} och förbrukades "
+                f"{f.text(used)}.",
+                f,
+                used,
+            )
+        parts += [
+            paragraph(
+                text + " De följs upp för sig och påverkar inte återbetalningen av årets "
+                "statsbidrag."
+            ),
+            carry_over_table(r, index).block(),
+        ]
+    return section("Kvarvarande medel från tidigare år", *parts)
+
+
+def ineligible_table(r: Followup) -> Table:
+    rows: list[list[Cell]] = [
+        [
+            i.line.recipient,
+            i.line.area,
+            i.line.activity,
+            i.line.activity_type,
+            i.line.amount,
+            i.reason,
+        ]
+        for i in r.ineligible_lines
+    ]
+    return Table(
+        title="Användning utanför reglerna",
+        columns=["Mottagare", "Område", "Aktivitet", "Verksamhet", "Belopp", "Skäl"],
+        kinds=["text", "int", "text", "text", "kr", "text"],
+        rows=rows,
+        footer=["Summa", None, "", "", r.ineligible, ""] if rows else None,
+        illustrative=ROWS_NOTE if rows and r.illustrative else "",
+    )
+
+
+def ineligible_section(r: Followup, f: Catalogue) -> Html:
+    title = "Användning utanför reglerna"
+    if not r.ineligible_lines:
+        return section(
+            title,
+            paragraph(
+                "Ingen förbrukning ligger utanför insatsområdena eller de verksamheter som "
+                "reglerna tillåter."
+            ),
+        )
+    return section(
+        title,
+        paragraph(
+            marked(
+                f"Utanför reglerna har {f.text('utanfor_reglerna')} använts. Beloppet räknas in "
+                "i det som ska betalas tillbaka.",
+                f,
+                "utanfor_reglerna",
+            )
+        ),
+        ineligible_table(r).block(),
+    )

@@ -1,0 +1,261 @@
+"""The year-end follow-up's tables and charts, each chosen and ordered from named figures.
+
+Made-up marks are per row where a table mixes real and made-up figures (the key figures), per
+table where every row rests on made-up rows (per recipient, per activity), and absent where the
+figures are the organisation's own (per area, when it reported them). A chart draws a made-up
+series hatched, with a legend entry that says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+
+from gnvtools.core.figures import Catalogue
+from gnvtools.core.followup import Followup
+from gnvtools.core.money import swedish_key
+from gnvtools.core.regimes import join_words
+from gnvtools.core.rulebook import KindRule
+from gnvtools.reports import charts
+from gnvtools.reports.display import Cell, Table, kinds
+from gnvtools.reports.followup_phrases import MADE_UP, detail_words, difference_open, made_up
+from gnvtools.reports.memo_sections import genitive_stem
+
+#: The key-figures table: each row's label and the figure it shows.
+KEY_FIGURES = (
+    ("Mottaget statsbidrag", "mottaget"),
+    ("Fördelat till mottagare", "fordelat_statsbidrag"),
+    ("Begärt av mottagarna", "begart"),
+    ("Beviljat vid rekvisitionen", "rekvirerat"),
+    ("Redovisad förbrukning (total)", "redovisat_forbrukat"),
+    ("Förbrukat", "forbrukat"),
+    ("Outnyttjat", "outnyttjat"),
+    ("Använt utanför reglerna", "utanfor_reglerna"),
+    ("Att betala tillbaka", "att_betala_tillbaka"),
+    ("Förs över till nästa år", "fors_over"),
+    ("Kvarvarande medel från tidigare år (följs upp för sig)", "kvarvarande_totalt"),
+)
+#: Rows shown only when their figure exists (the others show "uppgift saknas").
+OPTIONAL_ROWS = ("redovisat_forbrukat", "kvarvarande_totalt")
+ROWS_NOTE = "raderna per mottagare och aktivitet är påhittade exempel; se Observera överst."
+
+
+def key_figures(r: Followup, f: Catalogue) -> Table:
+    rows: list[list[Cell]] = []
+    # Where the sources are silent on unused money, no repayment or carry-over is claimed.
+    silent = r.regime.unused_must_be_repaid is None and not r.ineligible
+    for label, name in KEY_FIGURES:
+        if name not in f and name in OPTIONAL_ROWS:
+            continue
+        if silent and name in ("att_betala_tillbaka", "fors_over"):
+            continue
+        value = f.amount(name) if name in f else None
+        rows.append([label + _precision(f, name) + (MADE_UP if made_up(f, name) else ""), value])
+    any_made_up = any(made_up(f, name) for _, name in KEY_FIGURES)
+    return Table(
+        title="Nyckeltal",
+        columns=["Post", "Belopp"],
+        kinds=["text", "kr"],
+        rows=rows,
+        notes=[f"Nyttjandegrad: {f.text('nyttjandegrad')} (förbrukat som andel av mottaget)."],
+        illustrative="raderna märkta påhittat exempel bygger på påhittade rekvisitioner."
+        if any_made_up
+        else "",
+    )
+
+
+def _precision(f: Catalogue, name: str) -> str:
+    """A row label's note when its figure is approximate or an uncertain reading."""
+    precision = getattr(f[name], "precision", "exakt") if name in f else "exakt"
+    return {"cirka": " (cirka)", "osäker": " (osäker avläsning)"}.get(precision, "")
+
+
+def recipient_table(r: Followup) -> Table:
+    rows: list[list[Cell]] = []
+    for who in sorted(r.by_recipient.values(), key=lambda w: (w.group, swedish_key(w.name))):
+        share = Fraction(who.used, who.allocated) if who.allocated else None
+        rows.append(
+            [
+                who.name,
+                who.allocated,
+                who.requisitioned,
+                who.used,
+                who.unused,
+                who.ineligible,
+                share,
+            ]
+        )
+    notes = []
+    if r.requisitioned is not None:
+        notes.append("Rekvirerat anges som uppgift saknas för mottagare utan rekvisition.")
+    if r.not_requisitioned:
+        notes.append(f"Rekvirerade inga medel: {join_words(r.not_requisitioned)}.")
+    if r.reported_used is not None and r.reported_used != r.rows_used:
+        notes.append(
+            "Förbrukningen per mottagare är summan av förbrukningsraderna; skillnaden mot den "
+            "redovisade totalen är inte fördelad på mottagare."
+        )
+    return Table(
+        title="Per mottagare",
+        columns=[
+            "Mottagare",
+            "Tilldelat",
+            "Rekvirerat",
+            "Förbrukat",
+            "Outnyttjat",
+            "Utanför reglerna",
+            "Förbrukat av tilldelat",
+        ],
+        kinds=["text", "kr", "kr", "kr", "kr", "kr", "percent"],
+        rows=rows,
+        footer=[
+            "Summa",
+            r.allocated,
+            r.requisitioned,
+            r.rows_used,
+            r.allocated - r.rows_used,
+            r.ineligible,
+            Fraction(r.rows_used, r.allocated) if r.allocated else None,
+        ],
+        notes=notes,
+        illustrative=ROWS_NOTE if r.illustrative or r.requisitions_illustrative else "",
+    )
+
+
+def area_table(r: Followup, f: Catalogue) -> Table:
+    total = sum(r.by_area.values()) + r.unassigned
+    rows: list[list[Cell]] = []
+    for area, amount in r.by_area.items():
+        label = r.regime.area_label(area)
+        if area in r.uncertain_areas:
+            label += " (osäker avläsning)"
+        rows.append([label, amount, Fraction(amount, total) if total else None])
+    if r.unassigned:
+        rows.append(["Utan angivet insatsområde", r.unassigned, Fraction(r.unassigned, total)])
+    notes = [f"Område {area}: {reading}." for area, reading in sorted(r.uncertain_areas.items())]
+    own = bool(r.reported_by_area)
+    if own:
+        notes.append(f"Beloppen är {r.plan.params.organisation.name}s egen redovisning.")
+    area_made_up = any(made_up(f, f"forbrukat_omrade_{a}") for a in r.by_area)
+    return Table(
+        title="Per insatsområde",
+        columns=["Insatsområde", "Förbrukat", "Andel"],
+        kinds=["text", "kr", "percent"],
+        rows=rows,
+        footer=["Summa", total, Fraction(1) if total else None],
+        notes=notes,
+        illustrative=ROWS_NOTE if area_made_up else "",
+    )
+
+
+def eligibility_basis(kind: str, rules: Sequence[KindRule], organisation: str) -> str:
+    """What says whether an activity type is inside the rules: the rule that names it (an
+    organisation's reading names its activities), else the rule on the municipality's
+    health-care responsibility; each with its kind of source and citation."""
+    words = kind.lower().replace("lss-hälsan", "lss/sol-hälsan")
+    named = [k for k in rules if words in k.rule.text.lower()]
+    general = [k for k in rules if "hälso- och sjukvårdslagen" in k.rule.text]
+    for known in [*named, *general]:
+        return _basis(known, organisation)
+    return "ingen källa anger det"
+
+
+def _basis(known: KindRule, organisation: str) -> str:
+    if known.own or not known.rule.citations:
+        return f"{organisation}s egen tolkning i detta ärende"
+    c = known.rule.citations[0]
+    if known.kind == "organisation":
+        return f"{organisation}s egen tolkning ({c.source.short}, {c.place})"
+    return f"{c.source.short}, {c.place}"
+
+
+def activity_table(r: Followup, scope_rules: Sequence[KindRule]) -> Table:
+    totals: dict[str, int] = {}
+    for line in r.spend:
+        kind = line.activity_type or "ej angiven"
+        totals[kind] = totals.get(kind, 0) + line.amount
+    rows: list[list[Cell]] = []
+    for kind, amount in sorted(totals.items(), key=lambda kv: -kv[1]):
+        if kind == "ej angiven":
+            rows.append([kind, amount, "okänt", ""])
+            continue
+        allowed = "nej" if kind in r.regime.ineligible_activity_types else "ja"
+        organisation = genitive_stem(r.plan.params.organisation.name)
+        rows.append([kind, amount, allowed, eligibility_basis(kind, scope_rules, organisation)])
+    return Table(
+        title="Per verksamhet",
+        columns=["Verksamhet", "Förbrukat", "Inom reglerna", "Enligt"],
+        kinds=["text", "kr", "text", "text"],
+        rows=rows,
+        footer=["Summa", r.rows_used, "", ""],
+        illustrative=ROWS_NOTE if r.illustrative else "",
+    )
+
+
+def repayment_table(r: Followup, f: Catalogue) -> Table:
+    """The repayment as a sum with its parts; a second column when the reported total and its
+    details disagree (the alternative reading)."""
+    alternative = difference_open(f)
+    used = "Förbrukat (redovisad total)" if "redovisat_forbrukat" in f else "Förbrukat"
+
+    def row(label: str, name: str, other: str | None = None) -> list[Cell]:
+        values: list[Cell] = [label, f.amount(name)]
+        if alternative:
+            values.append(f.amount(other or name))
+        return values
+
+    detail = "forbrukat_inom_omraden" if r.reported_by_area else "forbrukat_enligt_rader"
+    rows = [
+        row("Mottaget statsbidrag", "mottaget"),
+        row(f"− {used}", "forbrukat", detail),
+        row("− Förs över till nästa år", "fors_over"),
+        row("+ Använt utanför reglerna", "utanfor_reglerna"),
+    ]
+    columns = ["Post", "Belopp"]
+    if alternative:
+        columns = ["Post", "Om totalen räknas", f"Om bara {detail_words(r)} räknas"]
+    footer: list[Cell] = ["= Att betala tillbaka", f.amount("att_betala_tillbaka")]
+    if alternative:
+        footer.append(f.amount("att_betala_tillbaka_enligt_detaljerna"))
+    return Table(
+        title="Återbetalning",
+        columns=columns,
+        kinds=kinds("text", "kr", len(columns) - 1),
+        rows=rows,
+        footer=footer,
+        illustrative=ROWS_NOTE if made_up(f, "att_betala_tillbaka") else "",
+    )
+
+
+def area_chart(r: Followup, f: Catalogue) -> charts.Chart:
+    labels = [r.regime.area_label(a) for a in r.by_area]
+    values = list(r.by_area.values())
+    if r.unassigned:
+        labels.append("Utan insatsområde")
+        values.append(r.unassigned)
+    rows = any(made_up(f, f"forbrukat_omrade_{a}") for a in r.by_area)
+    caption = "Förbrukade medel per insatsområde (miljoner kronor)."
+    if r.uncertain_areas:
+        areas = ", ".join(str(a) for a in sorted(r.uncertain_areas))
+        caption += f" Beloppen för område {areas} är osäkra avläsningar av källan."
+    return charts.horizontal_bars(
+        labels,
+        {"Förbrukat": values},
+        title=f"Förbrukning per insatsområde {r.plan.params.year}",
+        caption=caption,
+        made_up=["Förbrukat"] if rows else [],
+    )
+
+
+def recipient_chart(r: Followup) -> charts.Chart:
+    figures = sorted(r.by_recipient.values(), key=lambda w: -w.allocated)[:25]
+    made_up_series = (["Tilldelat"] if r.requisitions_illustrative else []) + (
+        ["Förbrukat"] if r.illustrative else []
+    )
+    return charts.horizontal_bars(
+        [w.name for w in figures],
+        {"Tilldelat": [w.allocated for w in figures], "Förbrukat": [w.used for w in figures]},
+        title=f"Tilldelat och förbrukat per mottagare {r.plan.params.year}",
+        caption="Tilldelade och förbrukade medel per mottagare (miljoner kronor).",
+        made_up=made_up_series,
+    )

@@ -1,0 +1,213 @@
+"""The year-end follow-up as a document to sign: head, proposal, own sections, repayment with
+its alternative, made-up marks per figure, sources of the eligibility column, its sentences."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import pytest
+
+from gnvtools.reports.document import TitleBlock
+from gnvtools.reports.followup_report import FollowupReport
+
+from .conftest import PARAMS, plain
+
+
+@pytest.fixture(scope="module")
+def report() -> FollowupReport:
+    return FollowupReport.load(PARAMS / "stockholm/2025.yaml")
+
+
+def _document_text(report: FollowupReport) -> str:
+    sections = [
+        report.header(),
+        report.summary(),
+        report.overview(),
+        report.recipients(),
+        report.areas(),
+        report.carry_over(),
+        report.ineligible(),
+        report.repayment(),
+        report.checks(),
+    ]
+    return plain("\n".join(s.plain for s in sections))
+
+
+def test_head_has_the_documents_own_date_dnr_and_who_decides(report: FollowupReport) -> None:
+    head = report.header()
+    (block,) = [b for b in head.blocks if isinstance(b, TitleBlock)]
+    assert block.date == "2026-03-17" and block.dnr == "ÄLD 2026/000"
+    assert block.stage == "uppföljning"
+    lines = plain(head.plain).splitlines()
+    assert "Datum: 17 mars 2026 (påhittat exempel)" in lines
+    assert "Diarienummer: ÄLD 2026/000 (påhittat exempel)" in lines
+    assert "Ärendet avgörs av: Äldrenämnden" in lines
+    assert "Beredd av: Äldreförvaltningen" in lines
+
+
+def test_proposal_puts_the_undecided_difference_to_the_board(report: FollowupReport) -> None:
+    assert [plain(item) for item in report.proposal_items()] == [
+        "Äldrenämnden godkänner uppföljningen av 2025 års statsbidrag för utveckling av en god "
+        "och nära vård.",
+        "Äldrenämnden beslutar hur skillnaden på 83 350 kr (osäker avläsning) mellan den "
+        "redovisade totalen och beloppen per insatsområde ska redovisas: som förbrukad, och då "
+        "betalas 13 277 175 kr tillbaka till Socialstyrelsen, eller som outnyttjad, och då "
+        "betalas 13 360 525 kr (osäker avläsning) tillbaka.",
+    ]
+    assert "Förvaltningens förslag till beslut" in plain(report.header().plain)
+
+
+def test_summary_sentences_mark_made_up_figures_and_only_them(report: FollowupReport) -> None:
+    assert [plain(t) for t in report.summary_texts()] == [
+        "Stockholms stad tog emot 41 991 440 kr för 2025. Vid årets slut hade 28 714 265 kr "
+        "förbrukats, vilket ger en nyttjandegrad på 68 %.",
+        "Av de 41 991 440 kr som kunde rekvireras beviljades mottagarna sammanlagt 29 350 000 kr "
+        "(påhittat exempel).",
+        "Två mottagare rekvirerade inga medel (påhittat exempel).",
+        "Beroende på hur skillnaden mellan den redovisade totalen och beloppen per insatsområde "
+        "redovisas ska 13 277 175 kr eller 13 360 525 kr (osäker avläsning) betalas tillbaka "
+        "till Socialstyrelsen.",
+    ]
+    # A political summary states the matter; the warnings are listed under Kontroller.
+    assert "Varning:" not in plain(report.summary().plain)
+
+
+def test_the_organisations_own_sections(report: FollowupReport) -> None:
+    summary = plain(report.summary().plain)
+    assert summary.splitlines()[0] == "Sammanfattning"
+    assert "Bakgrund" in summary.splitlines()
+    views = plain(report.overview().plain)
+    assert "Förvaltningens synpunkter" in views.splitlines()
+    assert "Staden har förbrukat 28 714 265 kr, eller 68 % av 41 991 440 kr." in views
+    closing = plain(report.checks().plain)
+    assert "Äldredirektör (påhittat exempel), Äldreförvaltningen" in closing.splitlines()
+    assert report.texts is not None
+    inputs = report.appendix().tables[0].rows
+    assert any(str(row[0]).endswith("texter/2025-uppfoljning.md") for row in inputs)
+
+
+def test_repayment_is_a_sum_with_its_parts_and_its_alternative(report: FollowupReport) -> None:
+    (table,) = report.repayment().tables
+    assert table.columns == [
+        "Post",
+        "Om totalen räknas",
+        "Om bara beloppen per insatsområde räknas",
+    ]
+    assert table.rows == [
+        ["Mottaget statsbidrag", 41_991_440, 41_991_440],
+        ["− Förbrukat (redovisad total)", 28_714_265, 28_630_915],
+        ["− Förs över till nästa år", 0, 0],
+        ["+ Använt utanför reglerna", 0, 0],
+    ]
+    assert table.footer == ["= Att betala tillbaka", 13_277_175, 13_360_525]
+    for column in (1, 2):  # each column adds up
+        received, used, carried, ineligible = (row[column] for row in table.rows)
+        assert table.footer[column] == received - used - carried + ineligible
+    assert not table.illustrative  # the city's own figures
+
+
+def test_made_up_marks_per_row_and_table(report: FollowupReport) -> None:
+    (key,) = report.overview().tables
+    labels = [row[0] for row in key.rows]
+    assert "Beviljat vid rekvisitionen (påhittat exempel)" in labels
+    assert "Förbrukat" in labels and "Outnyttjat" in labels  # real: no mark
+    assert "Kvarvarande medel från tidigare år (följs upp för sig) (cirka)" in labels
+    area, activity = report.areas().tables
+    assert not area.illustrative  # the per-area figures are the city's own
+    assert area.rows[2][0].endswith("(osäker avläsning)")
+    assert "Område 3: tryckt ”4 1500 000” i källan, läst som 4 150 000 kr." in area.notes
+    assert activity.illustrative  # built from the made-up rows
+    assert report.recipient_table().illustrative
+
+
+def test_charts_mark_made_up_series_in_the_image(report: FollowupReport) -> None:
+    made_up = report.recipient_chart()
+    real = report.area_chart()
+    assert b"<pattern" in made_up.svg and "påhittat exempel" in made_up.alt.lower()
+    assert "(påhittat exempel)" in made_up.svg.decode("utf-8")  # the legend entry
+    assert b"<pattern" not in real.svg and "påhittat" not in real.alt
+    assert base64.b64decode(made_up.block().svg) == made_up.svg
+
+
+def test_eligibility_column_names_its_source(report: FollowupReport) -> None:
+    _, activity = report.areas().tables
+    assert activity.columns == ["Verksamhet", "Förbrukat", "Inom reglerna", "Enligt"]
+    assert not any("Tillåten enligt" in c for c in activity.columns)
+    for row in activity.rows:  # the city's own reading lists the activities, not the law
+        assert row[3] == (
+            "Stockholms stads egen tolkning (Stockholms tjänsteutlåtande 2025, ”Sammanfattning”)"
+        )
+    repayment = plain(report.repayment().plain).splitlines()
+    assert "Enligt Socialstyrelsens anvisningar" in repayment
+
+
+def test_another_organisation_inherits_no_reading(example_copy) -> None:
+    """Without the city's rules file, the column cites only the shared rule on the HSL scope."""
+    folder: Path = example_copy("stockholm")
+    params = folder / "2025.yaml"
+    params.write_text(
+        params.read_text(encoding="utf-8").replace("rules: data/regler.yaml\n", "", 1),
+        encoding="utf-8",
+    )
+    _, activity = FollowupReport.load(params).areas().tables
+    assert {row[3] for row in activity.rows} == {"Socialstyrelsens anvisningar 2025, ”Primärvård”"}
+
+
+def test_one_definition_of_utilisation(report: FollowupReport) -> None:
+    """Nyttjandegrad is used / received everywhere; the per-recipient share has its own name."""
+    text = _document_text(report)
+    assert "nyttjandegrad på 68 %" in text
+    (key,) = report.overview().tables
+    assert [plain(n) for n in key.notes] == [
+        "Nyttjandegrad: 68 % (förbrukat som andel av mottaget)."
+    ]
+    assert "Nyttjandegrad" not in report.recipient_table().columns
+
+
+@pytest.mark.parametrize("params", ["stockholm/2025.yaml", "stockholm/2023.yaml"])
+def test_language(params: str) -> None:
+    text = _document_text(FollowupReport.load(PARAMS / params))
+    for wrong in (
+        "kolumnen",
+        "Rapporten räknar",
+        "Kommunen eller regionen",
+        "Tillåten enligt",
+        "Varning:",
+    ):
+        assert wrong not in text, wrong
+    lines = [line for line in text.splitlines() if line.strip()]
+    sentences = [s for line in lines for s in line.split(". ") if len(s) > 40]
+    repeated = {s for s in sentences if sentences.count(s) > 1}
+    assert not repeated
+
+
+def test_2023_claims_no_repayment_the_sources_lack() -> None:
+    old = FollowupReport.load(PARAMS / "stockholm/2023.yaml")
+    assert plain(old.summary_texts()[-1]) == (
+        "Outnyttjat vid årets slut är cirka 4,7 mnkr (påhittat exempel). Inget belopp att "
+        "betala tillbaka anges; se Återbetalning."
+    )
+    assert plain(old.repayment().plain).splitlines()[1] == (
+        "Källorna säger inget om hur medel som inte förbrukades under 2023 skulle hanteras, så "
+        "här anges inget belopp att betala tillbaka för outnyttjade medel."
+    )
+    assert not old.repayment().tables  # no sum to show when nothing is claimed
+    (key,) = old.overview().tables
+    assert not any(str(row[0]).startswith("Att betala tillbaka") for row in key.rows)
+
+
+def test_a_followup_without_document_keys_proposes_from_its_figures(example_copy) -> None:
+    folder: Path = example_copy("stockholm")
+    params = folder / "2025.yaml"
+    text = params.read_text(encoding="utf-8")
+    start = text.index("  decided_by: Äldrenämnden\n  prepared_by")
+    end = text.index("\nreports:")
+    params.write_text(text[:start] + text[end:], encoding="utf-8")
+    bare = FollowupReport.load(params)
+    assert bare.texts is None
+    head = plain(bare.header().plain)
+    assert "Datum" not in head and "Diarienummer" not in head
+    assert "Ärendet avgörs av: Äldrenämnden" in head.splitlines()  # the year's own key
+    assert plain(bare.proposal_items()[0]).startswith("Äldrenämnden godkänner uppföljningen")
+    assert plain(bare.checks().plain).splitlines()[-1] != "Äldredirektör"
