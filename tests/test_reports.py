@@ -155,7 +155,7 @@ def test_illustrative_data_is_marked_only_where_used(rendered) -> None:
         stockholm,
     )
     followup = plain(rendered[("year-end-followup", "stockholm/2025.yaml")].read_text("utf-8"))
-    assert "Vilka det är bygger på påhittade exempelrader." in followup
+    assert "Två mottagare rekvirerade inga medel (påhittat exempel)." in followup
 
 
 def test_markup_in_data_shows_as_text(tmp_path: Path, browser, capsys) -> None:
