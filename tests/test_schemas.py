@@ -259,6 +259,16 @@ def test_a_remainder_without_recipients_is_refused_by_both() -> None:
 # --- gnv.yaml -------------------------------------------------------------------------------
 
 
+def test_the_gnv_yaml_schema_names_every_key_the_reader_knows() -> None:
+    from dataclasses import fields
+
+    from gnvtools.project.config import Brand, ConfigFile
+
+    schema = load("gnv-yaml")
+    assert set(schema["properties"]) == {f.name for f in fields(ConfigFile)}
+    assert set(schema["properties"]["brand"]["properties"]) == {f.name for f in fields(Brand)}
+
+
 def test_gnv_yaml_of_init_and_a_full_one_validate_and_unknown_keys_are_refused(
     tmp_path: Path,
 ) -> None:
@@ -273,7 +283,7 @@ def test_gnv_yaml_of_init_and_a_full_one_validate_and_unknown_keys_are_refused(
     (full / "gnv.yaml").write_text(
         "parameters: parameters\noutput: outputs\nformats: [html, docx]\nworkers: 2\n"
         "browser: null\nbrowser_timeout: 60\nword_template: null\n"
-        'brand: {colour: "#112233", font: Arial, logo: null}\n',
+        "brand: {colour: null, font: Arial, logo: null}\n",
         encoding="utf-8",
     )
     load_project(full / "gnv.yaml")
