@@ -645,7 +645,7 @@ def table_from_lines(
             cells = cells[:-1]
         if len(cells) > len(header):
             raise InputError(
-                f"raden har {len(cells)} värden men rubrikraden {len(header)} kolumner",
+                _too_wide(len(cells), len(header), header_row, explicit, shown, sheet, lines),
                 file=shown,
                 row=line_no,
             )
@@ -672,6 +672,32 @@ def table_from_lines(
     )
     refuse_totals(table, formulas or {}, offset)
     return table
+
+
+def _too_wide(
+    cells: int,
+    columns: int,
+    header_row: int,
+    explicit: bool,
+    shown: Path | str,
+    sheet: str | None,
+    lines: Sequence[Sequence[str]],
+) -> str:
+    """A row wider than the headings: most often a title above the table, read as headings.
+    Says that the headings must be the first row, and where they seem to be if a row below
+    looks like them."""
+    said = f"raden har {cells} värden men rubrikraden (rad {header_row}) bara {columns}"
+    said += " kolumn" if columns == 1 else " kolumner"
+    if explicit:
+        return f"{said}; ge varje kolumn en rubrik på rad {header_row}"
+    for index in range(header_row, min(len(lines), PREVIEW_ROWS)):
+        texts = [c for c in lines[index] if c.strip()]
+        if len(texts) >= cells and not any(_is_number(c) for c in texts):
+            return f"{said}; {header_advice(shown, sheet, index + 1)}"
+    return (
+        f"{said}: kolumnrubrikerna måste stå på första raden, en rubrik per kolumn; ta bort "
+        "en rubrik eller andra rader ovanför tabellen"
+    )
 
 
 def _loose_number(text: str) -> int | Decimal | None:
@@ -855,7 +881,13 @@ def parse_number(text: str, *, file: Path | str, row: int, column: str) -> Fract
         )
     match = _NUMBER.match(cleaned)
     if not match:
-        raise InputError(f'"{text[:30]}" är inget tal', file=file, row=row, column=column)
+        hint = (
+            f'; är kolumnen "{column}" text, ange den i parameterfilen under mottagargruppens '
+            f"text_columns (text_columns: [{column}])"
+            if any(c.isalpha() for c in text)
+            else ""
+        )
+        raise InputError(f'"{text[:30]}" är inget tal{hint}', file=file, row=row, column=column)
     if len(cleaned) > 30:
         raise InputError(
             f'talet "{text[:30]}…" är för stort; högst 30 siffror',
