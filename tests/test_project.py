@@ -305,3 +305,157 @@ def test_the_installed_wheel_works_outside_the_checkout(tmp_path: Path) -> None:
     assert (work / "uppsala/outputs/uppsala-kommun/2027/allocation-memo.docx").is_file()
     data = [n for n in zipfile.ZipFile(wheel).namelist() if "nbconvert/templates/gnvmemo" in n]
     assert len(data) == 3  # the template is registered for plain nbconvert
+
+
+def _params_default(notebook: Path) -> str:
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    (cell,) = [c for c in cells if "parameters" in c["metadata"].get("tags", [])]
+    (line,) = [x for x in "".join(cell["source"]).splitlines() if x.startswith("params_file")]
+    return line
+
+
+def test_init_puts_the_notebooks_into_the_project(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "umea"
+    code, out, err = run_cli(capsys, "init", str(folder), "--name", "Umeå", "--year", "2027")
+    assert code == 0, err
+    memo, followup, multi = (
+        folder / "notebooks" / name
+        for name in (
+            "allocation_memo.ipynb",
+            "year_end_followup.ipynb",
+            "multi_year_comparison.ipynb",
+        )
+    )
+    for notebook in (memo, followup, multi):
+        assert notebook.is_file() and str(notebook) in out
+    own = 'params_file: str = "parameters/umea-kommun/2027.yaml"'
+    assert _params_default(memo) == own and _params_default(followup) == own
+    assert _params_default(multi) == 'params_file: str = "parameters/umea-kommun/jamforelse.yaml"'
+    # only the default differs from the installed notebook
+    from gnvtools.publish.recompute import installed_notebook
+
+    installed = json.loads(installed_notebook("allocation-memo").read_text(encoding="utf-8"))
+    for cell in installed["cells"]:
+        if "parameters" in cell["metadata"].get("tags", []):
+            text = "".join(cell["source"]).replace(
+                'params_file: str = "parameters/stockholm/2025.yaml"', own
+            )
+            cell["source"] = text.splitlines(keepends=True)
+    assert json.loads(memo.read_text(encoding="utf-8")) == installed
+
+
+def test_gnv_notebooks_never_overwrites_an_edit_unless_asked(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "p"
+    code, _, err = run_cli(capsys, "init", str(folder), "--name", "Umeå", "--year", "2027")
+    assert code == 0, err
+    notebook = folder / "notebooks/allocation_memo.ipynb"
+    edited = notebook.read_text(encoding="utf-8").replace("memo.rules()", "memo.rules()  # mine")
+    notebook.write_text(edited, encoding="utf-8")
+    (folder / "notebooks/year_end_followup.ipynb").unlink()
+    code, out, err = run_cli(capsys, "notebooks", str(folder))
+    assert code == 0, err
+    assert "allocation_memo.ipynb: ändrad av dig; skrivs inte över (--force)" in out
+    assert "year_end_followup.ipynb: skriven" in out
+    assert "multi_year_comparison.ipynb: oförändrad" in out
+    assert notebook.read_text(encoding="utf-8") == edited
+    code, out, err = run_cli(capsys, "notebooks", str(folder), "--force")
+    assert code == 0 and "allocation_memo.ipynb: skriven" in out
+    assert "# mine" not in notebook.read_text(encoding="utf-8")
+    # the newest year file is the default; without one the command says what to do
+    code, _, err = run_cli(capsys, "notebooks", str(tmp_path / "tom"))
+    assert code == 2 and "projektmappen finns inte" in err
+    (tmp_path / "tom/parameters").mkdir(parents=True)
+    code, _, err = run_cli(capsys, "notebooks", str(tmp_path / "tom"))
+    assert code == 2 and "ingen parameterfil" in err
+
+
+@pytest.mark.slow
+def test_a_projects_notebook_run_as_it_is_gives_the_rendered_report(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """papermill from the project root with no -p gives the document gnv render gives."""
+    from dataclasses import replace
+
+    from gnvtools.reports.document import ChartBlock, TableBlock, document_of
+
+    folder = tmp_path / "umea"
+    code, _, err = run_cli(capsys, "init", str(folder), "--name", "Umeå", "--year", "2027")
+    assert code == 0, err
+    monkeypatch.chdir(folder)
+    code, _, err = run_cli(
+        capsys, "render", "allocation-memo", "parameters/umea-kommun/2027.yaml",
+        "--to", "ipynb", "--out", str(tmp_path / "out"),
+    )  # fmt: skip
+    assert code == 0, err
+    papermill = Path(sys.executable).parent / "papermill"
+    ran = subprocess.run(
+        [str(papermill), "notebooks/allocation_memo.ipynb", str(tmp_path / "pm.ipynb")],
+        cwd=folder, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stderr[-2000:]
+
+    def blocks(path: Path) -> list[object]:
+        document = document_of(json.loads(path.read_text(encoding="utf-8")))
+        return [
+            replace(b, png="") if isinstance(b, ChartBlock) else b
+            for b in document.blocks
+            if not (isinstance(b, TableBlock) and b.key.startswith("provenance-"))
+        ]
+
+    rendered = blocks(tmp_path / "out/allocation-memo.ipynb")
+    assert len(rendered) > 20 and "Umeå kommun" in str(rendered)
+    assert blocks(tmp_path / "pm.ipynb") == rendered
+
+
+@pytest.mark.slow
+def test_gnv_lab_passes_options_and_opens_the_notebooks(tmp_path: Path) -> None:
+    """`gnv lab DIR -- --no-browser --port N` starts JupyterLab with the project's notebooks
+    reachable; SIGTERM to gnv ends JupyterLab too."""
+    import os
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    from gnvtools.project.init import init_project
+
+    folder = tmp_path / "lab"
+    init_project(folder, "Umeå", 2027)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    gnv = Path(sys.executable).parent / "gnv"
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt"), "HOME": str(tmp_path)}
+    lab = subprocess.Popen(
+        [str(gnv), "lab", str(folder), "--", "--no-browser", "--port", str(port),
+         "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=gnvtest", "--allow-root"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, start_new_session=True,
+    )  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}/api/contents/notebooks?token=gnvtest"
+        listing = None
+        deadline = time.monotonic() + 120
+        while listing is None and time.monotonic() < deadline:
+            assert lab.poll() is None, lab.stderr.read().decode() if lab.stderr else ""
+            try:
+                with urllib.request.urlopen(url, timeout=5) as answer:
+                    listing = json.load(answer)
+            except OSError:
+                time.sleep(1)
+        assert listing is not None, "JupyterLab did not answer"
+        names = sorted(item["name"] for item in listing["content"])
+        assert names == [
+            "allocation_memo.ipynb", "multi_year_comparison.ipynb", "year_end_followup.ipynb"
+        ]  # fmt: skip
+        lab.send_signal(signal.SIGTERM)
+        assert lab.wait(timeout=60) == 130
+        with pytest.raises(OSError), urllib.request.urlopen(url, timeout=5):
+            pass  # JupyterLab ended with gnv
+    finally:
+        if lab.poll() is None:
+            os.killpg(lab.pid, signal.SIGKILL)
+            lab.wait()
