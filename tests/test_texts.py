@@ -106,7 +106,7 @@ def test_memo_2023_and_jamtland_sentences() -> None:
     )
     assert plain(memo.step_sentence(1, 0)) == (
         "Beloppet 10 300 000 kr fördelas efter antal platser i särskilda boendeformer bland de "
-        "11 mottagare som uppfyller villkoren."
+        "elva mottagare som uppfyller villkoren."
     )
     region = AllocationMemo.load(PARAMS / "jamtland/2025.yaml")
     assert [plain(t) for t in region.proposal_items()][:2] == [

@@ -22,6 +22,7 @@ COLUMN_LABELS = {
     "population_65plus": "antal invånare 65 år och äldre",
     "places": "antal platser i särskilda boendeformer",
     "hsl_individuals": "antal individer med kommunal hälso- och sjukvård",
+    "municipality_type": "kommuntyp",
 }
 
 #: Said after a rule that moves money when no source states it.
@@ -94,11 +95,16 @@ def capital(text: str) -> str:
 
 
 def key_sentence(result: StepResult, spec: Any, among: int | None) -> str:
-    where = f" bland de {among} mottagare som uppfyller villkoren" if among is not None else ""
+    where = ""
+    if among is not None:
+        where = f" bland de {count_recipients(among)} som uppfyller villkoren"
     weighted = ""
     if spec.weight_by:
         weights = ", ".join(f"{k} {v}" for k, v in spec.weight_by.weights.items())
-        weighted = f", viktat efter {spec.weight_by.column} ({weights})"
+        column = spec.weight_by.column
+        weighted = (
+            f", viktat efter {COLUMN_LABELS.get(column, column.replace('_', ' '))} ({weights})"
+        )
     return f"Beloppet {kr(result.target)} fördelas efter {describe_key(spec.key)}{weighted}{where}."
 
 
