@@ -193,3 +193,25 @@ def test_a_pots_area_and_repayment_required_change_no_figure(tmp_path: Path) -> 
     params = write(EXAMPLES["pot-area"], tmp_path / "unknown")
     params.write_text(params.read_text(encoding="utf-8").replace("area: 2", "area: 9"), "utf-8")
     Outcome(params).check("refused: okänt insatsområde 9")
+
+
+def test_every_key_of_the_parameter_files_is_documented() -> None:
+    """A key added to the models without a word in docs/parameters.md fails here."""
+    from pydantic import BaseModel
+
+    from gnvtools.core import params
+
+    text = DOC.read_text(encoding="utf-8")
+    models = [
+        m
+        for m in vars(params).values()
+        if isinstance(m, type) and issubclass(m, BaseModel) and m.__module__ == params.__name__
+    ]
+    assert len(models) > 20
+    missing = sorted(
+        f"{model.__name__}.{key}"
+        for model in models
+        for key in model.model_fields
+        if not re.search(rf"`{re.escape(key)}\b|\b{re.escape(key)}:", text)
+    )
+    assert not missing, missing
