@@ -95,6 +95,13 @@ def test_display_helpers_bind_numbers_in_markup_and_blocks() -> None:
 # --- the document's date, the annex --------------------------------------------------------
 
 
+def test_a_lead_in_is_marked_to_stay_with_what_follows() -> None:
+    assert paragraph("Följande gäller:").markup == '<p class="lead-in">Följande gäller:</p>'
+    assert paragraph("Följande gäller:").blocks == [Paragraph.of("Följande gäller:")]
+    assert paragraph("Slut.").markup == "<p>Slut.</p>"
+    assert paragraph("Regel:", "rule").markup == '<p class="rule">Regel:</p>'
+
+
 def test_running_header_is_the_documents_own_date() -> None:
     from gnvtools.publish.pdf import running_header
 
@@ -291,9 +298,9 @@ def _headings(page_html: str) -> set[str]:
 
 
 def test_no_page_ends_with_a_heading_or_a_mark(built: Path) -> None:
-    """On every page of every PDF, the appendix included: the last line is no heading and no
-    made-up-data mark, and a heading is not followed by a single line when its section goes on
-    over the page."""
+    """On every page of every PDF, the appendix included: the last line is no heading, no
+    made-up-data mark and no lead-in ending in a colon, and a heading is not followed by a
+    single line when its section goes on over the page."""
     problems = []
     for pdf in _pdfs(built):
         headings = _headings(pdf.with_suffix(".html").read_text(encoding="utf-8"))
@@ -305,6 +312,8 @@ def test_no_page_ends_with_a_heading_or_a_mark(built: Path) -> None:
                 continue
             if body[-1] in headings:
                 problems.append(f"{name} slutar med rubriken {body[-1]!r}")
+            if body[-1].endswith(":") and number < len(pages):
+                problems.append(f"{name} slutar med en inledning till det som följer: {body[-1]!r}")
             if any(line.startswith("Påhittade exempeldata") for line in body[-2:]):
                 problems.append(f"{name} slutar med märkningen {body[-2:]}")
             goes_on = (

@@ -83,7 +83,9 @@ class Html:
 
 def paragraph(text: str, css: str = "") -> Html:
     text = bind_numbers(text)
-    cls = f' class="{esc(css)}"' if css else ""
+    # A lead-in ("Följande gäller:") is kept with what it introduces when printed.
+    shown = css or ("lead-in" if text.rstrip().endswith(":") else "")
+    cls = f' class="{esc(shown)}"' if shown else ""
     return Html(f"<p{cls}>{esc(text)}</p>", text, blocks=[Paragraph.of(text, css)])
 
 
