@@ -513,6 +513,8 @@ def plan_files(plan: Plan) -> list[Path]:
     files = [plan.file.path, *plan.data_files]
     if plan.params.texts:
         files.append(plan.file.data_path(plan.params.texts)[0])
+    if plan.params.rules:  # the organisation's own readings
+        files.append(plan.file.data_path(plan.params.rules)[0])
     spec = plan.params.followup
     if spec is not None:
         files.append(plan.file.data_path(spec.spend)[0])
