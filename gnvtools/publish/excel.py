@@ -2,15 +2,20 @@
 
 The tables are read from the report's document (``reports.document``: the table blocks of the
 executed notebook, with the raw values each table carries), so the workbook holds exactly the
-figures the report shows: kronor as integer numbers with a kronor
-number format, shares as percent, missing figures as empty cells marked "uppgift saknas".
+figures the report shows: kronor as integer numbers with a kronor number format, shares as
+percent, missing figures as empty cells marked "uppgift saknas". Besides them: a first sheet
+with the contents (every sheet with its full title) and the provenance; under each table the
+rows that reconcile its total with the report's figures (``excel_reconcile``); the figures
+with their stage and source and each input as read, with file and row (``excel_sheets``,
+``excel_inputs``). Sheet names are whole and true (``excel_names``).
 """
 
 from __future__ import annotations
 
 import io
-import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
@@ -18,14 +23,23 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from gnvtools.reports.display import MISSING
+from gnvtools.publish.excel_inputs import input_tables, notebook_report
+from gnvtools.publish.excel_names import SheetNames
+from gnvtools.publish.excel_reconcile import Line, Reconciliation, reconcile
+from gnvtools.publish.excel_sheets import (
+    INT_FORMAT,
+    KR_FORMAT,
+    PERCENT_FORMAT,
+    YEAR_FORMAT,
+    text_as_text,
+    write_figures,
+    write_input,
+)
+from gnvtools.reports.display import FIGURES_MIME, MISSING
 from gnvtools.reports.document import ILLUSTRATIVE, TableBlock, document_of
 
-KR_FORMAT = '#,##0 "kr"'
-PERCENT_FORMAT = '0.0" "%'  # Swedish: 68,4 % (Excel shows the decimal comma by locale)
-YEAR_FORMAT = "0"
-INT_FORMAT = "#,##0"
-_BAD = re.compile(r"[\[\]:*?/\\]")
+ABOUT = "Om rapporten"
+FIGURES = "Tal i rapporten"
 
 
 #: A table's fields as the table MIME (``display.TABLE_MIME``) and the manifest hold them.
@@ -38,42 +52,6 @@ def report_tables(notebook: Any) -> list[dict[str, Any]]:
     return [{name: table[name] for name in TABLE_FIELDS} for table in shown]
 
 
-def _fit_words(text: str, limit: int = 31) -> str:
-    """As many whole words of ``text`` as fit in ``limit`` characters (never cut mid-word)."""
-    words = text.split()
-    kept = ""
-    for word in words:
-        candidate = f"{kept} {word}".strip()
-        if len(candidate) > limit:
-            break
-        kept = candidate
-    return (kept or words[0][:limit] if words else "").rstrip(" :-–,")  # no dangling dash
-
-
-def sheet_name(title: str, used: set[str]) -> str:
-    """A meaningful, unique sheet name within Excel's 31 characters, never cut mid-word.
-
-    ``"Kvarvarande medel 2024: Projektledning"`` → ``"Projektledning"`` (the step), and
-    ``"Statsbidrag 2025: Rekvisition stadsdelsförvaltningar"`` →
-    ``"Statsbidrag 2025 – Rekvisition"``.
-    """
-    head, sep, step = title.partition(": ")  # "pot: step" titles of the model's tables
-    head, step = (" ".join(_BAD.sub("-", part).split()) for part in (head, step))
-    clean = (f"{head} – {step}" if sep else head) or "Tabell"
-    candidates = [clean, step, _fit_words(clean), _fit_words(step)]
-    for candidate in candidates:
-        if candidate and len(candidate) <= 31 and candidate.lower() not in used:
-            used.add(candidate.lower())
-            return candidate
-    base = _fit_words(clean, 27)
-    number = 2
-    while f"{base} {number}".lower() in used:
-        number += 1
-    name = f"{base} {number}"
-    used.add(name.lower())
-    return name
-
-
 def _table(tables: list[dict[str, Any]], key: str) -> dict[str, Any] | None:
     return next((t for t in tables if t.get("key") == key), None)
 
@@ -82,7 +60,7 @@ def _write_about(
     ws: Any,
     title: str,
     tables: list[dict[str, Any]],
-    names: list[str],
+    contents: list[tuple[str, str]],
     provenance: list[dict[str, Any]],
 ) -> None:
     """The first sheet: what the workbook is, where it comes from, and what is made up."""
@@ -91,11 +69,14 @@ def _write_about(
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = f"Skapad {datetime.now(UTC).astimezone().strftime('%Y-%m-%d %H:%M')} av gnvtools"
     ws["A3"] = (
-        "Arbetsboken innehåller rapportens alla tabeller, en per flik. Belopp är hela kronor "
-        "som tal; en tom cell med en kommentar saknar uppgift. Raden Kontrollsumma under "
-        "varje tabell räknar om summan med en formel."
+        "Arbetsboken innehåller rapportens alla tabeller, en per flik, rapportens tal med "
+        "källa och varje indatafil så som gnvtools läste den, med fil och rad. Belopp är hela "
+        "kronor som tal; en tom cell med en kommentar saknar uppgift. Under en tabell stämmer "
+        "raderna Enligt rapporten av summan mot rapportens tal, och raden Kontrollsumma "
+        "räknar om summan med en formel."
     )
     row = 5
+    names = [name for name, _ in contents[: len(tables)]]
     made_up = [(n, t) for n, t in zip(names, tables, strict=True) if t.get("illustrative")]
     if made_up:
         ws.cell(row=row, column=1, value=ILLUSTRATIVE).font = Font(bold=True, color="7A5C00")
@@ -106,11 +87,11 @@ def _write_about(
             row += 1
         row += 1
     ws.cell(row=row, column=1, value="Flik").font = bold
-    ws.cell(row=row, column=2, value="Tabell").font = bold
-    for name, table in zip(names, tables, strict=True):
+    ws.cell(row=row, column=2, value="Innehåll").font = bold
+    for name, full in contents:
         row += 1
         ws.cell(row=row, column=1, value=name)
-        ws.cell(row=row, column=2, value=table["title"])
+        ws.cell(row=row, column=2, value=full)
     for key, label in (("provenance-inputs", "Underlag"), ("provenance-versions", "Versioner")):
         found = _table(provenance, key)
         if found is None:
@@ -129,7 +110,21 @@ def _write_about(
     ws.column_dimensions["C"].width = 16
 
 
-def workbook_bytes(notebook: Any, title: str) -> bytes:
+def workbook_bytes(
+    notebook: Any,
+    title: str,
+    *,
+    report: str | None = None,
+    params: Path | None = None,
+    inputs: Sequence[Path] | None = None,
+) -> bytes:
+    """The report's workbook: contents and provenance, a sheet per table (with reconciliation
+    rows), the figures with their sources, and a sheet per input as read.
+
+    ``report`` and ``params`` default to what the executed notebook records (papermill's
+    parameters, resolved from the working folder, as ``gnv render`` runs); ``inputs`` to the
+    files the report declares (``render.validate_report``).
+    """
     wb = Workbook()
     wb.properties.title = title
     wb.properties.creator = "gnvtools"
@@ -137,40 +132,61 @@ def workbook_bytes(notebook: Any, title: str) -> bytes:
     wb.properties.language = "sv-SE"
     wb.properties.subject = "Statsbidrag för god och nära vård"
     about = wb.active
-    about.title = "Om rapporten"
+    about.title = ABOUT
     every = report_tables(notebook)
+    figures = _figures(notebook)
     tables = [t for t in every if not t["key"].startswith("provenance-")]
-    used = {"om rapporten"}
-    names = [sheet_name(t["title"], used) for t in tables]
-    _write_about(about, title, tables, names, every)
-    _text_as_text(about)
-    for name, table in zip(names, tables, strict=True):
-        _write_table(wb.create_sheet(name), table)
+    names = SheetNames(figures, reserved=[ABOUT])
+    figures_sheet = names.fixed(FIGURES) if figures else ""
+    contents = [(names.table(t["title"]), str(t["title"])) for t in tables]
+    if report is None or params is None:
+        recorded = notebook_report(notebook)
+        report, params = recorded if recorded else (None, None)
+    read = input_tables(report, params, inputs) if report and params else []
+    for name, table in zip([n for n, _ in contents], tables, strict=True):
+        _write_table(wb.create_sheet(name), table, reconcile(table, figures))
+    if figures:
+        contents.append((figures_sheet, "Rapportens tal med enhet, skede och källa"))
+        write_figures(wb.create_sheet(figures_sheet), figures)
+    for number, found in enumerate(read, start=1):
+        name = names.numbered("Indata", number, Path(found.shown.split("#")[0]).name)
+        contents.append((name, f"Indata så som gnvtools läste den: {found.shown}"))
+        write_input(wb.create_sheet(name), found)
+    _write_about(about, title, tables, contents, every)
+    text_as_text(about)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
 
 
-# Text beginning with these is a formula or command to a spreadsheet (OWASP: CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+def _figures(notebook: Any) -> list[dict[str, Any]]:
+    """The catalogue the notebook displayed (as ``manifest.report_figures``), or none."""
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []):
+            found = output.get("data", {}).get(FIGURES_MIME)
+            if found is not None:
+                return list(found["figures"])
+    return []
 
 
-def _text_as_text(sheet: Any) -> None:
-    """Every text cell written so far is stored as text: a name like ``=HYPERLINK(…)`` from the
-    data never becomes a formula. (Runs before gnvtools adds its own check formulas.)
+def _write_reconciliation(ws: Any, checks: Sequence[Reconciliation], row: int, width: int) -> int:
+    """Under the sum row: the report's figures outside the table (``Utanför tabellen: …``) and
+    the total the report states (``Enligt rapporten: …``), each value under its column and the
+    figure's name in the column after the table. Returns the next free row."""
+    lines: list[tuple[str, Line, int]] = []
+    for check in checks:
+        lines += [("Utanför tabellen", line, check.column) for line in check.outside]
+    lines += [("Enligt rapporten", check.stated, check.column) for check in checks]
+    for prefix, line, column in lines:
+        ws.cell(row=row, column=1, value=f"{prefix}: {line.label}").font = Font(italic=True)
+        cell = ws.cell(row=row, column=column + 1, value=line.value)
+        cell.number_format = KR_FORMAT
+        ws.cell(row=row, column=width + 1, value=f"tal: {line.name}").font = Font(italic=True)
+        row += 1
+    return row
 
-    openpyxl turns any string starting with ``=`` into a formula cell; resetting the type stores
-    it as an inline string, and the text number format keeps Excel from re-reading it on edit.
-    """
-    for row in sheet.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-                if cell.value.startswith(FORMULA_START):
-                    cell.number_format = "@"
 
-
-def _write_table(ws: Any, table: dict[str, Any]) -> None:
+def _write_table(ws: Any, table: dict[str, Any], checks: Sequence[Reconciliation] = ()) -> None:
     ws["A1"] = table["title"]
     ws["A1"].font = Font(bold=True, size=12)
     if table.get("illustrative"):
@@ -207,12 +223,13 @@ def _write_table(ws: Any, table: dict[str, Any]) -> None:
             }.get(kind, "General")
             if is_footer:
                 cell.font = Font(bold=True)
-    _text_as_text(ws)
+    text_as_text(ws)
     if body:
         ws.auto_filter.ref = f"A3:{get_column_letter(len(columns))}{last}"
+    after = _write_reconciliation(ws, checks, 3 + len(rows) + 1, len(columns))
     if footer and body:
         # A total an auditor can check: the same sum, recomputed by Excel from the rows.
-        check = 3 + len(rows) + 1
+        check = after
         ws.cell(row=check, column=1, value="Kontrollsumma (formel)").font = Font(italic=True)
         for c, kind in enumerate(kinds, start=1):
             if kind in ("kr", "int") and c > 1:

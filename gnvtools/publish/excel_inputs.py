@@ -1,0 +1,168 @@
+"""The workbook's sheets of what the report stands on: each input as the tool read it, and the
+catalogue of figures with where each comes from.
+
+An input sheet holds the rows exactly as gnvtools read them (``core.tables``: the same loader the
+model uses, never a second parser), each with its file and its row in that file (``Blad1!12`` for
+an Excel sheet), so an auditor can go from any amount back to the cell it came from. Recipient
+tables come with the plan (``Plan.groups``, read once when the plan was built); requests and
+spend are read again by the same loader, from the files the report declares as its inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from gnvtools.core.model import Plan, build_plan
+from gnvtools.core.tables import Table, read_table
+
+#: The notebook file of each report (``render.REPORT_NOTEBOOKS`` holds the same names).
+NOTEBOOK_REPORTS = {
+    "allocation_memo.ipynb": "allocation-memo",
+    "year_end_followup.ipynb": "year-end-followup",
+    "multi_year_comparison.ipynb": "multi-year",
+}
+
+
+@dataclass(frozen=True)
+class InputTable:
+    """An input file (or sheet) as the report read it: its name as the parameter file gives it
+    (``data/districts.csv``, ``data/x.xlsx#Blad2``) and its rows."""
+
+    shown: str
+    table: Table
+
+    def rows(self) -> list[tuple[str, str, list[str]]]:
+        """``(file, row, values)``: the row is ``12`` in a CSV file, ``Blad2!12`` in a sheet."""
+        file = self.shown.split("#", 1)[0]
+        out = []
+        for number, row in self.table.numbered():
+            place = f"{self.table.sheet}!{number}" if self.table.sheet else str(number)
+            out.append((file, place, [row.get(column, "") for column in self.table.columns]))
+        return out
+
+
+def _plans(report: str, params: Path) -> list[Plan]:
+    if report == "multi-year":
+        from gnvtools.reports.comparison import Comparison
+
+        return [year.plan for year in Comparison.load(params).years if year.plan is not None]
+    return [build_plan(params)]
+
+
+def _read(plan: Plan, name: str) -> tuple[Path, InputTable]:
+    resolved, shown = plan.file.data_path(name)
+    return resolved, InputTable(shown, read_table(resolved, display=shown))
+
+
+def _plan_tables(plan: Plan) -> list[tuple[Path, InputTable]]:
+    """Every table the plan reads, in the order the parameter file names them."""
+    found = []
+    for spec in plan.params.recipients:
+        resolved, shown = plan.file.data_path(spec.file)
+        found.append((resolved, InputTable(shown, plan.groups[spec.group].table)))
+    for pot in plan.params.pots:
+        for step in pot.steps:
+            requests = getattr(step, "requests", None)
+            if isinstance(requests, str):
+                found.append(_read(plan, requests))
+    followup = plan.params.followup
+    if followup is not None:
+        found.append(_read(plan, followup.spend))
+        if followup.requisitions:
+            found.append(_read(plan, followup.requisitions))
+    return found
+
+
+def input_tables(
+    report: str, params: Path, inputs: Sequence[Path] | None = None
+) -> list[InputTable]:
+    """The tables ``report`` reads from ``params`` and its data, once each, limited to the files
+    the report declares as its inputs (``inputs``; by default as ``gnv render`` finds them): the
+    memo, for one, reads no spend."""
+    if inputs is None:
+        from gnvtools.publish.render import validate_report
+
+        inputs = validate_report(report, params)[1]
+    declared = {path.resolve() for path in inputs}
+    found: list[InputTable] = []
+    seen: set[tuple[Path, str]] = set()
+    for plan in _plans(report, params):
+        for resolved, table in _plan_tables(plan):
+            key = (resolved.resolve(), table.shown)
+            if key[0] in declared and key not in seen:
+                seen.add(key)
+                found.append(table)
+    return found
+
+
+def notebook_report(notebook: Any) -> tuple[str, Path] | None:
+    """The report and parameter file an executed notebook ran with (papermill's record), when
+    the file is found from the working folder (``gnv build`` and ``gnv render`` at the project
+    root); ``None`` otherwise, and the workbook then has no input sheets."""
+    record = notebook.get("metadata", {}).get("papermill", {})
+    report = NOTEBOOK_REPORTS.get(Path(str(record.get("input_path", ""))).name)
+    params = record.get("parameters", {}).get("params_file")
+    if report is None or not params or not Path(str(params)).is_file():
+        return None  # recorded relative to the project root: found when run from there
+    return report, Path(str(params))
+
+
+# --- the catalogue ----------------------------------------------------------------------------
+
+FIGURE_COLUMNS = (
+    "Namn",
+    "Beskrivning",
+    "Värde",
+    "Text",
+    "Enhet",
+    "Skede",
+    "Källa",
+    "Exakthet",
+    "Påhittade data",
+)
+
+
+def _source(figure: Mapping[str, Any]) -> str:
+    """Where a figure comes from: its sources when the catalogue gives them, else the figures
+    it is computed from; empty when the catalogue says neither."""
+    sources = figure.get("sources")
+    if sources:
+        return "; ".join(
+            " ".join(str(v) for v in s.values() if v not in (None, ""))
+            if isinstance(s, Mapping)
+            else str(s)
+            for s in sources
+        )
+    derived = figure.get("derived_from") or []
+    return "beräknad ur " + ", ".join(derived) if derived else ""
+
+
+def _value(figure: Mapping[str, Any]) -> Any:
+    value = figure.get("value")
+    if figure.get("kind") in ("kr", "antal") and isinstance(value, int):
+        return value
+    if figure.get("kind") == "andel" and isinstance(value, str):
+        return float(Fraction(value))  # shown as a percentage; the exact value is in Text
+    return None if value is None else str(value)
+
+
+def figure_rows(figures: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
+    """A row per figure of the catalogue, with its source (``FIGURE_COLUMNS``)."""
+    return [
+        [
+            f.get("name", ""),
+            f.get("label", ""),
+            _value(f),
+            f.get("text", ""),
+            f.get("kind", ""),
+            f.get("stage", ""),
+            _source(f),
+            f.get("precision", "exakt"),
+            "ja" if f.get("illustrative") else "nej",
+        ]
+        for f in figures
+    ]

@@ -1,0 +1,95 @@
+"""The workbook's formats and its sheets besides the report's tables: the figures with their
+sources and each input as read (the rows come from ``excel_inputs``).
+
+Every text cell is stored as text (``text_as_text``), so a name from the data that starts like
+a formula never becomes one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from gnvtools.publish.excel_inputs import FIGURE_COLUMNS, InputTable, figure_rows
+
+KR_FORMAT = '#,##0 "kr"'
+PERCENT_FORMAT = '0.0" "%'  # Swedish: 68,4 % (Excel shows the decimal comma by locale)
+YEAR_FORMAT = "0"
+INT_FORMAT = "#,##0"
+
+# Text beginning with these is a formula or command to a spreadsheet (OWASP: CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_as_text(sheet: Any) -> None:
+    """Every text cell written so far is stored as text: a name like ``=HYPERLINK(…)`` from the
+    data never becomes a formula. (Runs before gnvtools adds its own check formulas.)
+
+    openpyxl turns any string starting with ``=`` into a formula cell; resetting the type stores
+    it as an inline string, and the text number format keeps Excel from re-reading it on edit.
+    """
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+                if cell.value.startswith(FORMULA_START):
+                    cell.number_format = "@"
+
+
+def head(ws: Any, title: str, note: str, columns: Sequence[str]) -> None:
+    """Title in A1, a note in A2, the column headings in row 3 (as on every table sheet)."""
+    ws["A1"] = title
+    ws["A1"].font = Font(bold=True, size=12)
+    if note:
+        ws["A2"] = note
+    for col, header in enumerate(columns, start=1):
+        cell = ws.cell(row=3, column=col, value=header)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A4"
+
+
+def write_figures(ws: Any, figures: list[dict[str, Any]]) -> None:
+    head(
+        ws,
+        "Rapportens tal",
+        "Varje tal rapporten anger, med skede och källa: indata när katalogen anger dem, "
+        "annars talen det är beräknat ur.",
+        FIGURE_COLUMNS,
+    )
+    rows = figure_rows(figures)
+    for r, values in enumerate(rows, start=4):
+        for c, value in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=c, value=value)
+            kind = figures[r - 4].get("kind")
+            if c == 3 and isinstance(value, int):
+                cell.number_format = KR_FORMAT if kind == "kr" else INT_FORMAT
+            elif c == 3 and isinstance(value, float):
+                cell.number_format = PERCENT_FORMAT
+    text_as_text(ws)
+    if rows:
+        ws.auto_filter.ref = f"A3:{get_column_letter(len(FIGURE_COLUMNS))}{3 + len(rows)}"
+    for col, width in enumerate((34, 50, 18, 24, 8, 12, 50, 10, 14), start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+
+
+def write_input(ws: Any, found: InputTable) -> None:
+    columns = ["Fil", "Rad", *found.table.columns]
+    head(
+        ws,
+        f"Indata: {found.shown}",
+        "Raderna så som gnvtools läste dem; Rad är raden i filen (flik!rad i Excel).",
+        columns,
+    )
+    rows = found.rows()
+    for r, (file, place, values) in enumerate(rows, start=4):
+        for c, value in enumerate([file, place, *values], start=1):
+            ws.cell(row=r, column=c, value=value)
+    text_as_text(ws)
+    if rows:
+        ws.auto_filter.ref = f"A3:{get_column_letter(len(columns))}{3 + len(rows)}"
+    for col in range(1, len(columns) + 1):
+        ws.column_dimensions[get_column_letter(col)].width = 30 if col == 1 else 16
