@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from gnvtools.core.formatting import kr, mnkr, percent, plain, signed_kr
-from gnvtools.reports.comparison import Comparison
 from gnvtools.reports.memo import AllocationMemo, describe_key, join_names
 
 from .conftest import PARAMS
@@ -138,33 +137,3 @@ def test_national_example_sentences() -> None:
         "metod. Av 900 000 000 kr fördelas 375 000 000 kr efter andel av befolkningen"
     )
     assert "Kontrollerna" not in " ".join(summary)
-
-
-def test_comparison_sentences() -> None:
-    comparison = Comparison.load(PARAMS / "stockholm/comparison-2023-2025.yaml")
-    assert [plain(t) for t in comparison.summary_texts()[:4]] == [
-        "2023 (SKR-överenskommelsen): mottaget 51 810 636 kr, förbrukat 47 092 000 kr (91 %, "
-        "påhittat exempel).",
-        "2024: mottaget belopp och förbrukning: uppgift saknas. Vid årets slut återstod cirka "
-        "10,7 mnkr.",
-        "2025 (SFS 2024:1253): mottaget 41 991 440 kr, förbrukat 28 714 265 kr (68 %).",
-        "Förbrukningen 2023 är ett påhittat exempel och kan inte jämföras med de redovisade "
-        "siffrorna för 2025.",
-    ]
-    assert plain(comparison.school_text()).startswith(
-        "Skola och förskola fick av årets statsbidrag: 2023 6 000 000 kr, 2024 uppgift saknas "
-        "och 2025 0 kr (och 700 000 kr av kvarvarande medel från tidigare år)."
-    )
-    totals = comparison.totals_table()
-    assert totals.rows[1][2:6] == [None, None, None, 10_700_000]
-    assert [row[-1] for row in totals.rows] == [
-        "påhittat exempel",
-        None,
-        "organisationens redovisning",
-    ]
-    assert totals.illustrative  # the made-up 2023 figure is marked at the table
-    activities = comparison.activity_table()
-    assert activities.columns[-1] == "2025, kvarvarande medel"
-    school = next(row for row in activities.rows if row[0] == "Skola och förskola")
-    assert school[-1] is None  # the 700 000 kr of carry-over is not followed up: missing, not 0
-    assert activities.footer is not None and activities.footer[3] == 28_714_265

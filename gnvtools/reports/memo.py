@@ -16,30 +16,26 @@ distribution, attachments and provenance.
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from gnvtools.core.allocation import RESERVE, PotResult
-from gnvtools.core.figures import Catalogue, Stage
+from gnvtools.core.allocation import RESERVE
+from gnvtools.core.figures import Catalogue
 from gnvtools.core.figures import slug as _slug
-from gnvtools.core.formatting import count, kr, percent
-from gnvtools.core.memo_figures import allocation_figures, step_rests_on_made_up
+from gnvtools.core.formatting import count, percent
+from gnvtools.core.memo_figures import allocation_figures
 from gnvtools.core.model import Allocation, Plan, allocate, at_decision, build_plan
-from gnvtools.core.params import Params, Selection, locate
+from gnvtools.core.params import Params, locate
 from gnvtools.core.reconciliation import Finding, reconcile_allocation
 from gnvtools.core.regimes import Regime, get_regime
 from gnvtools.core.rulebook import (
     NO_READINGS,
     KindRule,
     Readings,
-    citable,
-    read_readings,
     rules_for_document,
 )
-from gnvtools.errors import InputError
-from gnvtools.reports import charts, memo_phrases, memo_sections, memo_tables
+from gnvtools.reports import charts, memo_model, memo_phrases, memo_sections, memo_tables
 from gnvtools.reports.common import (
     appendix,
     findings_sentence,
@@ -53,96 +49,24 @@ from gnvtools.reports.display import (
     bullets,
     concat,
     findings_table,
-    heading,
     paragraph,
     paragraphs,
     section,
 )
+from gnvtools.reports.memo_load import (
+    AUTHORED_SECTIONS as AUTHORED_SECTIONS,
+)
+from gnvtools.reports.memo_load import STAGE, decision_plan
+from gnvtools.reports.memo_load import document_date as document_date
+from gnvtools.reports.memo_load import load_readings as load_readings
+from gnvtools.reports.memo_load import load_texts as load_texts
 from gnvtools.reports.memo_phrases import describe_key as describe_key
 from gnvtools.reports.memo_phrases import join_names as join_names
 from gnvtools.reports.texts import (
     Texts,
-    check_placeholders,
-    check_text,
     markdown_html,
-    placeholders,
-    read_texts,
     substitute,
 )
-
-#: The sections an organisation may write in its text file, in the order the memo shows them.
-AUTHORED_SECTIONS = (
-    "Sammanfattning",
-    "Bakgrund",
-    "Ärendet",
-    "Ärendets beredning",
-    "Förvaltningens synpunkter och förslag",
-    "Kvarvarande medel från tidigare år",
-    "Ekonomiska konsekvenser",
-    "Redovisning och återbetalning",
-    "Jämställdhetsanalys",
-)
-STAGE: Stage = "beslut"
-
-
-def load_texts(plan: Plan, catalogue: Catalogue) -> Texts | None:
-    """Read and check the organisation's text file and the decision items' placeholders.
-
-    This is what ``gnv check`` and every render run before anything else: an unknown figure, a
-    malformed placeholder or an unknown heading is an error naming the file and its line. The
-    catalogue is the memo's own (stage ``beslut``): a requisition outcome is an unknown name.
-    """
-    params = plan.params
-    memo = params.memo
-    if memo is not None:
-        for index, item in enumerate(memo.decisions):
-            line = plan.file.line("memo", "decisions", index) or 0
-            found = placeholders(item, file=plan.file.shown, line=line)
-            check_placeholders(found, catalogue, file=plan.file.shown)
-    if not params.texts:
-        return None
-    resolved, shown = plan.file.data_path(params.texts)
-    if not resolved.suffix.lower() == ".md":
-        raise InputError(
-            "textfilen ska vara en Markdown-fil (.md)",
-            file=plan.file.shown,
-            row=plan.file.line("texts"),
-            key="texts",
-        )
-    texts = read_texts(resolved, shown, AUTHORED_SECTIONS)
-    check_text(texts, catalogue)
-    return texts
-
-
-def load_readings(plan: Plan) -> Readings:
-    """The organisation's own rules file (``rules:``), or none."""
-    if not plan.params.rules:
-        return NO_READINGS
-    resolved, shown = plan.file.data_path(plan.params.rules)
-    return read_readings(resolved, shown)
-
-
-def document_date(params: Params) -> dt.date | None:
-    memo = params.memo
-    if memo is None:
-        return None
-    return memo.date or memo.meeting_date
-
-
-def decision_plan(plan: Plan, readings: Readings) -> Plan:
-    """The plan without the frame statements this document may not cite (itself, or later)."""
-    params = plan.params
-    itself = params.memo.source if params.memo is not None else ""
-    when = document_date(params)
-    kept = [
-        s
-        for s in params.national_frames
-        if not s.source_id or citable(s.source_id, readings, when, itself)
-    ]
-    if len(kept) == len(params.national_frames):
-        return plan
-    own = params.model_copy(update={"national_frames": kept})
-    return replace(plan, file=replace(plan.file, params=own))
 
 
 @dataclass
@@ -390,111 +314,13 @@ class AllocationMemo:
 
     def step_sentence(self, pot_index: int, step_index: int) -> str:
         """A step as the decision knows it (a requisition step as ceilings)."""
-        return " ".join(self.step_texts(pot_index, step_index))
-
-    def step_texts(self, pot_index: int, step_index: int) -> list[str]:
-        pot = self.at_decision.pots[pot_index]
-        result = pot.steps[step_index]
-        spec = self.params.pots[pot_index].steps[step_index]
-        names = [line.recipient for line in result.lines]
-        cited = self.rule_source(spec.rule_source)
-        if spec.kind == "fixed":
-            parts = [f"{line.recipient} {kr(line.amount)}" for line in result.lines]
-            return [f"Fasta belopp, sammanlagt {kr(result.placed)}: {join_names(parts)}."]
-        if spec.kind == "each":
-            return [
-                f"Var och en av {memo_phrases.count_recipients(len(names))} får "
-                f"{kr(spec.amount)}, sammanlagt {kr(result.placed)}."
-            ]
-        if spec.kind == "key":
-            among = None
-            if isinstance(spec.recipients, Selection) and spec.recipients.where:
-                among = len(names)
-            return [memo_phrases.key_sentence(result, spec, among)]
-        if spec.kind == "requisition":
-            group = self.group_label(spec.recipients)
-            who = memo_phrases.who(names, group)
-            return memo_phrases.requisition_sentence(result, spec, who, cited=cited)
-        after = any(s.kind == "requisition" for s in pot.steps[:step_index])
-        figure = f"medel_{_slug(pot.pot.name)}_steg_{step_index + 1}"
-        amount = self.figures.text(figure) if figure in self.figures else ""
-        return [memo_phrases.remainder_sentence(result, spec, names, after, amount)]
-
-    def group_label(self, selection: object) -> str | None:
-        if isinstance(selection, Selection):
-            table = self.allocation.plan.groups.get(selection.group)
-            return table.spec.label if table is not None else None
-        return None
-
-    def rule_source(self, written: str) -> str | None:
-        """``"socialstyrelsen-2025, Om inte alla medel rekvireras"`` → its citation, if the memo
-        may cite it."""
-        if not written:
-            return None
-        source_id, _, place = written.partition(",")
-        memo = self.params.memo
-        itself = memo.source if memo is not None else ""
-        if not citable(source_id.strip(), self.readings, document_date(self.params), itself):
-            return None
-        from gnvtools.core.rulebook import source_shorts
-
-        short = source_shorts(self.readings).get(source_id.strip(), source_id.strip())
-        return f"{short}, \u201d{place.strip()}\u201d" if place.strip() else short
+        return " ".join(memo_model.step_texts(self, pot_index, step_index))
 
     def model(self) -> Html:
-        parts: list[Html] = [
-            paragraph(
-                "Medlen fördelas i steg som utförs i tur och ordning; varje steg tar av det som "
-                "återstår. Andelar räknas exakt och avrundas en gång per steg till hela kronor "
-                "enligt största-restmetoden, så att varje steg summerar exakt till sitt belopp."
-            )
-        ]
-        for i, pot in enumerate(self.at_decision.pots):
-            parts += self.pot_parts(i, pot)
-        return section("Fördelningsmodellen steg för steg", *parts)
-
-    def pot_parts(self, i: int, pot: PotResult) -> list[Html]:
-        source = self.allocation.plan.pot_sources[pot.pot.name]
-        origin = "årets statsbidrag"
-        if source.startswith("carry-over:"):
-            origin = f"kvarvarande medel från {source.split(':', 1)[1]}"
-        elif source.startswith("component:"):
-            origin = f"delbeloppet {source.split(':', 1)[1].lower()}"
-        amount = self.figures.text(f"medel_{_slug(pot.pot.name)}")
-        parts = [
-            heading(f"{pot.pot.name}: {amount}", 3),
-            paragraph(
-                f"Beloppet kommer från {origin} och fördelas i "
-                f"{memo_phrases.count_steps(len(pot.steps))}."
-            ),
-        ]
-        for j, step in enumerate(pot.steps):
-            spec = self.params.pots[i].steps[j]
-            parts.append(heading(f"Steg {j + 1}. {step.step}", 4))
-            parts.append(paragraphs(self.step_texts(i, j)))
-            if spec.rule:
-                parts.append(paragraph(" ".join(spec.rule.split()), "rule"))
-            if step.lines and (step.placed or step.kind == "requisition"):
-                made_up = step_rests_on_made_up(self.allocation.plan, i, j)
-                parts.append(memo_tables.step_table(pot.pot.name, step, made_up).block())
-        if pot.unplaced:
-            parts.append(
-                paragraph(
-                    f"Efter stegen återstår {kr(pot.unplaced)} som inte är fördelade.",
-                    "flag",
-                )
-            )
-        return parts
+        return memo_model.model(self)
 
     def made_up_recipients(self) -> set[str]:
-        """Recipients whose amount rests on made-up data (a key or requisition over made-up
-        rows); a fixed or equal amount to a real name is not made up."""
-        out: set[str] = set()
-        for i, pot in enumerate(self.at_decision.pots):
-            for j, step in enumerate(pot.steps):
-                if step_rests_on_made_up(self.allocation.plan, i, j):
-                    out.update(line.recipient for line in step.lines)
-        return out
+        return memo_model.made_up_recipients(self)
 
     def recipient_table(self) -> Table:
         return memo_tables.recipient_table(self.at_decision, self.made_up_recipients())

@@ -1,0 +1,132 @@
+"""The allocation memo's model section: each pot and step as the decision knows it.
+
+A requisition step is phrased as ceilings ("får rekvirera upp till") with a table of ceilings;
+a remainder after a requisition has no size yet. A step's table carries the made-up mark when its
+split rests on made-up rows (``core.memo_figures.step_rests_on_made_up``), and only then.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from gnvtools.core.allocation import PotResult
+from gnvtools.core.figures import slug as _slug
+from gnvtools.core.formatting import kr
+from gnvtools.core.memo_figures import step_rests_on_made_up
+from gnvtools.core.params import Selection
+from gnvtools.core.rulebook import citable, source_shorts
+from gnvtools.reports import memo_phrases, memo_tables
+from gnvtools.reports.display import Html, heading, paragraph, paragraphs, section
+from gnvtools.reports.memo_load import document_date
+from gnvtools.reports.memo_phrases import join_names
+
+if TYPE_CHECKING:
+    from gnvtools.reports.memo import AllocationMemo
+
+
+def step_texts(memo: AllocationMemo, pot_index: int, step_index: int) -> list[str]:
+    pot = memo.at_decision.pots[pot_index]
+    result = pot.steps[step_index]
+    spec = memo.params.pots[pot_index].steps[step_index]
+    names = [line.recipient for line in result.lines]
+    cited = rule_source(memo, spec.rule_source)
+    if spec.kind == "fixed":
+        parts = [f"{line.recipient} {kr(line.amount)}" for line in result.lines]
+        return [f"Fasta belopp, sammanlagt {kr(result.placed)}: {join_names(parts)}."]
+    if spec.kind == "each":
+        return [
+            f"Var och en av {memo_phrases.count_recipients(len(names))} får "
+            f"{kr(spec.amount)}, sammanlagt {kr(result.placed)}."
+        ]
+    if spec.kind == "key":
+        among = None
+        if isinstance(spec.recipients, Selection) and spec.recipients.where:
+            among = len(names)
+        return [memo_phrases.key_sentence(result, spec, among)]
+    if spec.kind == "requisition":
+        group = group_label(memo, spec.recipients)
+        who = memo_phrases.who(names, group)
+        return memo_phrases.requisition_sentence(result, spec, who, cited=cited)
+    after = any(s.kind == "requisition" for s in pot.steps[:step_index])
+    figure = f"medel_{_slug(pot.pot.name)}_steg_{step_index + 1}"
+    amount = memo.figures.text(figure) if figure in memo.figures else ""
+    return [memo_phrases.remainder_sentence(result, spec, names, after, amount)]
+
+
+def group_label(memo: AllocationMemo, selection: object) -> str | None:
+    if isinstance(selection, Selection):
+        table = memo.allocation.plan.groups.get(selection.group)
+        return table.spec.label if table is not None else None
+    return None
+
+
+def rule_source(memo: AllocationMemo, written: str) -> str | None:
+    """``"socialstyrelsen-2025, Om inte alla medel rekvireras"`` → its citation, if the memo
+    may cite it."""
+    if not written:
+        return None
+    source_id, _, place = written.partition(",")
+    spec = memo.params.memo
+    itself = spec.source if spec is not None else ""
+    if not citable(source_id.strip(), memo.readings, document_date(memo.params), itself):
+        return None
+    short = source_shorts(memo.readings).get(source_id.strip(), source_id.strip())
+    return f"{short}, \u201d{place.strip()}\u201d" if place.strip() else short
+
+
+def model(memo: AllocationMemo) -> Html:
+    parts: list[Html] = [
+        paragraph(
+            "Medlen fördelas i steg som utförs i tur och ordning; varje steg tar av det som "
+            "återstår. Andelar räknas exakt och avrundas en gång per steg till hela kronor "
+            "enligt största-restmetoden, så att varje steg summerar exakt till sitt belopp."
+        )
+    ]
+    for i, pot in enumerate(memo.at_decision.pots):
+        parts += pot_parts(memo, i, pot)
+    return section("Fördelningsmodellen steg för steg", *parts)
+
+
+def pot_parts(memo: AllocationMemo, i: int, pot: PotResult) -> list[Html]:
+    source = memo.allocation.plan.pot_sources[pot.pot.name]
+    origin = "årets statsbidrag"
+    if source.startswith("carry-over:"):
+        origin = f"kvarvarande medel från {source.split(':', 1)[1]}"
+    elif source.startswith("component:"):
+        origin = f"delbeloppet {source.split(':', 1)[1].lower()}"
+    amount = memo.figures.text(f"medel_{_slug(pot.pot.name)}")
+    parts = [
+        heading(f"{pot.pot.name}: {amount}", 3),
+        paragraph(
+            f"Beloppet kommer från {origin} och fördelas i "
+            f"{memo_phrases.count_steps(len(pot.steps))}."
+        ),
+    ]
+    for j, step in enumerate(pot.steps):
+        spec = memo.params.pots[i].steps[j]
+        parts.append(heading(f"Steg {j + 1}. {step.step}", 4))
+        parts.append(paragraphs(step_texts(memo, i, j)))
+        if spec.rule:
+            parts.append(paragraph(" ".join(spec.rule.split()), "rule"))
+        if step.lines and (step.placed or step.kind == "requisition"):
+            made_up = step_rests_on_made_up(memo.allocation.plan, i, j)
+            parts.append(memo_tables.step_table(pot.pot.name, step, made_up).block())
+    if pot.unplaced:
+        parts.append(
+            paragraph(
+                f"Efter stegen återstår {kr(pot.unplaced)} som inte är fördelade.",
+                "flag",
+            )
+        )
+    return parts
+
+
+def made_up_recipients(memo: AllocationMemo) -> set[str]:
+    """Recipients whose amount rests on made-up data (a key or requisition over made-up
+    rows); a fixed or equal amount to a real name is not made up."""
+    out: set[str] = set()
+    for i, pot in enumerate(memo.at_decision.pots):
+        for j, step in enumerate(pot.steps):
+            if step_rests_on_made_up(memo.allocation.plan, i, j):
+                out.update(line.recipient for line in step.lines)
+    return out
