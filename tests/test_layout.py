@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterator
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -373,3 +374,19 @@ def test_prose_and_tables_share_one_measure(built: Path) -> None:
             finally:
                 page.close()
             assert len(set(widths)) == 1, (width, sorted(set(widths)))
+
+
+def test_negative_numbers_take_the_minus_sign() -> None:
+    from gnvtools.core.formatting import MINUS, mnkr, number, percent
+
+    assert kr(-1_500_000) == f"{MINUS}1{NBSP}500{NBSP}000{NBSP}kr"
+    assert number(-3) == f"{MINUS}3"
+    assert percent(Fraction(-1, 2)) == f"{MINUS}50{NBSP}%"
+    assert mnkr(-1_500_000) == f"{MINUS}1,5{NBSP}mnkr"
+    assert "-" not in display_cell(-86_320)
+
+
+def display_cell(value: int) -> str:
+    from gnvtools.reports.display import format_cell
+
+    return format_cell(value, "kr")

@@ -17,6 +17,7 @@ from babel.numbers import format_decimal, format_percent
 
 LOCALE = "sv_SE"
 NBSP = "\u00a0"
+MINUS = "\u2212"
 
 
 def _decimal(value: int | Fraction | Decimal | float, places: int) -> Decimal:
@@ -32,7 +33,12 @@ def _decimal(value: int | Fraction | Decimal | float, places: int) -> Decimal:
 def number(value: int | Fraction | Decimal, places: int = 0) -> str:
     """``number(41991440)`` → ``"41 991 440"``; ``number(Fraction(1, 3), 2)`` → ``"0,33"``."""
     fmt = "#,##0" + ("." + "0" * places if places else "")
-    return str(format_decimal(_decimal(value, places), format=fmt, locale=LOCALE))
+    return _minus(str(format_decimal(_decimal(value, places), format=fmt, locale=LOCALE)))
+
+
+def _minus(text: str) -> str:
+    """Swedish typography's minus sign (U+2212), not the hyphen Babel writes: ``−1 500 000``."""
+    return MINUS + text[1:] if text.startswith("-") else text
 
 
 def kr(amount: int) -> str:
@@ -45,7 +51,7 @@ def signed_kr(amount: int) -> str:
     if amount > 0:
         return "+" + kr(amount)
     if amount < 0:
-        return "\u2212" + kr(-amount)
+        return MINUS + kr(-amount)
     return kr(0)
 
 
@@ -58,7 +64,7 @@ def percent(share: Fraction | float, places: int = 0) -> str:
     """A share as Swedish percent: ``percent(Fraction(68, 100))`` → ``"68 %"``."""
     fmt = "#,##0" + ("." + "0" * places if places else "") + "\u00a0%"
     value = _decimal(share if isinstance(share, Fraction) else Decimal(str(share)), places + 2)
-    return str(format_percent(value, format=fmt, locale=LOCALE))
+    return _minus(str(format_percent(value, format=fmt, locale=LOCALE)))
 
 
 def plain(text: str) -> str:
