@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from gnvtools.core.allocation import RESERVE
 from gnvtools.core.figures import Catalogue, Figure, slug
 from gnvtools.core.followup import Followup
-from gnvtools.core.memo_figures import allocation_figures
+from gnvtools.core.memo_figures import allocation_figures, step_rests_on_made_up
 from gnvtools.core.model import Allocation
 from gnvtools.core.reconciliation import reconcile_allocation
 from gnvtools.core.spend import SpendLine
@@ -91,6 +91,7 @@ def _copy(cat: Catalogue, figure: Figure, year: int) -> None:
         stage=figure.stage,
         derived_from=[head + name for name in figure.derived_from],
         made_up=figure.illustrative,
+        precision=figure.precision,
     )
 
 
@@ -127,21 +128,30 @@ def _year_figures(cat: Catalogue, year: YearSource) -> None:
 
 
 def _group_figures(cat: Catalogue, year: YearSource, groups: Sequence[str]) -> None:
+    """Per recipient group, what it got of the year's grant and of carried-over money.
+
+    Each sum is derived from the steps that paid it (``medel_<pot>_steg_<n>``), so it is made
+    up exactly when one of those steps split money over made-up rows for that group.
+    """
     assert year.allocation is not None
     head = prefix(year.year)
     plan = year.allocation.plan
     for carry_over in (False, True):
         totals = dict.fromkeys(groups, 0)
-        members: dict[str, list[str]] = {g: [] for g in groups}
-        for pot in year.allocation.pots:
+        steps: dict[str, list[str]] = {g: [] for g in groups}
+        made_up: dict[str, bool] = dict.fromkeys(groups, False)
+        for pot_index, pot in enumerate(year.allocation.pots):
             if plan.pot_sources[pot.pot.name].startswith("carry-over") != carry_over:
                 continue
-            for line in pot.lines:
-                if line.recipient == RESERVE:
-                    continue
-                group = year.group_of.get(line.recipient, groups[-1])
-                totals[group] += line.amount
-                members[group].append(head + f"mottagare_{slug(line.recipient)}")
+            for step_index, step in enumerate(pot.steps):
+                name = f"{head}medel_{slug(pot.pot.name)}_steg_{step_index + 1}"
+                for line in step.lines:
+                    if line.recipient == RESERVE or not line.amount:
+                        continue
+                    group = year.group_of.get(line.recipient, groups[-1])
+                    totals[group] += line.amount
+                    steps[group].append(name)
+                    made_up[group] |= step_rests_on_made_up(plan, pot_index, step_index)
         if carry_over and not any(totals.values()):
             continue
         tail = "_kvarvarande" if carry_over else ""
@@ -152,7 +162,8 @@ def _group_figures(cat: Catalogue, year: YearSource, groups: Sequence[str]) -> N
                 amount,
                 "kr",
                 f"{year.year}: {group}, tilldelat av {what}",
-                derived_from=[n for n in dict.fromkeys(members[group]) if n in cat],
+                derived_from=[n for n in dict.fromkeys(steps[group]) if n in cat],
+                made_up=made_up[group],
             )
 
 
@@ -182,16 +193,28 @@ def _area_figures(cat: Catalogue, year: YearSource, areas: Sequence[str]) -> Non
 
 
 def _reported_gap(cat: Catalogue, year: YearSource, kind: str) -> None:
-    """What the reported total holds beyond the rows, so each column sums to the year's use."""
-    assert year.result is not None
-    if year.result.used != year.result.rows_used:
-        head = prefix(year.year)
+    """What the reported total holds beyond the details, so each column sums to the year's use.
+
+    The details of ``omrade`` are the use per area (the organisation's own when it reported
+    them) plus the rows without an area; those of ``verksamhet`` are the spend rows.
+    """
+    result = year.result
+    assert result is not None
+    head = prefix(year.year)
+    if kind == "omrade":
+        details = sum(result.by_area.values()) + result.unassigned
+        parts = [f"{head}forbrukat_inom_omraden"]
+        if result.unassigned:
+            parts.append(f"{head}forbrukat_utan_omrade")
+    else:
+        details, parts = result.rows_used, [f"{head}forbrukat_enligt_rader"]
+    if result.used != details:
         cat.add(
             f"{head}{kind}_{slug(REPORTED_GAP)}",
-            year.result.used - year.result.rows_used,
+            result.used - details,
             "kr",
             f"{year.year}: redovisad förbrukning utöver raderna",
-            derived_from=[f"{head}forbrukat", f"{head}forbrukat_enligt_rader"],
+            derived_from=[f"{head}forbrukat", *parts],
         )
 
 

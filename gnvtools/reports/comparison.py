@@ -1,154 +1,47 @@
 """The multi-year comparison: years side by side across the change of regime.
 
-Years with a parameter file are computed in full (allocation and follow-up); other years carry
-only what the comparison file states. A figure nobody stated is ``None`` and is shown as
-"uppgift saknas", never as 0. The mapping between the regimes' areas, recipient groups and
-activity types is data (a YAML file), checked for completeness before anything is computed.
+A figure nobody stated is ``None`` and is shown as "uppgift saknas", never as 0. Figures are
+picked by name from the catalogue (``core.multiyear``) and printed in their own form (``cirka
+51,8 mnkr`` where the source rounds); each row, cell, sentence and chart column that rests on
+made-up data says so, and nothing else does. Inputs and loading are in ``comparison_inputs``,
+the tables and charts in ``comparison_tables``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fractions import Fraction
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
-
-from gnvtools.core.figures import Catalogue, Value, slug
-from gnvtools.core.followup import Followup, followup
-from gnvtools.core.formatting import kr, percent
-from gnvtools.core.model import Allocation, Plan, allocate, build_plan, confine
-from gnvtools.core.multiyear import (
-    NO_AREA,
-    NO_TYPE,
-    REPORTED_GAP,
-    YearSource,
-    multi_year_figures,
-    prefix,
-)
-from gnvtools.core.params import (
-    ComparisonParams,
-    ComparisonYear,
-    load_comparison,
-    locate,
-    validate,
-)
+from gnvtools.core.figures import Catalogue, slug
+from gnvtools.core.model import plan_files
+from gnvtools.core.multiyear import NO_AREA, NO_TYPE, REPORTED_GAP, YearSource, multi_year_figures
+from gnvtools.core.params import ComparisonParams, load_comparison, locate
 from gnvtools.core.reconciliation import Finding, reconcile_allocation, sort_findings
-from gnvtools.core.regimes import Regime, get_regime
-from gnvtools.errors import InputError
+from gnvtools.core.regimes import join_words
 from gnvtools.reports import charts
+from gnvtools.reports import comparison_tables as tables
 from gnvtools.reports.common import appendix, illustrative_notice, title_block
+from gnvtools.reports.comparison_inputs import (
+    OTHER_GROUP,
+    SCHOOL,
+    Year,
+    check_mapping,
+    load_mapping,
+    load_years,
+)
+from gnvtools.reports.comparison_inputs import Mapping as Mapping  # the mapping file's model
 from gnvtools.reports.display import (
     MISSING,
-    Cell,
     Html,
     Table,
     concat,
     findings_table,
-    kinds,
     paragraph,
     paragraphs,
     section,
 )
-from gnvtools.reports.memo import join_names
 
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class RecipientGroupMap(_Strict):
-    label: str
-    groups: list[str] = []
-    recipients: list[str] = []
-
-
-class CommonArea(_Strict):
-    label: str
-    regimes: dict[str, list[int]]
-
-
-class ActivityGroup(_Strict):
-    label: str
-    types: list[str]
-
-
-class Mapping(_Strict):
-    recipient_groups: list[RecipientGroupMap]
-    areas: list[CommonArea]
-    activity_groups: list[ActivityGroup]
-
-
-OTHER_GROUP = "Övriga mottagare"
-SCHOOL = "Skola och förskola"
-
-
-@dataclass
-class Year:
-    spec: ComparisonYear
-    plan: Plan | None = None
-    allocation: Allocation | None = None
-    result: Followup | None = None
-    regime: Regime | None = None
-    figures: Catalogue = field(default_factory=Catalogue)  # the comparison's whole catalogue
-
-    @property
-    def label(self) -> str:
-        if self.regime:
-            return self.regime.short
-        return self.spec.regime_label or MISSING
-
-    def figure(self, name: str) -> Value | None:
-        """The year's figure ``ar_<year>_<name>``, or ``None`` when the year does not state it."""
-        full = prefix(self.spec.year) + name
-        return self.figures.value(full) if full in self.figures else None
-
-    def amount(self, name: str) -> int | None:
-        value = self.figure(name)
-        return value if isinstance(value, int) else None
-
-    @property
-    def received(self) -> int | None:
-        return self.amount("mottaget")
-
-    @property
-    def used(self) -> int | None:
-        return self.amount("forbrukat")
-
-    @property
-    def unused(self) -> int | None:
-        return self.amount("outnyttjat")
-
-    @property
-    def allocated(self) -> int | None:
-        return self.amount("fordelat_statsbidrag")
-
-    @property
-    def carry_over_in(self) -> int | None:
-        # A year file without carry-over entries says nothing about earlier years: unknown.
-        return self.amount("kvarvarande_totalt")
-
-    @property
-    def utilisation(self) -> Fraction | None:
-        value = self.figure("nyttjandegrad")
-        return value if isinstance(value, Fraction) else None
-
-    @property
-    def used_is_illustrative(self) -> bool:
-        """The year's use rests on made-up rows, with no total the organisation reported."""
-        if self.result is None or self.plan is None or self.plan.params.followup is None:
-            return False
-        spec = self.plan.params.followup
-        return spec.illustrative and spec.reported_used is None
-
-    @property
-    def basis(self) -> str | None:
-        """Where the year's use comes from, as the totals table shows it."""
-        if self.result is None:
-            return None
-        if self.used_is_illustrative:
-            return "påhittat exempel"
-        return "organisationens redovisning"
+MADE_UP = "påhittat exempel"
 
 
 @dataclass
@@ -165,25 +58,10 @@ class Comparison:
     def load(cls, path: str | Path) -> Comparison:
         path = locate(path)
         params = load_comparison(path)
-        mapping_path = confine(path, params.mapping, str(path.parent / params.mapping))
-        if not mapping_path.exists():
-            raise InputError("mappningsfilen finns inte", file=path.parent / params.mapping)
-        mapping = validate(Mapping, mapping_path)
-        years = []
-        for spec in sorted(params.years, key=lambda y: y.year):
-            year = Year(spec)
-            if spec.file:
-                year.plan = build_plan(
-                    confine(path, spec.file, str(path.parent / spec.file)),
-                    shown=str(path.parent / spec.file),
-                )
-                year.allocation = allocate(year.plan)
-                year.regime = get_regime(year.plan.params.regime)
-                if year.plan.params.followup is not None:
-                    year.result = followup(year.plan, year.allocation)
-            years.append(year)
+        mapping, mapping_path = load_mapping(path, params)
+        years = load_years(path, params)
+        check_mapping(mapping, mapping_path, years)
         comparison = cls(params, mapping, years, path, mapping_path)
-        comparison._check_mapping()
         comparison.figures = multi_year_figures(
             [comparison._source(year) for year in years],
             comparison.group_labels(),
@@ -220,36 +98,6 @@ class Comparison:
             activity_of=activity_of,
         )
 
-    def _check_mapping(self) -> None:
-        for year in self.years:
-            if not year.regime:
-                continue
-            placed: dict[int, str] = {}
-            for area in self.mapping.areas:
-                for number in area.regimes.get(year.regime.id, []):
-                    if number not in year.regime.areas:
-                        raise InputError(
-                            f"{year.regime.short} har inget insatsområde {number}",
-                            file=self.mapping_path,
-                            key=f"areas.{area.label}",
-                        )
-                    if number in placed:
-                        raise InputError(
-                            f"insatsområde {number} i {year.regime.short} finns både under "
-                            f'"{placed[number]}" och "{area.label}"',
-                            file=self.mapping_path,
-                            key="areas",
-                        )
-                    placed[number] = area.label
-            missing = [a for a in year.regime.areas if a not in placed]
-            if missing:
-                raise InputError(
-                    f"insatsområde {', '.join(map(str, missing))} i {year.regime.short} saknas "
-                    "i mappningen",
-                    file=self.mapping_path,
-                    key="areas",
-                )
-
     def _checks(self) -> list[Finding]:
         findings: list[Finding] = []
         for year in self.years:
@@ -269,12 +117,11 @@ class Comparison:
                 year_findings += year.result.findings
             for f in year_findings:
                 if f.level != "info":
-                    findings.append(
-                        Finding(f.level, f.code, f"{year.spec.year}: {f.message}", f.amount)
-                    )
+                    message = f"{year.spec.year}: {f.message}"
+                    findings.append(Finding(f.level, f.code, message, f.amount, f.illustrative))
         return sort_findings(findings)
 
-    # --- derived figures --------------------------------------------------------------------
+    # --- figures by group, area and activity ------------------------------------------------
 
     def group_of(self, year: Year, name: str) -> str:
         assert year.plan is not None
@@ -285,8 +132,7 @@ class Comparison:
         return OTHER_GROUP
 
     def group_labels(self) -> list[str]:
-        labels = [g.label for g in self.mapping.recipient_groups]
-        return [*labels, OTHER_GROUP]
+        return [*(g.label for g in self.mapping.recipient_groups), OTHER_GROUP]
 
     def allocated_by_group(self, year: Year, carry_over: bool) -> dict[str, int] | None:
         """What each recipient group got of the year's grant (or of carried-over money)."""
@@ -297,24 +143,31 @@ class Comparison:
             label: year.amount(f"grupp_{slug(label)}{tail}") or 0 for label in self.group_labels()
         }
 
-    def _by_label(self, year: Year, kind: str, labels: list[str], tail: str = "") -> dict[str, int]:
+    def by_label(self, year: Year, kind: str, labels: list[str], tail: str = "") -> dict[str, int]:
         """The year's figures ``<kind>_<label><tail>`` that exist, by label."""
         found = {label: year.amount(f"{kind}_{slug(label)}{tail}") for label in labels}
         return {label: value for label, value in found.items() if value is not None}
 
+    def area_labels(self) -> list[str]:
+        return [a.label for a in self.mapping.areas] + [NO_AREA, REPORTED_GAP]
+
+    def activity_labels(self) -> list[str]:
+        return [g.label for g in self.mapping.activity_groups] + [NO_TYPE]
+
     def used_by_common_area(self, year: Year) -> dict[str, int] | None:
         if year.result is None:
             return None
-        labels = [a.label for a in self.mapping.areas] + [NO_AREA, REPORTED_GAP]
-        return self._by_label(year, "omrade", labels)
-
-    def _activity_labels(self) -> list[str]:
-        return [g.label for g in self.mapping.activity_groups] + [NO_TYPE]
+        return self.by_label(year, "omrade", self.area_labels())
 
     def used_by_activity_group(self, year: Year) -> dict[str, int] | None:
         if year.result is None:
             return None
-        return self._by_label(year, "verksamhet", [*self._activity_labels(), REPORTED_GAP])
+        return self.by_label(year, "verksamhet", [*self.activity_labels(), REPORTED_GAP])
+
+    def core_labels(self) -> set[str]:
+        return {a.label for a in self.mapping.areas} | {
+            g.label for g in self.mapping.activity_groups
+        }
 
     # --- sections ---------------------------------------------------------------------------
 
@@ -330,30 +183,27 @@ class Comparison:
                         sources.append(g.spec.source)
                 fu = year.plan.params.followup
                 if fu and fu.illustrative:
-                    text = f"{year.spec.year}: {' '.join(fu.source.split())}"
-                    sources.append(text)
+                    sources.append(f"{year.spec.year}: {' '.join(fu.source.split())}")
         head = title_block(p.title, meta, organisation=p.organisation.name, stage="uppföljning")
         block = concat([head, illustrative_notice(sources)])
         block.figures = self.figures.as_json()
         return block
 
+    def _year_text(self, year: Year) -> str:
+        if year.plan is None:
+            text = f"För {year.spec.year} saknas uppgift om mottaget belopp och förbrukning."
+            stated = year.spec.unused_stated_as or (
+                year.text("outnyttjat") if year.unused is not None else None
+            )
+            return text + (f" Vid årets slut återstod {stated}." if stated else "")
+        text = f"{year.spec.year} ({year.label}): mottaget {year.text('mottaget')}"
+        if year.used is not None and year.utilisation is not None:
+            made_up = f", {MADE_UP}" if year.used_is_illustrative else ""
+            text += f", förbrukat {year.text('forbrukat')} ({year.text('nyttjandegrad')}{made_up})"
+        return text + "."
+
     def summary_texts(self) -> list[str]:
-        texts = []
-        for year in self.years:
-            if year.plan is None:
-                stated = year.spec.unused_stated_as or (
-                    kr(year.spec.unused_at_year_end) if year.spec.unused_at_year_end else None
-                )
-                text = f"{year.spec.year}: mottaget belopp och förbrukning: {MISSING}."
-                if stated:
-                    text += f" Vid årets slut återstod {stated}."
-                texts.append(text)
-                continue
-            text = f"{year.spec.year} ({year.label}): mottaget {kr(year.received or 0)}"
-            if year.used is not None and year.utilisation is not None:
-                made_up = ", påhittat exempel" if year.used_is_illustrative else ""
-                text += f", förbrukat {kr(year.used)} ({percent(year.utilisation)}{made_up})"
-            texts.append(text + ".")
+        texts = [self._year_text(year) for year in self.years]
         made_up_years = [str(y.spec.year) for y in self.years if y.used_is_illustrative]
         real_years = [
             str(y.spec.year)
@@ -362,8 +212,8 @@ class Comparison:
         ]
         if made_up_years and real_years:
             texts.append(
-                f"Förbrukningen {join_names(made_up_years)} är ett påhittat exempel och kan inte "
-                f"jämföras med de redovisade siffrorna för {join_names(real_years)}."
+                f"Förbrukningen {join_words(made_up_years)} är ett påhittat exempel och kan inte "
+                f"jämföras med de redovisade siffrorna för {join_words(real_years)}."
             )
         texts.append(self.school_text())
         return texts
@@ -376,14 +226,17 @@ class Comparison:
             if grant is None:
                 parts.append(f"{year.spec.year} {MISSING}")
                 continue
-            text = f"{year.spec.year} {kr(grant.get(SCHOOL, 0))}"
+            text = f"{year.spec.year} {year.text(f'grupp_{slug(SCHOOL)}')}"
             carry = self.allocated_by_group(year, carry_over=True)
             if carry and carry.get(SCHOOL):
-                text += f" (och {kr(carry[SCHOOL])} av kvarvarande medel från tidigare år)"
+                text += (
+                    f" (och {year.text(f'grupp_{slug(SCHOOL)}_kvarvarande')} av kvarvarande "
+                    "medel från tidigare år)"
+                )
             parts.append(text)
         return (
             "Skola och förskola fick av årets statsbidrag: "
-            + join_names(parts)
+            + join_words(parts)
             + ". Från 2025 ligger förskola och skola, utom elevhälsans medicinska del, utanför "
             "det som förordningen tillåter."
         )
@@ -392,163 +245,32 @@ class Comparison:
         return section("Sammanfattning", paragraphs(self.summary_texts()))
 
     def totals_table(self) -> Table:
-        rows: list[list[Cell]] = []
-        for year in self.years:
-            rows.append(
-                [
-                    str(year.spec.year),
-                    year.label,
-                    year.received,
-                    year.allocated,
-                    year.used,
-                    year.unused,
-                    year.utilisation,
-                    year.carry_over_in,
-                    year.basis,
-                ]
-            )
-        return Table(
-            title="Totalt per år",
-            columns=[
-                "År",
-                "Regelverk",
-                "Mottaget",
-                "Fördelat",
-                "Förbrukat",
-                "Outnyttjat vid årets slut",
-                "Nyttjandegrad",
-                "Kvarvarande medel från tidigare år",
-                "Förbrukning enligt",
-            ],
-            kinds=["text", "text", "kr", "kr", "kr", "kr", "percent", "kr", "text"],
-            rows=rows,
-            notes=[" ".join(y.spec.note.split()) for y in self.years if y.spec.note],
-            illustrative=self._made_up_note(),
-        )
-
-    def _made_up_note(self) -> str:
-        years = [str(y.spec.year) for y in self.years if y.used_is_illustrative]
-        if not years:
-            return ""
-        return f"förbrukningen {join_names(years)} är påhittad (se kolumnen Förbrukning enligt)."
+        return tables.totals_table(self)
 
     def totals(self) -> Html:
         return section("Totalt per år och regelverk", self.totals_table().block())
 
     def totals_chart(self) -> charts.Chart:
-        return charts.grouped_columns(
-            [str(y.spec.year) for y in self.years],
-            {
-                "Mottaget": [y.received for y in self.years],
-                "Förbrukat": [y.used for y in self.years],
-                "Outnyttjat vid årets slut": [y.unused for y in self.years],
-            },
-            title="Mottaget, förbrukat och outnyttjat per år",
-            caption="Mottagna, förbrukade och outnyttjade medel per år (miljoner kronor). "
-            "Uppgifter som saknas är markerade."
-            + (f" Påhittade exempeldata: {self._made_up_note()}" if self._made_up_note() else ""),
-        )
+        return tables.totals_chart(self)
 
     def group_table(self) -> Table:
-        labels = self.group_labels()
-        columns = ["Mottagargrupp"]
-        data: list[dict[str, int] | None] = []
-        for year in self.years:
-            columns.append(f"{year.spec.year}")
-            data.append(self.allocated_by_group(year, carry_over=False))
-            carry = self.allocated_by_group(year, carry_over=True)
-            if carry and any(carry.values()):
-                columns.append(f"{year.spec.year}, kvarvarande medel")
-                data.append(carry)
-        rows: list[list[Cell]] = []
-        for label in labels:
-            values = [None if d is None else d.get(label, 0) for d in data]
-            if label == OTHER_GROUP and not any(values):
-                continue
-            rows.append([label, *values])
-        footer: list[Cell] = ["Summa", *[None if d is None else sum(d.values()) for d in data]]
-        return Table(
-            title="Tilldelat per mottagargrupp",
-            columns=columns,
-            kinds=kinds("text", "kr", len(data)),
-            rows=rows,
-            footer=footer,
-        )
-
-    def school_chart(self) -> charts.Chart:
-        years = [str(y.spec.year) for y in self.years]
-        grant = [self.allocated_by_group(y, False) for y in self.years]
-        carry = [self.allocated_by_group(y, True) for y in self.years]
-        return charts.grouped_columns(
-            years,
-            {
-                "Skola och förskola, årets statsbidrag": [
-                    None if g is None else g.get(SCHOOL, 0) for g in grant
-                ],
-                "Skola och förskola, kvarvarande medel": [
-                    None if c is None else c.get(SCHOOL, 0) for c in carry
-                ],
-            },
-            title="Skola och förskola före och efter 2025",
-            caption="Medel till skola och förskola per år (miljoner kronor). Från 2025 ligger "
-            "de utanför förordningen.",
-        )
+        return tables.group_table(self)
 
     def groups(self) -> Html:
         return section(
             "Per mottagargrupp",
             paragraph(
-                "Tabellen visar vad varje mottagargrupp fick, av årets statsbidrag och av "
-                "kvarvarande medel från tidigare år."
+                "Vad varje mottagargrupp fick, av årets statsbidrag och av kvarvarande medel "
+                "från tidigare år."
             ),
             self.group_table().block(),
         )
 
-    def _per_year_table(
-        self, title: str, first: str, per_year: list[dict[str, int] | None], labels: list[str]
-    ) -> Table:
-        rows: list[list[Cell]] = []
-        for label in labels:
-            values = [None if d is None else d.get(label, 0) for d in per_year]
-            if all(v in (0, None) for v in values) and label not in self._core_labels():
-                continue
-            rows.append([label, *values])
-        footer: list[Cell] = ["Summa", *[None if d is None else sum(d.values()) for d in per_year]]
-        return Table(
-            title=title,
-            columns=[first, *[str(y.spec.year) for y in self.years]],
-            kinds=kinds("text", "kr", len(self.years)),
-            rows=rows,
-            footer=footer,
-        )
-
-    def _core_labels(self) -> set[str]:
-        return {a.label for a in self.mapping.areas} | {
-            g.label for g in self.mapping.activity_groups
-        }
+    def school_chart(self) -> charts.Chart:
+        return tables.school_chart(self)
 
     def area_table(self) -> Table:
-        labels = [a.label for a in self.mapping.areas] + [NO_AREA, REPORTED_GAP]
-        return self._per_year_table(
-            "Förbrukat per gemensamt område",
-            "Gemensamt område",
-            [self.used_by_common_area(y) for y in self.years],
-            labels,
-        )
-
-    def mapping_table(self) -> Table:
-        rows: list[list[Cell]] = []
-        for area in self.mapping.areas:
-            for regime_id, numbers in area.regimes.items():
-                regime = get_regime(regime_id)
-                for number in numbers:
-                    rows.append([area.label, regime.short, regime.area_label(number)])
-        return Table(
-            title="Mappning av insatsområden",
-            columns=["Gemensamt område", "Regelverk", "Insatsområde"],
-            kinds=["text", "text", "text"],
-            rows=rows,
-        )
+        return tables.area_table(self)
 
     def areas(self) -> Html:
         return section(
@@ -558,70 +280,37 @@ class Comparison:
                 "desamma. De jämförs här på en gemensam indelning som anges i mappningsfilen."
             ),
             self.area_table().block(),
-            self.mapping_table().block(),
+            tables.mapping_table(self).block(),
         )
 
     def activity_table(self) -> Table:
-        labels = [*self._activity_labels(), REPORTED_GAP]
-        table = self._per_year_table(
-            "Förbrukat per verksamhet",
-            "Verksamhet",
-            [self.used_by_activity_group(y) for y in self.years],
-            labels,
-        )
-        # Money carried over from earlier years is followed up apart; where it is not, its use
-        # is unknown and shown as missing, never as 0 kr.
-        for year in self.years:
-            if year.result is None or not year.result.carry_over:
-                continue
-            found = self._by_label(year, "verksamhet", self._activity_labels(), "_kvarvarande")
-            by_label = found or None
-            table.columns = [*table.columns, f"{year.spec.year}, kvarvarande medel"]
-            table.kinds = [*table.kinds, "kr"]
-            for row in table.rows:
-                row.append(None if by_label is None else by_label.get(str(row[0]), 0))
-            if table.footer is not None:
-                table.footer = [*table.footer, None if by_label is None else sum(found.values())]
-            if by_label is None:
-                allocated = [
-                    year.amount(f"kvarvarande_{c.year}_fordelat") or 0
-                    for c in year.result.carry_over
-                ]
-                table.notes.append(
-                    f"Kvarvarande medel som fördelades {year.spec.year} "
-                    f"({kr(sum(allocated))}) är inte uppföljda; "
-                    "deras förbrukning saknas och visas inte som 0 kr."
-                )
-        if any(y.used_is_illustrative for y in self.years):
-            table.illustrative = self._made_up_note()
-        return table
+        return tables.activity_table(self)
 
     def activities(self) -> Html:
-        return section(
-            "Per verksamhet",
-            self.activity_table().block(),
-        )
+        return section("Per verksamhet", self.activity_table().block())
 
     def carry_over(self) -> Html:
         texts = []
         for year in self.years:
             if year.plan:
                 for carry in year.plan.params.carry_over:
-                    amount = year.amount(f"kvarvarande_{carry.year}") or 0
                     texts.append(
-                        f"{year.spec.year} fördelades {kr(amount)} i kvarvarande medel från "
-                        f"{carry.year}."
+                        f"{year.spec.year} fördelades {year.text(f'kvarvarande_{carry.year}')} "
+                        f"i kvarvarande medel från {carry.year}."
                     )
-                carried = year.amount("fors_over")
-                if carried:
+                if year.amount("fors_over"):
                     texts.append(
-                        f"Av {year.spec.year} års medel fördes {kr(carried)} över till året efter."
+                        f"Av {year.spec.year} års medel fördes {year.text('fors_over')} över "
+                        "till året efter."
                     )
-                repay = year.amount("att_betala_tillbaka")
-                if repay:
-                    texts.append(f"Av {year.spec.year} års medel ska {kr(repay)} betalas tillbaka.")
+                if year.amount("att_betala_tillbaka"):
+                    made_up = f" ({MADE_UP})" if year.made_up("att_betala_tillbaka") else ""
+                    texts.append(
+                        f"Av {year.spec.year} års medel ska {year.text('att_betala_tillbaka')} "
+                        f"betalas tillbaka{made_up}."
+                    )
             elif year.spec.unused_at_year_end is not None:
-                stated = year.spec.unused_stated_as or kr(year.spec.unused_at_year_end)
+                stated = year.spec.unused_stated_as or year.text("outnyttjat")
                 texts.append(f"Vid utgången av {year.spec.year} återstod {stated}.")
         return section("Nyttjande och kvarvarande medel", paragraphs(texts))
 
@@ -636,8 +325,6 @@ class Comparison:
         )
 
     def appendix(self) -> Html:
-        from gnvtools.core.model import plan_files
-
         inputs: list[Path] = [self.mapping_path]
         for year in self.years:
             if year.plan:

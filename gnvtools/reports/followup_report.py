@@ -21,7 +21,13 @@ from gnvtools.core.followup import Followup, followup
 from gnvtools.core.formatting import swedish_date
 from gnvtools.core.model import Plan, allocate, build_plan, plan_files
 from gnvtools.core.params import MemoSpec, locate
-from gnvtools.core.rulebook import NO_READINGS, KindRule, Readings, rules_for_document
+from gnvtools.core.rulebook import (
+    NO_READINGS,
+    KindRule,
+    Readings,
+    read_readings,
+    rules_for_document,
+)
 from gnvtools.core.yearend import year_end_figures
 from gnvtools.errors import InputError
 from gnvtools.reports import charts
@@ -45,7 +51,6 @@ from gnvtools.reports.display import (
     section,
 )
 from gnvtools.reports.followup_carry import carry_over_section, ineligible_section
-from gnvtools.reports.memo import load_readings
 from gnvtools.reports.memo_sections import rules_by_kind
 from gnvtools.reports.texts import Texts, check_text, markdown_html, read_texts, substitute
 
@@ -76,6 +81,14 @@ def load_followup_texts(plan: Plan, figures: Catalogue) -> Texts | None:
     texts = read_texts(resolved, shown, AUTHORED_SECTIONS)
     check_text(texts, figures)
     return texts
+
+
+def load_readings(plan: Plan) -> Readings:
+    """The organisation's own rules file (``rules:``), or none: another organisation's
+    readings never reach this report."""
+    if not plan.params.rules:
+        return NO_READINGS
+    return read_readings(*plan.file.data_path(plan.params.rules))
 
 
 @dataclass
