@@ -17,13 +17,12 @@ distribution, attachments and provenance.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path
 
 from gnvtools.core.allocation import RESERVE
 from gnvtools.core.figures import Catalogue
 from gnvtools.core.figures import slug as _slug
-from gnvtools.core.formatting import count, percent
+from gnvtools.core.formatting import count
 from gnvtools.core.memo_figures import allocation_figures
 from gnvtools.core.model import Allocation, Plan, allocate, at_decision, build_plan
 from gnvtools.core.params import Params, locate
@@ -35,19 +34,15 @@ from gnvtools.core.rulebook import (
     Readings,
     rules_for_document,
 )
-from gnvtools.reports import charts, memo_model, memo_phrases, memo_sections, memo_tables
+from gnvtools.reports import charts, memo_head, memo_model, memo_phrases, memo_sections, memo_tables
 from gnvtools.reports.common import (
     appendix,
     findings_sentence,
-    illustrative_notice,
-    signature_block,
-    title_block,
 )
 from gnvtools.reports.display import (
     Html,
     Table,
     bullets,
-    concat,
     findings_table,
     paragraph,
     paragraphs,
@@ -161,42 +156,7 @@ class AllocationMemo:
     # --- sections ---------------------------------------------------------------------------
 
     def header(self) -> Html:
-        p = self.params
-        memo = p.memo
-        made_up = set(memo.illustrative) if memo else set()
-        mark = " (påhittat exempel)"
-        meta = [("Organisation", p.organisation.name)]
-        for name, label, key in (
-            ("datum", "Datum", "date"),
-            ("sammantradesdatum", "Sammanträde", "meeting_date"),
-            ("diarienummer", "Diarienummer", "case_number"),
-        ):
-            if name in self.figures:
-                meta.append((label, self.figures.text(name) + (mark if key in made_up else "")))
-        meta += [
-            ("Ärendet avgörs av", p.decided_by),
-            ("Beredd av", p.prepared_by),
-            ("Regelverk", self.regime.short),
-        ]
-        sources = [
-            f"{g.spec.label}: {g.spec.source}".strip()
-            for g in self.allocation.plan.groups.values()
-            if g.spec.illustrative
-        ]
-        if memo is not None and memo.illustrative_note:
-            sources.append(" ".join(memo.illustrative_note.split()))
-        when = document_date(p)
-        head = title_block(
-            p.title,
-            meta,
-            organisation=p.organisation.name,
-            date=when.isoformat() if when else "",
-            stage=STAGE,
-            dnr=memo.case_number if memo is not None else "",
-        )
-        block = concat([head, illustrative_notice(sources)])
-        block.figures = self.figures.as_json()
-        return block
+        return memo_head.header(self)
 
     def proposal_items(self) -> list[str]:
         """The decision items: the parameter file's own, else a default true to the model."""
@@ -276,30 +236,11 @@ class AllocationMemo:
         return section("Bakgrund", *memo_sections.background(self.params, self.regime, rules))
 
     def frame_texts(self) -> list[str]:
-        texts = []
-        for c in self.params.received.components:
-            if c.national_frame:
-                name = _slug(c.name)
-                texts.append(
-                    f"Delbeloppet {c.name.lower()}, {self.figures.text('delbelopp_' + name)}, är "
-                    f"{percent(Fraction(c.amount, c.national_frame), 2)} av den nationella ramen "
-                    f"{self.figures.text('nationell_ram_' + name)}."
-                )
-        return texts
+        return memo_sections.frame_texts(self.params, self.figures)
 
     def received(self) -> Html:
-        p = self.params
-        texts = [
-            f"För {p.year} har {p.organisation.name} tagit emot {self.figures.text('mottaget')}."
-        ]
-        if p.received.stated_as:
-            texts.append(f"Beslutsunderlaget anger beloppet som {p.received.stated_as}.")
-        texts += self.frame_texts()
-        parts = [paragraphs(texts), memo_tables.received_table(p).block()]
-        frames = memo_tables.frames_table(self.at_decision.plan.params.national_frames)
-        if frames is not None:
-            parts.append(frames.block())
-        return section("Mottagna medel", *parts)
+        frames = self.at_decision.plan.params.national_frames
+        return section("Mottagna medel", *memo_sections.received(self.params, self.figures, frames))
 
     def preparation(self) -> Html:
         """Ärendets beredning: the organisation's text, else who prepared the case."""
@@ -374,21 +315,7 @@ class AllocationMemo:
 
     def closing(self) -> Html:
         """Signatures, the distribution list (Utdrag till) and the attachments (Bilagor)."""
-        memo = self.params.memo
-        if memo is None:
-            return Html("")
-        parts: list[Html] = []
-        if memo.signatures:
-            made_up = " (påhittat exempel)" if "signatures" in memo.illustrative else ""
-            people = [
-                [x for x in (s.name, s.title + made_up, s.unit) if x] for s in memo.signatures
-            ]
-            parts.append(signature_block(people, "I tjänsten" if memo.signed_in_service else ""))
-        if memo.distribution:
-            parts.append(section("Utdrag till", bullets(memo.distribution)))
-        if memo.attachments:
-            parts.append(section("Bilagor", bullets(memo.attachments, ordered=True)))
-        return concat(parts)
+        return memo_head.closing(self)
 
     def appendix(self) -> Html:
         inputs = self.input_files[1:]

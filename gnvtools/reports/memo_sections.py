@@ -9,12 +9,14 @@ it is the administration's own assessment.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fractions import Fraction
 
-from gnvtools.core.figures import Catalogue
-from gnvtools.core.formatting import count
-from gnvtools.core.params import Params
+from gnvtools.core.figures import Catalogue, slug
+from gnvtools.core.formatting import count, percent
+from gnvtools.core.params import FrameStatement, Params
 from gnvtools.core.regimes import Regime
 from gnvtools.core.rulebook import KindRule, SourceKind, by_kind
+from gnvtools.reports import memo_tables
 from gnvtools.reports.display import Html, bullets, concat, heading, paragraph, paragraphs
 
 KIND_HEADINGS: dict[SourceKind, str] = {
@@ -136,3 +138,32 @@ def capital(text: str) -> str:
 
 def economics(params: Params, figures: Catalogue) -> Html:
     return paragraphs(economics_texts(params, figures))
+
+
+def frame_texts(params: Params, figures: Catalogue) -> list[str]:
+    """Each component as a share of its national frame."""
+    texts = []
+    for c in params.received.components:
+        if c.national_frame:
+            name = slug(c.name)
+            texts.append(
+                f"Delbeloppet {c.name.lower()}, {figures.text('delbelopp_' + name)}, är "
+                f"{percent(Fraction(c.amount, c.national_frame), 2)} av den nationella ramen "
+                f"{figures.text('nationell_ram_' + name)}."
+            )
+    return texts
+
+
+def received(params: Params, figures: Catalogue, frames: Sequence[FrameStatement]) -> list[Html]:
+    """Mottagna medel: the amount, its components and the frames the memo may cite."""
+    texts = [
+        f"För {params.year} har {params.organisation.name} tagit emot {figures.text('mottaget')}."
+    ]
+    if params.received.stated_as:
+        texts.append(f"Beslutsunderlaget anger beloppet som {params.received.stated_as}.")
+    texts += frame_texts(params, figures)
+    parts = [paragraphs(texts), memo_tables.received_table(params).block()]
+    table = memo_tables.frames_table(frames)
+    if table is not None:
+        parts.append(table.block())
+    return parts
