@@ -59,6 +59,10 @@ REQUIRED = {
     "requisitions-file",
     "carry-over-followup",
     "pot-area",
+    "requisition-tie",
+    "key-zero-column",
+    "area-8",
+    "sources-silent-2023",
 }
 
 
