@@ -265,3 +265,40 @@ def test_catalogue_names_are_unique_and_ascii() -> None:
 def test_sections_known_to_the_text_file() -> None:
     assert AUTHORED_SECTIONS[0] == "Sammanfattning"
     assert "Jämställdhetsanalys" in AUTHORED_SECTIONS
+
+
+def test_a_made_up_figure_is_marked_where_a_text_uses_it_and_nowhere_else() -> None:
+    from gnvtools.core.figures import Catalogue
+    from gnvtools.reports.texts import substitute
+
+    cat = Catalogue()
+    cat.add("mottaget", 41_991_440, "kr", "mottaget", stage="underlag")
+    cat.add("rader", 28_630_915, "kr", "rader", made_up=True)
+    cat.add("skillnad", 83_350, "kr", "skillnad", derived_from=["rader"])
+    assert plain(substitute("{{ mottaget }} och {{ rader }}.", cat)) == (
+        "41 991 440 kr och 28 630 915 kr (påhittat exempel)."
+    )
+    assert plain(substitute("{{ skillnad | tkr }}", cat)).endswith("(påhittat exempel)")
+
+
+def test_made_up_marks_sit_on_the_rows_that_rest_on_made_up_data() -> None:
+    """Stockholm 2025: the districts' ceilings rest on made-up keys; the central
+    administrations' amounts from the carry-over are the city's own and carry no mark."""
+    memo = AllocationMemo.load(PARAMS / "stockholm/2025.yaml")
+    rows = {str(row[0]): row for row in memo.recipient_table().rows}
+    assert "Bromma (påhittat)" in rows and "Bromma" not in rows
+    assert "Äldreförvaltningen" in rows and "Utbildningsförvaltningen" in rows
+    assert not any("Äldreförvaltningen (" in name for name in rows)
+    carry = memo_step_table(memo, 1, 1)
+    assert carry.illustrative == "" and carry.rows == [["Äldreförvaltningen", 1_200_000]]
+    region = AllocationMemo.load(PARAMS / "jamtland/2025.yaml")
+    assert region.recipient_table().illustrative == ""  # every figure is the region's own
+
+
+def memo_step_table(memo: AllocationMemo, pot: int, step: int):  # type: ignore[no-untyped-def]
+    from gnvtools.core.memo_figures import step_rests_on_made_up
+    from gnvtools.reports.memo_tables import step_table
+
+    result = memo.at_decision.pots[pot].steps[step]
+    made_up = step_rests_on_made_up(memo.allocation.plan, pot, step)
+    return step_table(memo.at_decision.pots[pot].pot.name, result, made_up)

@@ -118,14 +118,23 @@ def check_placeholders(
             )
 
 
+#: After a figure that rests on made-up data, where the text uses it.
+MADE_UP_FIGURE = " (påhittat exempel)"
+
+
 def substitute(text: str, catalogue: Catalogue) -> str:
-    """Replace every placeholder by its figure's Swedish form (placeholders already checked)."""
+    """Replace every placeholder by its figure's Swedish form (placeholders already checked).
+
+    A figure that rests on made-up data carries the mark where it is used, and only there:
+    ``{{ forbrukat_enligt_rader }}`` → ``28 630 915 kr (påhittat exempel)``.
+    """
 
     def one(match: re.Match[str]) -> str:
         inner = _INNER.match(match.group(1))
         if inner is None:  # pragma: no cover - check_text rejects these first
             return match.group(0)
-        return catalogue[inner.group(1)].formatted(inner.group(2))
+        figure = catalogue[inner.group(1)]
+        return figure.formatted(inner.group(2)) + (MADE_UP_FIGURE if figure.illustrative else "")
 
     return PLACEHOLDER.sub(one, text)
 
