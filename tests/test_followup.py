@@ -401,3 +401,14 @@ def test_reported_area_outside_the_regime_is_located(
     code, _, err = run_cli(capsys, "followup", str(params))
     assert code == 2
     assert "2025.yaml" in err and "okänt insatsområde 9" in err and "reported_by_area" in err
+
+
+def test_findings_say_an_approximate_carry_over_as_the_source_does() -> None:
+    result = followup_file(PARAMS / "stockholm/2025.yaml")
+    (carry,) = [f for f in result.findings if f.code == "carry-over-not-followed-up"]
+    assert "(cirka 10,7 mnkr)" in carry.message.replace("\xa0", " ")
+    (repay,) = [f for f in result.findings if f.code == "repayment"]
+    assert repay.message.replace("\xa0", " ") == (
+        "Till Socialstyrelsen ska 13 277 175 kr betalas tillbaka (13 360 525 kr om bara "
+        "beloppen per insatsområde räknas som förbrukade)."
+    )

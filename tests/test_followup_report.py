@@ -112,7 +112,7 @@ def test_made_up_marks_per_row_and_table(report: FollowupReport) -> None:
     labels = [row[0] for row in key.rows]
     assert "Beviljat vid rekvisitionen (påhittat exempel)" in labels
     assert "Förbrukat" in labels and "Outnyttjat" in labels  # real: no mark
-    assert "Kvarvarande medel från tidigare år (följs upp för sig) (cirka)" in labels
+    assert "Kvarvarande medel från tidigare år, följs upp för sig (cirka)" in labels
     area, activity = report.areas().tables
     assert not area.illustrative  # the per-area figures are the city's own
     assert area.rows[2][0].endswith("(osäker avläsning)")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from gnvtools.core.formatting import kr, percent
+from gnvtools.core.formatting import kr, mnkr, percent
 from gnvtools.core.reconciliation import Finding
 from gnvtools.core.regimes import join_words
 
@@ -33,11 +33,15 @@ def followup_findings(r: Followup) -> list[Finding]:
     findings += _details(r)
     findings += _carry_over(r)
     if r.repay:
+        alternative = ""
+        if r.repay_if_details is not None:
+            details = "beloppen per insatsområde" if r.reported_by_area else "förbrukningsraderna"
+            alternative = f" ({kr(r.repay_if_details)} om bara {details} räknas som förbrukade)"
         findings.append(
             Finding(
                 "info",
                 "repayment",
-                f"Till {r.regime.administered_by} ska {kr(r.repay)} betalas tillbaka.",
+                f"Till {r.regime.administered_by} ska {kr(r.repay)} betalas tillbaka{alternative}.",
                 r.repay,
             )
         )
@@ -203,13 +207,21 @@ def _rows_vs_areas(r: Followup) -> list[Finding]:
 
 def _carry_over(r: Followup) -> list[Finding]:
     findings = []
+    stated = {c.year: c for c in r.plan.params.carry_over}
     for carry in r.carry_over:
+        spec = stated.get(carry.year)
+        # As the source gives it: "cirka 10,7 mnkr", never to the krona.
+        amount = (
+            f"cirka {mnkr(carry.amount)}"
+            if spec is not None and spec.precision == "cirka"
+            else kr(carry.amount)
+        )
         if carry.used is None:
             findings.append(
                 Finding(
                     "warning",
                     "carry-over-not-followed-up",
-                    f"Kvarvarande medel från {carry.year} ({kr(carry.amount)}) är inte uppföljda: "
+                    f"Kvarvarande medel från {carry.year} ({amount}) är inte uppföljda: "
                     "ingen förbrukningsrad anger att den avser dessa medel.",
                     carry.amount,
                 )
@@ -217,7 +229,7 @@ def _carry_over(r: Followup) -> list[Finding]:
         else:
             message, made_up = _made_up(
                 r,
-                f"Av kvarvarande medel från {carry.year} ({kr(carry.amount)}) förbrukades "
+                f"Av kvarvarande medel från {carry.year} ({amount}) förbrukades "
                 f"{kr(carry.used)}; de följs upp för sig och påverkar inte årets återbetalning.",
             )
             findings.append(Finding("info", "carry-over-followed-up", message, carry.used, made_up))

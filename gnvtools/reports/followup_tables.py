@@ -18,7 +18,13 @@ from gnvtools.core.regimes import join_words
 from gnvtools.core.rulebook import KindRule
 from gnvtools.reports import charts
 from gnvtools.reports.display import Cell, Table, kinds
-from gnvtools.reports.followup_phrases import MADE_UP, detail_words, difference_open, made_up
+from gnvtools.reports.followup_phrases import (
+    MADE_UP,
+    detail_words,
+    difference_open,
+    made_up,
+    reading_clause,
+)
 from gnvtools.reports.memo_sections import genitive_stem
 
 #: The key-figures table: each row's label and the figure it shows.
@@ -33,7 +39,7 @@ KEY_FIGURES = (
     ("Använt utanför reglerna", "utanfor_reglerna"),
     ("Att betala tillbaka", "att_betala_tillbaka"),
     ("Förs över till nästa år", "fors_over"),
-    ("Kvarvarande medel från tidigare år (följs upp för sig)", "kvarvarande_totalt"),
+    ("Kvarvarande medel från tidigare år, följs upp för sig", "kvarvarande_totalt"),
 )
 #: Rows shown only when their figure exists (the others show "uppgift saknas").
 OPTIONAL_ROWS = ("redovisat_forbrukat", "kvarvarande_totalt")
@@ -86,7 +92,9 @@ def recipient_table(r: Followup) -> Table:
             ]
         )
     notes = []
-    if r.requisitioned is not None:
+    if r.requisitioned is not None and any(
+        w.requisitioned is None for w in r.by_recipient.values()
+    ):
         notes.append("Rekvirerat anges som uppgift saknas för mottagare utan rekvisition.")
     if r.not_requisitioned:
         notes.append(f"Rekvirerade inga medel: {join_words(r.not_requisitioned)}.")
@@ -236,8 +244,7 @@ def area_chart(r: Followup, f: Catalogue) -> charts.Chart:
     rows = any(made_up(f, f"forbrukat_omrade_{a}") for a in r.by_area)
     caption = "Förbrukade medel per insatsområde (miljoner kronor)."
     if r.uncertain_areas:
-        areas = ", ".join(str(a) for a in sorted(r.uncertain_areas))
-        caption += f" Beloppen för område {areas} är osäkra avläsningar av källan."
+        caption += " " + reading_clause(r)
     return charts.horizontal_bars(
         labels,
         {"Förbrukat": values},
