@@ -219,3 +219,16 @@ def test_every_key_of_the_parameter_files_is_documented() -> None:
         if not re.search(rf"`{re.escape(key)}\b|\b{re.escape(key)}:", text)
     )
     assert not missing, missing
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_the_examples_parameter_file_validates_against_the_published_schema(
+    name: str, tmp_path: Path
+) -> None:
+    import jsonschema
+
+    from gnvtools.core.yamlio import read_yaml
+    from gnvtools.project.schema import load
+
+    data = json.loads(json.dumps(read_yaml(write(EXAMPLES[name], tmp_path))[0], default=str))
+    jsonschema.Draft202012Validator(load("params")).validate(data)
