@@ -24,27 +24,15 @@ from gnvtools.core.model import (
 from gnvtools.core.params import FollowupSpec
 from gnvtools.core.reconciliation import Finding, sort_findings
 from gnvtools.core.regimes import Regime, get_regime
-from gnvtools.core.spend import Ineligible, SpendLine, area8_applies, ineligibility, load_spend
-
-
-@dataclass
-class CarryOverFollowup:
-    """Money left from an earlier year, followed up apart from the year's grant.
-
-    ``used`` is ``None`` when no spend row names this money: it has not been followed up, which
-    a report shows as missing, never as 0 kr.
-    """
-
-    year: int
-    amount: int
-    allocated: int
-    used: int | None
-    by_recipient: dict[str, tuple[int, int | None]]
-    lines: list[SpendLine] = field(default_factory=list)
-
-    @property
-    def unused(self) -> int | None:
-        return None if self.used is None else self.amount - self.used
+from gnvtools.core.spend import (
+    CarryOverFollowup,
+    Ineligible,
+    SpendLine,
+    area8_applies,
+    carry_over_followup,
+    ineligibility,
+    load_spend,
+)
 
 
 @dataclass
@@ -301,7 +289,7 @@ def followup(plan: Plan, allocation: Allocation | None = None) -> Followup:
         ineligible_lines=ineligible,
         spend=year_spend,
         illustrative=spec.illustrative,
-        carry_over=_carry_over_followup(allocation, spend),
+        carry_over=carry_over_followup(allocation, spend),
         rows_by_area=rows_by_area,
         reported_by_area=reported_by_area,
         uncertain_areas={i.area: i.reading for i in spec.reported_by_area if i.reading},
@@ -312,40 +300,6 @@ def followup(plan: Plan, allocation: Allocation | None = None) -> Followup:
     )
     result.findings = sort_findings(followup_findings(result))
     return result
-
-
-def _carry_over_followup(allocation: Allocation, spend: list[SpendLine]) -> list[CarryOverFollowup]:
-    """Each carry-over: what was allocated from it and, if any row names it, what was used."""
-    plan = allocation.plan
-    out = []
-    for carry in plan.params.carry_over:
-        source = f"carry-over:{carry.year}"
-        allocated: dict[str, int] = {}
-        for pot in allocation.pots:
-            if plan.pot_sources[pot.pot.name] != source:
-                continue
-            for line in pot.lines:
-                if line.recipient != RESERVE:
-                    allocated[line.recipient] = allocated.get(line.recipient, 0) + line.amount
-        rows = [row for row in spend if row.fund == carry.year]
-        used: dict[str, int] = {}
-        for row in rows:
-            used[row.recipient] = used.get(row.recipient, 0) + row.amount
-        followed = bool(rows)
-        names = list(dict.fromkeys([*allocated, *used]))
-        out.append(
-            CarryOverFollowup(
-                year=carry.year,
-                amount=carry.amount,
-                allocated=sum(allocated.values()),
-                used=sum(used.values()) if followed else None,
-                by_recipient={
-                    n: (allocated.get(n, 0), used.get(n, 0) if followed else None) for n in names
-                },
-                lines=rows,
-            )
-        )
-    return out
 
 
 def followup_file(path: Path | str) -> Followup:

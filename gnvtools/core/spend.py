@@ -1,14 +1,17 @@
 """The spend file of a year-end follow-up and what of it the rules allow.
 
 ``load_spend`` reads the rows (recipient, area, amount; optionally activity, activity_type and
-fund); ``ineligibility`` says why a row falls outside the regime, or ``None``.
+fund); ``ineligibility`` says why a row falls outside the regime, or ``None``;
+``carry_over_followup`` follows up money carried over from earlier years from the rows that
+name it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from gnvtools.core.model import Plan, unknown_recipient
+from gnvtools.core.allocation import RESERVE
+from gnvtools.core.model import Allocation, Plan, unknown_recipient
 from gnvtools.core.params import FollowupSpec
 from gnvtools.core.regimes import Regime
 from gnvtools.core.tables import parse_amount, read_table
@@ -124,3 +127,57 @@ def ineligibility(line: SpendLine, regime: Regime, area8: bool) -> str | None:
     if line.area is not None and line.area in regime.restricted_areas and not area8:
         return f"insatsområde {line.area} gäller {regime.restricted_areas[line.area]}"
     return None
+
+
+@dataclass
+class CarryOverFollowup:
+    """Money left from an earlier year, followed up apart from the year's grant.
+
+    ``used`` is ``None`` when no spend row names this money: it has not been followed up, which
+    a report shows as missing, never as 0 kr.
+    """
+
+    year: int
+    amount: int
+    allocated: int
+    used: int | None
+    by_recipient: dict[str, tuple[int, int | None]]
+    lines: list[SpendLine] = field(default_factory=list)
+
+    @property
+    def unused(self) -> int | None:
+        return None if self.used is None else self.amount - self.used
+
+
+def carry_over_followup(allocation: Allocation, spend: list[SpendLine]) -> list[CarryOverFollowup]:
+    """Each carry-over: what was allocated from it and, if any row names it, what was used."""
+    plan = allocation.plan
+    out = []
+    for carry in plan.params.carry_over:
+        source = f"carry-over:{carry.year}"
+        allocated: dict[str, int] = {}
+        for pot in allocation.pots:
+            if plan.pot_sources[pot.pot.name] != source:
+                continue
+            for line in pot.lines:
+                if line.recipient != RESERVE:
+                    allocated[line.recipient] = allocated.get(line.recipient, 0) + line.amount
+        rows = [row for row in spend if row.fund == carry.year]
+        used: dict[str, int] = {}
+        for row in rows:
+            used[row.recipient] = used.get(row.recipient, 0) + row.amount
+        followed = bool(rows)
+        names = list(dict.fromkeys([*allocated, *used]))
+        out.append(
+            CarryOverFollowup(
+                year=carry.year,
+                amount=carry.amount,
+                allocated=sum(allocated.values()),
+                used=sum(used.values()) if followed else None,
+                by_recipient={
+                    n: (allocated.get(n, 0), used.get(n, 0) if followed else None) for n in names
+                },
+                lines=rows,
+            )
+        )
+    return out

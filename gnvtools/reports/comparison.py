@@ -14,9 +14,9 @@ from pathlib import Path
 
 from gnvtools.core.figures import Catalogue, slug
 from gnvtools.core.model import plan_files
-from gnvtools.core.multiyear import NO_AREA, NO_TYPE, REPORTED_GAP, YearSource, multi_year_figures
+from gnvtools.core.multiyear import NO_AREA, NO_TYPE, REPORTED_GAP, multi_year_figures
 from gnvtools.core.params import ComparisonParams, load_comparison, locate
-from gnvtools.core.reconciliation import Finding, reconcile_allocation, sort_findings
+from gnvtools.core.reconciliation import Finding
 from gnvtools.core.regimes import join_words
 from gnvtools.reports import charts
 from gnvtools.reports import comparison_tables as tables
@@ -28,6 +28,8 @@ from gnvtools.reports.comparison_inputs import (
     check_mapping,
     load_mapping,
     load_years,
+    year_findings,
+    year_source,
 )
 from gnvtools.reports.comparison_inputs import Mapping as Mapping  # the mapping file's model
 from gnvtools.reports.display import (
@@ -63,63 +65,15 @@ class Comparison:
         check_mapping(mapping, mapping_path, years)
         comparison = cls(params, mapping, years, path, mapping_path)
         comparison.figures = multi_year_figures(
-            [comparison._source(year) for year in years],
+            [year_source(mapping, year, comparison.group_of) for year in years],
             comparison.group_labels(),
             [a.label for a in mapping.areas],
             [g.label for g in mapping.activity_groups],
         )
         for year in years:
             year.figures = comparison.figures
-        comparison.findings = comparison._checks()
+        comparison.findings = year_findings(years)
         return comparison
-
-    def _source(self, year: Year) -> YearSource:
-        """The year with the mapping resolved to plain look-ups, for the catalogue in core."""
-        if year.plan is None or year.regime is None:
-            return YearSource(
-                year.spec.year, received=year.spec.received, unused=year.spec.unused_at_year_end
-            )
-        regime = year.regime.id
-        activity_of: dict[str, str] = {}
-        for group in self.mapping.activity_groups:
-            for kind in group.types:
-                activity_of.setdefault(kind, group.label)
-        return YearSource(
-            year.spec.year,
-            allocation=year.allocation,
-            result=year.result,
-            unused=year.spec.unused_at_year_end,
-            group_of={name: self.group_of(year, name) for name in year.plan.recipients},
-            area_of={
-                number: area.label
-                for area in self.mapping.areas
-                for number in area.regimes.get(regime, [])
-            },
-            activity_of=activity_of,
-        )
-
-    def _checks(self) -> list[Finding]:
-        findings: list[Finding] = []
-        for year in self.years:
-            if year.plan is None:
-                findings.append(
-                    Finding(
-                        "info",
-                        "year-partial",
-                        f"För {year.spec.year} finns ingen parameterfil; bara de uppgifter som "
-                        "källorna anger visas, övrigt som uppgift saknas.",
-                        None,
-                    )
-                )
-                continue
-            year_findings = reconcile_allocation(year.allocation) if year.allocation else []
-            if year.result:
-                year_findings += year.result.findings
-            for f in year_findings:
-                if f.level != "info":
-                    message = f"{year.spec.year}: {f.message}"
-                    findings.append(Finding(f.level, f.code, message, f.amount, f.illustrative))
-        return sort_findings(findings)
 
     # --- figures by group, area and activity ------------------------------------------------
 

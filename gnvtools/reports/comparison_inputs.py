@@ -9,6 +9,7 @@ each rests on made-up data.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -18,8 +19,9 @@ from pydantic import BaseModel, ConfigDict
 from gnvtools.core.figures import Catalogue, Value
 from gnvtools.core.followup import Followup, followup
 from gnvtools.core.model import Allocation, Plan, allocate, build_plan, confine
-from gnvtools.core.multiyear import prefix
+from gnvtools.core.multiyear import YearSource, prefix
 from gnvtools.core.params import ComparisonParams, ComparisonYear, validate
+from gnvtools.core.reconciliation import Finding, reconcile_allocation, sort_findings
 from gnvtools.core.regimes import Regime, get_regime
 from gnvtools.errors import InputError
 from gnvtools.reports.display import MISSING
@@ -184,3 +186,52 @@ def check_mapping(mapping: Mapping, mapping_path: Path, years: list[Year]) -> No
                 file=mapping_path,
                 key="areas",
             )
+
+
+def year_source(mapping: Mapping, year: Year, group_of: Callable[[Year, str], str]) -> YearSource:
+    """The year with the mapping resolved to plain look-ups, for the catalogue in core."""
+    if year.plan is None or year.regime is None:
+        return YearSource(
+            year.spec.year, received=year.spec.received, unused=year.spec.unused_at_year_end
+        )
+    regime = year.regime.id
+    activity_of: dict[str, str] = {}
+    for group in mapping.activity_groups:
+        for kind in group.types:
+            activity_of.setdefault(kind, group.label)
+    return YearSource(
+        year.spec.year,
+        allocation=year.allocation,
+        result=year.result,
+        unused=year.spec.unused_at_year_end,
+        group_of={name: group_of(year, name) for name in year.plan.recipients},
+        area_of={
+            number: area.label for area in mapping.areas for number in area.regimes.get(regime, [])
+        },
+        activity_of=activity_of,
+    )
+
+
+def year_findings(years: list[Year]) -> list[Finding]:
+    """Each year's errors and warnings, named by year; a year without a file says so."""
+    findings: list[Finding] = []
+    for year in years:
+        if year.plan is None:
+            findings.append(
+                Finding(
+                    "info",
+                    "year-partial",
+                    f"För {year.spec.year} finns ingen parameterfil; bara de uppgifter som "
+                    "källorna anger visas, övrigt som uppgift saknas.",
+                    None,
+                )
+            )
+            continue
+        found = reconcile_allocation(year.allocation) if year.allocation else []
+        if year.result:
+            found += year.result.findings
+        for f in found:
+            if f.level != "info":
+                message = f"{year.spec.year}: {f.message}"
+                findings.append(Finding(f.level, f.code, message, f.amount, f.illustrative))
+    return sort_findings(findings)
