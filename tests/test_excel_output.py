@@ -62,10 +62,11 @@ def _contents(book: Any) -> dict[str, str]:
     return contents
 
 
-def _reconciled(ws: Any) -> list[tuple[int, int, list[int], int]]:
-    """Per reconciled column: (column, the table's sum, figures outside it, stated total)."""
+def _reconciled(ws: Any, body: int) -> list[tuple[int, int, list[int], int]]:
+    """Per reconciled column: (column, the table's sum, figures outside it, stated total);
+    ``body`` is the number of rows above the sum row."""
     rows = list(ws.iter_rows(values_only=True))
-    total = next(row for row in rows[3:] if row[0] == "Summa")
+    total = rows[3 + body]
     outside = [row for row in rows if str(row[0] or "").startswith("Utanför tabellen: ")]
     stated = [row for row in rows if str(row[0] or "").startswith("Enligt rapporten: ")]
     found = []
@@ -91,10 +92,16 @@ def test_every_total_adds_up_to_the_stated_total(
         ws = book[sheet]
         rows = list(ws.iter_rows(min_row=4, values_only=True))
         body = rows[: len(table.rows)]
-        for index, kind in enumerate(table.kinds):  # the sum row adds up the rows above it
+        # the sum row adds up the rows above it (a row saying "− Förbrukat" taken away)
+        signs = [-1 if str(r[0]).startswith("\u2212") else 1 for r in body]
+        formula = [c for c in rows[-1] if isinstance(c, str) and c.startswith("=")]
+        for index, kind in enumerate(table.kinds):
             if kind == "kr" and isinstance(table.footer[index], int):
-                assert sum(r[index] or 0 for r in body) == table.footer[index], (sheet, index)
-        for _column, total, outside, stated in _reconciled(ws):
+                total = sum(s * (r[index] or 0) for s, r in zip(signs, body, strict=True))
+                assert total == table.footer[index], (sheet, index)
+        if -1 in signs:
+            assert formula and "-" in formula[0] and "SUM" not in formula[0]
+        for _column, total, outside, stated in _reconciled(ws, len(table.rows)):
             assert total + sum(outside) == stated, (sheet, total, outside, stated)
             reconciled += 1
     assert reconciled or name.startswith("multi-year")
@@ -106,7 +113,7 @@ def test_jamtland_allocation_names_the_money_not_allocated(
 ) -> None:
     book = built["allocation-memo:jamtland/2025.yaml"][0]
     ws = book["Fördelning per mottagare"]
-    assert (2, 41_000_000, [86_320], 41_086_320) in _reconciled(ws)
+    assert (2, 41_000_000, [86_320], 41_086_320) in _reconciled(ws, 2)
     labels = [row[0] for row in ws.iter_rows(values_only=True)]
     assert "Utanför tabellen: Inte fördelat, alla medel" in labels
     assert labels[-1] == "Kontrollsumma (formel)"

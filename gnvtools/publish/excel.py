@@ -39,6 +39,7 @@ from gnvtools.reports.display import FIGURES_MIME, MISSING
 from gnvtools.reports.document import ILLUSTRATIVE, TableBlock, document_of
 
 ABOUT = "Om rapporten"
+SUBTRACTED = "\u2212"  # a row whose label begins "− " is taken away in the table's total
 FIGURES = "Tal i rapporten"
 
 
@@ -231,10 +232,18 @@ def _write_table(ws: Any, table: dict[str, Any], checks: Sequence[Reconciliation
         # A total an auditor can check: the same sum, recomputed by Excel from the rows.
         check = after
         ws.cell(row=check, column=1, value="Kontrollsumma (formel)").font = Font(italic=True)
+        signs = [SUBTRACTED if str(r[0]).startswith(SUBTRACTED) else "+" for r in body]
         for c, kind in enumerate(kinds, start=1):
             if kind in ("kr", "int") and c > 1:
                 letter = get_column_letter(c)
-                cell = ws.cell(row=check, column=c, value=f"=SUM({letter}{first}:{letter}{last})")
+                formula = f"=SUM({letter}{first}:{letter}{last})"
+                if SUBTRACTED in signs:  # a table whose rows say "− Förbrukat": as they say
+                    terms = [
+                        f"{'-' if sign == SUBTRACTED else '+'}{letter}{first + i}"
+                        for i, sign in enumerate(signs)
+                    ]
+                    formula = "=" + "".join(terms).lstrip("+")
+                cell = ws.cell(row=check, column=c, value=formula)
                 cell.number_format = KR_FORMAT if kind == "kr" else INT_FORMAT
                 cell.font = Font(italic=True)
     for col, kind in enumerate(kinds, start=1):
