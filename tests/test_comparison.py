@@ -31,6 +31,10 @@ def test_comparison_sentences(comparison: Comparison) -> None:
     )
     carry = plain(comparison.carry_over().plain).splitlines()
     assert "2025 fördelades cirka 10,7 mnkr i kvarvarande medel från 2024." in carry
+    assert (
+        "Av 2025 års medel ska 13 277 175 kr betalas tillbaka, eller 13 360 525 kr (osäker "
+        "avläsning) om bara detaljerna räknas som förbrukade." in carry
+    )
 
 
 def test_totals_say_which_cells_are_made_up(comparison: Comparison) -> None:
@@ -39,7 +43,7 @@ def test_totals_say_which_cells_are_made_up(comparison: Comparison) -> None:
     assert totals.columns[-1] == "Påhittat exempel"
     assert [row[-1] for row in totals.rows] == [
         "fördelat, förbrukat, outnyttjat vid årets slut och nyttjandegrad",
-        None,
+        "inget",
         "fördelat",  # the districts' requisitions are made up, the city's totals are not
     ]
     assert totals.illustrative

@@ -259,9 +259,15 @@ class Comparison:
                     )
                 if year.amount("att_betala_tillbaka"):
                     made_up = f" ({MADE_UP})" if year.made_up("att_betala_tillbaka") else ""
+                    other = ""
+                    if year.amount("att_betala_tillbaka_enligt_detaljerna") is not None:
+                        other = (
+                            f", eller {year.text('att_betala_tillbaka_enligt_detaljerna')} om "
+                            "bara detaljerna räknas som förbrukade"
+                        )
                     texts.append(
                         f"Av {year.spec.year} års medel ska {year.text('att_betala_tillbaka')} "
-                        f"betalas tillbaka{made_up}."
+                        f"betalas tillbaka{other}{made_up}."
                     )
             elif year.spec.unused_at_year_end is not None:
                 stated = year.spec.unused_stated_as or year.text("outnyttjat")

@@ -29,10 +29,10 @@ TOTALS = (
 )
 
 
-def _made_up_in(year: Year) -> str | None:
+def _made_up_in(year: Year) -> str:
     """Which of the year's totals are made up, in words (``"förbrukat och outnyttjat"``)."""
     found = [column.lower() for column, name in TOTALS if year.made_up(name)]
-    return join_words(found) if found else None
+    return join_words(found) if found else "inget"
 
 
 def precision_notes(years: list[Year], names: list[tuple[str, str]]) -> list[str]:
@@ -63,7 +63,7 @@ def totals_table(c: Comparison) -> Table:
             year.carry_over_in,
         ]
         rows.append([str(year.spec.year), year.label, *values, _made_up_in(year)])
-    any_made_up = any(row[-1] for row in rows)
+    any_made_up = any(row[-1] != "inget" for row in rows)
     return Table(
         title="Totalt per år",
         columns=["År", "Regelverk", *(column for column, _ in TOTALS), "Påhittat exempel"],
