@@ -176,3 +176,40 @@ def test_a_new_municipality_inherits_no_other_organisation(
     assert "Umeå kommun" in text
     catalogue: Catalogue = AllocationMemo.load(params).figures
     assert catalogue.text("organisation") == "Umeå kommun"
+
+
+def test_a_group_known_later_makes_its_keyed_amounts_later(example_copy) -> None:
+    """Recipient data declared known at the requisition (``stage: rekvisition``): the amounts a
+    key splits by it leave the memo; the totals stay."""
+    before = AllocationMemo.load(PARAMS / "national/2025-kommuner.yaml").figures
+    assert "mottagare_upplands_vasby_kommun" in before
+    folder = example_copy("national")
+    params = folder / "2025-kommuner.yaml"
+    text = params.read_text(encoding="utf-8")
+    marker = "    file: data/municipalities.csv\n"
+    assert marker in text
+    params.write_text(text.replace(marker, marker + "    stage: rekvisition\n", 1), "utf-8")
+    figures = AllocationMemo.load(params).figures
+    assert "mottagare_upplands_vasby_kommun" not in figures
+    assert figures.value("mottaget") == before.value("mottaget")
+
+
+def test_a_rule_that_moves_money_is_cited_or_called_the_organisations_own(example_copy) -> None:
+    folder = example_copy("stockholm")
+    params = folder / "2025.yaml"
+    memo = AllocationMemo.load(params)
+    assert memo.step_sentence(0, 0).endswith(
+        "Ingen av källorna anger den regeln; den är förvaltningens eget förslag."
+    )
+    text = params.read_text(encoding="utf-8")
+    marker = "        requests: data/requests-2025.csv\n"
+    cited = marker + '        rule_source: "socialstyrelsen-2025, Om inte alla medel rekvireras"\n'
+    params.write_text(text.replace(marker, cited), encoding="utf-8")
+    sentence = AllocationMemo.load(params).step_sentence(0, 0).replace("\u00a0", " ")
+    assert sentence.endswith(
+        "(Källa: Socialstyrelsens anvisningar 2025, \u201dOm inte alla medel rekvireras\u201d.)"
+    )
+    # The memo itself is no source for its own rule.
+    itself = marker + '        rule_source: "stockholm-memo-2025, Förslag"\n'
+    params.write_text(text.replace(marker, itself), encoding="utf-8")
+    assert "eget förslag" in AllocationMemo.load(params).step_sentence(0, 0)

@@ -268,8 +268,10 @@ def _recipient_figures(cat: Catalogue, allocation: Allocation) -> None:
                 who = line.recipient
                 totals[who] = totals.get(who, 0) + line.amount
                 made_up[who] = made_up.get(who, False) or split_made_up
+                data = _data_stage(allocation.plan, pot_index, step_index - 1)
+                stages[who] = later(stages.get(who, "beslut"), data)
                 if step_figure is not None:
-                    stages[who] = later(stages.get(who, "beslut"), step_figure.stage)
+                    stages[who] = later(stages[who], step_figure.stage)
                     made_up[who] = made_up[who] or step_figure.illustrative
     names = []
     for who, amount in totals.items():
@@ -300,6 +302,28 @@ def step_rests_on_made_up(plan: Plan, pot_index: int, step_index: int) -> bool:
     """
     spec = plan.params.pots[pot_index].steps[step_index]
     return _step_illustrative(spec, plan.recipients, _made_up_groups(plan))
+
+
+def _data_stage(plan: Plan, pot_index: int, step_index: int) -> Stage:
+    """When the recipient data a key splits by becomes known (the group's ``stage``).
+
+    Only a split by key reads the data; a fixed or equal amount to a name does not.
+    """
+    spec = plan.params.pots[pot_index].steps[step_index]
+    keyed = spec.kind in ("key", "requisition") or (
+        spec.kind == "remainder" and spec.split == "key"
+    )
+    selection = getattr(spec, "recipients", None)
+    if not keyed or selection is None:
+        return "beslut"
+    names = selection if isinstance(selection, list) else []
+    groups = {selection.group} if not names else {plan.recipients[n].group for n in names}
+    stage: Stage = "beslut"
+    for group in groups:
+        table = plan.groups.get(group)
+        if table is not None:
+            stage = later(stage, table.spec.stage)
+    return stage
 
 
 def _made_up_groups(plan: Plan) -> set[str]:

@@ -76,8 +76,6 @@ class CarryOver(_Model):
     description: str = ""
     repayment_required: bool = False
     precision: InputPrecision = "exakt"
-    #: What the source said about repayment (its id in the rules' sources), if it said anything.
-    repayment_source: str = ""
 
 
 class BudgetLine(_Model):
@@ -93,6 +91,7 @@ class RecipientGroup(_Model):
     text_columns: list[str] = []
     illustrative: bool = False
     source: str = ""
+    #: When the group's figures are known (a key over data that arrives later is later too).
     stage: InputStage = "underlag"
 
 
