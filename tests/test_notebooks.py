@@ -27,12 +27,15 @@ def test_notebook_is_thin_and_clean(path) -> None:
     code = [c for c in nb.cells if c.cell_type == "code"]
     tagged = [c for c in code if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1
-    (assignment,) = ast.parse(tagged[0].source).body
-    assert isinstance(assignment, ast.AnnAssign)  # typed, so papermill can list it
-    assert ast.unparse(assignment.target) == "params_file"
-    assert ast.unparse(assignment.annotation) == "str"
-    default = ast.literal_eval(assignment.value)  # type: ignore[arg-type]
-    assert (ROOT / default).is_file()  # relative to the project root
+    imported, *assignments = ast.parse(tagged[0].source).body
+    assert ast.unparse(imported) == "from gnvtools.project.notebooks import own_parameter_file"
+    # typed, so papermill can list them and -p can convert and check them
+    assert all(isinstance(a, ast.AnnAssign) for a in assignments)
+    declared = {ast.unparse(a.target): ast.unparse(a.annotation) for a in assignments}  # type: ignore[union-attr]
+    assert declared == {"params_file": "str", "visa_diagram": "bool", "utelamna": "str"}
+    # the default is the project's own parameter file, found from where the notebook runs
+    (default,) = [a.value for a in assignments if ast.unparse(a.target) == "params_file"]  # type: ignore[union-attr]
+    assert isinstance(default, ast.Call) and ast.unparse(default.func) == "own_parameter_file"
     for cell in code:
         assert cell.outputs == [] and cell.execution_count is None
         tree = ast.parse(cell.source)
@@ -53,4 +56,11 @@ def test_notebook_runs_with_its_defaults(path) -> None:
     html = "".join(
         o.get("data", {}).get("text/html", "") for c in nb.cells for o in c.get("outputs", [])
     )
-    assert "41 991 440 kr".replace(" ", "\xa0") in html
+    # the project's own file: the newest year file listing the report (Jämtland's and
+    # Stockholm's are both 2025; Jämtland's comes first by name), the comparison file
+    expected = {
+        "allocation_memo": "41 086 320 kr",
+        "year_end_followup": "41 991 440 kr",
+        "multi_year_comparison": "41 991 440 kr",
+    }[path.stem]
+    assert expected.replace(" ", "\xa0") in html

@@ -307,43 +307,37 @@ def test_the_installed_wheel_works_outside_the_checkout(tmp_path: Path) -> None:
     assert len(data) == 3  # the template is registered for plain nbconvert
 
 
-def _params_default(notebook: Path) -> str:
-    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-    (cell,) = [c for c in cells if "parameters" in c["metadata"].get("tags", [])]
-    (line,) = [x for x in "".join(cell["source"]).splitlines() if x.startswith("params_file")]
-    return line
-
-
 def test_init_puts_the_notebooks_into_the_project(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from gnvtools.project.notebooks import own_parameter_file
+    from gnvtools.publish.recompute import NOTEBOOKS, installed_notebook
+
     folder = tmp_path / "umea"
     code, out, err = run_cli(capsys, "init", str(folder), "--name", "Umeå", "--year", "2027")
     assert code == 0, err
-    memo, followup, multi = (
-        folder / "notebooks" / name
-        for name in (
-            "allocation_memo.ipynb",
-            "year_end_followup.ipynb",
-            "multi_year_comparison.ipynb",
-        )
-    )
-    for notebook in (memo, followup, multi):
+    for report, name in NOTEBOOKS.items():
+        notebook = folder / "notebooks" / name
         assert notebook.is_file() and str(notebook) in out
-    own = 'params_file: str = "parameters/umea-kommun/2027.yaml"'
-    assert _params_default(memo) == own and _params_default(followup) == own
-    assert _params_default(multi) == 'params_file: str = "parameters/umea-kommun/jamforelse.yaml"'
-    # only the default differs from the installed notebook
-    from gnvtools.publish.recompute import installed_notebook
-
-    installed = json.loads(installed_notebook("allocation-memo").read_text(encoding="utf-8"))
-    for cell in installed["cells"]:
-        if "parameters" in cell["metadata"].get("tags", []):
-            text = "".join(cell["source"]).replace(
-                'params_file: str = "parameters/stockholm/2025.yaml"', own
-            )
-            cell["source"] = text.splitlines(keepends=True)
-    assert json.loads(memo.read_text(encoding="utf-8")) == installed
+        # the installed notebook byte for byte: verify sees no other code
+        assert notebook.read_bytes() == installed_notebook(report).read_bytes()
+    # whose default is the project's own parameter file, from the root or from notebooks/
+    for where in (folder, folder / "notebooks"):
+        monkeypatch.chdir(where)
+        assert own_parameter_file("allocation-memo") == "parameters/umea-kommun/2027.yaml"
+        assert own_parameter_file("year-end-followup") == "parameters/umea-kommun/2027.yaml"
+    with pytest.raises(InputError, match="ingen jämförelsefil"):
+        own_parameter_file("multi-year")
+    # a newer year is the new default
+    code, _, err = run_cli(capsys, "init", str(tmp_path / "b"), "--name", "Umeå", "--year", "2028")
+    assert code == 0, err
+    newer = tmp_path / "b/parameters/umea-kommun/2028.yaml"
+    (folder / "parameters/umea-kommun/2028.yaml").write_bytes(newer.read_bytes())
+    (folder / "parameters/umea-kommun/texter/2028.md").write_text("", encoding="utf-8")
+    assert own_parameter_file("allocation-memo") == "parameters/umea-kommun/2028.yaml"
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError, match="inte i något gnvtools-projekt"):
+        own_parameter_file("allocation-memo")
 
 
 def test_gnv_notebooks_never_overwrites_an_edit_unless_asked(
@@ -358,7 +352,7 @@ def test_gnv_notebooks_never_overwrites_an_edit_unless_asked(
     (folder / "notebooks/year_end_followup.ipynb").unlink()
     code, out, err = run_cli(capsys, "notebooks", str(folder))
     assert code == 0, err
-    assert "allocation_memo.ipynb: ändrad av dig; skrivs inte över (--force)" in out
+    assert "allocation_memo.ipynb: skiljer sig från den installerade; skrivs inte över" in out
     assert "year_end_followup.ipynb: skriven" in out
     assert "multi_year_comparison.ipynb: oförändrad" in out
     assert notebook.read_text(encoding="utf-8") == edited

@@ -110,23 +110,17 @@ def init_project(folder: Path, name: str, year: int | None = None) -> list[Path]
     year = year if year is not None else date.today().year + 1
     regime = regime_for(year)
     sub = slug(org.name).replace("_", "-")
-    params_file = f"parameters/{sub}/{year}.yaml"
     files = {
         folder / CONFIG_NAME: config_text(),
         folder / "README.md": readme_text(org, year, sub),
-        folder / params_file: params_text(org, year, regime),
+        folder / "parameters" / sub / f"{year}.yaml": params_text(org, year, regime),
         folder / "parameters" / sub / "data" / "mottagare.csv": recipients_text(org),
         folder / "parameters" / sub / "data" / "forbrukning.csv": SPEND,
         folder / "parameters" / sub / "data" / "rekvisitioner.csv": REQUESTS,
         folder / "parameters" / sub / "texter" / f"{year}.md": texts_text(org, year),
     }
-    defaults = {
-        "allocation-memo": params_file,
-        "year-end-followup": params_file,
-        "multi-year": f"parameters/{sub}/jamforelse.yaml",
-    }
     for report, notebook in NOTEBOOKS.items():
-        files[folder / "notebooks" / notebook] = notebook_text(report, defaults[report])
+        files[folder / "notebooks" / notebook] = notebook_text(report)
     if folder.exists() and not folder.is_dir():
         raise InputError("projektmappen är en fil", file=folder)
     existing = [path for path in files if path.exists()]

@@ -1,107 +1,122 @@
 """The report notebooks in a project (``gnv init``, ``gnv notebooks [DIR]``).
 
-An analyst works in the project's own ``notebooks/``: the three report notebooks of the installed
-package, each with its ``params_file`` defaulting to the project's own parameter file, so that
-run as they are (in JupyterLab, or ``papermill notebooks/x.ipynb out.ipynb`` from the project
-root) they give the report ``gnv render`` gives. ``gnv render`` and ``gnv build`` use these
-copies (``publish.render.notebooks_dir``). A copy the analyst has edited is never overwritten
-unless asked (``force``).
+An analyst works in the project's own ``notebooks/``: copies of the three report notebooks of the
+installed package. A notebook's ``params_file`` defaults to ``own_parameter_file(report)``, the
+project's own newest parameter file for that report, so that run as they are (in JupyterLab, or
+``papermill notebooks/x.ipynb out.ipynb`` from the project root) they give the report
+``gnv render`` gives, and the copies stay byte for byte the installed notebooks (``gnv verify``
+sees no other code). ``gnv render`` and ``gnv build`` use these copies
+(``publish.render.notebooks_dir``). A copy that differs (edited by the analyst, or from an
+older gnvtools) is never overwritten unless asked (``force``).
 """
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from gnvtools.core.params import is_comparison, load_params
-from gnvtools.errors import GnvError, InputError
+from gnvtools.core.params import load_comparison, load_params
+from gnvtools.core.yamlio import read_yaml
+from gnvtools.errors import InputError
+from gnvtools.project.config import CONFIG_NAME
 from gnvtools.publish.atomic import write_text
 from gnvtools.publish.recompute import NOTEBOOKS, installed_notebook
-
-_DEFAULT = re.compile(r'^(params_file\s*:\s*str\s*=\s*)"[^"\n]*"', re.MULTILINE)
 
 
 @dataclass(frozen=True)
 class Written:
     path: Path
-    status: str  # "skriven", "oförändrad", "ändrad av dig; skrivs inte över (--force)"
+    status: str  # "skriven", "oförändrad", or why it was left as it is
 
 
-def _year_files(root: Path) -> list[tuple[int, Path]]:
-    found = []
+def project_root(start: Path) -> Path:
+    """The project ``start`` is in: itself or the nearest folder above with ``parameters/``
+    or ``gnv.yaml`` (a notebook runs in ``notebooks/``, JupyterLab may start anywhere inside)."""
+    for folder in (start, *start.parents):
+        if (folder / "parameters").is_dir() or (folder / CONFIG_NAME).is_file():
+            return folder
+    raise InputError(
+        "mappen ligger inte i något gnvtools-projekt (ingen parameters/ eller gnv.yaml "
+        "här eller ovanför); skapa ett med gnv init, eller ange params_file",
+        file=start,
+    )
+
+
+def _newest(root: Path, report: str) -> Path | None:
+    """The newest parameter file in ``root/parameters/<organisation>/`` that ``report`` reads:
+    for ``multi-year`` a comparison file; else a year file, one listing ``report`` under
+    ``reports`` before one that does not yet. Of files for the same year, the first by name."""
+    found: list[tuple[bool, int, str, Path]] = []
     for path in sorted((root / "parameters").glob("*/*.yaml")):
-        try:
-            if not is_comparison(path):
-                found.append((load_params(path).year, path))
-        except GnvError:
-            continue  # a file still being written: another one is the default
-    return found
+        data, _ = read_yaml(path)
+        if not isinstance(data, dict):
+            continue
+        if report == "multi-year" and "years" in data and "pots" not in data:
+            years = [y.year for y in load_comparison(path).years]
+            found.append((False, -max(years), path.as_posix(), path))
+        elif report != "multi-year" and "pots" in data:
+            params = load_params(path)
+            found.append((report not in params.reports, -params.year, path.as_posix(), path))
+    return min(found)[3] if found else None
 
 
-def default_params(root: Path) -> dict[str, str]:
-    """The parameter file each report notebook defaults to, relative to ``root``: the newest
-    year file for the memo and the follow-up, a comparison file (if any) for the multi-year
-    report, else ``parameters/<organisation>/jamforelse.yaml`` beside the year file."""
-    years = _year_files(root)
-    if not years:
+def own_parameter_file(report: str, start: Path | None = None) -> str:
+    """The parameter file a report notebook reads when run as it is (its ``params_file``
+    default): the project's newest file for ``report`` (``_newest``), relative to the project
+    root, as ``gnv render`` gives it. ``start``: the folder the notebook runs in."""
+    root = project_root((start or Path.cwd()).resolve())
+    path = _newest(root, report)
+    if path is None:
+        wanted = (
+            "ingen jämförelsefil (en fil med years:)"
+            if report == "multi-year"
+            else "ingen årsfil (en fil med pots:)"
+        )
         raise InputError(
-            "projektet har ingen parameterfil i parameters/<organisation>/; skapa projektet "
-            "med gnv init",
+            f"projektet har {wanted} i parameters/<organisation>/; ange params_file",
             file=root / "parameters",
         )
-    newest = max(years, key=lambda found: (found[0], str(found[1])))[1]
-    comparisons = [
-        p for p in sorted(newest.parent.glob("*.yaml")) if p != newest and _is_comparison(p)
-    ]
-    comparison = comparisons[0] if comparisons else newest.parent / "jamforelse.yaml"
-    year_file = newest.relative_to(root).as_posix()
-    return {
-        "allocation-memo": year_file,
-        "year-end-followup": year_file,
-        "multi-year": comparison.relative_to(root).as_posix(),
-    }
+    return path.relative_to(root).as_posix()
 
 
-def _is_comparison(path: Path) -> bool:
-    try:
-        return is_comparison(path)
-    except GnvError:
-        return False
-
-
-def notebook_text(report: str, params_file: str) -> str:
-    """The installed notebook of ``report`` with ``params_file`` as its default."""
-    notebook = json.loads(installed_notebook(report).read_text(encoding="utf-8"))
-    for cell in notebook["cells"]:
-        if "parameters" not in cell.get("metadata", {}).get("tags", []):
-            continue
-        source = "".join(cell["source"])
-        source = _DEFAULT.sub(lambda m: m.group(1) + json.dumps(params_file), source)
-        lines = source.split("\n")
-        cell["source"] = [line + "\n" for line in lines[:-1]] + [lines[-1]]
-    return json.dumps(notebook, ensure_ascii=False, indent=1) + "\n"
+def notebook_text(report: str) -> str:
+    """The installed notebook of ``report``, as it is: its ``params_file`` defaults to the
+    project's own parameter file (``own_parameter_file``), so a copy is the installed one."""
+    return installed_notebook(report).read_text(encoding="utf-8")
 
 
 def put_notebooks(root: Path, *, force: bool = False) -> list[Written]:
     """Write the three notebooks into ``root/notebooks``; an edited copy stays unless ``force``."""
     if not root.is_dir():
         raise InputError("projektmappen finns inte", file=root)
-    defaults = default_params(root)
+    if _newest(root, "allocation-memo") is None and _newest(root, "year-end-followup") is None:
+        raise InputError(
+            "projektet har ingen parameterfil i parameters/<organisation>/; skapa projektet "
+            "med gnv init",
+            file=root / "parameters",
+        )
     written = []
     for report, name in NOTEBOOKS.items():
         path = root / "notebooks" / name
-        text = notebook_text(report, defaults[report])
+        text = notebook_text(report)
         if path.is_file() and path.read_text(encoding="utf-8") == text:
             written.append(Written(path, "oförändrad"))
             continue
         if path.exists() and not force:
-            written.append(Written(path, "ändrad av dig; skrivs inte över (--force)"))
+            written.append(
+                Written(path, "skiljer sig från den installerade; skrivs inte över (--force)")
+            )
             continue
         write_text(path, text)
         written.append(Written(path, "skriven"))
     return written
 
 
-__all__ = ["NOTEBOOKS", "Written", "default_params", "notebook_text", "put_notebooks"]
+__all__ = [
+    "NOTEBOOKS",
+    "Written",
+    "notebook_text",
+    "own_parameter_file",
+    "project_root",
+    "put_notebooks",
+]
