@@ -23,7 +23,6 @@ from gnvtools.reports.followup_phrases import (
     detail_words,
     difference_open,
     made_up,
-    reading_clause,
 )
 from gnvtools.reports.memo_sections import genitive_stem
 
@@ -244,7 +243,9 @@ def area_chart(r: Followup, f: Catalogue) -> charts.Chart:
     rows = any(made_up(f, f"forbrukat_omrade_{a}") for a in r.by_area)
     caption = "Förbrukade medel per insatsområde (miljoner kronor)."
     if r.uncertain_areas:
-        caption += " " + reading_clause(r)
+        areas = join_words([str(a) for a in sorted(r.uncertain_areas)])
+        word = "område" if len(r.uncertain_areas) == 1 else "områdena"
+        caption += f" Staplarna för {word} {areas} bygger på en osäker avläsning av källan."
     return charts.horizontal_bars(
         labels,
         {"Förbrukat": values},
