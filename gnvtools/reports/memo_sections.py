@@ -25,7 +25,7 @@ KIND_HEADINGS: dict[SourceKind, str] = {
     "overenskommelse": "Enligt överenskommelsen mellan staten och SKR",
     "organisation": "{organisation}s egna beslut och tolkningar",
 }
-OWN = "(Förvaltningens bedömning i detta ärende.)"
+OWN = "(Förvaltningens egen uppgift i detta ärende.)"
 
 
 def kind_heading(kind: SourceKind, regime: Regime, organisation: str) -> str:
@@ -55,7 +55,7 @@ def regime_name(regime: Regime) -> str:
 
 def background(params: Params, regime: Regime, rules: Sequence[KindRule]) -> list[Html]:
     text = (
-        f"Statsbidraget {params.year} lämnas enligt {regime_name(regime)}. Det administreras "
+        f"Bidraget för {params.year} lämnas enligt {regime_name(regime)}. Det administreras "
         f"av {regime.administered_by}. {regime.how_received}"
     )
     areas = [regime.areas[a] for a in sorted(regime.areas)]
@@ -159,7 +159,7 @@ def received(params: Params, figures: Catalogue, frames: Sequence[FrameStatement
     texts = [
         f"För {params.year} har {params.organisation.name} tagit emot {figures.text('mottaget')}."
     ]
-    if params.received.stated_as:
+    if params.received.stated_as and figures["mottaget"].precision == "exakt":
         texts.append(f"Beslutsunderlaget anger beloppet som {params.received.stated_as}.")
     texts += frame_texts(params, figures)
     parts = [paragraphs(texts), memo_tables.received_table(params).block()]

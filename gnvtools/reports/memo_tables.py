@@ -14,6 +14,7 @@ from gnvtools.core.allocation import RESERVE, StepResult
 from gnvtools.core.formatting import kr
 from gnvtools.core.model import Allocation
 from gnvtools.core.params import FrameStatement, Params
+from gnvtools.core.regimes import join_words
 from gnvtools.reports import charts
 from gnvtools.reports.display import Cell, Table, kinds
 
@@ -38,10 +39,10 @@ def received_table(params: Params) -> Table:
         [c.name, BASIS_LABELS[c.basis], c.amount, Fraction(c.amount, total)]
         for c in params.received.components
     ]
-    rough = [c.name for c in params.received.components if c.precision != "exakt"]
-    notes = [f"Källan anger {', '.join(rough)} avrundat; summan är därför ungefärlig."] * bool(
-        rough
-    )
+    rough = [c.name.lower() for c in params.received.components if c.precision != "exakt"]
+    notes = []
+    if rough:
+        notes.append(f"Källan anger {join_words(rough)} avrundat; summan är därför ungefärlig.")
     return Table(
         title="Mottagna medel",
         columns=["Delbelopp", "Grund", "Belopp", "Andel"],
