@@ -120,7 +120,10 @@ def test_memo_2023_and_jamtland_sentences() -> None:
         assert said in summary
     assert "Kontrollerna" not in summary and "Varning" not in summary
     economics = plain(region.economics().plain)
-    assert "86 320 kr fördelas inte i detta beslut" in economics
+    assert (
+        "86 320 kr är ännu inte fördelade. Det som inte har använts vid årets slut betalas "
+        "tillbaka." in economics
+    )
     assert "Budgeten räknade med 42 500 000 kr, 1 413 680 kr mer än" in economics
 
 

@@ -286,7 +286,7 @@ class AllocationMemo:
         title = "Ekonomiska konsekvenser"
         if self.has_text(title):
             return self.authored(title)
-        return section(title, memo_sections.economics(self.params, self.figures))
+        return section(title, memo_sections.economics(self.params, self.figures, self.regime))
 
     def rules(self) -> Html:
         title = "Redovisning och återbetalning"

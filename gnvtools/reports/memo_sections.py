@@ -98,7 +98,7 @@ def carry_over_texts(params: Params, figures: Catalogue) -> list[str]:
     return texts
 
 
-def economics_texts(params: Params, figures: Catalogue) -> list[str]:
+def economics_texts(params: Params, figures: Catalogue, regime: Regime) -> list[str]:
     """Ekonomiska konsekvenser: what is placed now, what is left for a later decision, and how
     the decision stands against the budget."""
     f = figures
@@ -108,10 +108,12 @@ def economics_texts(params: Params, figures: Catalogue) -> list[str]:
         else f"Beslutet gäller {f.text('medel_totalt')}."
     ]
     if "ofordelat" in f and f.amount("ofordelat") > 0:
-        texts.append(
-            f"{capital(f.text('ofordelat'))} fördelas inte i detta beslut och behöver ett eget "
-            "beslut innan året är slut; det som inte används under året betalas tillbaka."
+        repaid = (
+            " Det som inte har använts vid årets slut betalas tillbaka."
+            if regime.unused_must_be_repaid
+            else ""
         )
+        texts.append(f"{capital(f.text('ofordelat'))} är ännu inte fördelade.{repaid}")
     if "budget" in f:
         gap = f.amount("budget_mot_mottaget")
         if gap > 0:
@@ -136,8 +138,8 @@ def capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def economics(params: Params, figures: Catalogue) -> Html:
-    return paragraphs(economics_texts(params, figures))
+def economics(params: Params, figures: Catalogue, regime: Regime) -> Html:
+    return paragraphs(economics_texts(params, figures, regime))
 
 
 def frame_texts(params: Params, figures: Catalogue) -> list[str]:
