@@ -49,7 +49,8 @@ STAGES: tuple[Stage, ...] = ("underlag", "beslut", "rekvisition", "uppföljning"
 Precision = Literal["exakt", "cirka", "osäker"]
 PRECISIONS: tuple[Precision, ...] = ("exakt", "cirka", "osäker")
 
-#: Ways a placeholder may show a kronor figure: ``{{ mottaget | mnkr }}`` → ``42,0 mnkr``.
+#: Ways a placeholder may show a kronor figure: ``{{ mottaget | mnkr }}`` → ``42,0 mnkr`` (an
+#: exact whole million without decimals: ``20 mnkr``).
 FORMATS = {"kr": kr, "mnkr": mnkr, "tkr": tkr}
 
 
@@ -107,6 +108,8 @@ class Figure:
         if self.precision == "cirka":
             return "cirka " + mnkr(self.value)
         shown = FORMATS[fmt](self.value)
+        if fmt == "mnkr" and self.value % 1_000_000 == 0:
+            shown = mnkr(self.value, 0)  # an exact whole million: "20 mnkr", not "20,0 mnkr"
         return shown + (" (osäker avläsning)" if self.precision == "osäker" else "")
 
     def as_json(self) -> dict[str, Any]:
