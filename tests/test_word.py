@@ -169,6 +169,7 @@ def test_properties_name_the_organisation_and_the_document_date(
         for part in ("docProps/core.xml", "docProps/app.xml"):
             assert b"python-docx" not in archive.read(part), part
         assert b"Macintosh" not in archive.read("docProps/app.xml")
+        assert not [n for n in archive.namelist() if "thumbnail" in n]  # python-docx's page
 
 
 def test_a_dated_document_is_dated_in_header_and_properties() -> None:

@@ -141,7 +141,12 @@ def properties(docx: Any, *, title: str, organisation: str, date: str, own_app: 
 
 def _write_app(docx: Any, organisation: str) -> None:
     """docProps/app.xml naming gnvtools as the application and the organisation as company
-    (python-docx's own says "Microsoft Macintosh Word" and ``Normal.dotm``)."""
+    (python-docx's own says "Microsoft Macintosh Word" and ``Normal.dotm``); python-docx's
+    thumbnail of its own empty page is left out."""
+    rels = docx.part.package.rels
+    for rid, rel in list(rels.items()):
+        if rel.reltype.endswith("/metadata/thumbnail"):
+            rels.pop(rid)
     for part in docx.part.package.iter_parts():
         if str(part.partname) == _APP_XML:
             part._blob = (
