@@ -333,3 +333,24 @@ def test_gnv_yaml_colour_null_is_accepted(tmp_path: Path) -> None:
     project = load_project(tmp_path / "gnv.yaml")
     assert project.config.brand.colour is None
     assert project.style().colour == DEFAULT_COLOUR  # the template's colours stand in Word
+
+
+def test_a_template_without_numbered_lists_numbers_in_the_text(tmp_path: Path) -> None:
+    from docx import Document as NewDocx
+
+    from gnvtools.publish.style import Style
+
+    template = NewDocx()
+    ppr = template.styles["List Number"].element.pPr
+    ppr.remove(ppr.numPr)
+    template.save(str(tmp_path / "mall.docx"))
+    document = Document(
+        [
+            TitleBlock("T", organisation="Umeå kommun"),
+            ListBlock.of(["a", "b"], ordered=True),
+            ListBlock.of(["c"], ordered=True),
+        ]
+    )
+    docx = _open(document_to_docx(document, "T", Style(word_template=tmp_path / "mall.docx")))
+    numbered = [p.text for p in docx.paragraphs if p.style.name == "List Number"]
+    assert numbered == ["1. a", "2. b", "1. c"]
