@@ -390,3 +390,17 @@ def display_cell(value: int) -> str:
     from gnvtools.reports.display import format_cell
 
     return format_cell(value, "kr")
+
+
+def test_the_pdf_records_the_documents_date_and_organisation(built: Path) -> None:
+    import pikepdf
+
+    pdf_file = built / "stockholm/2025/allocation-memo.pdf"
+    if not pdf_file.exists():
+        pytest.skip("no Chromium-family browser here: no PDF was printed")
+    notebook = json.loads(pdf_file.with_suffix(".ipynb").read_text(encoding="utf-8"))
+    title = document_of(notebook).of_kind(TitleBlock)[0]
+    with pikepdf.open(pdf_file) as pdf:
+        meta = pdf.open_metadata()
+        assert meta.get("dc:date") == [title.date]
+        assert meta.get("dc:creator") == [title.organisation]

@@ -74,8 +74,11 @@ def _group_figure_wrappers(root: object) -> None:
             element.S = pikepdf.Name.Div
 
 
-def make_archival(pdf_bytes: bytes, *, title: str, author: str = "") -> bytes:
-    """Add language, window title, output intent and PDF/A-2 identification to a tagged PDF."""
+def make_archival(pdf_bytes: bytes, *, title: str, author: str = "", date: str = "") -> bytes:
+    """Add language, window title, output intent and PDF/A-2 identification to a tagged PDF.
+
+    ``date``: the document's own date (ISO), as ``dc:date``; the file's creation dates stay the
+    day it was made."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
@@ -111,6 +114,8 @@ def make_archival(pdf_bytes: bytes, *, title: str, author: str = "") -> bytes:
             meta["dc:language"] = [LANGUAGE]
             if author:
                 meta["dc:creator"] = [author]
+            if date:
+                meta["dc:date"] = [date]
             meta["xmp:CreatorTool"] = "gnvtools"
             meta["pdf:Producer"] = "gnvtools (Chromium, pikepdf)"
             meta["xmp:CreateDate"] = now

@@ -1,9 +1,10 @@
 """PDF by printing the report's HTML in a Chromium-family browser through Playwright.
 
-A4 with margins, a header with the title and a footer "Sida x (y)". The browser is found in this
-order: an explicit setting (``Running.browser``: gnv.yaml or the environment, as the command
-line resolved it), Playwright's own Chromium, then a system
-Chromium, Chrome or Edge. One browser can be shared by a whole batch (``PdfPrinter``).
+A4 with margins, a header saying what the document is (organisation, title, dnr and its own
+date, from the report's head: ``running_header``) and a footer "Sida x (y)". The browser is
+found in this order: an explicit setting (``Running.browser``: gnv.yaml or the environment, as
+the command line resolved it), Playwright's own Chromium, then a system Chromium, Chrome or
+Edge. One browser can be shared by a whole batch (``PdfPrinter``).
 """
 
 from __future__ import annotations
@@ -168,15 +169,24 @@ _HEAD = re.compile(r'<header class="memo-head"([^>]*)>')
 _ABOUT = re.compile(r'\sdata-(organisation|title|date|date-text|dnr)="([^"]*)"')
 
 
-def running_header(page_html: str) -> str:
-    """The page header of a report: "organisation · title · Dnr … · 26 augusti 2025", read from
-    the head the report itself printed (``reports.common.title_block``), so the date is the
-    document's own (the memo's date in its parameter file) and never the day it was built; a
-    document without a date of its own shows none. Empty when the page has no such head."""
+def page_about(page_html: str) -> dict[str, str]:
+    """What the report's head (``reports.common.title_block``) says the document is:
+    ``organisation``, ``title``, ``date`` (ISO), ``date-text`` (as shown, with its mark) and
+    ``dnr``, those it gives; empty for a page without that head."""
     head = _HEAD.search(page_html)
     if head is None:
+        return {}
+    return {key: html.unescape(value) for key, value in _ABOUT.findall(head.group(1))}
+
+
+def running_header(page_html: str) -> str:
+    """The page header of a report: "organisation · title · Dnr … · 26 augusti 2025", read from
+    the head the report itself printed (``page_about``), so the date is the document's own (the
+    memo's date in its parameter file) and never the day it was built; a document without a
+    date of its own shows none. Empty when the page has no such head."""
+    about = page_about(page_html)
+    if not about:
         return ""
-    about = {key: html.unescape(value) for key, value in _ABOUT.findall(head.group(1))}
     parts = [about.get("organisation", ""), about.get("title", "")]
     if about.get("dnr"):
         parts.append(f"Dnr {about['dnr']}")
@@ -581,4 +591,10 @@ def html_to_pdf(
     else:
         with PdfPrinter(running=settings) as printer:
             printed = printer.print(page_html, header)
-    return make_archival(printed, title=title, author=author)
+    about = page_about(page_html)
+    return make_archival(
+        printed,
+        title=title,
+        author=author or about.get("organisation", ""),
+        date=about.get("date", ""),
+    )
