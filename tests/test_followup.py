@@ -412,3 +412,31 @@ def test_findings_say_an_approximate_carry_over_as_the_source_does() -> None:
         "Till Socialstyrelsen ska 13 277 175 kr betalas tillbaka (13 360 525 kr om bara "
         "beloppen per insatsområde räknas som förbrukade)."
     )
+
+
+def test_requisitioned_limit_counts_money_from_other_steps(example_copy) -> None:
+    """Bromma gets 100 000 kr fixed besides its requisition step; the requisitions file says it
+    requisitioned 1 000 000 kr: it may use 1 100 000 kr, and one finding says by how much it
+    used more."""
+    folder = example_copy("stockholm")
+    params = folder / "2025.yaml"
+    step = "      - name: Rekvisition stadsdelsförvaltningar\n"
+    extra = "      - name: Grundstöd\n        kind: fixed\n        amounts: {Bromma: 100000}\n"
+    params.write_text(
+        params.read_text(encoding="utf-8").replace(step, extra + step, 1), encoding="utf-8"
+    )
+    (folder / "data/req.csv").write_text(
+        "recipient,amount\nBromma,1000000\nFarsta,2150000\n", encoding="utf-8"
+    )
+    _with_followup(params, "  requisitions: data/req.csv\n")
+    result = followup_file(params)
+    bromma = result.by_recipient["Bromma"]
+    assert (bromma.allocated, bromma.granted, bromma.limit) == (3_100_000, 3_000_000, 1_100_000)
+    (finding,) = [f for f in result.findings if f.message.startswith("Bromma")]
+    assert finding.code == "used-above-requisitioned"
+    assert finding.amount == bromma.used - 1_100_000
+    assert "rekvirerade 1 000 000 kr och 100 000 kr från andra steg" in finding.message.replace(
+        "\xa0", " "
+    )
+    farsta = [f for f in result.findings if f.message.startswith("Farsta")]
+    assert farsta == []  # requisitioned what it was granted, used less

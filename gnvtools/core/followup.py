@@ -44,10 +44,20 @@ class RecipientFigures:
     ceiling: int | None = None
     used: int = 0
     ineligible: int = 0
+    #: What the year's requisition steps granted (part of ``allocated``).
+    granted: int = 0
 
     @property
     def unused(self) -> int:
         return self.allocated - self.used
+
+    @property
+    def limit(self) -> int:
+        """What the recipient may use: its allocation, with the requisition steps' grant
+        replaced by what it requisitioned (the same unless a requisitions file says otherwise)."""
+        if self.requisitioned is None:
+            return self.allocated
+        return self.allocated - self.granted + self.requisitioned
 
 
 @dataclass
@@ -170,6 +180,7 @@ def _requisitions(
         for line in step.lines:
             f = figure(line.recipient)
             f.requisitioned = (f.requisitioned or 0) + line.amount
+            f.granted += line.amount
             f.ceiling = (f.ceiling or 0) + (line.ceiling or 0)
             asked[line.recipient] = asked.get(line.recipient, 0) + (line.requested or 0)
     if spec.requisitions:

@@ -100,17 +100,21 @@ def _not_requisitioned(r: Followup, f: RecipientFigures) -> Finding:
 
 
 def _above_limit(r: Followup, f: RecipientFigures) -> list[Finding]:
-    """At most one finding: above the requisitioned amount if that is the lower limit, else
-    above the allocated amount.
+    """At most one finding: above what it requisitioned when that is the lower limit (a
+    requisitions file granted less than the steps), else above what it was allocated.
 
-    Only a requisitions file gives a limit of its own (a requisition step's amount is part of
-    the allocation); a recipient without a requisition has no requisitioned limit at all.
+    The requisitioned limit is the allocation with the requisition steps' grant replaced by the
+    requisitioned amount, so money from other steps counts; a recipient without a requisition
+    has no requisitioned limit at all.
     """
-    spec = r.plan.params.followup
-    req = f.requisitioned if spec is not None and spec.requisitions else None
-    if req is not None and req < f.allocated and f.used > req:
+    limit = f.limit
+    if limit < f.allocated and f.used > limit:
+        req = f.requisitioned or 0
+        other = f.allocated - f.granted
+        besides = f" och {kr(other)} från andra steg" if other else ""
         text = (
-            f"{f.name} har förbrukat {kr(f.used)}, {kr(f.used - req)} mer än rekvirerade {kr(req)}."
+            f"{f.name} har förbrukat {kr(f.used)}, {kr(f.used - limit)} mer än rekvirerade "
+            f"{kr(req)}{besides}."
         )
         message, made_up = _made_up(r, text)
         return [
@@ -118,7 +122,7 @@ def _above_limit(r: Followup, f: RecipientFigures) -> list[Finding]:
                 "warning",
                 "used-above-requisitioned",
                 message,
-                f.used - req,
+                f.used - limit,
                 made_up or r.requisitions_illustrative,
             )
         ]
