@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install reports test lint typecheck lab bench lock clean
+.PHONY: help install reports test lint typecheck lab bench lock wheel clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -45,6 +45,19 @@ bench: $(STAMP) ## run the speed benchmark
 lock: ## re-resolve requirements.lock from pyproject.toml
 	$(PYTHON) -m pip install --quiet uv
 	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --extra pdf --extra lab --universal --generate-hashes --python-version 3.11 -o requirements.lock
+
+# The wheel is built from a copy of the sources in a temporary folder: pip builds in the
+# source tree and would leave build/ and gnvtools.egg-info behind in the checkout.
+DIST ?= dist
+wheel: ## build the wheel into dist/ (the checkout stays clean)
+	rm -rf "$(DIST)"
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	tar --exclude=./.git --exclude=./.venv --exclude=./outputs --exclude=./dist \
+	    --exclude=./build --exclude='*.egg-info' --exclude='__pycache__' \
+	    --exclude=./.mypy_cache --exclude=./.ruff_cache --exclude=./.pytest_cache \
+	    --exclude=./.hypothesis -cf - . | tar -C "$$tmp" -xf - && \
+	$(PYTHON) -m pip wheel --quiet --no-deps --wheel-dir "$(abspath $(DIST))" "$$tmp"
+	@ls "$(DIST)"/gnvtools-*.whl
 
 clean: ## remove outputs and the environment
 	rm -rf outputs $(VENV)

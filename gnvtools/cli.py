@@ -416,7 +416,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="gnv",
         description="Fördela, följ upp och jämför statsbidraget för god och nära vård.",
     )
-    parser.add_argument("--version", action="version", version=f"gnvtools {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"gnvtools {__version__}",
+        help="visa programmets version och avsluta",  # argparse's own default is English
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
 
     check = sub.add_parser("check", help="kontrollera en parameterfil och kör alla kontroller")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import subprocess
 import sys
@@ -261,17 +262,97 @@ def test_tables_are_dataframes_for_exploring() -> None:
     assert len(memo.model().frames()) == 5
 
 
+def _ignored(root: Path) -> list[str]:
+    """The files git ignores in ``root``, caches left aside."""
+    listed = subprocess.run(
+        ["git", "-C", str(root), "status", "--porcelain", "--ignored", "--untracked-files=all"],
+        capture_output=True, text=True, check=True,
+    ).stdout.splitlines()  # fmt: skip
+    caches = ("__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".hypothesis")
+    return sorted(
+        line for line in listed
+        if line.startswith("!!") and not any(c in line for c in (*caches, ".venv/", "outputs/"))
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["", "check", "figures", "schema", "allocate", "followup", "render", "build", "init",
+     "notebooks", "lab", "verify", "bundle"],
+)  # fmt: skip
+def test_all_help_is_swedish(command: str) -> None:
+    """argparse's own words too: usage, options, the help and version lines."""
+    from gnvtools.cli import build_parser
+
+    parser = build_parser()
+    if command:
+        sub = next(a for a in parser._actions if a.dest == "command")
+        parser = sub.choices[command]  # type: ignore[index]
+    text = parser.format_help()
+    assert text.startswith("användning: gnv") and "flaggor:" in text
+    assert "visa den här hjälpen och avsluta" in text
+    for english in ("usage:", "options:", "show this help", "show program's", "positional"):
+        assert english not in text, (command, english)
+    if not command:
+        assert "--version   visa programmets version och avsluta" in text
+
+
+def test_gnv_version_is_the_package_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from gnvtools import __version__
+    from gnvtools.cli import main
+
+    with pytest.raises(SystemExit) as ended:
+        main(["--version"])
+    assert ended.value.code == 0 and capsys.readouterr().out == f"gnvtools {__version__}\n"
+
+
+@pytest.mark.slow
+def test_the_readme_install_runs_as_written(tmp_path: Path) -> None:
+    """The README's install lines, run by bash as they stand, in a copy of this checkout (its
+    files as git sees them) and a fresh virtual environment under a fresh HOME."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Installing the tool in another project", 1)[1]
+    block = section.split("```sh\n", 1)[1].split("```", 1)[0]
+    assert "make wheel" in block and "pip install" in block and "gnv --version" in block
+    files = subprocess.run(
+        ["git", "-C", str(ROOT), "ls-files", "-co", "--exclude-standard", "-z"],
+        capture_output=True, check=True,
+    ).stdout.split(b"\0")  # fmt: skip
+    checkout = tmp_path / "checkout"
+    for name in filter(None, files):
+        source = ROOT / name.decode()
+        if source.is_file():
+            (checkout / name.decode()).parent.mkdir(parents=True, exist_ok=True)
+            (checkout / name.decode()).write_bytes(source.read_bytes())
+    python = Path(sys.base_prefix) / "bin" / "python3"
+    env = {
+        "HOME": str(tmp_path / "home"),
+        "PATH": f"{python.parent}:/usr/bin:/bin",
+        **{k: v for k, v in os.environ.items() if k.startswith("PIP_")},
+    }
+    ran = subprocess.run(
+        ["bash", "-e", "-c", block], cwd=checkout, env=env, capture_output=True, text=True,
+        timeout=1800,
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-3000:]
+    assert "gnvtools 0.1.0" in ran.stdout
+    assert (checkout / "uppsala/outputs/uppsala-kommun/2027/allocation-memo.html").is_file()
+    assert not (checkout / "build").exists() and not list(checkout.glob("*.egg-info"))
+
+
 @pytest.mark.slow
 def test_the_installed_wheel_works_outside_the_checkout(tmp_path: Path) -> None:
     """Build the wheel, unpack it, and run init, check and build from a folder elsewhere, with
     the package imported from the wheel (not from this checkout)."""
     wheels = tmp_path / "wheels"
+    before = _ignored(ROOT)
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(ROOT)],
+        ["make", "-C", str(ROOT), "wheel", f"DIST={wheels}", f"PYTHON={sys.executable}"],
         check=True,
         capture_output=True,
         timeout=300,
     )
+    assert _ignored(ROOT) == before  # no build/, no new egg-info: the checkout stays as it was
     (wheel,) = wheels.glob("gnvtools-*.whl")
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
