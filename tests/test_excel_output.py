@@ -7,7 +7,8 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable, Iterator
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -182,15 +183,14 @@ def test_a_sheet_per_input_as_read(built: dict[str, tuple[Any, Any, Any]], name:
         ]
 
 
-def test_an_excel_input_is_named_by_sheet_and_row(
-    example_copy: Callable[[str], Path], tmp_path: Path
-) -> None:
+def test_an_excel_input_is_named_by_sheet_and_row(tmp_path: Path) -> None:
     from openpyxl import Workbook
 
     from gnvtools.cli import main
     from gnvtools.publish.excel import workbook_bytes
 
-    folder = example_copy("stockholm")
+    folder = tmp_path / "projekt/parameters/stockholm"  # a project: parameters/ at its root
+    shutil.copytree(PARAMS / "stockholm", folder)
     rows = list(csv.reader((folder / "data/districts.csv").open(encoding="utf-8")))
     wb = Workbook()
     wb.active.title = "Försättsblad"
