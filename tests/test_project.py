@@ -534,3 +534,30 @@ def test_gnv_lab_passes_options_and_opens_the_notebooks(tmp_path: Path) -> None:
         if lab.poll() is None:
             os.killpg(lab.pid, signal.SIGKILL)
             lab.wait()
+
+
+def test_init_names_the_schemas_for_an_editor(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The first line of the parameter file and of gnv.yaml names its schema (YAML language
+    server); the schemas are in the project and the files init writes satisfy them."""
+    import jsonschema
+    import yaml
+
+    from gnvtools.project.schema import dumps, load
+
+    folder = tmp_path / "umea"
+    code, _, err = run_cli(capsys, "init", str(folder), "--name", "Umeå", "--year", "2027")
+    assert code == 0, err
+    for written, name in (
+        (folder / "parameters/umea-kommun/2027.yaml", "params"),
+        (folder / "gnv.yaml", "gnv-yaml"),
+    ):
+        text = written.read_text(encoding="utf-8")
+        first = text.splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema=")
+        schema_path = (written.parent / first.split("$schema=", 1)[1]).resolve()
+        assert schema_path == (folder / "schemas" / f"{name}.schema.json").resolve()
+        assert schema_path.read_text(encoding="utf-8") == dumps(load(name))
+        schema = json.loads(schema_path.read_text(encoding="utf-8"))
+        jsonschema.Draft202012Validator(schema).validate(yaml.safe_load(text))

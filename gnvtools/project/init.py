@@ -38,6 +38,7 @@ from gnvtools.project.scaffold import (
     recipients_text,
     texts_text,
 )
+from gnvtools.project.schema import dumps, load
 from gnvtools.publish.atomic import write_text
 
 # A region's own name where it is not "Region" and the county's short name (SCB's tables name
@@ -121,6 +122,9 @@ def init_project(folder: Path, name: str, year: int | None = None) -> list[Path]
     }
     for report, notebook in NOTEBOOKS.items():
         files[folder / "notebooks" / notebook] = notebook_text(report)
+    # the schemas an editor's YAML language server checks and completes with (first lines)
+    for name in ("params", "gnv-yaml"):
+        files[folder / "schemas" / f"{name}.schema.json"] = dumps(load(name))
     if folder.exists() and not folder.is_dir():
         raise InputError("projektmappen är en fil", file=folder)
     existing = [path for path in files if path.exists()]

@@ -28,7 +28,8 @@ class Organisation:
 
 
 def config_text() -> str:
-    return """# gnvtools-projekt. Sökvägar är relativa till den här mappen; flaggor på kommandoraden
+    return """# yaml-language-server: $schema=schemas/gnv-yaml.schema.json
+# gnvtools-projekt. Sökvägar är relativa till den här mappen; flaggor på kommandoraden
 # går före det som står här. Se dokumentationen för alla nycklar.
 parameters: parameters        # där gnv build letar efter parameterfiler
 output: outputs               # där rapporterna hamnar
@@ -77,7 +78,8 @@ def _steps(org: Organisation) -> str:
 def params_text(org: Organisation, year: int, regime: str) -> str:
     board = "Regionstyrelsen" if org.region else "Kommunstyrelsen"
     preparer = "regiondirektören eller förvaltningen" if org.region else "förvaltningen"
-    return f"""# {org.name} {year}. Skapad av gnv init {date.today().isoformat()}.
+    return f"""# yaml-language-server: $schema=../../schemas/params.schema.json
+# {org.name} {year}. Skapad av gnv init {date.today().isoformat()}.
 # Fyll i det som är markerat; gnv check listar de ställen som återstår.
 organisation:
   name: {org.name}
