@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from gnvtools.core.folding import closest, figure_name, fold
+from gnvtools.core.folding import closest, figure_name, fold, placeholder_hint
 from gnvtools.core.todo import open_todos
 
 from .conftest import run_cli
@@ -79,6 +79,20 @@ def test_a_figure_name_with_swedish_letters_folds_to_the_name_meant(typed: str, 
     assert figure_name(typed) == meant
     known = ["mottagare_hemsjukvarden", "mottagare_lss", "forbrukat_omrade_3", "ar", "mottaget"]
     assert closest(typed, known)[0] == meant
+
+
+@pytest.mark.parametrize(
+    ("inner", "hint"),
+    [
+        (" mottagare_hemsjukvården ", " (menar du {{ mottagare_hemsjukvarden }}?)"),
+        (" Mottaget | mnkr ", " (menar du {{ mottaget | mnkr }}?)"),
+        (" mottaget ", ""),
+        (" ?? ", ""),
+    ],
+)
+def test_a_malformed_placeholder_gets_the_folded_name(inner: str, hint: str) -> None:
+    """For the text files' placeholder check (reports/texts.py): the name meant, folded."""
+    assert placeholder_hint(inner) == hint
 
 
 def test_folding_keeps_names_apart_that_differ_in_more_than_letters() -> None:

@@ -27,6 +27,17 @@ def figure_name(text: str) -> str:
     return re.sub(r"[^a-z0-9_]+", "_", fold(text)).strip("_")
 
 
+def placeholder_hint(inner: str) -> str:
+    """`` (menar du {{ mottagare_hemsjukvarden }}?)`` for a placeholder written with Swedish
+    letters or capitals (``inner``: what stands between the braces), else an empty string."""
+    name, bar, unit = inner.partition("|")
+    meant = figure_name(name)
+    if not meant or meant == name.strip():
+        return ""
+    shown = f"{meant} | {unit.strip()}" if bar else meant
+    return f" (menar du {{{{ {shown} }}}}?)"
+
+
 def closest(word: str, known: Collection[str], n: int = 3, cutoff: float = 0.6) -> list[str]:
     """The known names nearest ``word``, compared folded; an exact folded match comes first."""
     by_fold: dict[str, str] = {}
@@ -38,4 +49,4 @@ def closest(word: str, known: Collection[str], n: int = 3, cutoff: float = 0.6) 
     return exact + [by_fold[f] for f in near if by_fold[f] not in exact][: n - len(exact)]
 
 
-__all__ = ["closest", "figure_name", "fold"]
+__all__ = ["closest", "figure_name", "fold", "placeholder_hint"]
