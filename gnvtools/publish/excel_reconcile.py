@@ -17,6 +17,9 @@ from typing import Any
 from gnvtools.publish.excel_names import step_numbers
 
 _LEFT_OVER = re.compile(r"^Kvarvarande medel från (\d{4})$")
+_YEAR = re.compile(r"\d{4}")
+#: Column → (the stated total: the first of these figures found; figures outside the table).
+Rules = dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
 _SPENT = (("redovisat_forbrukat", "forbrukat"), ("redovisat_utover_omraden",))
 
 
@@ -39,9 +42,7 @@ class Reconciliation:
     stated: Line
 
 
-def _rules(
-    title: str, columns: Sequence[str], figures: Sequence[Mapping[str, Any]]
-) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+def _rules(title: str, columns: Sequence[str], figures: Sequence[Mapping[str, Any]]) -> Rules:
     """Column → (the stated total, first found; figures that are outside the table)."""
     by_label = {str(f.get("label")): str(f.get("name")) for f in figures}
     pot, _, step = title.partition(": ")
@@ -51,7 +52,7 @@ def _rules(
     if title == "Mottagna medel":
         return {"Belopp": (("mottaget",), ())}
     if title == "Fördelning per mottagare":
-        rules: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
+        rules: Rules
         rules = {"Totalt": (("medel_totalt",), ("ofordelat",))}
         for column in columns[1:]:
             stated = by_label.get(f"{column}: belopp att fördela")
@@ -66,7 +67,22 @@ def _rules(
     found = _LEFT_OVER.match(title)
     if found:
         return {"Tilldelat": ((f"kvarvarande_{found[1]}_fordelat",), ())}
-    return {}
+    return _years(title, columns)
+
+
+def _years(title: str, columns: Sequence[str]) -> Rules:
+    """The comparison's tables: a column per year, each year's figures named ``ar_ÅÅÅÅ_…``."""
+    rules: Rules = {}
+    for column in columns[1:]:
+        year, _, part = column.partition(", ")
+        if not _YEAR.fullmatch(year):
+            continue
+        if title == "Tilldelat per mottagargrupp":
+            name = "kvarvarande_totalt" if part == "kvarvarande medel" else "fordelat_statsbidrag"
+            rules[column] = ((f"ar_{year}_{name}",), ())
+        elif title in ("Förbrukat per gemensamt område", "Förbrukat per verksamhet") and not part:
+            rules[column] = ((f"ar_{year}_redovisat_forbrukat", f"ar_{year}_forbrukat"), ())
+    return rules
 
 
 def _line(figure: Mapping[str, Any]) -> Line | None:
