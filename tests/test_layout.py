@@ -392,7 +392,7 @@ def display_cell(value: int) -> str:
     return format_cell(value, "kr")
 
 
-def test_the_pdf_records_the_documents_date_and_organisation(built: Path) -> None:
+def test_the_pdf_records_the_documents_title_date_and_organisation(built: Path) -> None:
     import pikepdf
 
     pdf_file = built / "stockholm/2025/allocation-memo.pdf"
@@ -404,3 +404,4 @@ def test_the_pdf_records_the_documents_date_and_organisation(built: Path) -> Non
         meta = pdf.open_metadata()
         assert meta.get("dc:date") == [title.date]
         assert meta.get("dc:creator") == [title.organisation]
+        assert str(pdf.docinfo.Title) == title.title

@@ -580,7 +580,8 @@ def html_to_pdf(
     """Print one HTML page to an accessible, archival PDF, reusing ``browser`` when given.
 
     The page header is the document's own (``running_header``: organisation, title, dnr and the
-    document's date); ``running`` only for a page without the report's head, then ``title``.
+    document's date); ``running`` only for a page without the report's head, then ``title``. The
+    PDF's title, author and date are the head's too, where it gives them.
     ``settings``: the browser to start when no ``browser`` is given.
     """
     from gnvtools.publish.archive import make_archival
@@ -594,7 +595,7 @@ def html_to_pdf(
     about = page_about(page_html)
     return make_archival(
         printed,
-        title=title,
+        title=about.get("title") or title,  # the document's own, as its first heading says
         author=author or about.get("organisation", ""),
         date=about.get("date", ""),
     )
