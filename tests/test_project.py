@@ -452,7 +452,8 @@ def test_gnv_notebooks_never_overwrites_an_edit_unless_asked(
 def test_a_projects_notebook_run_as_it_is_gives_the_rendered_report(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """papermill from the project root with no -p gives the document gnv render gives."""
+    """papermill from the project root with no -p, and a kernel in notebooks/ as JupyterLab
+    runs it, give the document gnv render gives."""
     from dataclasses import replace
 
     from gnvtools.reports.document import ChartBlock, TableBlock, document_of
@@ -484,6 +485,15 @@ def test_a_projects_notebook_run_as_it_is_gives_the_rendered_report(
     rendered = blocks(tmp_path / "out/allocation-memo.ipynb")
     assert len(rendered) > 20 and "Umeå kommun" in str(rendered)
     assert blocks(tmp_path / "pm.ipynb") == rendered
+    # as JupyterLab runs it: in notebooks/, nothing injected
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(folder / "notebooks/allocation_memo.ipynb", as_version=4)
+    where = {"metadata": {"path": str(folder / "notebooks")}}
+    NotebookClient(notebook, timeout=180, kernel_name="python3", resources=where).execute()
+    nbformat.write(notebook, tmp_path / "lab.ipynb")
+    assert blocks(tmp_path / "lab.ipynb") == rendered
 
 
 @pytest.mark.slow
