@@ -14,6 +14,7 @@ from typing import Any
 
 from gnvtools.core.allocation import RESERVE
 from gnvtools.core.followup_checks import followup_findings
+from gnvtools.core.followup_json import followup_json
 from gnvtools.core.model import (
     Allocation,
     Plan,
@@ -50,6 +51,11 @@ class RecipientFigures:
     @property
     def unused(self) -> int:
         return self.allocated - self.used
+
+    @property
+    def used_share(self) -> Fraction | None:
+        """Used as a share of allocated (not the utilisation, which is of received)."""
+        return Fraction(self.used, self.allocated) if self.allocated else None
 
     @property
     def limit(self) -> int:
@@ -102,6 +108,26 @@ class Followup:
     requisitions_illustrative: bool = False
 
     @property
+    def rows_unused(self) -> int:
+        """Allocated to recipients minus the rows' use: the per-recipient table's sum."""
+        return self.allocated - self.rows_used
+
+    @property
+    def rows_share(self) -> Fraction | None:
+        """The rows' use as a share of what the recipients were allocated."""
+        return Fraction(self.rows_used, self.allocated) if self.allocated else None
+
+    @property
+    def area_total(self) -> int:
+        """Use per area plus use without an area: what the per-area table sums to."""
+        return sum(self.by_area.values()) + self.unassigned
+
+    def area_share(self, amount: int) -> Fraction | None:
+        """An area's share of ``area_total``."""
+        total = self.area_total
+        return Fraction(amount, total) if total else None
+
+    @property
     def utilisation(self) -> Fraction:
         """Nyttjandegrad: used (the reported total if any) as a share of received. The one
         definition every report and figure uses."""
@@ -109,49 +135,7 @@ class Followup:
 
     def as_json(self) -> dict[str, Any]:
         """The ``gnv followup --json`` object (a public contract: keys are only ever added)."""
-        return {
-            "organisation": self.plan.params.organisation.name,
-            "year": self.plan.params.year,
-            "regime": self.regime.id,
-            "received": self.received,
-            "carry_over_in": self.carry_over_in,
-            "allocated": self.allocated,
-            "requisitioned": self.requisitioned,
-            "requested": self.requested,
-            "used": self.used,
-            "used_in_rows": self.rows_used,
-            "reported_used": self.reported_used,
-            "unused": self.unused,
-            "utilisation": float(self.utilisation),
-            "utilisation_exact": f"{self.utilisation.numerator}/{self.utilisation.denominator}",
-            "ineligible": self.ineligible,
-            "carried_over": self.carried_over,
-            "repay": self.repay,
-            "by_area": {str(area): amount for area, amount in self.by_area.items()},
-            "without_area": self.unassigned,
-            "by_recipient": {
-                name: {
-                    "allocated": r.allocated,
-                    "requisitioned": r.requisitioned,
-                    "used": r.used,
-                    "unused": r.unused,
-                    "ineligible": r.ineligible,
-                }
-                for name, r in self.by_recipient.items()
-            },
-            "not_requisitioned": self.not_requisitioned,
-            "carry_over": [
-                {
-                    "year": c.year,
-                    "amount": c.amount,
-                    "allocated": c.allocated,
-                    "used": c.used,
-                    "unused": c.unused,
-                }
-                for c in self.carry_over
-            ],
-            "findings": [f.as_dict() for f in self.findings],
-        }
+        return followup_json(self)
 
 
 def utilisation(used: int, received: int) -> Fraction:

@@ -148,6 +148,11 @@ class CarryOverFollowup:
     def unused(self) -> int | None:
         return None if self.used is None else self.amount - self.used
 
+    def unused_by(self, name: str) -> int | None:
+        """What a recipient left of what it got from this money (``None``: not followed up)."""
+        allocated, used = self.by_recipient[name]
+        return None if used is None else allocated - used
+
 
 def carry_over_followup(allocation: Allocation, spend: list[SpendLine]) -> list[CarryOverFollowup]:
     """Each carry-over: what was allocated from it and, if any row names it, what was used."""

@@ -13,7 +13,7 @@ from gnvtools.reports.followup_tables import ROWS_NOTE
 def carry_over_table(r: Followup, index: int) -> Table:
     carry = r.carry_over[index]
     rows: list[list[Cell]] = [
-        [name, allocated, used, None if used is None else allocated - used]
+        [name, allocated, used, carry.unused_by(name)]
         for name, (allocated, used) in carry.by_recipient.items()
     ]
     return Table(

@@ -9,7 +9,6 @@ series hatched, with a legend entry that says so.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from fractions import Fraction
 
 from gnvtools.core.figures import Catalogue
 from gnvtools.core.followup import Followup
@@ -78,7 +77,6 @@ def _precision(f: Catalogue, name: str) -> str:
 def recipient_table(r: Followup) -> Table:
     rows: list[list[Cell]] = []
     for who in sorted(r.by_recipient.values(), key=lambda w: (w.group, swedish_key(w.name))):
-        share = Fraction(who.used, who.allocated) if who.allocated else None
         rows.append(
             [
                 who.name,
@@ -87,7 +85,7 @@ def recipient_table(r: Followup) -> Table:
                 who.used,
                 who.unused,
                 who.ineligible,
-                share,
+                who.used_share,
             ]
         )
     notes = []
@@ -120,9 +118,9 @@ def recipient_table(r: Followup) -> Table:
             r.allocated,
             r.requisitioned,
             r.rows_used,
-            r.allocated - r.rows_used,
+            r.rows_unused,
             r.ineligible,
-            Fraction(r.rows_used, r.allocated) if r.allocated else None,
+            r.rows_share,
         ],
         notes=notes,
         illustrative=ROWS_NOTE if r.illustrative or r.requisitions_illustrative else "",
@@ -130,15 +128,14 @@ def recipient_table(r: Followup) -> Table:
 
 
 def area_table(r: Followup, f: Catalogue) -> Table:
-    total = sum(r.by_area.values()) + r.unassigned
     rows: list[list[Cell]] = []
     for area, amount in r.by_area.items():
         label = r.regime.area_label(area)
         if area in r.uncertain_areas:
             label += " (osäker avläsning)"
-        rows.append([label, amount, Fraction(amount, total) if total else None])
+        rows.append([label, amount, r.area_share(amount)])
     if r.unassigned:
-        rows.append(["Utan angivet insatsområde", r.unassigned, Fraction(r.unassigned, total)])
+        rows.append(["Utan angivet insatsområde", r.unassigned, r.area_share(r.unassigned)])
     notes = [f"Område {area}: {reading}." for area, reading in sorted(r.uncertain_areas.items())]
     own = bool(r.reported_by_area)
     if own:
@@ -149,7 +146,7 @@ def area_table(r: Followup, f: Catalogue) -> Table:
         columns=["Insatsområde", "Förbrukat", "Andel"],
         kinds=["text", "kr", "percent"],
         rows=rows,
-        footer=["Summa", total, Fraction(1) if total else None],
+        footer=["Summa", r.area_total, r.area_share(r.area_total)],
         notes=notes,
         illustrative=ROWS_NOTE if area_made_up else "",
     )
