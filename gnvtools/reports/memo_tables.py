@@ -31,6 +31,11 @@ MADE_UP = " (påhittat)"
 MADE_UP_NOTE = (
     "rader märkta (påhittat) bygger på påhittade nyckeltal; övriga belopp är organisationens egna."
 )
+#: In the per-recipient table a marked row may also hold real fixed amounts.
+MADE_UP_ROWS_NOTE = (
+    "i rader märkta (påhittat) bygger tak och belopp fördelade efter nyckel på påhittade "
+    "nyckeltal; fasta och lika belopp är organisationens egna."
+)
 
 
 def received_table(params: Params) -> Table:
@@ -137,7 +142,7 @@ def recipient_table(decision: Allocation, made_up: set[str]) -> Table:
         rows=rows,
         footer=["Summa", *totals, sum(totals)],
         notes=notes,
-        illustrative=MADE_UP_NOTE if marked else "",
+        illustrative=MADE_UP_ROWS_NOTE if marked else "",
     )
 
 
