@@ -513,7 +513,9 @@ def _render(
         from gnvtools.publish.excel import workbook_bytes
 
         t = time.perf_counter()
-        payload["xlsx"] = workbook_bytes(notebook, title)
+        payload["xlsx"] = workbook_bytes(
+            notebook, title, report=report, params=params, inputs=inputs
+        )
         timings["xlsx"] = time.perf_counter() - t
     if "pdf" in formats:
         from gnvtools.publish.pdf import html_to_pdf
