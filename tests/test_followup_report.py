@@ -211,3 +211,35 @@ def test_a_followup_without_document_keys_proposes_from_its_figures(example_copy
     assert "Ärendet avgörs av: Äldrenämnden" in head.splitlines()  # the year's own key
     assert plain(bare.proposal_items()[0]).startswith("Äldrenämnden godkänner uppföljningen")
     assert plain(bare.checks().plain).splitlines()[-1] != "Äldredirektör"
+
+
+def test_a_new_municipalitys_followup_names_no_other_organisation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gnvtools.cli import main
+
+    assert main(["init", "--name", "Umeå kommun", "--year", "2025", str(tmp_path / "umea")]) == 0
+    capsys.readouterr()
+    folder = tmp_path / "umea/parameters/umea-kommun"
+    params = folder / "2025.yaml"
+    text = params.read_text(encoding="utf-8").replace("total: 0 ", "total: 1000000 ", 1)
+    text = text.replace(
+        "reports: [allocation-memo]",
+        "followup:\n  spend: data/forbrukning.csv\n  reported_used: 400000\n"
+        "reports: [allocation-memo, year-end-followup]",
+    )
+    params.write_text(text, encoding="utf-8")
+    spend = folder / "data/forbrukning.csv"
+    names = (folder / "data/mottagare.csv").read_text(encoding="utf-8").splitlines()[1:]
+    first = names[0].split(",")[0]
+    spend.write_text(
+        spend.read_text(encoding="utf-8") + f"{first},2,400000,Bemanning,särskilt boende,\n",
+        encoding="utf-8",
+    )
+    report = FollowupReport.load(params)
+    text = _document_text(report) + plain(report.appendix().plain)
+    for other in ("Stockholm", "Jämtland", "Äldrenämnden", "ÄLD "):
+        assert other not in text, other
+    _, activity = report.areas().tables
+    assert activity.rows[0][3] == "Socialstyrelsens anvisningar 2025, ”Primärvård”"
+    assert plain(report.proposal_items()[0]).startswith("Kommunstyrelsen godkänner uppföljningen")
