@@ -374,6 +374,12 @@ def cmd_lab(args: argparse.Namespace) -> int:
         )
     options = list(args.jupyter)  # what followed "--" (``main``)
     print(f"Öppnar JupyterLab i {root}. Avsluta med Ctrl-C.", file=sys.stderr)
+    if not (root / "notebooks").is_dir():
+        print(
+            "Projektet har ingen notebooks/: gnv notebooks lägger rapporternas "
+            "anteckningsböcker där.",
+            file=sys.stderr,
+        )
     with tempfile.TemporaryDirectory(prefix="gnv-lab-") as folder:
         env = lab_environment(settings_of(args), Path(folder))
         lab = subprocess.Popen(lab_command(root, options), cwd=root, env=env)
@@ -489,7 +495,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="NAMN=VÄRDE",
-        help="en parameter till rapportens anteckningsbok (kan upprepas)",
+        help="en av anteckningsbokens parametrar, t.ex. visa_diagram=nej eller "
+        "utelamna=bilaga (kan upprepas)",
     )
     rend.set_defaults(func=cmd_render)
 
