@@ -164,7 +164,7 @@ class FollowupReport:
             sources.append(f"Förbrukning: {' '.join(p.followup.source.split())}")
         if doc is not None and doc.illustrative_note:
             sources.append(" ".join(doc.illustrative_note.split()))
-        title = f"Uppföljning av statsbidraget för utveckling av en god och nära vård {p.year}"
+        title = f"Uppföljning av statsbidraget för god och nära vård {p.year}"
         head = title_block(
             title,
             meta,
