@@ -53,10 +53,6 @@ def difference_open(f: Catalogue) -> bool:
     return "att_betala_tillbaka_enligt_detaljerna" in f
 
 
-def detail_name(r: Followup) -> str:
-    return "forbrukat_inom_omraden" if r.reported_by_area else "forbrukat_enligt_rader"
-
-
 def detail_words(r: Followup) -> str:
     return "beloppen per insatsområde" if r.reported_by_area else "förbrukningsraderna"
 
