@@ -36,6 +36,7 @@ def test_stockholm_2025_followup_json(capsys: pytest.CaptureFixture[str]) -> Non
     assert data["used_in_rows"] == 28_630_915  # the rows are the source's per-area figures
     gaps = [f for f in data["findings"] if f["amount"] == 83_350]
     assert {f["code"] for f in gaps} == {"rows-vs-reported"}  # one difference, one finding
+    assert gaps[0]["aliases"] == ["details-vs-reported"]  # its old name, for one release
     unused = [n for n, r in data["by_recipient"].items() if r["used"] == 0]
     assert sorted(unused) == ["Skarpnäck", "Skärholmen"]
     assert data["not_requisitioned"] == ["Skarpnäck", "Skärholmen"]

@@ -18,6 +18,9 @@ from gnvtools.core.model import Allocation
 Level = Literal["error", "warning", "info"]
 LEVELS: tuple[Level, ...] = ("error", "warning", "info")
 LEVEL_NAMES = {"error": "fel", "warning": "varning", "info": "upplysning"}
+#: Earlier names of a code, still written beside it (``aliases`` in JSON) for one release so a
+#: script that looks for the old name finds it (docs/findings.md).
+CODE_ALIASES: dict[str, tuple[str, ...]] = {"rows-vs-reported": ("details-vs-reported",)}
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,10 @@ class Finding:
     illustrative: bool = False
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        data: dict[str, object] = asdict(self)
+        if self.code in CODE_ALIASES:
+            data["aliases"] = list(CODE_ALIASES[self.code])
+        return data
 
 
 def has_errors(findings: list[Finding]) -> bool:
