@@ -96,6 +96,24 @@ def test_display_helpers_bind_numbers_in_markup_and_blocks() -> None:
 # --- the document's date, the annex --------------------------------------------------------
 
 
+def test_every_fragment_binds_its_numbers_authored_text_included() -> None:
+    from gnvtools.reports.display import Html, concat
+    from gnvtools.reports.texts import markdown_html
+
+    authored = markdown_html(["Nämnden fick **15,5 mkr** och 800 000 kr.", "", "- 1 000 kr"])
+    assert "15,5\u00a0mkr" in authored.markup and "800\u00a0000\u00a0kr" in authored.markup
+    assert [type(b).__name__ for b in authored.blocks] == ["Paragraph", "ListBlock"]
+    texts = [t for b in authored.blocks for t in _texts(b)]
+    assert texts == ["Nämnden fick 15,5\u00a0mkr och 800\u00a0000\u00a0kr.", "1\u00a0000\u00a0kr"]
+    # tags and attributes are left alone; only the text is bound
+    shown = Html('<img alt="10 000 kr" width="10"><p data-x="1 000">2 000 kr</p>')
+    assert (
+        shown.markup == '<img alt="10 000 kr" width="10"><p data-x="1 000">2\u00a0000\u00a0kr</p>'
+    )
+    assert concat([shown]).plain == shown.plain
+    assert not BROKEN.search(shown.plain)
+
+
 def test_a_lead_in_is_marked_to_stay_with_what_follows() -> None:
     assert paragraph("Följande gäller:").markup == '<p class="lead-in">Följande gäller:</p>'
     assert paragraph("Följande gäller:").blocks == [Paragraph.of("Följande gäller:")]
@@ -234,23 +252,9 @@ EXAMPLES = [
     "stockholm/2025/year-end-followup",
     "stockholm/2023-2025/multi-year",
 ]
-# Sentences from the organisations' own text files (texter/*.md) are read by
-# reports.texts.markdown_html, which does not bind their numbers yet ("15,5 mkr",
-# "800 000 kr"): strict, so the mark goes once it does.
-AUTHORED = pytest.mark.xfail(
-    strict=True, reason="reports.texts.markdown_html does not call bind_numbers yet"
-)
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=AUTHORED)
-        if n in ("jamtland/2025/allocation-memo", "stockholm/2025/allocation-memo")
-        else n
-        for n in EXAMPLES
-    ],
-)
+@pytest.mark.parametrize("name", EXAMPLES)
 def test_every_number_in_every_text_is_bound(built: Path, name: str) -> None:
     """Paragraphs, list items (decision items too), table cells, captions, notes, marks and
     headings: no digit group and no unit parted from its number by an ordinary space."""

@@ -31,6 +31,7 @@ from gnvtools.reports.document import (
     TableBlock,
     bundle,
 )
+from gnvtools.reports.nobreak import bind_block, bind_markup
 
 TABLE_MIME = "application/vnd.gnvtools.table+json"
 FIGURES_MIME = "application/vnd.gnvtools.core.figures+json"
@@ -58,11 +59,12 @@ class Html:
         figures: list[dict[str, Any]] | None = None,
         blocks: Sequence[Block] = (),
     ) -> None:
-        self.markup = markup
-        self.plain = plain or html.unescape(markup)
+        # No number in a report breaks across lines (``nobreak``): bound here, once for all.
+        self.markup = bind_markup(markup)
+        self.plain = bind_numbers(plain or html.unescape(markup))
         self.tables = list(tables)
         self.figures = figures
-        self.blocks = list(blocks)
+        self.blocks = [bind_block(block) for block in blocks]
 
     def _repr_mimebundle_(self, **_: Any) -> dict[str, Any]:
         shown: dict[str, Any] = {"text/html": self.markup, "text/plain": self.plain}
