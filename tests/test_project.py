@@ -416,6 +416,15 @@ def test_init_puts_the_notebooks_into_the_project(
     (folder / "parameters/umea-kommun/2028.yaml").write_bytes(newer.read_bytes())
     (folder / "parameters/umea-kommun/texter/2028.md").write_text("", encoding="utf-8")
     assert own_parameter_file("allocation-memo") == "parameters/umea-kommun/2028.yaml"
+    # a file that is not YAML stops no notebook; one with an error in its keys is still meant
+    (folder / "parameters/umea-kommun/trasig.yaml").write_text("year: [", encoding="utf-8")
+    assert own_parameter_file("allocation-memo") == "parameters/umea-kommun/2028.yaml"
+    text = (folder / "parameters/umea-kommun/2028.yaml").read_text(encoding="utf-8")
+    (folder / "parameters/umea-kommun/2029.yaml").write_text(
+        text.replace("year: 2028", "year: 2029").replace("received:", "recieved:"),
+        encoding="utf-8",
+    )
+    assert own_parameter_file("allocation-memo") == "parameters/umea-kommun/2029.yaml"
     monkeypatch.chdir(tmp_path)
     with pytest.raises(InputError, match="inte i något gnvtools-projekt"):
         own_parameter_file("allocation-memo")

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from gnvtools.core.params import load_comparison, load_params
 from gnvtools.core.yamlio import read_yaml
-from gnvtools.errors import InputError
+from gnvtools.errors import GnvError, InputError
 from gnvtools.project.config import CONFIG_NAME
 from gnvtools.publish.atomic import write_text
 from gnvtools.publish.recompute import NOTEBOOKS, installed_notebook
@@ -42,21 +42,36 @@ def project_root(start: Path) -> Path:
     )
 
 
+def _years(data: dict[str, Any]) -> list[int]:
+    """The years a file states, read from its YAML alone (no validation: a file with an error
+    is still the one meant, and rendering it names the error)."""
+    if "pots" in data:
+        return [data["year"]] if isinstance(data.get("year"), int) else []
+    listed = data.get("years")
+    entries = listed if isinstance(listed, list) else []
+    return [e["year"] for e in entries if isinstance(e, dict) and isinstance(e.get("year"), int)]
+
+
 def _newest(root: Path, report: str) -> Path | None:
     """The newest parameter file in ``root/parameters/<organisation>/`` that ``report`` reads:
-    for ``multi-year`` a comparison file; else a year file, one listing ``report`` under
-    ``reports`` before one that does not yet. Of files for the same year, the first by name."""
+    for ``multi-year`` a comparison file (``years:``); else a year file (``pots:``), one
+    listing ``report`` under ``reports`` before one that does not yet. Of files for the same
+    year, the first by name. A file that is not YAML at all is passed over: every report
+    notebook runs this, and one broken file must not stop the others."""
     found: list[tuple[bool, int, str, Path]] = []
     for path in sorted((root / "parameters").glob("*/*.yaml")):
-        data, _ = read_yaml(path)
-        if not isinstance(data, dict):
+        try:
+            data, _ = read_yaml(path)
+        except GnvError:
             continue
-        if report == "multi-year" and "years" in data and "pots" not in data:
-            years = [y.year for y in load_comparison(path).years]
-            found.append((False, -max(years), path.as_posix(), path))
-        elif report != "multi-year" and "pots" in data:
-            params = load_params(path)
-            found.append((report not in params.reports, -params.year, path.as_posix(), path))
+        if not isinstance(data, dict) or not _years(data):
+            continue
+        comparison = "years" in data and "pots" not in data
+        if comparison != (report == "multi-year"):
+            continue
+        reports = data.get("reports", ["allocation-memo"])
+        unlisted = not comparison and not (isinstance(reports, list) and report in reports)
+        found.append((unlisted, -max(_years(data)), path.as_posix(), path))
     return min(found)[3] if found else None
 
 
