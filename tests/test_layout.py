@@ -122,7 +122,7 @@ def test_a_lead_in_is_marked_to_stay_with_what_follows() -> None:
 
 
 def test_running_header_is_the_documents_own_date() -> None:
-    from gnvtools.publish.pdf import running_header
+    from gnvtools.publish.pagesetup import running_header
 
     head = title_block(
         "Fördelning 2025",
@@ -271,7 +271,7 @@ def test_every_number_in_every_text_is_bound(built: Path, name: str) -> None:
 def _pages(pdf: Path) -> list[tuple[str, list[str]]]:
     """Each page's running header (its lines joined) and the non-empty lines below it, in
     reading order (poppler's layout mode), the footer left out."""
-    from gnvtools.publish.pdf import running_header
+    from gnvtools.publish.pagesetup import running_header
 
     header = plain(running_header(pdf.with_suffix(".html").read_text(encoding="utf-8")))
     out = subprocess.run(
@@ -332,7 +332,7 @@ def test_no_page_ends_with_a_heading_or_a_mark(built: Path) -> None:
 
 
 def test_page_header_shows_the_documents_date_and_the_annex_ends_the_pdf(built: Path) -> None:
-    from gnvtools.publish.pdf import running_header
+    from gnvtools.publish.pagesetup import running_header
 
     today = swedish_date(dt.date.today())
     for pdf in _pdfs(built):

@@ -1,10 +1,10 @@
 """PDF by printing the report's HTML in a Chromium-family browser through Playwright.
 
 A4 with margins, a header saying what the document is (organisation, title, dnr and its own
-date, from the report's head: ``running_header``) and a footer "Sida x (y)". The browser is
-found in this order: an explicit setting (``Running.browser``: gnv.yaml or the environment, as
-the command line resolved it), Playwright's own Chromium, then a system Chromium, Chrome or
-Edge. One browser can be shared by a whole batch (``PdfPrinter``).
+date, from the report's head: ``pagesetup.running_header``) and a footer "Sida x (y)". The
+browser is found in this order: an explicit setting (``Running.browser``: gnv.yaml or the
+environment, as the command line resolved it), Playwright's own Chromium, then a system
+Chromium, Chrome or Edge. One browser can be shared by a whole batch (``PdfPrinter``).
 """
 
 from __future__ import annotations
@@ -12,10 +12,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
-import datetime as dt
-import html
 import os
-import re
 import shutil
 import sys
 import threading
@@ -24,8 +21,15 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from gnvtools.core.formatting import swedish_date
 from gnvtools.errors import BrowserFailedError, BrowserNotFoundError
+from gnvtools.publish.pagesetup import (
+    FOOTER,
+    MARGIN,
+    header_template,
+    page_about,
+    running_header,
+    warm_up_page,
+)
 from gnvtools.publish.running import Running
 
 PRINTS_PER_PAGE = 20  # then the page (and its renderer process) is replaced: memory stays flat
@@ -71,7 +75,6 @@ ARGS = [
     # Nothing printed resolves a host name (DNS prefetch included); requests are blocked anyway.
     "--host-resolver-rules=MAP * ~NOTFOUND",
 ]
-MARGIN = {"top": "22mm", "bottom": "20mm", "left": "20mm", "right": "18mm"}
 
 
 @dataclass(frozen=True)
@@ -163,74 +166,6 @@ def _playwright_chromium() -> str | None:
     # sorted: "chromium_headless_shell-" after "chromium-", so the shell wins when both exist
     found = sorted(p for pattern in patterns for p in cache.glob(pattern) if p.is_file())
     return str(found[-1]) if found else None
-
-
-_HEAD = re.compile(r'<header class="memo-head"([^>]*)>')
-_ABOUT = re.compile(r'\sdata-(organisation|title|date|date-text|dnr)="([^"]*)"')
-
-
-def page_about(page_html: str) -> dict[str, str]:
-    """What the report's head (``reports.common.title_block``) says the document is:
-    ``organisation``, ``title``, ``date`` (ISO), ``date-text`` (as shown, with its mark) and
-    ``dnr``, those it gives; empty for a page without that head."""
-    head = _HEAD.search(page_html)
-    if head is None:
-        return {}
-    return {key: html.unescape(value) for key, value in _ABOUT.findall(head.group(1))}
-
-
-def running_header(page_html: str) -> str:
-    """The page header of a report: "organisation · title · Dnr … · 26 augusti 2025", read from
-    the head the report itself printed (``page_about``), so the date is the document's own (the
-    memo's date in its parameter file) and never the day it was built; a document without a
-    date of its own shows none. Empty when the page has no such head."""
-    about = page_about(page_html)
-    if not about:
-        return ""
-    parts = [about.get("organisation", ""), about.get("title", "")]
-    if about.get("dnr"):
-        parts.append(f"Dnr {about['dnr']}")
-    if about.get("date-text"):
-        parts.append(about["date-text"])
-    elif about.get("date"):
-        try:
-            parts.append(swedish_date(dt.date.fromisoformat(about["date"])))
-        except ValueError:
-            parts.append(about["date"])
-    # One line at the head of each page: a made-up dnr or date is marked, in a word.
-    return " · ".join(part.replace(" (påhittat exempel)", " (påhittat)") for part in parts if part)
-
-
-def _header(title: str) -> str:
-    return (
-        '<div style="font-family: DejaVu Sans, Arial, sans-serif; font-size: 8px; color: #555;'
-        f' width: 100%; padding: 0 18mm 0 20mm;">{html.escape(title)}</div>'
-    )
-
-
-FOOTER = (
-    '<div style="font-family: DejaVu Sans, Arial, sans-serif; font-size: 8px; color: #555;'
-    ' width: 100%; padding: 0 18mm 0 20mm; text-align: right;">'
-    'Sida <span class="pageNumber"></span> (<span class="totalPages"></span>)</div>'
-)
-
-
-def _warm_up_page() -> str:
-    """A small page in the reports' own style sheet: headings, text, a table, a chart, printed
-    once per page at launch (see ``PdfPrinter._run``)."""
-    from importlib import resources
-
-    css = resources.files("gnvtools").joinpath("templates/gnvmemo/memo.css").read_text("utf-8")
-    svg = "PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHdpZHRoPSIxIiBoZWlnaHQ9IjEiLz4="
-    return (
-        '<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8"><title>-</title>'
-        f'<style>{css}</style></head><body><main class="memo"><h1>Å</h1><h2>Ä</h2><h3>Ö</h3>'
-        "<p>å <b>ä</b> <i>ö</i></p><table><caption>é</caption><thead><tr><th>a</th>"
-        '<th class="num">1</th></tr></thead><tbody><tr><td>b</td><td class="num">2</td></tr>'
-        "</tbody></table>"
-        f'<figure class="chart"><img alt="" src="data:image/svg+xml;base64,{svg}">'
-        "<figcaption>c</figcaption></figure></main></body></html>"
-    )
 
 
 class PdfPrinter:
@@ -389,7 +324,7 @@ class PdfPrinter:
         pages = [await _new_page(self._browser) for _ in range(self.pages)]
         # The first print on a page costs twice a later one (the renderer starts, fonts load):
         # pay it now, while the caller is still preparing its first report.
-        warm_up = _warm_up_page()
+        warm_up = warm_up_page()
         await asyncio.gather(*(_print_page(page, warm_up, "-") for page in pages))
         return pages
 
@@ -559,7 +494,7 @@ async def _print_page(page: Any, page_html: str, title: str) -> bytes:
         format="A4",
         print_background=True,
         display_header_footer=True,
-        header_template=_header(title),
+        header_template=header_template(title),
         footer_template=FOOTER,
         margin=MARGIN,
         tagged=True,  # structure tree: headings, lists, tables, figures with alt text

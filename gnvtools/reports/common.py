@@ -83,7 +83,8 @@ def title_block(
     """The document's head; ``organisation``/``date``/``stage``/``dnr`` describe the document.
 
     The page carries them too, as ``data-`` attributes of its head, for the PDF's running
-    header (``publish.pdf.running_header``): the document's own date, never the day it is built.
+    header (``publish.pagesetup.running_header``): the document's own date, never the day it
+    is built.
     """
     shown = [(k, bind_numbers(v)) for k, v in meta if v]
     rows = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in shown)
