@@ -259,7 +259,10 @@ def test_tables_are_dataframes_for_exploring() -> None:
     frame = memo.recipient_table().to_frame()
     assert str(frame["Totalt"].dtype) == "Int64"
     assert int(frame["Totalt"].sum()) == memo.recipient_table().footer[-1]
-    assert len(memo.model().frames()) == 5
+    model = memo.model()
+    frames = model.frames()  # one per table the section shows (a step's table each)
+    assert len(frames) == len(model.tables) >= 4
+    assert [list(f.columns) for f in frames] == [list(t.columns) for t in model.tables]
 
 
 def _ignored(root: Path) -> list[str]:
@@ -391,8 +394,11 @@ def test_the_installed_wheel_works_outside_the_checkout(tmp_path: Path) -> None:
 def test_init_puts_the_notebooks_into_the_project(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from gnvtools.project import config, notebooks
     from gnvtools.project.notebooks import own_parameter_file
     from gnvtools.publish.recompute import NOTEBOOKS, installed_notebook
+
+    assert notebooks.CONFIG_NAME == config.CONFIG_NAME
 
     folder = tmp_path / "umea"
     code, out, err = run_cli(capsys, "init", str(folder), "--name", "Umeå", "--year", "2027")

@@ -27,7 +27,7 @@ from gnvtools.core.folding import closest, fold
 from gnvtools.core.regimes import all_regimes, year_problem
 from gnvtools.errors import InputError
 from gnvtools.project.config import CONFIG_NAME
-from gnvtools.project.notebooks import NOTEBOOKS, notebook_text
+from gnvtools.project.notebooks import notebook_text
 from gnvtools.project.scaffold import (
     REQUESTS,
     SPEND,
@@ -40,6 +40,7 @@ from gnvtools.project.scaffold import (
 )
 from gnvtools.project.schema import dumps, load
 from gnvtools.publish.atomic import write_text
+from gnvtools.publish.recompute import NOTEBOOKS
 
 # A region's own name where it is not "Region" and the county's short name (SCB's tables name
 # the county, not the region).

@@ -16,11 +16,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gnvtools.core.yamlio import read_yaml
-from gnvtools.errors import GnvError, InputError
-from gnvtools.project.config import CONFIG_NAME
-from gnvtools.publish.atomic import write_text
-from gnvtools.publish.recompute import NOTEBOOKS, installed_notebook
+import yaml
+
+from gnvtools.errors import InputError
+
+# Every report notebook imports this module in its parameters cell and runs
+# ``own_parameter_file`` before papermill's value replaces it: the module imports little
+# (``publish`` only where notebooks are written) and reads the files with libyaml.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+CONFIG_NAME = "gnv.yaml"  # as project.config names it (not imported: it loads publish.style)
 
 
 @dataclass(frozen=True)
@@ -61,8 +65,8 @@ def _newest(root: Path, report: str) -> Path | None:
     found: list[tuple[bool, int, str, Path]] = []
     for path in sorted((root / "parameters").glob("*/*.yaml")):
         try:
-            data, _ = read_yaml(path)
-        except GnvError:
+            data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_LOADER)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
             continue
         if not isinstance(data, dict) or not _years(data):
             continue
@@ -97,11 +101,16 @@ def own_parameter_file(report: str, start: Path | None = None) -> str:
 def notebook_text(report: str) -> str:
     """The installed notebook of ``report``, as it is: its ``params_file`` defaults to the
     project's own parameter file (``own_parameter_file``), so a copy is the installed one."""
+    from gnvtools.publish.recompute import installed_notebook
+
     return installed_notebook(report).read_text(encoding="utf-8")
 
 
 def put_notebooks(root: Path, *, force: bool = False) -> list[Written]:
     """Write the three notebooks into ``root/notebooks``; an edited copy stays unless ``force``."""
+    from gnvtools.publish.atomic import write_text
+    from gnvtools.publish.recompute import NOTEBOOKS
+
     if not root.is_dir():
         raise InputError("projektmappen finns inte", file=root)
     if _newest(root, "allocation-memo") is None and _newest(root, "year-end-followup") is None:
@@ -128,7 +137,7 @@ def put_notebooks(root: Path, *, force: bool = False) -> list[Written]:
 
 
 __all__ = [
-    "NOTEBOOKS",
+    "CONFIG_NAME",
     "Written",
     "notebook_text",
     "own_parameter_file",
