@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from gnvtools.core.figures import STAGES, Catalogue
+from gnvtools.core.formatting import plain
 from gnvtools.core.params import is_comparison, load_comparison, load_params
 from gnvtools.errors import InputError
 from gnvtools.reports.checks import figures_file
@@ -234,3 +235,28 @@ def test_verify_names_changed_followup_figures(
     assert "(forbrukat_omrade_2):" not in text  # the city's own per-area figure, not the rows
     assert "(mottagare_bromma_forbrukat):" in text
     assert "(forbrukat):" not in text  # the reported total, not the rows, is the year's use
+
+
+def test_precision_is_derived_like_stage() -> None:
+    """An approximate input ("cirka 10,7 mnkr") makes every figure computed from it approximate;
+    an uncertain reading says so; an exact figure is printed to the krona."""
+    cat = Catalogue()
+    cat.add("kvar", 10_700_000, "kr", "kvar", stage="underlag", precision="cirka")
+    cat.add("fast", 10_000_000, "kr", "fast")
+    cat.add("rest", 700_000, "kr", "rest", derived_from=["kvar", "fast"])
+    cat.add("last", 4_150_000, "kr", "läst", stage="uppföljning", precision="osäker")
+    cat.add("diff", 83_350, "kr", "skillnad", derived_from=["last", "rest"])
+    assert [cat[n].precision for n in ("kvar", "fast", "rest", "last", "diff")] == [
+        "cirka",
+        "exakt",
+        "cirka",
+        "osäker",
+        "osäker",
+    ]
+    assert plain(cat.text("kvar")) == "cirka 10,7 mnkr"
+    assert plain(cat.text("rest")) == "cirka 0,7 mnkr"
+    assert plain(cat.text("fast")) == "10 000 000 kr"
+    assert plain(cat.text("last")) == "4 150 000 kr (osäker avläsning)"
+    assert plain(cat["kvar"].formatted("kr")) == "cirka 10,7 mnkr"  # never to the krona
+    assert plain(cat["fast"].formatted("mnkr")) == "10 mnkr"
+    assert cat["diff"].as_json()["precision"] == "osäker"
