@@ -188,7 +188,8 @@ Det här är ett gnvtools-projekt. Så kommer du igång:
 `gnv figures parameters/{folder}/{year}.yaml` listar de siffror texterna kan använda.
 Rapporternas anteckningsböcker ligger i `notebooks/` och läser {year}.yaml; `gnv lab` öppnar
 dem i JupyterLab. Inställningar för hela projektet (utmapp, format, Word-mall, logotyp och
-färger) finns i `{CONFIG_NAME}`.
+färger) finns i `{CONFIG_NAME}`. Med `schemas/` föreslår och kontrollerar en editor med
+YAML-stöd (till exempel VS Code) nycklarna i parameterfilen och i `{CONFIG_NAME}`.
 
 Uppföljningen vid årets slut: lägg till `followup:` i parameterfilen och fyll i
 `data/forbrukning.csv` (förbrukning per mottagare och insatsområde); lägg till
