@@ -26,8 +26,8 @@ def test_comparison_sentences(comparison: Comparison) -> None:
         "siffrorna för 2025.",
     ]
     assert plain(comparison.school_text()).startswith(
-        "Skola och förskola fick av årets statsbidrag: 2023 6 000 000 kr, 2024 uppgift saknas "
-        "och 2025 0 kr (och cirka 0,7 mnkr av kvarvarande medel från tidigare år)."
+        "Av årets statsbidrag fick skola och förskola 6 000 000 kr 2023, uppgift saknas för 2024 "
+        "och 0 kr 2025 (och cirka 0,7 mnkr av kvarvarande medel från tidigare år)."
     )
     carry = plain(comparison.carry_over().plain).splitlines()
     assert "2025 fördelades cirka 10,7 mnkr i kvarvarande medel från 2024." in carry

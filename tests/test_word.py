@@ -132,6 +132,19 @@ def test_lists_one_after_another_each_count_from_1() -> None:
     assert [p.style.name for p in docx.paragraphs if p.text == "punkt"] == ["List Bullet"]
 
 
+def test_the_provenance_annex_starts_a_page_of_its_own() -> None:
+    from gnvtools.reports.common import ANNEX_TITLE
+    from gnvtools.reports.document import Heading
+
+    document = Document(
+        [TitleBlock("Titel"), Heading(2, "Beslut"), Heading(2, ANNEX_TITLE), Paragraph.of("x")]
+    )
+    docx = _open(document_to_docx(document, "Titel"))
+    breaks = {p.text: p.paragraph_format.page_break_before for p in docx.paragraphs}
+    assert breaks[ANNEX_TITLE] is True
+    assert not breaks["Beslut"]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_header_and_footer(rendered: dict[str, tuple[Any, bytes]], name: str) -> None:

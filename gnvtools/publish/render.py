@@ -16,13 +16,11 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
-from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from gnvtools.core import options
-from gnvtools.core.formatting import swedish_date
 from gnvtools.errors import BrowserNotFoundError, GnvError, InputError, RenderError
 from gnvtools.publish import notebook_params
 from gnvtools.publish.atomic import FileSet, disk_problem, folder_lock, journal_path, recover
@@ -522,7 +520,7 @@ def _render(
 
         t = time.perf_counter()
         organisation = organisation_of(report, params)
-        header = " · ".join([organisation, title, swedish_date(date.today())])
+        header = " · ".join([organisation, title])  # the document's own date: pagesetup
         try:
             payload["pdf"] = html_to_pdf(
                 html_text,

@@ -40,6 +40,7 @@ from gnvtools.publish.word_parts import (
     restarting_list,
     saved,
 )
+from gnvtools.reports.common import ANNEX_TITLE
 from gnvtools.reports.document import (
     ILLUSTRATIVE,
     Block,
@@ -115,9 +116,12 @@ class _Writer:
 
     def _heading(self, text: str, level: int) -> None:
         try:  # the colour and font are the heading style's (``word_parts.heading_look``)
-            self.doc.add_heading(text, level=level)
+            added = self.doc.add_heading(text, level=level)
         except KeyError:
-            self.doc.add_paragraph().add_run(text).bold = True
+            added = self.doc.add_paragraph()
+            added.add_run(text).bold = True
+        if text == ANNEX_TITLE:  # the provenance annex is an attachment: it starts a page
+            added.paragraph_format.page_break_before = True
 
     def _title(self, text: str) -> None:
         try:

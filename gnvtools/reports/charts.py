@@ -28,7 +28,7 @@ from matplotlib.rcsetup import cycler
 from matplotlib.ticker import FuncFormatter
 
 from gnvtools.core import options
-from gnvtools.core.formatting import number
+from gnvtools.core.formatting import kr, number
 from gnvtools.reports.display import esc
 from gnvtools.reports.document import DOCUMENT_MIME, ChartBlock, bundle
 
@@ -120,7 +120,7 @@ def _mnkr_label(value: int) -> str:
 
 
 def _amount_or_missing(value: int | None) -> str:
-    return "uppgift saknas" if value is None else f"{number(value)} kr"
+    return "uppgift saknas" if value is None else kr(value)
 
 
 #: How a made-up bar or column is drawn: white stripes over its series colour, so that it is
@@ -196,7 +196,7 @@ def horizontal_bars(
     if count > 1 or made_up:
         ax.legend(frameon=False, loc="lower right")
     alt = f"{title}. " + "; ".join(
-        f"{label}: " + ", ".join(f"{name} {number(vals[j])} kr" for name, vals in series.items())
+        f"{label}: " + ", ".join(f"{name} {kr(vals[j])}" for name, vals in series.items())
         for j, label in enumerate(labels)
     )
     if made_up:

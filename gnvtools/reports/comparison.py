@@ -178,9 +178,9 @@ class Comparison:
         for year in self.years:
             grant = self.allocated_by_group(year, carry_over=False)
             if grant is None:
-                parts.append(f"{year.spec.year} {MISSING}")
+                parts.append(f"{MISSING} för {year.spec.year}")
                 continue
-            text = f"{year.spec.year} {year.text(f'grupp_{slug(SCHOOL)}')}"
+            text = f"{year.text(f'grupp_{slug(SCHOOL)}')} {year.spec.year}"
             carry = self.allocated_by_group(year, carry_over=True)
             if carry and carry.get(SCHOOL):
                 text += (
@@ -189,7 +189,7 @@ class Comparison:
                 )
             parts.append(text)
         return (
-            "Skola och förskola fick av årets statsbidrag: "
+            "Av årets statsbidrag fick skola och förskola "
             + join_words(parts)
             + ". Från 2025 ligger förskola och skola, utom elevhälsans medicinska del, utanför "
             "det som förordningen tillåter."

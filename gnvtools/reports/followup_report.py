@@ -13,6 +13,7 @@ sections come from the text file under ``followup.texts``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -181,7 +182,8 @@ class FollowupReport:
     def proposal_items(self) -> list[str]:
         doc = self.document
         if doc is not None and doc.decisions:
-            return [" ".join(substitute(item, self.figures).split()) for item in doc.decisions]
+            items = (substitute(item, self.figures) for item in doc.decisions)
+            return [re.sub(r"[ \t\r\n]+", " ", item).strip() for item in items]
         return phrases.proposal_items(self.result, self.figures)
 
     def proposal(self) -> Html:
