@@ -58,18 +58,16 @@ def count_recipients(n: int) -> str:
 def who(names: Sequence[str], group_label: str | None) -> str:
     """The recipients as the model names them: ``de elva stadsdelsförvaltningarna``."""
     if group_label and len(names) > 3:
-        return f"de {count(len(names), '', '').strip()} {definite_plural(group_label)}"
+        plural = definite_plural(group_label)
+        return "de " + count(len(names), plural, plural)
     return join_names(names)
 
 
 def definite_plural(label: str) -> str:
-    """``Stadsdelsförvaltningar`` → ``stadsdelsförvaltningarna`` (a group's label, lower case)."""
+    """``Stadsdelsförvaltningar`` → ``stadsdelsförvaltningarna`` (a group's label, lower case);
+    a label that is not an indefinite plural in -ar, -er or -or is kept as it is."""
     word = label[:1].lower() + label[1:]
-    if word.endswith("ar") or word.endswith("er"):
-        return word + "na"
-    if word.endswith("or"):
-        return word + "na"
-    return word
+    return word + "na" if word.endswith(("ar", "er", "or")) else word
 
 
 def requisition_sentence(
