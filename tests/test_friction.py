@@ -164,9 +164,6 @@ def test_a_regions_project_is_a_regions(capsys: pytest.CaptureFixture[str], tmp_
     assert "förvaltning" in (tmp_path / "u/README.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.xfail(
-    strict=True, reason="gnv check's still_to_do (reports/checks.py) does not yet use open_todos"
-)
 def test_check_drops_the_todo_of_a_filled_in_value(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -183,9 +180,6 @@ def test_check_drops_the_todo_of_a_filled_in_value(
     assert "förvaltningen som bereder ärendet" in out  # prepared_by is still ""
 
 
-@pytest.mark.xfail(
-    strict=True, reason="reports/texts.py does not yet add core.folding.placeholder_hint"
-)
 def test_a_figure_name_with_swedish_letters_gets_its_suggestion(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

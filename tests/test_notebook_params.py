@@ -122,10 +122,6 @@ def test_a_declared_parameter_changes_the_report_and_verify_reuses_it(
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="gnv verify does not yet pass the manifest's parameters to recompute (verify.py)",
-)
 def test_verify_recomputes_with_the_recorded_parameters(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

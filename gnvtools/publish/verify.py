@@ -435,16 +435,18 @@ def _check_manifest(
         check.error = "rapporten räknades inte om (se parametrarna ovan)"
         return
     params = root / manifest["params"]["path"]
+    # the notebook parameters the report was built with (checked above), as the build used them
+    chosen = {k: v for k, v in manifest.get("parameters", {}).items() if k != "params_file"}
     try:
         if full:
             from gnvtools.publish.render import execute, validate_report
 
             validate_report(report, params)
             shown_outputs: Any = execute(
-                report, params, notebook=installed_notebook(report), engine=engine
+                report, params, chosen, notebook=installed_notebook(report), engine=engine
             )
         else:
-            shown_outputs = recompute(report, params)
+            shown_outputs = recompute(report, params, chosen)
     except GnvError as exc:
         check.error = f"rapporten kunde inte räknas om: {plain(str(exc))}"
         return

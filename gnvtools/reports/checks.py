@@ -7,8 +7,9 @@ from pathlib import Path
 from gnvtools.core.figures import Catalogue
 from gnvtools.core.followup import followup
 from gnvtools.core.model import build_plan
-from gnvtools.core.params import TODO, is_comparison
+from gnvtools.core.params import is_comparison
 from gnvtools.core.reconciliation import Finding, sort_findings
+from gnvtools.core.todo import open_todos
 from gnvtools.errors import InputError
 from gnvtools.reports.comparison import Comparison
 from gnvtools.reports.followup_report import FollowupReport
@@ -30,15 +31,15 @@ def check_file(path: Path) -> list[Finding]:
 
 
 def still_to_do(files: list[tuple[Path, str]]) -> list[Finding]:
-    """Every ``ATT GÖRA`` marker (left by gnv init) as a warning naming its file and line."""
+    """Every open ``ATT GÖRA`` marker (left by gnv init) as a warning naming its file and
+    line; in a parameter file a marker beside a filled-in value is closed (``core.todo``)."""
     findings = []
     for path, shown in files:
-        for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
-            if TODO in line:
-                text = line.split(TODO, 1)[1].lstrip(": ").split('"')[0].strip()
-                findings.append(
-                    Finding("warning", "todo", f"Att göra i {shown}, rad {number}: {text}", None)
-                )
+        text = path.read_text(encoding="utf-8-sig")
+        for number, what in open_todos(text, yaml_file=path.suffix in (".yaml", ".yml")):
+            findings.append(
+                Finding("warning", "todo", f"Att göra i {shown}, rad {number}: {what}", None)
+            )
     return findings
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gnvtools.core.figures import FORMATS, Catalogue
+from gnvtools.core.folding import placeholder_hint
 from gnvtools.core.tables import read_bytes_bounded
 from gnvtools.errors import InputError
 from gnvtools.reports.display import Html
@@ -74,7 +75,7 @@ def placeholders(text: str, *, file: str, line: int) -> list[Placeholder]:
             raise InputError(
                 f"felaktig platshållare {match.group(0)!r}: skriv {{{{ namn }}}} med ett "
                 "siffernamn (små bokstäver, siffror och _), eventuellt med | kr, | mnkr eller "
-                "| tkr",
+                "| tkr" + placeholder_hint(match.group(1)),
                 file=file,
                 row=line,
             )
