@@ -120,24 +120,13 @@ def _text(value: str) -> str:
     return " ".join(value.split())
 
 
-# The years each regime covers (DOMAIN.md, "The grant"), used while regimes.yaml does not yet
-# state them itself as ``years: {first: 2025, last: null}``; the file wins where it does.
-_PERIODS: dict[str, tuple[int, int | None]] = {
-    "skr-2023": (2023, 2023),
-    "sfs-2024-1253": (2025, None),
-}
-
-
 def _period(regime_id: str, spec: dict[str, object]) -> dict[str, int | None]:
+    """The years a regime covers, from its ``years: {first: …, last: …}`` in regimes.yaml."""
     years = spec.get("years")
-    if isinstance(years, dict):
-        first, last = years.get("first"), years.get("last")
-        return {
-            "first_year": first if isinstance(first, int) else None,
-            "last_year": last if isinstance(last, int) else None,
-        }
-    first_year, last_year = _PERIODS.get(regime_id, (None, None))
-    return {"first_year": first_year, "last_year": last_year}
+    if not isinstance(years, dict) or not isinstance(years.get("first"), int):
+        raise ValueError(f"regimes.yaml: {regime_id} saknar years.first")  # a packaging error
+    last = years.get("last")
+    return {"first_year": years["first"], "last_year": last if isinstance(last, int) else None}
 
 
 @cache
