@@ -121,7 +121,7 @@ def test_memo_2023_and_jamtland_sentences() -> None:
     assert "Kontrollerna" not in summary and "Varning" not in summary
     economics = plain(region.economics().plain)
     assert (
-        "86 320 kr är ännu inte fördelade. Det som inte har använts vid årets slut betalas "
+        "Ännu inte fördelat är 86 320 kr. Det som inte har använts vid årets slut betalas "
         "tillbaka." in economics
     )
     assert "Budgeten räknade med 42 500 000 kr, 1 413 680 kr mer än" in economics

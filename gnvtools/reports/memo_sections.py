@@ -113,7 +113,7 @@ def economics_texts(params: Params, figures: Catalogue, regime: Regime) -> list[
             if regime.unused_must_be_repaid
             else ""
         )
-        texts.append(f"{capital(f.text('ofordelat'))} är ännu inte fördelade.{repaid}")
+        texts.append(f"Ännu inte fördelat är {f.text('ofordelat')}.{repaid}")
     if "budget" in f:
         gap = f.amount("budget_mot_mottaget")
         if gap > 0:
