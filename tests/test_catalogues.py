@@ -57,6 +57,7 @@ def test_stage_and_illustrative_are_derived() -> None:
         "stage": "uppföljning",
         "derived_from": ["mottaget", "forbrukat"],
         "precision": "exakt",
+        "sources": [],
     }
     with pytest.raises(ValueError, match="not in the catalogue"):
         cat.add("x", 1, "kr", "x", derived_from=["finns_inte"])

@@ -32,6 +32,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any, Literal
 
+from gnvtools.core.figure_sources import FigureSource
 from gnvtools.core.formatting import kr, mnkr, number, percent, swedish_date, tkr
 
 #: The unit of a figure: whole kronor, an exact share, a count, a year, a date or a text.
@@ -66,7 +67,9 @@ class Figure:
     """One named figure. ``illustrative`` marks a figure that rests on made-up example data.
 
     ``kind`` is the figure's unit; ``stage`` when it becomes known; ``derived_from`` the names
-    of the figures it is computed from (empty when it is read from the inputs directly).
+    of the figures it is computed from (empty when it is read from the inputs directly);
+    ``sources`` the input cells it reads and the rules it applies
+    (``gnvtools.core.figure_sources``).
     """
 
     name: str
@@ -77,6 +80,7 @@ class Figure:
     stage: Stage = "beslut"
     derived_from: tuple[str, ...] = ()
     precision: Precision = "exakt"
+    sources: tuple[FigureSource, ...] = ()
 
     @property
     def text(self) -> str:
@@ -129,6 +133,7 @@ class Figure:
             "stage": self.stage,
             "derived_from": list(self.derived_from),
             "precision": self.precision,
+            "sources": [source.as_json() for source in self.sources],
         }
 
 
@@ -159,13 +164,15 @@ class Catalogue(Mapping[str, Figure]):
         derived_from: Sequence[str] = (),
         made_up: bool = False,
         precision: Precision = "exakt",
+        sources: Sequence[FigureSource] = (),
     ) -> Figure:
         """Add a figure; its stage and illustrative flag are derived from ``derived_from``.
 
         ``stage`` is when the figure itself becomes known, ``made_up`` whether it reads made-up
         input rows directly. The figure is as late as its latest input and illustrative when any
         input is, and as imprecise as its least precise input (``precision`` is how the figure
-        itself is read). Every name in ``derived_from`` must already be in the catalogue.
+        itself is read). ``sources`` are the input cells it reads and the rules it applies.
+        Every name in ``derived_from`` must already be in the catalogue.
         """
         inputs: list[Figure] = []
         for other in derived_from:
@@ -191,6 +198,7 @@ class Catalogue(Mapping[str, Figure]):
             stage,
             tuple(dict.fromkeys(derived_from)),
             precision,
+            tuple(dict.fromkeys(sources)),
         )
         self._figures[name] = added
         return added

@@ -10,7 +10,9 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from gnvtools.core.figure_sources import yaml_cell
 from gnvtools.core.figures import Catalogue, Precision, Stage, later, slug
+from gnvtools.core.memo_sources import recipient_sources, step_sources
 
 if TYPE_CHECKING:
     from gnvtools.core.model import Allocation, Plan
@@ -27,8 +29,8 @@ def allocation_figures(
     """
     params = allocation.plan.params
     cat = Catalogue()
-    _document_figures(cat, params)
-    sources = _received_figures(cat, params)
+    _document_figures(cat, allocation.plan.file)
+    sources = _received_figures(cat, allocation.plan.file)
     pots = [_pot_figures(cat, allocation, i, sources) for i in range(len(allocation.pots))]
     cat.add_sum("fordelat", [n["fordelat"] for n in pots], "fördelat till mottagare, alla medel")
     cat.add_sum("ofordelat", [n["ofordelat"] for n in pots], "inte fördelat, alla medel")
@@ -48,7 +50,11 @@ def allocation_figures(
     if params.budget:
         budget = sum(line.amount for line in params.budget)
         funds = params.received.total + sum(c.amount for c in params.carry_over)
-        cat.add("budget", budget, "kr", "det budgeten räknade med", stage="underlag")
+        lines = [
+            yaml_cell(allocation.plan.file, "budget", i, "amount")
+            for i in range(len(params.budget))
+        ]
+        cat.add("budget", budget, "kr", "det budgeten räknade med", stage="underlag", sources=lines)
         cat.add(
             "budget_mot_mottaget",
             budget - funds,
@@ -80,28 +86,44 @@ def _precision(spec: Any) -> Precision:
     return getattr(spec, "precision", "exakt") or "exakt"
 
 
-def _document_figures(cat: Catalogue, params: Any) -> None:
+def _document_figures(cat: Catalogue, file: Any) -> None:
     """Who and when: the organisation and year (underlag), the memo's own data (beslut)."""
+    params = file.params
     name = params.organisation.name
-    cat.add("organisation", name, "text", "organisationens namn", stage="underlag")
-    cat.add("ar", str(params.year), "år", "bidragsåret", stage="underlag")
+    org = [yaml_cell(file, "organisation", "name")]
+    cat.add("organisation", name, "text", "organisationens namn", stage="underlag", sources=org)
+    year = [yaml_cell(file, "year")]
+    cat.add("ar", str(params.year), "år", "bidragsåret", stage="underlag", sources=year)
     if params.decided_by:
-        cat.add("beslutande", params.decided_by, "text", "beslutande organ")
+        by = [yaml_cell(file, "decided_by")]
+        cat.add("beslutande", params.decided_by, "text", "beslutande organ", sources=by)
     memo = params.memo
-    if memo is not None and memo.date is not None:
-        cat.add("datum", memo.date, "datum", "tjänsteutlåtandets datum")
-    if memo is not None and memo.meeting_date is not None:
-        cat.add("sammantradesdatum", memo.meeting_date, "datum", "beslutande organs sammanträde")
-    if memo is not None and memo.case_number:
-        cat.add("diarienummer", memo.case_number, "text", "diarienummer")
+    if memo is None:
+        return
+    if memo.date is not None:
+        day = [yaml_cell(file, "memo", "date")]
+        cat.add("datum", memo.date, "datum", "tjänsteutlåtandets datum", sources=day)
+    if memo.meeting_date is not None:
+        meeting = [yaml_cell(file, "memo", "meeting_date")]
+        cat.add(
+            "sammantradesdatum",
+            memo.meeting_date,
+            "datum",
+            "beslutande organs sammanträde",
+            sources=meeting,
+        )
+    if memo.case_number:
+        case = [yaml_cell(file, "memo", "case_number")]
+        cat.add("diarienummer", memo.case_number, "text", "diarienummer", sources=case)
 
 
-def _received_figures(cat: Catalogue, params: Any) -> dict[str, list[str]]:
+def _received_figures(cat: Catalogue, file: Any) -> dict[str, list[str]]:
     """Received money, its components and carry-overs (what the sources state: ``underlag``).
 
     Returns the figure name of each pot source (``received``, ``component:NAME``,
     ``carry-over:YEAR``) and, under ``carry-over``, the names of all carry-over figures.
     """
+    params = file.params
     names: dict[str, list[str]] = {"received": ["mottaget"], "carry-over": []}
     # A total stated from rounded parts is as rough as they are (Stockholm 2023: 51,8 mnkr).
     rough = [c for c in params.received.components if _precision(c) != "exakt"]
@@ -112,9 +134,11 @@ def _received_figures(cat: Catalogue, params: Any) -> dict[str, list[str]]:
         "mottaget statsbidrag",
         stage="underlag",
         precision=_precision(rough[0]) if rough else _precision(params.received),
+        sources=[yaml_cell(file, "received", "total")],
     )
-    for component in params.received.components:
+    for index, component in enumerate(params.received.components):
         part = slug(component.name)
+        at = ("received", "components", index)
         amount = cat.add(
             f"delbelopp_{part}",
             component.amount,
@@ -122,6 +146,7 @@ def _received_figures(cat: Catalogue, params: Any) -> dict[str, list[str]]:
             f"delbeloppet {component.name}",
             stage="underlag",
             precision=_precision(component),
+            sources=[yaml_cell(file, *at, "amount")],
         )
         names[f"component:{component.name}"] = [amount.name]
         if component.national_frame:
@@ -131,6 +156,7 @@ def _received_figures(cat: Catalogue, params: Any) -> dict[str, list[str]]:
                 "kr",
                 f"nationell ram för delbeloppet {component.name}",
                 stage="underlag",
+                sources=[yaml_cell(file, *at, "national_frame")],
             )
             cat.add(
                 f"andel_av_ram_{part}",
@@ -139,7 +165,7 @@ def _received_figures(cat: Catalogue, params: Any) -> dict[str, list[str]]:
                 f"delbeloppet {component.name} som andel av den nationella ramen",
                 derived_from=[amount.name, frame.name],
             )
-    for carry in params.carry_over:
+    for index, carry in enumerate(params.carry_over):
         figure = cat.add(
             f"kvarvarande_{carry.year}",
             carry.amount,
@@ -147,6 +173,7 @@ def _received_figures(cat: Catalogue, params: Any) -> dict[str, list[str]]:
             f"kvarvarande medel {carry.year}",
             stage="underlag",
             precision=_precision(carry),
+            sources=[yaml_cell(file, "carry_over", index, "amount")],
         )
         names[f"carry-over:{carry.year}"] = [figure.name]
         names["carry-over"].append(figure.name)
@@ -171,6 +198,7 @@ def _pot_figures(
         "kr",
         f"{pot.pot.name}: belopp att fördela",
         derived_from=source,
+        sources=[] if spec.amount is None else [yaml_cell(plan.file, "pots", index, "amount")],
     ).name
     made_up_groups = _made_up_groups(plan)
     steps: list[str] = []
@@ -193,6 +221,7 @@ def _pot_figures(
             stage=_known(step_spec) if requisition else "beslut",
             derived_from=before,
             made_up=made_up,
+            sources=step_sources(plan, index, step_index - 1),
         ).name
         steps.append(name)
         if any(line.recipient == RESERVE for line in step.lines):
@@ -255,6 +284,8 @@ def _recipient_figures(cat: Catalogue, allocation: Allocation) -> None:
     from gnvtools.core.allocation import RESERVE
 
     totals: dict[str, int] = {}
+    gave: dict[str, list[tuple[int, int]]] = {}
+    step_names: dict[str, list[str]] = {}
     stages: dict[str, Stage] = {}
     made_up: dict[str, bool] = {}
     for pot_index, pot in enumerate(allocation.pots):
@@ -267,10 +298,12 @@ def _recipient_figures(cat: Catalogue, allocation: Allocation) -> None:
                     continue
                 who = line.recipient
                 totals[who] = totals.get(who, 0) + line.amount
+                gave.setdefault(who, []).append((pot_index, step_index - 1))
                 made_up[who] = made_up.get(who, False) or split_made_up
                 data = _data_stage(allocation.plan, pot_index, step_index - 1)
                 stages[who] = later(stages.get(who, "beslut"), data)
                 if step_figure is not None:
+                    step_names.setdefault(who, []).append(step_figure.name)
                     stages[who] = later(stages[who], step_figure.stage)
                     made_up[who] = made_up[who] or step_figure.illustrative
     names = []
@@ -283,6 +316,8 @@ def _recipient_figures(cat: Catalogue, allocation: Allocation) -> None:
                 f"fördelat till {who}",
                 stage=stages.get(who, "beslut"),
                 made_up=made_up.get(who, False),
+                derived_from=step_names.get(who, []),
+                sources=recipient_sources(allocation.plan, who, gave.get(who, [])),
             ).name
         )
     cat.add(

@@ -23,8 +23,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from gnvtools.core.allocation import RESERVE
+from gnvtools.core.figure_sources import InputCell
 from gnvtools.core.figures import Catalogue, Figure, slug
 from gnvtools.core.followup import Followup
+from gnvtools.core.followup_sources import spend_cell
 from gnvtools.core.memo_figures import allocation_figures, step_rests_on_made_up
 from gnvtools.core.model import Allocation
 from gnvtools.core.reconciliation import reconcile_allocation
@@ -53,6 +55,9 @@ class YearSource:
     group_of: Mapping[str, str] = field(default_factory=dict)
     area_of: Mapping[int, str] = field(default_factory=dict)
     activity_of: Mapping[str, str] = field(default_factory=dict)
+    #: Where the comparison file states ``received`` and ``unused`` (for a year without a file).
+    received_at: InputCell | None = None
+    unused_at: InputCell | None = None
 
 
 def prefix(year: int) -> str:
@@ -92,6 +97,7 @@ def _copy(cat: Catalogue, figure: Figure, year: int) -> None:
         derived_from=[head + name for name in figure.derived_from],
         made_up=figure.illustrative,
         precision=figure.precision,
+        sources=figure.sources,
     )
 
 
@@ -100,7 +106,12 @@ def _year_figures(cat: Catalogue, year: YearSource) -> None:
     if year.allocation is None:
         if year.received is not None:
             cat.add(
-                head + "mottaget", year.received, "kr", f"{year.year}: mottaget", stage="underlag"
+                head + "mottaget",
+                year.received,
+                "kr",
+                f"{year.year}: mottaget",
+                stage="underlag",
+                sources=[year.received_at] if year.received_at else [],
             )
         if year.unused is not None:
             cat.add(
@@ -109,6 +120,7 @@ def _year_figures(cat: Catalogue, year: YearSource) -> None:
                 "kr",
                 f"{year.year}: outnyttjat vid årets slut enligt källorna",
                 stage="uppföljning",
+                sources=[year.unused_at] if year.unused_at else [],
             )
         return
     if year.result is not None:
@@ -124,6 +136,7 @@ def _year_figures(cat: Catalogue, year: YearSource) -> None:
             "kr",
             f"{year.year}: outnyttjat vid årets slut enligt källorna",
             stage="uppföljning",
+            sources=[year.unused_at] if year.unused_at else [],
         )
 
 
@@ -228,6 +241,14 @@ def by_activity(
     return totals
 
 
+def _activity_rows(year: YearSource, label: str) -> str:
+    """The spend rows an activity group sums, as a row key."""
+    if label == NO_TYPE:
+        return "där activity_type inte hör till någon grupp"
+    kinds = sorted(k for k, group in year.activity_of.items() if group == label)
+    return "där activity_type är " + ", ".join(kinds)
+
+
 def _activity_figures(cat: Catalogue, year: YearSource, activities: Sequence[str]) -> None:
     assert year.result is not None
     head = prefix(year.year)
@@ -240,6 +261,7 @@ def _activity_figures(cat: Catalogue, year: YearSource, activities: Sequence[str
             f"{year.year}: förbrukat inom {label}",
             stage="uppföljning",
             made_up=result.illustrative,
+            sources=[spend_cell(result, _activity_rows(year, label))],
         )
     _reported_gap(cat, year, "verksamhet")
     carried = result.carry_over

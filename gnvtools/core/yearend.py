@@ -8,8 +8,16 @@ follow-up"). Example (Stockholm 2025): ``forbrukat_enligt_rader`` = 28 630 915 (
 
 from __future__ import annotations
 
+from gnvtools.core.figure_sources import yaml_cell
 from gnvtools.core.figures import Catalogue, slug
 from gnvtools.core.followup import Followup
+from gnvtools.core.followup_sources import (
+    ineligible_rows,
+    repayment_rule,
+    requisitions_cell,
+    scope_rule,
+    spend_cell,
+)
 from gnvtools.core.memo_figures import allocation_figures
 from gnvtools.core.model import Allocation
 from gnvtools.core.reconciliation import reconcile_allocation
@@ -21,8 +29,18 @@ def followup_figures(result: Followup, cat: Catalogue | None = None) -> Catalogu
     Without ``cat`` a new catalogue holds only ``mottaget`` besides the year-end figures.
     """
     cat = cat if cat is not None else Catalogue()
+    file = result.plan.file
+    org_type = result.plan.params.organisation.type
     if "mottaget" not in cat:
-        cat.add("mottaget", result.received, "kr", "mottaget statsbidrag", stage="underlag")
+        total = [yaml_cell(file, "received", "total")]
+        cat.add(
+            "mottaget",
+            result.received,
+            "kr",
+            "mottaget statsbidrag",
+            stage="underlag",
+            sources=total,
+        )
     if "fordelat_statsbidrag" not in cat:
         cat.add(
             "fordelat_statsbidrag",
@@ -47,7 +65,12 @@ def followup_figures(result: Followup, cat: Catalogue | None = None) -> Catalogu
         derived_from=["forbrukat", "mottaget"],
     )
     cat.add(
-        "utanfor_reglerna", result.ineligible, "kr", "använt utanför reglerna", stage="uppföljning"
+        "utanfor_reglerna",
+        result.ineligible,
+        "kr",
+        "använt utanför reglerna",
+        stage="uppföljning",
+        sources=[spend_cell(result, ineligible_rows(result)), *scope_rule(result.regime)],
     )
     cat.add(
         "fors_over",
@@ -55,7 +78,9 @@ def followup_figures(result: Followup, cat: Catalogue | None = None) -> Catalogu
         "kr",
         "outnyttjat som förs över till nästa år",
         derived_from=["outnyttjat"],
+        sources=[yaml_cell(file, "followup", "carried_over")],
     )
+    repayment = repayment_rule(result.regime, org_type)
     if result.regime.unused_must_be_repaid:
         cat.add(
             "outnyttjat_att_betala",
@@ -63,6 +88,7 @@ def followup_figures(result: Followup, cat: Catalogue | None = None) -> Catalogu
             "kr",
             "outnyttjade medel som ska betalas tillbaka",
             derived_from=["outnyttjat", "fors_over"],
+            sources=repayment,
         )
     cat.add(
         "att_betala_tillbaka",
@@ -70,6 +96,7 @@ def followup_figures(result: Followup, cat: Catalogue | None = None) -> Catalogu
         "kr",
         "att betala tillbaka",
         derived_from=["outnyttjat", "fors_over", "utanfor_reglerna"],
+        sources=repayment,
     )
     _spend_figures(cat, result)
     if result.repay_if_details is not None:
@@ -87,6 +114,7 @@ def followup_figures(result: Followup, cat: Catalogue | None = None) -> Catalogu
             "kr",
             "att betala tillbaka om bara detaljerna (per område eller rad) räknas som förbrukade",
             derived_from=["mottaget", details, "fors_over", "utanfor_reglerna"],
+            sources=repayment,
         )
     _carry_over_figures(cat, result)
     return cat
@@ -99,7 +127,15 @@ def _spend_figures(cat: Catalogue, result: Followup) -> None:
     read from an illegible source is ``osäker``, and so is everything derived from it.
     """
     own = bool(result.reported_by_area)
+    spec = result.plan.params.followup
+    reported = list(spec.reported_by_area) if spec is not None else []
     for area, amount in result.by_area.items():
+        at = next((i for i, r in enumerate(reported) if r.area == area), None)
+        read = (
+            yaml_cell(result.plan.file, "followup", "reported_by_area", at, "amount")
+            if own and at is not None
+            else spend_cell(result, f"där area == {area}")
+        )
         cat.add(
             f"forbrukat_omrade_{area}",
             amount,
@@ -109,6 +145,7 @@ def _spend_figures(cat: Catalogue, result: Followup) -> None:
             stage="uppföljning",
             made_up=result.illustrative and not own,
             precision="osäker" if area in result.uncertain_areas else "exakt",
+            sources=[read],
         )
     areas = [f"forbrukat_omrade_{area}" for area in result.by_area]
     cat.add(
@@ -134,6 +171,7 @@ def _spend_figures(cat: Catalogue, result: Followup) -> None:
             "förbrukat utan insatsområde",
             stage="uppföljning",
             made_up=result.illustrative,
+            sources=[spend_cell(result, "där area är tom")],
         )
     for who in result.by_recipient.values():
         cat.add(
@@ -143,6 +181,7 @@ def _spend_figures(cat: Catalogue, result: Followup) -> None:
             f"förbrukat av {who.name}",
             stage="uppföljning",
             made_up=result.illustrative,
+            sources=[spend_cell(result, f"där recipient == {who.name}")],
         )
 
 
@@ -174,6 +213,7 @@ def _requisition_totals(cat: Catalogue, result: Followup) -> None:
             "beviljat vid rekvisitionen",
             stage="rekvisition",
             derived_from=[] if separate else steps,
+            sources=requisitions_cell(result),
         )
     if result.requested is not None:
         asked = [] if separate else [f"{name}_begart" for name in steps]
@@ -185,6 +225,7 @@ def _requisition_totals(cat: Catalogue, result: Followup) -> None:
             stage="rekvisition",
             derived_from=asked,
             made_up=result.illustrative,
+            sources=requisitions_cell(result),
         )
     cat.add(
         "antal_ej_rekvirerat",
@@ -206,6 +247,7 @@ def _used_figures(cat: Catalogue, result: Followup) -> None:
         "summan av förbrukningsraderna",
         stage="uppföljning",
         made_up=result.illustrative,
+        sources=[spend_cell(result)],
     )
     source = "forbrukat_enligt_rader"
     if result.reported_used is not None:
@@ -215,6 +257,7 @@ def _used_figures(cat: Catalogue, result: Followup) -> None:
             "kr",
             "redovisad förbrukning (total)",
             stage="uppföljning",
+            sources=[yaml_cell(result.plan.file, "followup", "reported_used")],
         ).name
     # What the organisation reported is the year's use; without it, the rows' sum.
     cat.add("forbrukat", result.used, "kr", "förbrukat under året", derived_from=[source])
@@ -245,6 +288,7 @@ def _carry_over_figures(cat: Catalogue, result: Followup) -> None:
             f"förbrukat av kvarvarande medel från {carry.year}",
             stage="uppföljning",
             made_up=result.illustrative,
+            sources=[spend_cell(result, f"där fund == kvarvarande {carry.year}")],
         ).name
         if f"kvarvarande_{carry.year}" in cat and carry.unused is not None:
             cat.add(

@@ -35,7 +35,11 @@ SCHEMAS: dict[str, str] = {
 }
 
 #: The version of each schema; CHANGELOG.md records every change.
-VERSIONS: dict[str, str] = dict.fromkeys(SCHEMAS, "1.0.0")
+VERSIONS: dict[str, str] = dict.fromkeys(SCHEMAS, "1.0.0") | {
+    # 1.1.0: each figure's sources (input cells, rules); manifest tables name their cells' figures.
+    "figures": "1.1.0",
+    "manifest": "1.1.0",
+}
 
 #: The schemas generated from the pydantic models rather than written by hand.
 GENERATED = ("params", "comparison", "comparison-mapping")
