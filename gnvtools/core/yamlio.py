@@ -164,7 +164,13 @@ def read_yaml(path: Path, *, what: str = "parameterfilen") -> tuple[Any, yaml.No
         if not path.is_file():
             if not path.exists():
                 raise InputError(f"{what} finns inte", file=path)
-            raise InputError(f"{what} är inte en vanlig fil (en mapp eller en enhet)", file=path)
+            if path.is_dir():  # also an empty params_file in a notebook run outside a project
+                raise InputError(
+                    f"{what} är en mapp, inte en fil; ange filen (i en anteckningsbok: "
+                    "params_file i parametercellen)",
+                    file=path,
+                )
+            raise InputError(f"{what} är inte en vanlig fil (en enhet eller liknande)", file=path)
         if path.stat().st_size > MAX_YAML_BYTES:
             raise InputError(
                 f"{what} är större än {MAX_YAML_BYTES // 1_000_000} MB; det är för stort",

@@ -82,20 +82,17 @@ def _newest(root: Path, report: str) -> Path | None:
 def own_parameter_file(report: str, start: Path | None = None) -> str:
     """The parameter file a report notebook reads when run as it is (its ``params_file``
     default): the project's newest file for ``report`` (``_newest``), relative to the project
-    root, as ``gnv render`` gives it. ``start``: the folder the notebook runs in."""
-    root = project_root((start or Path.cwd()).resolve())
+    root, as ``gnv render`` gives it. ``start``: the folder the notebook runs in.
+
+    Outside a project, or in one without such a file, it is ``""``: papermill and ``gnv render``
+    then set ``params_file`` in the cell after, and a notebook run as it is says that
+    ``params_file`` must be given when the report loads it."""
+    try:
+        root = project_root((start or Path.cwd()).resolve())
+    except InputError:
+        return ""
     path = _newest(root, report)
-    if path is None:
-        wanted = (
-            "ingen jämförelsefil (en fil med years:)"
-            if report == "multi-year"
-            else "ingen årsfil (en fil med pots:)"
-        )
-        raise InputError(
-            f"projektet har {wanted} i parameters/<organisation>/; ange params_file",
-            file=root / "parameters",
-        )
-    return path.relative_to(root).as_posix()
+    return "" if path is None else path.relative_to(root).as_posix()
 
 
 def notebook_text(report: str) -> str:
