@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from gnvtools.core.model import Plan, build_plan
+from gnvtools.core.provenance import project_root
 from gnvtools.core.tables import Table, read_table
 
 #: The notebook file of each report (``render.REPORT_NOTEBOOKS`` holds the same names).
@@ -95,8 +96,18 @@ def input_tables(
             key = (resolved.resolve(), table.shown)
             if key[0] in declared and key not in seen:
                 seen.add(key)
-                found.append(table)
+                # named as the manifest names inputs: relative to the project root
+                found.append(InputTable(_portable(table.shown, root), table.table))
     return found
+
+
+def _portable(shown: str, root: Path) -> str:
+    path, _, sheet = shown.partition("#")
+    try:
+        relative = Path(path).resolve().relative_to(root).as_posix()
+    except ValueError:
+        return shown
+    return f"{relative}#{sheet}" if sheet else relative
 
 
 def notebook_report(notebook: Any) -> tuple[str, Path] | None:
