@@ -89,6 +89,7 @@ def input_tables(
 
         inputs = validate_report(report, params)[1]
     declared = {path.resolve() for path in inputs}
+    root = project_root(params)
     found: list[InputTable] = []
     seen: set[tuple[Path, str]] = set()
     for plan in _plans(report, params):
