@@ -13,10 +13,22 @@ from typing import TYPE_CHECKING, Any
 from gnvtools.core.figure_sources import yaml_cell
 from gnvtools.core.figures import Catalogue, Precision, Stage, later, slug
 from gnvtools.core.memo_sources import recipient_sources, step_sources
+from gnvtools.core.table_figures import (
+    decision_figures,
+    frame_figures,
+    received_shares,
+    step_line_figures,
+)
 
 if TYPE_CHECKING:
     from gnvtools.core.model import Allocation, Plan
     from gnvtools.core.reconciliation import Finding
+
+
+def at_decision(allocation: Allocation) -> Allocation:
+    from gnvtools.core.model import at_decision as decided
+
+    return decided(allocation)
 
 
 def allocation_figures(
@@ -31,6 +43,8 @@ def allocation_figures(
     cat = Catalogue()
     _document_figures(cat, allocation.plan.file)
     sources = _received_figures(cat, allocation.plan.file)
+    received_shares(cat, [n[0] for k, n in sources.items() if k.startswith("component:")])
+    frame_figures(cat, allocation)
     pots = [_pot_figures(cat, allocation, i, sources) for i in range(len(allocation.pots))]
     cat.add_sum("fordelat", [n["fordelat"] for n in pots], "fördelat till mottagare, alla medel")
     cat.add_sum("ofordelat", [n["ofordelat"] for n in pots], "inte fördelat, alla medel")
@@ -69,6 +83,7 @@ def allocation_figures(
     if stage is not None:
         cat = cat.up_to(stage)
         last = stage
+        decision_figures(cat, at_decision(allocation), _made_up_recipients(allocation))
     errors = sum(1 for f in findings if f.level == "error")
     cat.add("antal_fel", errors, "antal", "fel", stage=last)
     warnings = sum(1 for f in findings if f.level == "warning")
@@ -228,6 +243,8 @@ def _pot_figures(
             reserve_steps.append(name)
         if requisition:
             _requisition_figures(cat, name, step, before, made_up, _known(step_spec))
+        split_made_up = step_rests_on_made_up(plan, index, step_index - 1)
+        step_line_figures(cat, step, name, split_made_up)
     reserve = sum(line.amount for line in pot.lines if line.recipient == RESERVE)
     placed = cat.add(
         f"medel_{part}_fordelat",
@@ -327,6 +344,19 @@ def _recipient_figures(cat: Catalogue, allocation: Allocation) -> None:
         "mottagare med medel",
         derived_from=names,
     )
+
+
+def _made_up_recipients(allocation: Allocation) -> list[set[str]]:
+    """Per pot, the recipients a step gave money by splitting over made-up rows."""
+    return [
+        {
+            line.recipient
+            for s, step in enumerate(pot.steps)
+            if step_rests_on_made_up(allocation.plan, p, s)
+            for line in step.lines
+        }
+        for p, pot in enumerate(allocation.pots)
+    ]
 
 
 def step_rests_on_made_up(plan: Plan, pot_index: int, step_index: int) -> bool:

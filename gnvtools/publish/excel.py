@@ -50,7 +50,11 @@ TABLE_FIELDS = ("key", "title", "columns", "kinds", "rows", "footer", "illustrat
 def report_tables(notebook: Any) -> list[dict[str, Any]]:
     """Every table the executed notebook displayed, in order (also ``recompute.Recomputed``)."""
     shown = [table.as_json() for table in document_of(notebook).of_kind(TableBlock)]
-    return [{name: table[name] for name in TABLE_FIELDS} for table in shown]
+    # Which figure each cell shows, when the table names them (manifest ``tables[].cells``).
+    named = ("cells", "footer_cells")
+    return [
+        {name: table[name] for name in (*TABLE_FIELDS, *named) if name in table} for table in shown
+    ]
 
 
 def _table(tables: list[dict[str, Any]], key: str) -> dict[str, Any] | None:

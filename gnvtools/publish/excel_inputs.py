@@ -143,8 +143,10 @@ def _source(figure: Mapping[str, Any]) -> str:
     it is computed from; empty when the catalogue says neither."""
     sources = figure.get("sources")
     if sources:
+        # Each source in the words the catalogue gives it ("districts.csv, rad Bromma, kolumn
+        # population"; "regel …"), else its parts.
         return "; ".join(
-            " ".join(str(v) for v in s.values() if v not in (None, ""))
+            str(s.get("text") or " ".join(str(v) for v in s.values() if v not in (None, "")))
             if isinstance(s, Mapping)
             else str(s)
             for s in sources

@@ -170,7 +170,9 @@ class ListBlock:
 class TableBlock:
     """A report table. ``rows``/``footer`` hold the raw values as the table MIME has them
     (kronor ``int``, shares as numbers); ``shown_rows``/``shown_footer`` the Swedish text of each
-    cell exactly as the HTML shows it, so that no renderer formats a number again."""
+    cell exactly as the HTML shows it, so that no renderer formats a number again. ``cells`` and
+    ``footer_cells`` name, for each cell that shows a catalogue figure, that figure (``""`` for a
+    label or a cell that shows none); empty when the table names none (a document from before)."""
 
     kind: ClassVar[str] = "table"
     key: str
@@ -184,6 +186,8 @@ class TableBlock:
     caption: str = ""
     notes: tuple[str, ...] = ()
     illustrative: str = ""
+    cells: tuple[tuple[str, ...], ...] = ()
+    footer_cells: tuple[str, ...] | None = None
 
     @property
     def mark(self) -> IllustrativeMark | None:
@@ -196,7 +200,7 @@ class TableBlock:
         return [kind != "text" for kind in self.kinds]
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "type": self.kind,
             "key": self.key,
             "title": self.title,
@@ -212,10 +216,22 @@ class TableBlock:
             "notes": list(self.notes),
             "illustrative": self.illustrative,
         }
+        if self.cells:
+            out["cells"] = [list(row) for row in self.cells]
+        if self.footer_cells is not None:
+            out["footer_cells"] = list(self.footer_cells)
+        return out
+
+    def figure_at(self, row: int, column: int) -> str:
+        """The figure a body cell shows, or ``""``."""
+        if row < len(self.cells) and column < len(self.cells[row]):
+            return self.cells[row][column]
+        return ""
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> TableBlock:
         shown = data.get("shown", {})
+        footer_cells = data.get("footer_cells")
         footer = data.get("footer")
         shown_footer = shown.get("footer")
         return cls(
@@ -230,6 +246,8 @@ class TableBlock:
             caption=str(data.get("caption", "")),
             notes=tuple(str(n) for n in data.get("notes", ())),
             illustrative=str(data.get("illustrative", "")),
+            cells=tuple(tuple(str(c) for c in row) for row in data.get("cells", ())),
+            footer_cells=tuple(str(c) for c in footer_cells) if footer_cells is not None else None,
         )
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from gnvtools.core.figures import Catalogue
+from gnvtools.core.figures import Catalogue, slug
 from gnvtools.core.followup import Followup
 from gnvtools.core.money import swedish_key
 from gnvtools.core.regimes import join_words
 from gnvtools.core.rulebook import KindRule
+from gnvtools.core.yearend_tables import NO_KIND
 from gnvtools.reports import charts
 from gnvtools.reports.display import Cell, Table, kinds
 from gnvtools.reports.followup_phrases import (
@@ -24,6 +25,7 @@ from gnvtools.reports.followup_phrases import (
     made_up,
 )
 from gnvtools.reports.memo_sections import genitive_stem
+from gnvtools.reports.table_cells import Named, NamedTable, fig
 
 #: The key-figures table: each row's label and the figure it shows.
 KEY_FIGURES = (
@@ -45,7 +47,7 @@ ROWS_NOTE = "raderna per mottagare och aktivitet är påhittade exempel; se Obse
 
 
 def key_figures(r: Followup, f: Catalogue) -> Table:
-    rows: list[list[Cell]] = []
+    rows: list[list[Cell | Named]] = []
     # Where the sources are silent on unused money, no repayment or carry-over is claimed.
     silent = r.regime.unused_must_be_repaid is None and not r.ineligible
     for label, name in KEY_FIGURES:
@@ -53,14 +55,15 @@ def key_figures(r: Followup, f: Catalogue) -> Table:
             continue
         if silent and name in ("att_betala_tillbaka", "fors_over"):
             continue
-        value = f.amount(name) if name in f else None
-        rows.append([label + _precision(f, name) + (MADE_UP if made_up(f, name) else ""), value])
+        rows.append(
+            [label + _precision(f, name) + (MADE_UP if made_up(f, name) else ""), fig(f, name)]
+        )
     any_made_up = any(made_up(f, name) for _, name in KEY_FIGURES)
-    return Table(
+    return NamedTable.of(
+        rows,
         title="Nyckeltal",
         columns=["Post", "Belopp"],
         kinds=["text", "kr"],
-        rows=rows,
         notes=[f"Nyttjandegrad: {f.text('nyttjandegrad')} (förbrukat som andel av mottaget)."],
         illustrative="raderna märkta påhittat exempel bygger på påhittade rekvisitioner."
         if any_made_up
@@ -75,17 +78,22 @@ def _precision(f: Catalogue, name: str) -> str:
 
 
 def recipient_table(r: Followup) -> Table:
-    rows: list[list[Cell]] = []
+    """Each cell the catalogue's ``mottagare_<r>_…`` figure (``core.yearend_tables``)."""
+    rows: list[list[Cell | Named]] = []
     for who in sorted(r.by_recipient.values(), key=lambda w: (w.group, swedish_key(w.name))):
+        head = f"mottagare_{slug(who.name)}"
+        share = who.used_share
         rows.append(
             [
                 who.name,
-                who.allocated,
-                who.requisitioned,
-                who.used,
-                who.unused,
-                who.ineligible,
-                who.used_share,
+                Named(who.allocated, f"{head}_tilldelat"),
+                Named(
+                    who.requisitioned, f"{head}_rekvirerat" if who.requisitioned is not None else ""
+                ),
+                Named(who.used, f"{head}_forbrukat"),
+                Named(who.unused, f"{head}_outnyttjat"),
+                Named(who.ineligible, f"{head}_utanfor_reglerna"),
+                Named(share, f"{head}_andel_forbrukat" if share is not None else ""),
             ]
         )
     notes = []
@@ -100,7 +108,17 @@ def recipient_table(r: Followup) -> Table:
             "Förbrukningen per mottagare är summan av förbrukningsraderna; skillnaden mot den "
             "redovisade totalen är inte fördelad på mottagare."
         )
-    return Table(
+    return NamedTable.of(
+        rows,
+        [
+            "Summa",
+            Named(r.allocated, "fordelat_statsbidrag"),
+            Named(r.requisitioned, "rekvirerat" if r.requisitioned is not None else ""),
+            Named(r.rows_used, "forbrukat_enligt_rader"),
+            Named(r.rows_unused, "outnyttjat_enligt_rader"),
+            Named(r.ineligible, "utanfor_reglerna"),
+            Named(r.rows_share, "andel_forbrukat_enligt_rader" if r.rows_share is not None else ""),
+        ],
         title="Per mottagare",
         columns=[
             "Mottagare",
@@ -112,41 +130,37 @@ def recipient_table(r: Followup) -> Table:
             "Förbrukat av tilldelat",
         ],
         kinds=["text", "kr", "kr", "kr", "kr", "kr", "percent"],
-        rows=rows,
-        footer=[
-            "Summa",
-            r.allocated,
-            r.requisitioned,
-            r.rows_used,
-            r.rows_unused,
-            r.ineligible,
-            r.rows_share,
-        ],
         notes=notes,
         illustrative=ROWS_NOTE if r.illustrative or r.requisitions_illustrative else "",
     )
 
 
 def area_table(r: Followup, f: Catalogue) -> Table:
-    rows: list[list[Cell]] = []
-    for area, amount in r.by_area.items():
+    rows: list[list[Cell | Named]] = []
+    for area in r.by_area:
         label = r.regime.area_label(area)
         if area in r.uncertain_areas:
             label += " (osäker avläsning)"
-        rows.append([label, amount, r.area_share(amount)])
+        rows.append([label, fig(f, f"forbrukat_omrade_{area}"), fig(f, f"andel_omrade_{area}")])
     if r.unassigned:
-        rows.append(["Utan angivet insatsområde", r.unassigned, r.area_share(r.unassigned)])
+        rows.append(
+            [
+                "Utan angivet insatsområde",
+                fig(f, "forbrukat_utan_omrade"),
+                fig(f, "andel_utan_omrade"),
+            ]
+        )
     notes = [f"Område {area}: {reading}." for area, reading in sorted(r.uncertain_areas.items())]
     own = bool(r.reported_by_area)
     if own:
         notes.append(f"Beloppen är {r.plan.params.organisation.name}s egen redovisning.")
     area_made_up = any(made_up(f, f"forbrukat_omrade_{a}") for a in r.by_area)
-    return Table(
+    return NamedTable.of(
+        rows,
+        ["Summa", fig(f, "forbrukat_per_omrade_summa"), fig(f, "andel_per_omrade_summa")],
         title="Per insatsområde",
         columns=["Insatsområde", "Förbrukat", "Andel"],
         kinds=["text", "kr", "percent"],
-        rows=rows,
-        footer=["Summa", r.area_total, r.area_share(r.area_total)],
         notes=notes,
         illustrative=ROWS_NOTE if area_made_up else "",
     )
@@ -176,22 +190,23 @@ def _basis(known: KindRule, organisation: str) -> str:
 def activity_table(r: Followup, scope_rules: Sequence[KindRule]) -> Table:
     totals: dict[str, int] = {}
     for line in r.spend:
-        kind = line.activity_type or "ej angiven"
+        kind = line.activity_type or NO_KIND
         totals[kind] = totals.get(kind, 0) + line.amount
-    rows: list[list[Cell]] = []
+    rows: list[list[Cell | Named]] = []
     for kind, amount in sorted(totals.items(), key=lambda kv: -kv[1]):
-        if kind == "ej angiven":
-            rows.append([kind, amount, "okänt", ""])
+        used = Named(amount, f"forbrukat_verksamhet_{slug(kind)}")
+        if kind == NO_KIND:
+            rows.append([kind, used, "okänt", ""])
             continue
         allowed = "nej" if kind in r.regime.ineligible_activity_types else "ja"
         organisation = genitive_stem(r.plan.params.organisation.name)
-        rows.append([kind, amount, allowed, eligibility_basis(kind, scope_rules, organisation)])
-    return Table(
+        rows.append([kind, used, allowed, eligibility_basis(kind, scope_rules, organisation)])
+    return NamedTable.of(
+        rows,
+        ["Summa", Named(r.rows_used, "forbrukat_enligt_rader"), "", ""],
         title="Per verksamhet",
         columns=["Verksamhet", "Förbrukat", "Inom reglerna", "Enligt"],
         kinds=["text", "kr", "text", "text"],
-        rows=rows,
-        footer=["Summa", r.rows_used, "", ""],
         illustrative=ROWS_NOTE if r.illustrative else "",
     )
 
@@ -202,10 +217,10 @@ def repayment_table(r: Followup, f: Catalogue) -> Table:
     alternative = difference_open(f)
     used = "Förbrukat (redovisad total)" if "redovisat_forbrukat" in f else "Förbrukat"
 
-    def row(label: str, name: str, other: str | None = None) -> list[Cell]:
-        values: list[Cell] = [label, f.amount(name)]
+    def row(label: str, name: str, other: str | None = None) -> list[Cell | Named]:
+        values: list[Cell | Named] = [label, fig(f, name)]
         if alternative:
-            values.append(f.amount(other or name))
+            values.append(fig(f, other or name))
         return values
 
     detail = "forbrukat_inom_omraden" if r.reported_by_area else "forbrukat_enligt_rader"
@@ -218,15 +233,15 @@ def repayment_table(r: Followup, f: Catalogue) -> Table:
     columns = ["Post", "Belopp"]
     if alternative:
         columns = ["Post", "Om totalen räknas", f"Om bara {detail_words(r)} räknas"]
-    footer: list[Cell] = ["= Att betala tillbaka", f.amount("att_betala_tillbaka")]
+    footer: list[Cell | Named] = ["= Att betala tillbaka", fig(f, "att_betala_tillbaka")]
     if alternative:
-        footer.append(f.amount("att_betala_tillbaka_enligt_detaljerna"))
-    return Table(
+        footer.append(fig(f, "att_betala_tillbaka_enligt_detaljerna"))
+    return NamedTable.of(
+        rows,
+        footer,
         title="Återbetalning",
         columns=columns,
         kinds=kinds("text", "kr", len(columns) - 1),
-        rows=rows,
-        footer=footer,
         illustrative=ROWS_NOTE if made_up(f, "att_betala_tillbaka") else "",
     )
 

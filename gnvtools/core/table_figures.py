@@ -1,0 +1,184 @@
+"""The figures the allocation memo's tables show beyond the totals: each cell a named figure.
+
+- ``andel_av_mottaget_<component>``: a component's share of what was received, and
+  ``delbelopp_summa``/``andel_av_mottaget_summa`` the table's sum row;
+- ``nationell_ram_<source>_total``, ``…_delramar``, ``…_kommuner``: a frame statement's amounts;
+- ``<step>_mottagare_<recipient>``: what a step gave a recipient, ``<step>_tak_mottagare_<r>``
+  a requisition step's ceiling for it, and ``<step>_ovriga``/``<step>_tak_ovriga`` the rows a
+  long table folds into one (all but the ``SHOWN`` largest);
+- ``mottagare_<r>_<pot>_vid_beslut``: a recipient's amount from a pot as the decision knows it
+  (a requisition step at its ceilings), ``mottagare_<r>_vid_beslut`` over all pots, and
+  ``medel_<pot>_vid_beslut``/``medel_vid_beslut`` what each pot places at the decision.
+
+Example (Stockholm 2025): ``medel_statsbidrag_2025_steg_1_tak_mottagare_bromma`` is Bromma's
+ceiling; ``mottagare_bromma_vid_beslut`` adds the 800 000 kr of carried-over money to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from gnvtools.core.figure_sources import yaml_cell
+from gnvtools.core.figures import Catalogue, Stage, slug
+
+if TYPE_CHECKING:
+    from gnvtools.core.allocation import StepResult
+    from gnvtools.core.model import Allocation
+
+#: A step table longer than this shows the ``SHOWN`` largest rows and folds the rest into one.
+MAX_ROWS = 40
+SHOWN = 20
+
+
+def folded(values: Sequence[tuple[str, int]]) -> tuple[list[str], list[str]]:
+    """The names a long table shows (the ``SHOWN`` largest) and those it folds into one row."""
+    if len(values) <= MAX_ROWS:
+        return [name for name, _ in values], []
+    ranked = sorted(values, key=lambda kv: -kv[1])
+    return [n for n, _ in ranked[:SHOWN]], [n for n, _ in ranked[SHOWN:]]
+
+
+def received_shares(cat: Catalogue, components: Sequence[str]) -> None:
+    """Each component's share of ``mottaget`` and the received table's sum row."""
+    total = cat.amount("mottaget")
+    shares = []
+    for name in components:
+        part = name.removeprefix("delbelopp_")
+        share = Fraction(cat.amount(name), total) if total else Fraction(0)
+        cat.add(
+            f"andel_av_mottaget_{part}",
+            share,
+            "andel",
+            f"{cat[name].label} som andel av mottaget",
+            derived_from=[name, "mottaget"],
+        )
+        shares.append(f"andel_av_mottaget_{part}")
+    if components:
+        cat.add_sum("delbelopp_summa", list(components), "delbeloppen sammanlagt")
+        value = sum((cat.value(n) for n in shares), Fraction(0))
+        cat.add(
+            "andel_av_mottaget_summa", value, "andel", "andelarna sammanlagt", derived_from=shares
+        )
+    else:
+        one = Fraction(1) if total else Fraction(0)
+        cat.add("andel_av_mottaget_summa", one, "andel", "hela mottaget", derived_from=["mottaget"])
+
+
+def frame_figures(cat: Catalogue, allocation: Allocation) -> None:
+    """A national frame statement's total, the sum of its parts and the municipalities' frame."""
+    file = allocation.plan.file
+    for index, s in enumerate(allocation.plan.params.national_frames):
+        head = f"nationell_ram_{slug(s.source_id or s.source)}"
+        at = ("national_frames", index)
+        if s.total is not None:
+            cat.add(
+                f"{head}_total",
+                s.total,
+                "kr",
+                f"nationell ram enligt {s.source}",
+                stage="underlag",
+                sources=[yaml_cell(file, *at, "total")],
+            )
+        if s.parts:
+            cat.add(
+                f"{head}_delramar",
+                sum(p.amount for p in s.parts),
+                "kr",
+                f"delramarna enligt {s.source} sammanlagt",
+                stage="underlag",
+                sources=[yaml_cell(file, *at, "parts", i, "amount") for i in range(len(s.parts))],
+            )
+        if s.municipal is not None:
+            cat.add(
+                f"{head}_kommuner",
+                s.municipal,
+                "kr",
+                f"kommunernas ram enligt {s.source}",
+                stage="underlag",
+                sources=[yaml_cell(file, *at, "municipal")],
+            )
+
+
+def step_line_figures(cat: Catalogue, step: StepResult, name: str, made_up: bool) -> None:
+    """What a step gave each recipient (and a requisition step's ceilings), and the folded rest.
+
+    A line is as late as its step; a ceiling is known at the decision (``beslut``).
+    """
+    known: Stage = cat[name].stage
+    amounts = [(line.recipient, line.amount) for line in step.lines]
+    _lines(cat, (name, ""), amounts, [name], known, made_up, f"{step.step}: till")
+    if step.kind == "requisition":
+        ceilings = [(line.recipient, line.ceiling or 0) for line in step.lines]
+        tak = [f"{name}_tak"] if f"{name}_tak" in cat else []
+        _lines(cat, (name, "_tak"), ceilings, tak, "beslut", made_up, f"{step.step}: tak för")
+
+
+def _lines(
+    cat: Catalogue,
+    names: tuple[str, str],
+    values: list[tuple[str, int]],
+    derived: list[str],
+    stage: Stage,
+    made_up: bool,
+    label: str,
+) -> None:
+    step, what = names
+    for who, amount in values:
+        cat.add(
+            f"{step}{what}_mottagare_{slug(who)}",
+            amount,
+            "kr",
+            f"{label} {who}",
+            stage=stage,
+            derived_from=derived,
+            made_up=made_up,
+        )
+    _, rest = folded(values)
+    if rest:
+        cat.add_sum(
+            f"{step}{what}_ovriga",
+            [f"{step}{what}_mottagare_{slug(who)}" for who in rest],
+            f"{label} övriga {len(rest)} mottagare",
+        )
+
+
+def decision_figures(cat: Catalogue, decision: Allocation, made_up: Sequence[set[str]]) -> None:
+    """Per recipient and pot, what the decision gives (a requisition step at its ceilings).
+
+    ``decision`` is ``model.at_decision`` of the allocation; ``made_up`` per pot the recipients
+    whose amounts rest on made-up rows. All known at the decision (``beslut``), each as exact as
+    its pot's amount.
+    """
+    pot_names = []
+    totals: dict[str, list[str]] = {}
+    for index, pot in enumerate(decision.pots):
+        part = slug(pot.pot.name)
+        pot_amount = [f"medel_{part}"] if f"medel_{part}" in cat else []
+        per: dict[str, int] = {}
+        for line in pot.lines:
+            per[line.recipient] = per.get(line.recipient, 0) + line.amount
+        in_pot = []
+        for who, amount in per.items():
+            name = cat.add(
+                f"mottagare_{slug(who)}_{part}_vid_beslut",
+                amount,
+                "kr",
+                f"{who} av {pot.pot.name} vid beslutet (rekvisition: taket)",
+                derived_from=pot_amount,
+                made_up=who in made_up[index],
+            ).name
+            totals.setdefault(who, []).append(name)
+            in_pot.append(name)
+        placed = cat.add(
+            f"medel_{part}_vid_beslut",
+            pot.placed,
+            "kr",
+            f"{pot.pot.name}: fördelat vid beslutet, tak och reserv medräknade",
+            derived_from=in_pot,
+        )
+        pot_names.append(placed.name)
+    for who, names in totals.items():
+        cat.add_sum(f"mottagare_{slug(who)}_vid_beslut", names, f"{who} vid beslutet, alla medel")
+    cat.add_sum("medel_vid_beslut", pot_names, "fördelat vid beslutet, alla medel")

@@ -1,0 +1,134 @@
+"""The figures the follow-up's tables show beyond the key figures: each cell a named figure.
+
+- per recipient ``mottagare_<r>_tilldelat``, ``…_rekvirerat``, ``…_forbrukat`` (in
+  ``yearend``), ``…_outnyttjat``, ``…_utanfor_reglerna`` and ``…_andel_forbrukat`` (used as a
+  share of allocated), with the sum row's ``outnyttjat_enligt_rader`` and
+  ``andel_forbrukat_enligt_rader``;
+- per area ``andel_omrade_<n>`` (of all use per area), ``andel_utan_omrade``, and the sum row's
+  ``forbrukat_per_omrade_summa`` and ``andel_per_omrade_summa``;
+- per kind of activity ``forbrukat_verksamhet_<kind>`` (``…_ej_angiven`` for rows without one).
+
+Example (Stockholm 2025): ``mottagare_bromma_outnyttjat`` = allocated − used by Bromma.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from gnvtools.core.figures import Catalogue, slug
+from gnvtools.core.followup import Followup
+from gnvtools.core.followup_sources import spend_cell
+
+NO_KIND = "ej angiven"
+
+
+def recipient_figures(cat: Catalogue, r: Followup) -> None:
+    """Each recipient's allocation, requisition, unused, ineligible and share used."""
+    for who in r.by_recipient.values():
+        head = f"mottagare_{slug(who.name)}"
+        used = f"{head}_forbrukat"
+        allocated = cat.add(
+            f"{head}_tilldelat",
+            who.allocated,
+            "kr",
+            f"tilldelat {who.name} av årets statsbidrag",
+            stage="rekvisition" if who.requisitioned is not None else "beslut",
+            made_up=r.requisitions_illustrative,
+        ).name
+        if who.requisitioned is not None:
+            cat.add(
+                f"{head}_rekvirerat",
+                who.requisitioned,
+                "kr",
+                f"rekvirerat av {who.name}",
+                stage="rekvisition",
+                made_up=r.requisitions_illustrative,
+            )
+        cat.add(
+            f"{head}_outnyttjat",
+            who.unused,
+            "kr",
+            f"outnyttjat av {who.name}",
+            derived_from=[allocated, used],
+        )
+        cat.add(
+            f"{head}_utanfor_reglerna",
+            who.ineligible,
+            "kr",
+            f"använt utanför reglerna av {who.name}",
+            stage="uppföljning",
+            made_up=r.illustrative,
+            sources=[spend_cell(r, f"där recipient == {who.name}")],
+        )
+        if who.used_share is not None:
+            cat.add(
+                f"{head}_andel_forbrukat",
+                who.used_share,
+                "andel",
+                f"förbrukat av {who.name} som andel av tilldelat",
+                derived_from=[used, allocated],
+            )
+    cat.add(
+        "outnyttjat_enligt_rader",
+        r.rows_unused,
+        "kr",
+        "tilldelat mottagarna minus förbrukningsraderna",
+        derived_from=["fordelat_statsbidrag", "forbrukat_enligt_rader"],
+    )
+    if r.rows_share is not None:
+        cat.add(
+            "andel_forbrukat_enligt_rader",
+            r.rows_share,
+            "andel",
+            "förbrukningsraderna som andel av det mottagarna tilldelades",
+            derived_from=["forbrukat_enligt_rader", "fordelat_statsbidrag"],
+        )
+
+
+def area_figures(cat: Catalogue, r: Followup) -> None:
+    """Each area's share of all use per area, and the per-area table's sum row."""
+    parts = [f"forbrukat_omrade_{area}" for area in r.by_area]
+    if r.unassigned:
+        parts.append("forbrukat_utan_omrade")
+    total = cat.add_sum("forbrukat_per_omrade_summa", parts, "förbrukat per insatsområde, summa")
+    shares = []
+    for part in parts:
+        share = r.area_share(cat.amount(part))
+        if share is None:
+            continue
+        name = part.replace("forbrukat_omrade_", "andel_omrade_").replace(
+            "forbrukat_utan_omrade", "andel_utan_omrade"
+        )
+        cat.add(
+            name,
+            share,
+            "andel",
+            f"{cat[part].label} som andel av all förbrukning per område",
+            derived_from=[part, total.name],
+        )
+        shares.append(name)
+    if shares:
+        value = sum((cat.value(n) for n in shares), Fraction(0))
+        cat.add(
+            "andel_per_omrade_summa", value, "andel", "andelarna sammanlagt", derived_from=shares
+        )
+
+
+def activity_figures(cat: Catalogue, r: Followup) -> dict[str, str]:
+    """The spend rows summed per kind of activity; returns the figure name of each kind."""
+    totals: dict[str, int] = {}
+    for line in r.spend:
+        kind = line.activity_type or NO_KIND
+        totals[kind] = totals.get(kind, 0) + line.amount
+    names = {}
+    for kind, amount in totals.items():
+        names[kind] = cat.add(
+            f"forbrukat_verksamhet_{slug(kind)}",
+            amount,
+            "kr",
+            f"förbrukat inom verksamhetstypen {kind}",
+            stage="uppföljning",
+            made_up=r.illustrative,
+            sources=[spend_cell(r, f"där activity_type == {kind}")],
+        ).name
+    return names
