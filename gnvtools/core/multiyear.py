@@ -178,6 +178,7 @@ def _group_figures(cat: Catalogue, year: YearSource, groups: Sequence[str]) -> N
                 derived_from=[n for n in dict.fromkeys(steps[group]) if n in cat],
                 made_up=made_up[group],
             )
+        column_sum(cat, head, "grupp", groups, tail)
 
 
 def _area_figures(cat: Catalogue, year: YearSource, areas: Sequence[str]) -> None:
@@ -194,15 +195,19 @@ def _area_figures(cat: Catalogue, year: YearSource, areas: Sequence[str]) -> Non
             stage="uppföljning",
             derived_from=[f"{head}forbrukat_omrade_{n}" for n in numbers],
         )
-    if result.unassigned:
-        cat.add(
-            f"{head}omrade_{slug(NO_AREA)}",
-            result.unassigned,
-            "kr",
-            f"{year.year}: förbrukat utan insatsområde",
-            derived_from=[f"{head}forbrukat_utan_omrade"],
-        )
+    # Always stated, so the table's cell is a figure: 0 kr when every row names an area (as
+    # the table showed it before, without a made-up mark).
+    unassigned = f"{head}forbrukat_utan_omrade"
+    cat.add(
+        f"{head}omrade_{slug(NO_AREA)}",
+        result.unassigned,
+        "kr",
+        f"{year.year}: förbrukat utan insatsområde",
+        stage="uppföljning",
+        derived_from=[unassigned] if unassigned in cat else [],
+    )
     _reported_gap(cat, year, "omrade")
+    column_sum(cat, head, "omrade", [*areas, NO_AREA, REPORTED_GAP])
 
 
 def _reported_gap(cat: Catalogue, year: YearSource, kind: str) -> None:
@@ -221,13 +226,25 @@ def _reported_gap(cat: Catalogue, year: YearSource, kind: str) -> None:
             parts.append(f"{head}forbrukat_utan_omrade")
     else:
         details, parts = result.rows_used, [f"{head}forbrukat_enligt_rader"]
-    if result.used != details:
-        cat.add(
-            f"{head}{kind}_{slug(REPORTED_GAP)}",
-            result.used - details,
-            "kr",
-            f"{year.year}: redovisad förbrukning utöver raderna",
-            derived_from=[f"{head}forbrukat", *parts],
+    # Stated also when 0 kr: the tables show the row for every year.
+    cat.add(
+        f"{head}{kind}_{slug(REPORTED_GAP)}",
+        result.used - details,
+        "kr",
+        f"{year.year}: redovisad förbrukning utöver raderna",
+        derived_from=[f"{head}forbrukat", *parts],
+    )
+
+
+def column_sum(cat: Catalogue, head: str, kind: str, labels: Sequence[str], tail: str = "") -> None:
+    """A table column's sum row: ``ar_<year>_<kind>_summa<tail>`` over the labels' figures."""
+    names = [f"{head}{kind}_{slug(label)}{tail}" for label in dict.fromkeys(labels)]
+    present = [name for name in names if name in cat]
+    if present:
+        cat.add_sum(
+            f"{head}{kind}_summa{tail}",
+            present,
+            f"{head.removeprefix('ar_').rstrip('_')}: {kind}, summa",
         )
 
 
@@ -264,6 +281,7 @@ def _activity_figures(cat: Catalogue, year: YearSource, activities: Sequence[str
             sources=[spend_cell(result, _activity_rows(year, label))],
         )
     _reported_gap(cat, year, "verksamhet")
+    column_sum(cat, head, "verksamhet", [*activities, NO_TYPE, REPORTED_GAP])
     carried = result.carry_over
     if carried and all(c.used is not None for c in carried):
         lines = [line for c in carried for line in c.lines]
@@ -276,3 +294,4 @@ def _activity_figures(cat: Catalogue, year: YearSource, activities: Sequence[str
                 stage="uppföljning",
                 made_up=result.illustrative,
             )
+        column_sum(cat, head, "verksamhet", [*activities, NO_TYPE], "_kvarvarande")

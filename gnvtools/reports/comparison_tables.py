@@ -7,6 +7,7 @@ column and explains the stripes in its legend.
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from gnvtools.core.figures import slug
@@ -14,6 +15,7 @@ from gnvtools.core.regimes import get_regime, join_words
 from gnvtools.reports import charts
 from gnvtools.reports.comparison_inputs import OTHER_GROUP, SCHOOL, Year
 from gnvtools.reports.display import Cell, Table, kinds
+from gnvtools.reports.table_cells import Named, NamedTable
 
 if TYPE_CHECKING:
     from gnvtools.reports.comparison import Comparison
@@ -51,24 +53,25 @@ def precision_notes(years: list[Year], names: list[tuple[str, str]]) -> list[str
     return notes
 
 
+def _named(year: Year, name: str) -> Named:
+    """The year's figure ``ar_<year>_<name>`` as a cell (missing when the year lacks it)."""
+    value = year.figure(name)
+    if isinstance(value, (int, Fraction)):
+        return Named(value, year.name(name))
+    return Named(None, "")
+
+
 def totals_table(c: Comparison) -> Table:
-    rows: list[list[Cell]] = []
+    rows: list[list[Cell | Named]] = []
     for year in c.years:
-        values: list[Cell] = [
-            year.received,
-            year.allocated,
-            year.used,
-            year.unused,
-            year.utilisation,
-            year.carry_over_in,
-        ]
+        values = [_named(year, name) for _, name in TOTALS]
         rows.append([str(year.spec.year), year.label, *values, _made_up_in(year)])
     any_made_up = any(row[-1] != "inget" for row in rows)
-    return Table(
+    return NamedTable.of(
+        rows,
         title="Totalt per år",
         columns=["År", "Regelverk", *(column for column, _ in TOTALS), "Påhittat exempel"],
         kinds=["text", "text", "kr", "kr", "kr", "kr", "percent", "kr", "text"],
-        rows=rows,
         notes=[" ".join(y.spec.note.split()) for y in c.years if y.spec.note]
         + precision_notes(c.years, [(column, name) for column, name in TOTALS]),
         illustrative="varje rad anger vilka av dess belopp som är påhittade exempel."
@@ -116,25 +119,37 @@ def group_table(c: Comparison) -> Table:
         if carry and any(carry.values()):
             columns.append(f"{year.spec.year}, kvarvarande medel")
             data.append((year, True, carry))
-    rows: list[list[Cell]] = []
+    rows: list[list[Cell | Named]] = []
     cells: list[tuple[str, str, bool]] = []
     for label in labels:
         values = [None if d is None else d.get(label, 0) for _, _, d in data]
         if label == OTHER_GROUP and not any(values):
             continue
-        rows.append([label, *values])
+        tails = ["_kvarvarande" if carry else "" for _, carry, _ in data]
+        rows.append(
+            [
+                label,
+                *(
+                    Named(v, year.name(f"grupp_{slug(label)}{tail}") if v is not None else "")
+                    for v, (year, _, _), tail in zip(values, data, tails, strict=True)
+                ),
+            ]
+        )
         for year, carry_over, d in data:
             name = f"grupp_{slug(label)}" + ("_kvarvarande" if carry_over else "")
             if d is not None:
                 where = f"{year.spec.year}" + (", kvarvarande medel" if carry_over else "")
                 cells.append((where, label, year.made_up(name)))
-    footer: list[Cell] = ["Summa", *[None if d is None else sum(d.values()) for _, _, d in data]]
-    return Table(
+    footer: list[Cell | Named] = ["Summa"]
+    for year, carry_over, found in data:
+        name = year.name("grupp_summa" + ("_kvarvarande" if carry_over else ""))
+        footer.append(Named(None, "") if found is None else Named(sum(found.values()), name))
+    return NamedTable.of(
+        rows,
+        footer,
         title="Tilldelat per mottagargrupp",
         columns=columns,
         kinds=kinds("text", "kr", len(data)),
-        rows=rows,
-        footer=footer,
         illustrative=_made_up_cells(cells),
     )
 
@@ -173,27 +188,40 @@ def _per_year_table(
     per_year: list[dict[str, int] | None],
     labels: list[str],
     kind: str,
-) -> Table:
-    rows: list[list[Cell]] = []
+) -> NamedTable:
+    rows: list[list[Cell | Named]] = []
     for label in labels:
         values = [None if d is None else d.get(label, 0) for d in per_year]
         if all(v in (0, None) for v in values) and label not in c.core_labels():
             continue
-        rows.append([label, *values])
-    footer: list[Cell] = ["Summa", *[None if d is None else sum(d.values()) for d in per_year]]
+        name = f"{kind}_{slug(label)}"
+        rows.append(
+            [
+                label,
+                *(
+                    Named(v, y.name(name) if v is not None and y.figure(name) is not None else "")
+                    for v, y in zip(values, c.years, strict=True)
+                ),
+            ]
+        )
+    footer: list[Cell | Named] = ["Summa"]
+    for d, y in zip(per_year, c.years, strict=True):
+        footer.append(
+            Named(None, "") if d is None else Named(sum(d.values()), y.name(f"{kind}_summa"))
+        )
     made_up_years = [
         str(y.spec.year)
         for y in c.years
         if any(y.made_up(f"{kind}_{slug(label)}") for label in labels)
     ]
     names = [(label, f"{kind}_{slug(label)}") for label in labels]
-    return Table(
+    return NamedTable.of(
+        rows,
+        footer,
         title=title,
         notes=precision_notes(c.years, names),
         columns=[first, *[str(y.spec.year) for y in c.years]],
         kinds=kinds("text", "kr", len(c.years)),
-        rows=rows,
-        footer=footer,
         illustrative=f"beloppen för {join_words(made_up_years)} är påhittade exempel."
         if made_up_years
         else "",
@@ -247,10 +275,15 @@ def activity_table(c: Comparison) -> Table:
         by_label = found or None
         table.columns = [*table.columns, f"{year.spec.year}, kvarvarande medel"]
         table.kinds = [*table.kinds, "kr"]
-        for row in table.rows:
-            row.append(None if by_label is None else by_label.get(str(row[0]), 0))
+        for row, names in zip(table.rows, table.cells, strict=True):
+            value = None if by_label is None else by_label.get(str(row[0]), 0)
+            row.append(value)
+            name = year.name(f"verksamhet_{slug(str(row[0]))}_kvarvarande")
+            names.append(name if value is not None and name in c.figures else "")
         if table.footer is not None:
             table.footer = [*table.footer, None if by_label is None else sum(found.values())]
+            summa = year.name("verksamhet_summa_kvarvarande")
+            table.footer_cells = [*(table.footer_cells or []), summa if by_label else ""]
         if by_label is None:
             allocated = [
                 year.text(f"kvarvarande_{carry.year}_fordelat") for carry in year.result.carry_over
