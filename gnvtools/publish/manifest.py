@@ -195,8 +195,24 @@ def build_manifest(
         "timings": {k: round(v, 3) for k, v in timings.items()},
         "cache_key": key,
         "tables": figure_tables(notebook),
-        "figures": report_figures(notebook),
+        "figures": portable_sources(report_figures(notebook), root),
     }
+
+
+def portable_sources(figures: list[dict[str, Any]], root: Path) -> list[dict[str, Any]]:
+    """The figures with each input cell's file relative to the project root, as ``inputs``
+    records the files (the catalogue names them as the parameter file was given)."""
+    out = []
+    for figure in figures:
+        sources = []
+        for source in figure.get("sources") or []:
+            written = source.get("file") if isinstance(source, dict) else None
+            if isinstance(written, str) and written:
+                path = Path(written) if Path(written).is_absolute() else Path.cwd() / written
+                source = {**source, "file": portable(path, root)}
+            sources.append(source)
+        out.append({**figure, "sources": sources} if "sources" in figure else figure)
+    return out
 
 
 MAX_MANIFEST_BYTES = 100_000_000

@@ -53,6 +53,7 @@ from gnvtools.publish.manifest import (
 from gnvtools.publish.provenance import sha256
 from gnvtools.publish.recompute import NOTEBOOKS, declared_parameters, installed_notebook, recompute
 from gnvtools.publish.safezip import extract
+from gnvtools.publish.verify_names import named_cells, reads
 from gnvtools.reports.display import format_cell
 
 RULES_IN_BUNDLE = "regler/regimes.yaml"
@@ -146,6 +147,7 @@ def compare_tables(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list
             continue
         kinds = before.get("kinds") or ["text"] * len(before["columns"])
         rows_before, rows_after = _keyed(before), _keyed(after)
+        named = named_cells(before, _keyed)
         for row_key in dict.fromkeys([*rows_before, *rows_after]):
             a, b = rows_before.get(row_key), rows_after.get(row_key)
             if a is None:
@@ -153,12 +155,17 @@ def compare_tables(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list
             elif b is None:
                 problems.append(f'tabellen "{key}": raden "{row_key}" saknas vid omkörningen')
             else:
-                for column, kind, x, y in zip(before["columns"], kinds, a, b, strict=True):
+                names = named.get(row_key, [])
+                for index, (column, kind, x, y) in enumerate(
+                    zip(before["columns"], kinds, a, b, strict=True)
+                ):
                     if x != y:
                         shown_x, shown_y = _distinct(_cell(x, kind), _cell(y, kind), x, y)
+                        figure = names[index] if index < len(names) else ""
                         problems.append(
-                            f'tabellen "{key}", raden "{row_key}", kolumn "{column}": '
-                            f"{shown_x} i bygget, {shown_y} nu"
+                            f'tabellen "{key}", raden "{row_key}", kolumn "{column}"'
+                            + (f" (siffran {figure})" if figure else "")
+                            + f": {shown_x} i bygget, {shown_y} nu"
                         )
     return problems
 
@@ -174,7 +181,8 @@ def compare_figures(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> lis
         if other is not None and other["value"] != figure["value"]:
             texts = plain(str(figure["text"])), plain(str(other["text"]))
             was, now = _distinct(*texts, figure["value"], other["value"])
-            problems.append(f"{figure.get('label') or name} ({name}): {was} i bygget, {now} nu")
+            line = f"{figure.get('label') or name} ({name}): {was} i bygget, {now} nu"
+            problems.append(line + reads(name, before))
     return problems
 
 
