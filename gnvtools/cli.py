@@ -115,15 +115,38 @@ def _print_findings(findings: Sequence[Finding]) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from gnvtools.core.params import is_comparison
     from gnvtools.core.reconciliation import has_errors
     from gnvtools.reports.checks import check_file
 
-    findings = check_file(Path(args.params))
+    path = Path(args.params)
+    findings = check_comparison(path) if is_comparison(path) else check_file(path)
     if args.json:
         print(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
     else:
         _print_findings(findings)
     return 1 if has_errors(findings) else 0
+
+
+def check_comparison(path: Path) -> list[Finding]:
+    """``gnv check`` on a comparison file (top-level ``years:``): the file, its mapping and every
+    year's file with its data and texts, as ``gnv build`` would read them for ``multi-year``.
+
+    The findings are the comparison's (each year's, named by year) and the open ``ATT GÖRA``
+    markers of the comparison file and of each year's files; an error in any file stops it.
+    """
+    from gnvtools.core.reconciliation import sort_findings
+    from gnvtools.reports.checks import check_file, still_to_do
+    from gnvtools.reports.comparison import Comparison
+
+    comparison = Comparison.load(path)
+    findings = list(comparison.findings)
+    for year in comparison.years:
+        if year.spec.file:  # its memo texts and decision items too, named as the file names it
+            checked = check_file(path.parent / year.spec.file)
+            findings += [f for f in checked if f.code == "todo"]
+    findings += still_to_do([(comparison.path, str(path))])
+    return sort_findings(findings)
 
 
 def cmd_figures(args: argparse.Namespace) -> int:

@@ -336,7 +336,8 @@ _TYPE_MESSAGES = {
     "dict_type": "förväntade en mappning (nyckel: värde)",
     "model_type": "förväntade en mappning (nyckel: värde)",
     "model_attributes_type": "förväntade en mappning (nyckel: värde)",
-    "float_type": "förväntade ett tal",
+    "float_type": "förväntade ett tal (ett heltal eller ett decimaltal som 0.8)",
+    "float_parsing": "förväntade ett tal (ett heltal eller ett decimaltal som 0.8)",
     "date_type": "förväntade ett datum (ÅÅÅÅ-MM-DD)",
     "date_parsing": "förväntade ett datum (ÅÅÅÅ-MM-DD)",
     "date_from_datetime_parsing": "förväntade ett datum (ÅÅÅÅ-MM-DD)",
@@ -403,12 +404,16 @@ def _describe(
     kind = error["type"]
     message = _TYPE_MESSAGES.get(kind, "ogiltigt värde")
     if kind == "literal_error":
-        expected = error.get("ctx", {}).get("expected", "")
-        message = f"otillåtet värde; tillåtna: {expected}"
+        expected = str(error.get("ctx", {}).get("expected", ""))
+        message = f"otillåtet värde; tillåtna: {_swedish_list(expected)}"
     elif kind == "value_error":
         message = str(error.get("ctx", {}).get("error", message))
     elif kind == "union_tag_invalid":
-        message = "okänd stegtyp; tillåtna: fixed, each, key, requisition, remainder"
+        message = "okänd stegtyp; tillåtna: fixed, each, key, requisition eller remainder"
+        tag = error.get("ctx", {}).get("tag")
+        if isinstance(tag, str):
+            message += f' (fick "{tag}")'
+        loc.append("kind")
     elif kind == "union_tag_not_found":
         tag = str(error.get("ctx", {}).get("discriminator", "kind")).strip("'")
         message = (
@@ -429,9 +434,30 @@ def _describe(
     got = error.get("input")
     if kind not in ("missing", "extra_forbidden") and isinstance(got, str | int | float | bool):
         message += f' (fick "{got}")'
-    if kind in ("int_type", "int_parsing", "bool_type") and isinstance(got, str):
-        message += _reading_hint(got)
+    if kind in ("int_type", "int_parsing", "bool_type", "float_type") and isinstance(got, str):
+        message += _reading_hint(got, kind)
     return message, tuple(loc)
+
+
+def _swedish_list(expected: str) -> str:
+    """Pydantic's list of allowed values in Swedish: ``'a', 'b' or 'c'`` → ``'a', 'b' eller 'c'``.
+
+    Pydantic joins the values with ", " and the last one with " or " (its text is English).
+    """
+    head, sep, tail = expected.rpartition(" or ")
+    return f"{head} eller {tail}" if sep else expected
+
+
+def _number_union(first: Any, errors: list[Any]) -> Any:
+    """A value of ``int | float`` (a ``where`` value) that is neither: tell that a number, not
+    an integer, is expected. Pydantic reports each member; the ``int`` one comes first."""
+    raw = tuple(first["loc"])
+    if first["type"] not in ("int_type", "int_parsing") or not raw or raw[-1] != "int":
+        return first
+    for other in errors:
+        if tuple(other["loc"]) == (*raw[:-1], "float") and other["type"].startswith("float"):
+            return {**other, "type": "float_type"}
+    return first
 
 
 def _members(annotation: Any) -> list[Any]:
@@ -517,15 +543,28 @@ def _first_error(errors: list[Any]) -> Any:
     return first
 
 
-def _reading_hint(text: str) -> str:
-    """Why a value that looks like a number or a yes/no is text here (YAML 1.2 readings)."""
+def _reading_hint(text: str, kind: str = "int_type") -> str:
+    """Why a value that looks like a number or a yes/no is text here (YAML 1.2 readings).
+
+    The hint fits the type expected (``kind``): ``ja`` where true/false is expected is told to
+    write true or false; where a number is (a ``where`` value, ``float_type``) to write 1 or 0,
+    as a cell's ``ja``/``nej`` is read; where an amount is, nothing (ja is no amount).
+    """
     stripped = text.strip()
+    if stripped.lower() in ("yes", "no", "on", "off", "y", "n", "ja", "nej"):
+        if kind == "bool_type":
+            return "; skriv true eller false"
+        if kind == "float_type":
+            return "; ja och nej är text här: skriv talet 1 för ja eller 0 för nej"
+        return ""
     if re.fullmatch(r"[-+]?0[0-9_]+", stripped):
         return "; en inledande nolla gör värdet till text (skriv talet utan nolla)"
     if re.fullmatch(r"[0-9]+(:[0-5]?[0-9])+", stripped):
         return "; tal med kolon läses inte som tal"
-    if stripped.lower() in ("yes", "no", "on", "off", "y", "n", "ja", "nej"):
-        return "; skriv true eller false"
+    if kind == "float_type":
+        if re.fullmatch(r"[-+]?[0-9]+,[0-9]+", stripped):
+            return "; skriv decimaltecknet som punkt, t.ex. 0.8"
+        return ""
     if re.fullmatch(r"[0-9 _.,\u00a0]+", stripped):
         return "; skriv hela kronor utan mellanslag eller skiljetecken, t.ex. 1200000"
     return ""
@@ -542,7 +581,8 @@ def validate_with_node(model: type[M], path: Path) -> tuple[M, yaml.Node | None]
     try:
         return model.model_validate(data), node
     except ValidationError as exc:
-        first = _first_error(exc.errors())
+        errors = exc.errors()
+        first = _number_union(_first_error(errors), errors)
         message, loc = _describe(first, model)
         where = _node_at(node, loc)
         line = where.start_mark.line + 1 if where is not None else None

@@ -31,7 +31,11 @@ from gnvtools.core.tables import read_bytes_bounded
 from gnvtools.errors import InputError
 from gnvtools.reports.display import Html
 from gnvtools.reports.document import Block, Heading, ListBlock, Paragraph, Runs, emphasised_runs
+from gnvtools.reports.later_figures import in_followup
 
+#: The role of a block written by the organisation (its text file, a notebook's Markdown): its
+#: words are its own; only its placeholders are figures.
+AUTHORED = "authored"
 PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}")
 _INNER = re.compile(r"^\s*([a-z0-9_]+)\s*(?:\|\s*([a-z]+)\s*)?$")
 MAX_TEXT_BYTES = 1_000_000
@@ -100,16 +104,24 @@ def placeholders(text: str, *, file: str, line: int) -> list[Placeholder]:
 
 
 def check_placeholders(
-    items: list[Placeholder], catalogue: Catalogue, *, file: str, what: str = "siffran"
+    items: list[Placeholder], catalogue: Catalogue, *, file: str, what: str = "siffra"
 ) -> None:
+    """Each placeholder names a figure of ``catalogue``; a year-end figure in an earlier
+    document (the memo) is told as such: it exists, but only in the follow-up."""
     for item in items:
         if item.name not in catalogue:
-            raise InputError(
-                f'okänd {what} "{item.name}" i {{{{ }}}}{nearest(item.name, catalogue)}; '
-                "gnv figures PARAMS listar de namn som finns",
-                file=file,
-                row=item.line,
-            )
+            unknown = f'okänd {what} "{item.name}" i {{{{ }}}}'
+            if "forbrukat" not in catalogue and in_followup(item.name):
+                unknown += (
+                    ": den finns först i årsuppföljningen, ett senare skede än det här "
+                    "dokumentet (tjänsteutlåtandet visar bara det som är känt vid beslutet); "
+                    "gnv figures PARAMS --report year-end-followup listar den"
+                )
+            else:
+                unknown += (
+                    f"{nearest(item.name, catalogue)}; gnv figures PARAMS listar de namn som finns"
+                )
+            raise InputError(unknown, file=file, row=item.line)
         figure = catalogue[item.name]
         if item.fmt is not None and figure.kind != "kr":
             raise InputError(
@@ -247,7 +259,7 @@ def markdown_html(lines: list[str]) -> Html:
             text = " ".join(s.strip() for s in paragraph)
             markup.append(f"<p>{inline(text)}</p>")
             plain.append(plain_inline(text))
-            blocks.append(Paragraph(inline_runs(text)))
+            blocks.append(Paragraph(inline_runs(text), AUTHORED))
             paragraph.clear()
 
     def flush_list() -> None:
@@ -256,7 +268,8 @@ def markdown_html(lines: list[str]) -> Html:
             inner = "".join(f"<li>{inline(i)}</li>" for i in items)
             markup.append(f"<{list_tag}>{inner}</{list_tag}>")
             plain.extend(f"- {plain_inline(i)}" for i in items)
-            blocks.append(ListBlock(tuple(inline_runs(i) for i in items), list_tag == "ol"))
+            runs = tuple(inline_runs(i) for i in items)
+            blocks.append(ListBlock(runs, list_tag == "ol", AUTHORED))
             items.clear()
         list_tag = ""
 
