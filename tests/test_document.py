@@ -418,8 +418,8 @@ def test_authored_markdown_becomes_paragraph_list_and_heading_blocks() -> None:
         ["Ett **fett** ord", "fortsätter.", "", "1. ett", "2. två", "", "### Under"]
     )
     assert shown.blocks == [
-        Paragraph((Run("Ett "), Run("fett", bold=True), Run(" ord fortsätter."))),
-        ListBlock(((Run("ett"),), (Run("två"),)), ordered=True),
+        Paragraph((Run("Ett "), Run("fett", bold=True), Run(" ord fortsätter.")), "authored"),
+        ListBlock(((Run("ett"),), (Run("två"),)), ordered=True, role="authored"),
         Heading(3, "Under"),
     ]
 
@@ -564,7 +564,7 @@ def test_what_a_projects_own_notebook_adds_reaches_the_document() -> None:
     document = document_of(notebook)
     assert document.blocks[:5] == [
         Heading(2, "Egen rubrik"),
-        Paragraph((Run("Egen "), Run("text", italic=True), Run("."))),
+        Paragraph((Run("Egen "), Run("text", italic=True), Run(".")), "authored"),
         Paragraph.of("rad ett"),
         Paragraph.of("rad två"),
         ChartBlock("", "", "", png),
