@@ -202,3 +202,23 @@ def test_check_on_a_comparison_file_names_a_broken_year_file(
     code, _out, err = run_cli(capsys, "check", str(folder / "comparison-2023-2025.yaml"))
     assert code == 2
     assert "2023.yaml" in err and 'okänd nyckel "yeer" (menar du year?)' in err
+
+
+DATA = [
+    ("garbage-xlsx", "providers.xlsx", b"not a zip at all"),
+    ("empty-csv", "providers.csv", b""),
+    ("control-csv", "providers.csv", b"\x00name,applied,placed_by_city\n"),
+    ("quote-csv", "providers.csv", b'name,applied,placed_by_city\n"Alfa,1,0.9\n'),
+    ("utf16-no-bom", "providers.csv", "name,applied\nÅsa,1\n".encode("utf-16-le")),
+]
+
+
+@pytest.mark.parametrize(("name", "file", "content"), DATA, ids=[d[0] for d in DATA])
+def test_no_english_reaches_a_message_about_a_data_file(
+    name: str, file: str, content: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _folder(tmp_path, BASE.replace("providers.csv", file))
+    (tmp_path / "data" / file).write_bytes(content)
+    err = _refused(capsys, path)
+    assert f"data/{file}" in err
+    assert not ENGLISH.search(err.split(f"data/{file}", 1)[1]), err
