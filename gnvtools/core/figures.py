@@ -62,6 +62,22 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", ascii_only).strip("_") or "x"
 
 
+def unique_slugs(names: Sequence[str]) -> dict[str, str]:
+    """Each name's figure-name part, numbered where two slug alike, in the order given:
+    ``["Håbo kommun", "Habo kommun"]`` → ``habo_kommun``, ``habo_kommun_2``."""
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in dict.fromkeys(names):
+        base = part = slug(name)
+        n = 2
+        while part in taken:
+            part = f"{base}_{n}"
+            n += 1
+        taken.add(part)
+        out[name] = part
+    return out
+
+
 @dataclass(frozen=True)
 class Figure:
     """One named figure. ``illustrative`` marks a figure that rests on made-up example data.

@@ -21,7 +21,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from gnvtools.core.figure_sources import yaml_cell
-from gnvtools.core.figures import Catalogue, Stage, slug
+from gnvtools.core.figures import Catalogue, Stage, slug, unique_slugs
 
 if TYPE_CHECKING:
     from gnvtools.core.allocation import StepResult
@@ -101,33 +101,51 @@ def frame_figures(cat: Catalogue, allocation: Allocation) -> None:
             )
 
 
-def step_line_figures(cat: Catalogue, step: StepResult, name: str, made_up: bool) -> None:
-    """What a step gave each recipient (and a requisition step's ceilings), and the folded rest.
+def ranking(step: StepResult) -> list[tuple[str, int]]:
+    """The value a step's table ranks its rows by: a requisition's ceiling, else the amount."""
+    requisition = step.kind == "requisition"
+    return [
+        (line.recipient, (line.ceiling or 0) if requisition else line.amount) for line in step.lines
+    ]
 
-    A line is as late as its step; a ceiling is known at the decision (``beslut``).
+
+def step_line_figures(cat: Catalogue, step: StepResult, name: str, made_up: bool) -> None:
+    """What a step gave each recipient (a requisition step also its ceilings and requests), and
+    for a long table the rows it folds into one (``folded`` over ``ranking``).
+
+    A line is as late as its step; a ceiling is known at the decision (``beslut``), a request
+    when the step's requests are.
     """
     known: Stage = cat[name].stage
+    _, rest = folded(ranking(step))
     amounts = [(line.recipient, line.amount) for line in step.lines]
-    _lines(cat, (name, ""), amounts, [name], known, made_up, f"{step.step}: till")
-    if step.kind == "requisition":
-        ceilings = [(line.recipient, line.ceiling or 0) for line in step.lines]
-        tak = [f"{name}_tak"] if f"{name}_tak" in cat else []
-        _lines(cat, (name, "_tak"), ceilings, tak, "beslut", made_up, f"{step.step}: tak för")
+    _lines(cat, (name, ""), amounts, rest, ([name], known, made_up), f"{step.step}: till")
+    if step.kind != "requisition":
+        return
+    ceilings = [(line.recipient, line.ceiling or 0) for line in step.lines]
+    tak = [f"{name}_tak"] if f"{name}_tak" in cat else []
+    _lines(cat, (name, "_tak"), ceilings, rest, (tak, "beslut", made_up), f"{step.step}: tak för")
+    if f"{name}_begart" in cat:
+        asked = cat[f"{name}_begart"]
+        requests = [(line.recipient, line.requested or 0) for line in step.lines]
+        how: tuple[list[str], Stage, bool] = ([], asked.stage, asked.illustrative)
+        _lines(cat, (name, "_begart"), requests, rest, how, f"{step.step}: begärt av")
 
 
 def _lines(
     cat: Catalogue,
     names: tuple[str, str],
     values: list[tuple[str, int]],
-    derived: list[str],
-    stage: Stage,
-    made_up: bool,
+    rest: list[str],
+    how: tuple[list[str], Stage, bool],
     label: str,
 ) -> None:
     step, what = names
+    derived, stage, made_up = how
+    parts = unique_slugs([who for who, _ in values])
     for who, amount in values:
         cat.add(
-            f"{step}{what}_mottagare_{slug(who)}",
+            f"{step}{what}_mottagare_{parts[who]}",
             amount,
             "kr",
             f"{label} {who}",
@@ -135,41 +153,42 @@ def _lines(
             derived_from=derived,
             made_up=made_up,
         )
-    _, rest = folded(values)
     if rest:
         cat.add_sum(
             f"{step}{what}_ovriga",
-            [f"{step}{what}_mottagare_{slug(who)}" for who in rest],
+            [f"{step}{what}_mottagare_{parts[who]}" for who in rest],
             f"{label} övriga {len(rest)} mottagare",
         )
 
 
 def decision_figures(cat: Catalogue, decision: Allocation, made_up: Sequence[set[str]]) -> None:
-    """Per recipient and pot, what the decision gives (a requisition step at its ceilings).
+    """Per recipient and pot, what the decision gives (a requisition step at its ceilings; 0 kr
+    from a pot that gives it nothing), over all pots, and what each pot places.
 
     ``decision`` is ``model.at_decision`` of the allocation; ``made_up`` per pot the recipients
     whose amounts rest on made-up rows. All known at the decision (``beslut``), each as exact as
-    its pot's amount.
+    its pot's amount. Names by ``decision_names``.
     """
+    names = decision_names(decision)
     pot_names = []
-    totals: dict[str, list[str]] = {}
+    totals: dict[str, list[str]] = {who: [] for who in names}
     for index, pot in enumerate(decision.pots):
         part = slug(pot.pot.name)
         pot_amount = [f"medel_{part}"] if f"medel_{part}" in cat else []
-        per: dict[str, int] = {}
+        per = dict.fromkeys(names, 0)
         for line in pot.lines:
-            per[line.recipient] = per.get(line.recipient, 0) + line.amount
+            per[line.recipient] += line.amount
         in_pot = []
         for who, amount in per.items():
             name = cat.add(
-                f"mottagare_{slug(who)}_{part}_vid_beslut",
+                f"mottagare_{names[who]}_{part}_vid_beslut",
                 amount,
                 "kr",
                 f"{who} av {pot.pot.name} vid beslutet (rekvisition: taket)",
                 derived_from=pot_amount,
                 made_up=who in made_up[index],
             ).name
-            totals.setdefault(who, []).append(name)
+            totals[who].append(name)
             in_pot.append(name)
         placed = cat.add(
             f"medel_{part}_vid_beslut",
@@ -179,6 +198,11 @@ def decision_figures(cat: Catalogue, decision: Allocation, made_up: Sequence[set
             derived_from=in_pot,
         )
         pot_names.append(placed.name)
-    for who, names in totals.items():
-        cat.add_sum(f"mottagare_{slug(who)}_vid_beslut", names, f"{who} vid beslutet, alla medel")
+    for who, parts in totals.items():
+        cat.add_sum(f"mottagare_{names[who]}_vid_beslut", parts, f"{who} vid beslutet, alla medel")
     cat.add_sum("medel_vid_beslut", pot_names, "fördelat vid beslutet, alla medel")
+
+
+def decision_names(decision: Allocation) -> dict[str, str]:
+    """Each recipient of the decision's figure-name part (``unique_slugs``, in pot order)."""
+    return unique_slugs([line.recipient for pot in decision.pots for line in pot.lines])

@@ -21,7 +21,12 @@ from gnvtools.core.followup_sources import (
 from gnvtools.core.memo_figures import allocation_figures
 from gnvtools.core.model import Allocation
 from gnvtools.core.reconciliation import reconcile_allocation
-from gnvtools.core.yearend_tables import activity_figures, area_figures, recipient_figures
+from gnvtools.core.yearend_tables import (
+    activity_figures,
+    area_figures,
+    carry_over_figures,
+    recipient_figures,
+)
 
 
 def followup_figures(result: Followup, cat: Catalogue | None = None) -> Catalogue:
@@ -121,6 +126,7 @@ def followup_figures(result: Followup, cat: Catalogue | None = None) -> Catalogu
     recipient_figures(cat, result)
     area_figures(cat, result)
     activity_figures(cat, result)
+    carry_over_figures(cat, result)
     return cat
 
 

@@ -6,7 +6,9 @@
   ``andel_forbrukat_enligt_rader``;
 - per area ``andel_omrade_<n>`` (of all use per area), ``andel_utan_omrade``, and the sum row's
   ``forbrukat_per_omrade_summa`` and ``andel_per_omrade_summa``;
-- per kind of activity ``forbrukat_verksamhet_<kind>`` (``…_ej_angiven`` for rows without one).
+- per kind of activity ``forbrukat_verksamhet_<kind>`` (``…_ej_angiven`` for rows without one);
+- per recipient of money carried over from year Y ``kvarvarande_<Y>_mottagare_<r>_tilldelat``,
+  ``…_forbrukat`` and ``…_outnyttjat`` (the last two only when that money is followed up).
 
 Example (Stockholm 2025): ``mottagare_bromma_outnyttjat`` = allocated − used by Bromma.
 """
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from gnvtools.core.figures import Catalogue, slug
+from gnvtools.core.figures import Catalogue, slug, unique_slugs
 from gnvtools.core.followup import Followup
 from gnvtools.core.followup_sources import spend_cell
 
@@ -132,3 +134,39 @@ def activity_figures(cat: Catalogue, r: Followup) -> dict[str, str]:
             sources=[spend_cell(r, f"där activity_type == {kind}")],
         ).name
     return names
+
+
+def carry_over_figures(cat: Catalogue, r: Followup) -> None:
+    """What each recipient got, used and left of money carried over from an earlier year."""
+    for carry in r.carry_over:
+        head = f"kvarvarande_{carry.year}_mottagare_"
+        keys = unique_slugs(list(carry.by_recipient))
+        for who, (allocated, used) in carry.by_recipient.items():
+            name = head + keys[who]
+            got = cat.add(
+                f"{name}_tilldelat",
+                allocated,
+                "kr",
+                f"tilldelat {who} av kvarvarande medel från {carry.year}",
+                derived_from=[f"kvarvarande_{carry.year}_fordelat"],
+            ).name
+            if used is None:
+                continue
+            spent = cat.add(
+                f"{name}_forbrukat",
+                used,
+                "kr",
+                f"förbrukat av {who} av kvarvarande medel från {carry.year}",
+                stage="uppföljning",
+                made_up=r.illustrative,
+                sources=[spend_cell(r, f"där recipient == {who} och fund == {carry.year}")],
+            ).name
+            left = carry.unused_by(who)
+            if left is not None:
+                cat.add(
+                    f"{name}_outnyttjat",
+                    left,
+                    "kr",
+                    f"outnyttjat av {who} av kvarvarande medel från {carry.year}",
+                    derived_from=[got, spent],
+                )

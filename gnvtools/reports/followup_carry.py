@@ -3,25 +3,47 @@ rules: each a few sentences from named figures and a table."""
 
 from __future__ import annotations
 
-from gnvtools.core.figures import Catalogue
+from gnvtools.core.figures import Catalogue, unique_slugs
 from gnvtools.core.followup import Followup
 from gnvtools.reports.display import Cell, Html, Table, paragraph, section
 from gnvtools.reports.followup_phrases import marked
 from gnvtools.reports.followup_tables import ROWS_NOTE
+from gnvtools.reports.table_cells import Named, NamedTable
 
 
 def carry_over_table(r: Followup, index: int) -> Table:
+    """Each cell the catalogue's ``kvarvarande_<year>_mottagare_<r>_…`` figure (or the
+    year's ``kvarvarande_<year>_…`` sums; ``core.yearend_tables``)."""
     carry = r.carry_over[index]
-    rows: list[list[Cell]] = [
-        [name, allocated, used, carry.unused_by(name)]
-        for name, (allocated, used) in carry.by_recipient.items()
+    head = f"kvarvarande_{carry.year}"
+    keys = unique_slugs(list(carry.by_recipient))
+
+    def named(value: int | None, name: str) -> Named:
+        return Named(value, name if value is not None else "")
+
+    rows: list[list[Cell | Named]] = []
+    for name, (allocated, used) in carry.by_recipient.items():
+        who = f"{head}_mottagare_{keys[name]}"
+        rows.append(
+            [
+                name,
+                named(allocated, f"{who}_tilldelat"),
+                named(used, f"{who}_forbrukat"),
+                named(carry.unused_by(name), f"{who}_outnyttjat"),
+            ]
+        )
+    footer: list[Cell | Named] = [
+        "Summa",
+        named(carry.allocated, f"{head}_fordelat"),
+        named(carry.used, f"{head}_forbrukat"),
+        named(carry.unused, f"{head}_outnyttjat"),
     ]
-    return Table(
+    return NamedTable.of(
+        rows,
+        footer,
         title=f"Kvarvarande medel från {carry.year}",
         columns=["Mottagare", "Tilldelat", "Förbrukat", "Outnyttjat"],
         kinds=["text", "kr", "kr", "kr"],
-        rows=rows,
-        footer=["Summa", carry.allocated, carry.used, carry.unused],
         notes=[]
         if carry.used is not None
         else ["Förbrukningen är inte uppföljd: ingen förbrukningsrad avser dessa medel."],
