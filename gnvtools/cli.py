@@ -454,7 +454,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
 
     check = sub.add_parser("check", help="kontrollera en parameterfil och kör alla kontroller")
-    check.add_argument("params", metavar="PARAMS", help="parameterfil (YAML)")
+    check.add_argument(
+        "params",
+        metavar="PARAMS",
+        help="parameterfil (YAML): en årsfil, eller en jämförelsefil (years:) med sina årsfiler",
+    )
     check.add_argument("--json", action="store_true", help="skriv avvikelserna som JSON")
     check.set_defaults(func=cmd_check)
 
