@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from gnvtools.core import allocation as engine
-from gnvtools.core import options
+from gnvtools.core import options, reuse
 from gnvtools.core import params as p
 from gnvtools.core.money import combine_keys, swedish_sorted
 from gnvtools.core.regimes import get_regime
@@ -469,8 +469,36 @@ class _Builder:
         raise TypeError(spec)  # pragma: no cover - the discriminated union is exhaustive
 
 
+_PLANS = reuse.cache(8)  # plans built by this process, reused while their files are unchanged
+_ALLOCATIONS = reuse.cache(8)  # the allocation of each of those plans
+
+
 def build_plan(path: Path | str, *, shown: str | None = None) -> Plan:
-    """Load and check a year's parameter file and all data it points to."""
+    """Load and check a year's parameter file and all data it points to.
+
+    Built once per process while the parameter file and every data file it read are unchanged
+    (``core.reuse``): a report's notebook forked from ``gnv render`` gets the plan that
+    ``gnv render`` checked. The key holds the path as given with the working folder (a plan
+    keeps its paths as given) and the data folders allowed (``options``)."""
+    key = (
+        "plan",
+        str(Path(path).resolve()),
+        str(path),
+        shown,
+        str(Path.cwd()),
+        options.current().data_roots,
+    )
+    kept = _PLANS.get(key)
+    if kept is not None:
+        plan: Plan = kept
+        return plan
+    with reuse.recording() as files:
+        plan = _build_plan(path, shown)
+    _PLANS.put(key, files, plan)
+    return plan
+
+
+def _build_plan(path: Path | str, shown: str | None) -> Plan:
     file = open_params(path, shown=shown)
     builder = _Builder(file)
     builder.load_recipients()
@@ -526,7 +554,14 @@ def plan_files(plan: Plan) -> list[Path]:
 
 
 def allocate(plan: Plan) -> Allocation:
-    return Allocation(plan, [engine.run_pot(pot) for pot in plan.pots])
+    """The plan's allocation: computed once per plan object (``build_plan`` reuses plans)."""
+    key = ("allocation", id(plan))
+    kept = _ALLOCATIONS.get(key)
+    if kept is not None and kept.plan is plan:
+        return kept  # type: ignore[no-any-return]
+    result = Allocation(plan, [engine.run_pot(pot) for pot in plan.pots])
+    _ALLOCATIONS.put(key, (), result)
+    return result
 
 
 def at_decision(allocation: Allocation) -> Allocation:

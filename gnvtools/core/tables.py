@@ -21,6 +21,7 @@ from itertools import zip_longest
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from gnvtools.core import reuse
 from gnvtools.errors import InputError, visible
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
@@ -29,6 +30,7 @@ _NUMBER = re.compile(r"^[+-]?(\d+)([.,](\d+))?$")
 # and as decimals to others (Swedish Excel writes 1,5 for one and a half).
 _THOUSANDS_COMMA = re.compile(r"^[+-]?\d{1,3}(,\d{3})+$")
 _SEPARATOR_LINE = re.compile(r"^sep=([;,\t|])$", re.IGNORECASE)
+_READ = reuse.cache(16)  # tables read by this process, reused while unchanged (core.reuse)
 _TRUE = {"ja", "j", "true", "sant", "x", "1"}
 _FALSE = {"nej", "n", "false", "falskt", "0"}
 
@@ -510,8 +512,21 @@ def read_table(path: Path, *, display: str | None = None) -> Table:
 
     An Excel file is read from its first sheet, or from the sheet named after ``#`` in the
     file name (``data/mottagare.xlsx#Blad2``, or ``#Blad2!A3`` when the headings are in row 3);
-    messages then name the sheet too.
+    messages then name the sheet too. Read once per process while the file is unchanged
+    (``core.reuse``); the table is shared, so callers do not change it.
     """
+    key = ("table", str(Path(path).resolve()), display)
+    kept = _READ.get(key)
+    if kept is None:
+        found = reuse.stamp(path)
+        kept = _read_table(path, display)
+        _READ.put(key, [(key[1], found)], kept)
+        reuse.note([(key[1], found)])
+    table: Table = kept
+    return table
+
+
+def _read_table(path: Path, display: str | None) -> Table:
     shown_name, sheet = split_sheet(display or str(path))
     if path.suffix.lower() in EXCEL_SUFFIXES:
         return read_excel(path, shown_name, sheet)

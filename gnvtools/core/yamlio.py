@@ -16,6 +16,7 @@ an analyst edits, so this loader:
 
 from __future__ import annotations
 
+import copy
 import re
 from pathlib import Path
 from typing import Any
@@ -25,10 +26,12 @@ from yaml.composer import Composer
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.events import AliasEvent
 
+from gnvtools.core import reuse
 from gnvtools.errors import InputError
 
 MAX_YAML_BYTES = 2_000_000
 MAX_NODES = 200_000
+_READ = reuse.cache(64)  # parsed files of this process, reused while unchanged (core.reuse)
 
 
 class _Refused(yaml.MarkedYAMLError):
@@ -159,7 +162,23 @@ def _swedish(problem: str | None) -> str:
 
 
 def read_yaml(path: Path, *, what: str = "parameterfilen") -> tuple[Any, yaml.Node | None]:
-    """Read a YAML file into plain data plus its node tree (for line numbers)."""
+    """Read a YAML file into plain data plus its node tree (for line numbers).
+
+    Parsed once per process while the file is unchanged (``core.reuse``); each caller gets its
+    own copy of the data (the node tree is shared and read-only)."""
+    path = Path(path)
+    key = ("yaml", str(path.resolve()))
+    kept = _READ.get(key)
+    if kept is None:
+        found = reuse.stamp(path)
+        kept = _parse_file(path, what)
+        _READ.put(key, [(key[1], found)], kept)
+        reuse.note([(key[1], found)])
+    data, node = kept
+    return copy.deepcopy(data), node
+
+
+def _parse_file(path: Path, what: str) -> tuple[Any, yaml.Node | None]:
     try:
         if not path.is_file():
             if not path.exists():

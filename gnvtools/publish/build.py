@@ -324,13 +324,14 @@ def _build_locked(
                     launch_timeout=launch_seconds(running),
                     debug=running.debug,
                 ).__enter__()
-            # Workers are forked: what the parent has imported, they need not import again.
-            import nbconvert  # noqa: F401
+            # Workers are forked: what the parent has imported (and the HTML exporter with its
+            # templates compiled), they need not import or make again.
             import nbformat  # noqa: F401
-            import openpyxl  # noqa: F401
             import papermill  # noqa: F401
 
             import gnvtools.publish.render
+
+            gnvtools.publish.render._import_exporters()
             from gnvtools.publish.warm import warm_available
 
             if running.engine != "kernel" and warm_available():

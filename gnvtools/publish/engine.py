@@ -25,6 +25,7 @@ class WarmEngine(Engine):  # type: ignore[misc]
         execution_timeout: float | None = None,
         **kwargs: Any,
     ) -> None:
+        while_running = kwargs.pop("while_running", None)
         if not warm_available():
             NBClientEngine.execute_managed_notebook(
                 nb_man, kernel_name, execution_timeout=execution_timeout, **kwargs
@@ -37,6 +38,7 @@ class WarmEngine(Engine):  # type: ignore[misc]
             [c.source for _, c in cells],
             float(execution_timeout or DEFAULT_TIMEOUT),
             [c.get("id") for _, c in cells],
+            while_running,
         )
         for (index, cell), result in zip(cells, results, strict=False):
             nb_man.cell_start(cell, index)

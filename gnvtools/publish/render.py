@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from gnvtools.core import options
+from gnvtools.core import options, reuse
 from gnvtools.errors import BrowserNotFoundError, GnvError, InputError, RenderError
 from gnvtools.publish import notebook_params
 from gnvtools.publish.atomic import FileSet, disk_problem, folder_lock, journal_path, recover
@@ -68,11 +68,50 @@ def notebooks_dir(params: Path, chosen: Path | None = None) -> Path:
     return Path(str(resources.files("gnvtools").joinpath("notebooks")))
 
 
-def validate_report(report: str, params: Path) -> tuple[str, list[Path]]:
-    """Check the parameters for ``report`` without starting a kernel.
+@dataclass(frozen=True)
+class Checked:
+    """A report's parameters as checked before its notebook runs: its title, every input file
+    it reads (the parameter file first) and the organisation (for the PDF's header)."""
 
-    Returns the report title and every input file it reads (the parameter file first).
-    """
+    title: str
+    inputs: tuple[Path, ...]
+    organisation: str
+
+
+_CHECKED = reuse.cache(8)
+
+
+def check_report(report: str, params: Path) -> Checked:
+    """Check the parameters for ``report`` without starting a kernel (once per process while
+    its files are unchanged, ``core.reuse``: ``gnv render``, its Excel and its manifest ask)."""
+    params = Path(params)
+    key = (
+        "checked",
+        report,
+        str(params),
+        str(params.resolve()),
+        str(Path.cwd()),
+        options.current().data_roots,
+    )
+    kept = _CHECKED.get(key)
+    if kept is not None:
+        checked: Checked = kept
+        return checked
+    with reuse.recording() as files:
+        checked = _check_report(report, params)
+    # Inputs not read through core's loaders (a text file) are stamped too.
+    files += [(str(f.resolve()), reuse.stamp(f)) for f in checked.inputs]
+    _CHECKED.put(key, files, checked)
+    return checked
+
+
+def validate_report(report: str, params: Path) -> tuple[str, list[Path]]:
+    """``check_report``'s title and input files."""
+    checked = check_report(report, params)
+    return checked.title, list(checked.inputs)
+
+
+def _check_report(report: str, params: Path) -> Checked:
     from gnvtools.core.model import plan_files
 
     if report not in REPORT_NOTEBOOKS:
@@ -87,20 +126,23 @@ def validate_report(report: str, params: Path) -> tuple[str, list[Path]]:
         for year in comparison.years:
             if year.plan:
                 files += plan_files(year.plan)
-        return comparison.params.title, files
+        organisation = comparison.params.organisation.name
+        return Checked(comparison.params.title, tuple(files), organisation)
     from gnvtools.core.model import build_plan
 
     plan = build_plan(params)
+    organisation = plan.params.organisation.name
     if report == "year-end-followup":
         from gnvtools.core.followup import followup
 
         followup(plan)
         title = f"Uppföljning av statsbidraget för god och nära vård {plan.params.year}"
-        return title, plan_files(plan)
+        return Checked(title, tuple(plan_files(plan)), organisation)
     from gnvtools.reports.memo import AllocationMemo
 
     memo = AllocationMemo.from_plan(plan, params)  # checks the texts before a kernel starts
-    return plan.params.title, memo.input_files  # the memo reads no spend
+    # the memo reads no spend
+    return Checked(plan.params.title, tuple(memo.input_files), organisation)
 
 
 def check_out_dir(out_dir: Path, names: Sequence[str] = ()) -> None:
@@ -118,15 +160,6 @@ def check_out_dir(out_dir: Path, names: Sequence[str] = ()) -> None:
             raise InputError(f"här ska en rapportfil skrivas, men det är {what}", file=target)
     if out_dir.exists() and not os.access(out_dir, os.W_OK):
         raise InputError("utmappen är inte skrivbar (behörighet saknas)", file=out_dir)
-
-
-def organisation_of(report: str, params: Path) -> str:
-    """The organisation's name, for the PDF's running header and properties."""
-    from gnvtools.core.params import load_comparison, load_params
-
-    if report == "multi-year":
-        return load_comparison(params).organisation.name
-    return load_params(params).organisation.name
 
 
 def parse_formats(text: str) -> list[str]:
@@ -170,8 +203,42 @@ def _import_reports() -> None:
 
 
 def _import_exporters() -> None:
-    import nbconvert  # noqa: F401
+    """Import the exporters and make the HTML exporter, its templates compiled (an empty
+    notebook exported once): a new exporter per report compiled them every time."""
     import openpyxl  # noqa: F401
+
+    _html_exporter()
+
+
+_EXPORTER: Any = None  # this process's HTML exporter (``_html_exporter``)
+
+
+def _html_exporter() -> Any:
+    """The HTML exporter, made once per process and reused (its options never change; the
+    title, style and logo come with each notebook as resources)."""
+    global _EXPORTER
+    if _EXPORTER is None:
+        import nbformat
+        from nbconvert import HTMLExporter
+        from nbconvert.preprocessors import TagRemovePreprocessor
+
+        templates = resources.files("gnvtools").joinpath("templates")
+        exporter = HTMLExporter(
+            extra_template_basedirs=[str(templates)],
+            template_name="gnvmemo",
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            embed_images=True,
+        )
+        remover = TagRemovePreprocessor(remove_cell_tags={"notebook-only"}, enabled=True)
+        exporter.register_preprocessor(remover, enabled=True)
+        empty = nbformat.v4.new_notebook()
+        exporter.from_notebook_node(
+            empty, resources={"gnv_css": "", "gnv_title": "", "gnv_logo": ""}
+        )
+        _EXPORTER = exporter
+    return _EXPORTER
 
 
 def relative_params(params: Path) -> str:
@@ -248,11 +315,13 @@ def _execute(
     from gnvtools.publish.warm import warm_available
 
     warm = engine != "kernel" and warm_available()
+    engine_kwargs: dict[str, Any] = {}
     if warm:
-        # The warm engine forks this process: import what the report and the exporters need
-        # first (and not in a thread, whose import locks a fork would copy).
-        _import_exporters()
+        # The warm engine forks this process: import what the report needs first (and not in
+        # a thread, whose import locks a fork would copy); the exporters, which the report
+        # does not use, while it runs (``while_running``: after the fork, on the other core).
         _import_reports()
+        engine_kwargs["while_running"] = _import_exporters
     else:
         # While the kernel runs, this process only waits: import the exporters meanwhile.
         threading.Thread(target=_import_exporters, name="gnv-import", daemon=True).start()
@@ -275,6 +344,7 @@ def _execute(
                     request_save_on_cell_execute=False,
                     engine_name="gnvwarm" if warm else None,
                     execution_timeout=REPORT_TIMEOUT,
+                    **engine_kwargs,
                 )
         except pm.PapermillExecutionError as exc:
             raise RenderError(
@@ -322,22 +392,8 @@ def without_refresh(markup: str) -> str:
 
 def to_html(notebook: Any, title: str, style: Style | None = None) -> str:
     """Export an executed notebook through the project's memo template (outputs only)."""
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
-
-    templates = resources.files("gnvtools").joinpath("templates")
-    exporter = HTMLExporter(
-        extra_template_basedirs=[str(templates)],
-        template_name="gnvmemo",
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        embed_images=True,
-    )
-    remover = TagRemovePreprocessor(remove_cell_tags={"notebook-only"}, enabled=True)
-    exporter.register_preprocessor(remover, enabled=True)
     style = style or Style()
-    body, _ = exporter.from_notebook_node(
+    body, _ = _html_exporter().from_notebook_node(
         notebook,
         resources={"gnv_css": style.css(), "gnv_title": title, "gnv_logo": style.logo_html()},
     )
@@ -374,7 +430,7 @@ def render(
     running = running or Running()
     started = time.perf_counter()
     check_out_dir(out_dir, [f"{report}.{fmt}" for fmt in formats] + [f"{report}.manifest.json"])
-    title, inputs = validate_report(report, params)
+    checked = check_report(report, params)
     formats = list(formats)
     # lock=False: the caller (a build) holds the outputs folder's lock and has recovered it.
     held = (
@@ -400,8 +456,7 @@ def render(
             browser,
             style,
             overrides,
-            title,
-            inputs,
+            checked,
             started,
             running,
         )
@@ -415,8 +470,7 @@ def _render_locked(
     browser: Any,
     style: Style | None,
     overrides: dict[str, Any] | None,
-    title: str,
-    inputs: list[Path],
+    checked: Checked,
     started: float,
     running: Running,
 ) -> Rendered:
@@ -436,8 +490,7 @@ def _render_locked(
             out_dir,
             formats,
             browser,
-            title,
-            inputs,
+            checked,
             timings,
             started,
             style or Style(),
@@ -458,8 +511,7 @@ def _render(
     out_dir: Path,
     formats: Sequence[str],
     browser: Any,
-    title: str,
-    inputs: list[Path],
+    checked: Checked,
     timings: dict[str, float],
     started: float,
     style: Style,
@@ -471,6 +523,7 @@ def _render(
     from gnvtools.publish.manifest import build_manifest, cache_key, manifest_path
 
     notebook_file = notebooks_dir(params, running.notebooks) / REPORT_NOTEBOOKS[report]
+    title, inputs = checked.title, list(checked.inputs)
     formats = list(formats)
     problem: GnvError | None = None
     owner = os.getpid()
@@ -519,7 +572,7 @@ def _render(
         from gnvtools.publish.pdf import html_to_pdf
 
         t = time.perf_counter()
-        organisation = organisation_of(report, params)
+        organisation = checked.organisation
         header = " · ".join([organisation, title])  # the document's own date: pagesetup
         try:
             payload["pdf"] = html_to_pdf(

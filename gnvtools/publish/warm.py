@@ -439,9 +439,16 @@ def _child(
 
 
 def _run_forked(
-    sources: Sequence[str], timeout: float, cell_ids: Sequence[str | None] | None = None
+    sources: Sequence[str],
+    timeout: float,
+    cell_ids: Sequence[str | None] | None = None,
+    while_running: Callable[[], None] | None = None,
 ) -> list[dict[str, Any]]:
-    """Run ``sources`` in a forked child (see ``run_cells``); its cells' results."""
+    """Run ``sources`` in a forked child (see ``run_cells``); its cells' results.
+
+    ``while_running``: work for this process while the child runs (``gnv render`` imports its
+    exporters then, on the other core), done after the fork, so the child does not inherit
+    it, and within the report's timeout."""
     prepare()
     parent = os.getpid()
     read_end, write_end = os.pipe()
@@ -467,6 +474,8 @@ def _run_forked(
     deadline = time.monotonic() + timeout
     try:
         with os.fdopen(read_end, "rb", buffering=0) as pipe:
+            if while_running is not None:
+                while_running()
             while True:
                 left = deadline - time.monotonic()
                 if left <= 0:
