@@ -108,10 +108,14 @@ def test_multi_year_names() -> None:
     assert cat.value("ar_2024_outnyttjat") == 10_700_000
     assert "ar_2024_forbrukat" not in cat  # not stated: absent, never 0
     assert cat["ar_2025_outnyttjat"].derived_from == ("ar_2025_mottaget", "ar_2025_forbrukat")
+    # The sum rows (ar_<year>_<kind>_summa) are the sums the tables show.
     groups = [n for n in cat if n.startswith("ar_2025_grupp_") and not n.endswith("kvarvarande")]
+    groups.remove("ar_2025_grupp_summa")
     assert sum(cat.amount(n) for n in groups) == cat.value("ar_2025_fordelat_statsbidrag")
-    areas = [n for n in cat if n.startswith("ar_2025_omrade_")]
+    assert cat.value("ar_2025_grupp_summa") == cat.value("ar_2025_fordelat_statsbidrag")
+    areas = [n for n in cat if n.startswith("ar_2025_omrade_") and n != "ar_2025_omrade_summa"]
     assert sum(cat.amount(n) for n in areas) == cat.value("ar_2025_forbrukat")
+    assert cat.value("ar_2025_omrade_summa") == cat.value("ar_2025_forbrukat")
 
 
 # --- gnv figures lists exactly what the texts accept -------------------------------------------
