@@ -208,8 +208,12 @@ def _write_table(ws: Any, table: dict[str, Any], checks: Sequence[Reconciliation
     footer = table.get("footer")
     rows = [*body, footer] if footer else body
     first, last = 4, 3 + len(body)
+    # The figure each cell shows (the table's cells), as a note on the cell: "tal: mottaget".
+    named = list(table.get("cells") or [])
+    named += [table.get("footer_cells") or []] if footer else []
     for r, row in enumerate(rows, start=first):
         is_footer = footer is not None and r == 3 + len(rows)
+        figures = named[r - first] if r - first < len(named) else []
         for c, (value, kind) in enumerate(zip(row, kinds, strict=True), start=1):
             if value is None:
                 cell = ws.cell(row=r, column=c, value=None)
@@ -228,6 +232,8 @@ def _write_table(ws: Any, table: dict[str, Any], checks: Sequence[Reconciliation
             }.get(kind, "General")
             if is_footer:
                 cell.font = Font(bold=True)
+            if c - 1 < len(figures) and figures[c - 1]:
+                cell.comment = Comment(f"tal: {figures[c - 1]}", "gnvtools")
     text_as_text(ws)
     if body:
         ws.auto_filter.ref = f"A3:{get_column_letter(len(columns))}{last}"
