@@ -22,6 +22,7 @@ import yaml
 from gnvtools.core import allocation as engine
 from gnvtools.core import options, reuse
 from gnvtools.core import params as p
+from gnvtools.core.folding import closest
 from gnvtools.core.money import combine_keys, swedish_sorted
 from gnvtools.core.regimes import get_regime
 from gnvtools.core.tables import (
@@ -373,6 +374,8 @@ class _Builder:
         weight_by: p.CategoryWeights | None,
         *loc: int | str,
     ) -> dict[str, Fraction]:
+        if weight_by is not None:
+            self._check_categories(chosen, weight_by, loc)
         columns: dict[str, dict[str, Fraction]] = {}
         for column in weights:
             values: dict[str, Fraction] = {}
@@ -395,6 +398,32 @@ class _Builder:
         if sum(mixed.values()) == 0:
             raise self.file.error("fördelningsnyckeln är noll för alla mottagare", *loc, "key")
         return mixed
+
+    def _check_categories(
+        self, chosen: Sequence[Recipient], weight_by: p.CategoryWeights, loc: tuple[Any, ...]
+    ) -> None:
+        """Every category ``weight_by.weights`` names must occur in its column: a typo
+        (``tatort`` for ``tätort``) would give its rows weight 0 without a word."""
+        column = weight_by.column
+        groups = {c.group for c in chosen}
+        if any(column not in self.groups[g].spec.text_columns for g in groups):
+            return  # _category_weight names the column that is missing
+        found = {r.texts.get(column, "") for g in groups for r in self.groups[g].recipients}
+        found.discard("")
+        for category in weight_by.weights:
+            if category in found:
+                continue
+            near = closest(category, found, n=1)
+            hint = f' (menar du "{near[0]}"?)' if near else ""
+            listed = ", ".join(f'"{c}"' for c in swedish_sorted(found))
+            raise self.file.error(
+                f'kategorin "{category}" finns inte i kolumnen "{column}"{hint}; där finns '
+                f"{listed}",
+                *loc,
+                "weight_by",
+                "weights",
+                category,
+            )
 
     def _category_weight(
         self, recipient: Recipient, weight_by: p.CategoryWeights, loc: tuple[Any, ...]
@@ -564,21 +593,31 @@ def allocate(plan: Plan) -> Allocation:
     return result
 
 
+def at_ceilings(plan: Plan, pot_index: int, step_index: int) -> bool:
+    """Whether the decision knows a requisition step only by its ceilings: its requests come
+    after the decision (``stage: rekvisition``, the default). With ``stage: beslut`` the
+    requests were in when the decision was taken, and the decision states the grants."""
+    spec = plan.params.pots[pot_index].steps[step_index]
+    return spec.kind == "requisition" and spec.stage not in ("underlag", "beslut")
+
+
 def at_decision(allocation: Allocation) -> Allocation:
-    """The allocation as the decision knows it: every requisition step at its ceilings.
+    """The allocation as the decision knows it: a requisition step whose requests come after
+    the decision at its ceilings; one with ``stage: beslut`` at its grants.
 
     At the decision nobody has requisitioned yet; what the model decides for a requisition step
     is each recipient's ceiling (``Tak``). This view grants every ceiling in full, so a later
-    reserve step holds nothing and no outcome of the requisitions enters a decision document.
+    reserve step holds only what the ceilings leave (at least that much is kept: what is not
+    requisitioned is added to it) and no outcome of the requisitions enters a decision document.
     Example: Stockholm 2025 gives the eleven districts ceilings summing to 41 991 440 kr.
     """
     pots = []
-    for pot in allocation.plan.pots:
+    for i, pot in enumerate(allocation.plan.pots):
         steps = [
             replace(step, requests=dict.fromkeys(step.key, pot.amount), redistribute=False)
-            if isinstance(step, engine.Requisition)
+            if isinstance(step, engine.Requisition) and at_ceilings(allocation.plan, i, j)
             else step
-            for step in pot.steps
+            for j, step in enumerate(pot.steps)
         ]
         pots.append(engine.run_pot(replace(pot, steps=steps)))
     return Allocation(allocation.plan, pots)

@@ -164,6 +164,12 @@ class RemainderStep(_Step):
     def _needs(self) -> RemainderStep:
         if self.split != "reserve" and self.recipients is None:
             raise ValueError("recipients krävs när split är equal eller key")
+        if self.split == "reserve" and (self.recipients is not None or self.key):
+            # A reserve goes to nobody: recipients or a key there would be ignored in silence.
+            raise ValueError(
+                "en reserv (split: reserve) fördelas inte till mottagare; ta bort recipients "
+                "och key, eller skriv split: equal eller split: key för att fördela resten"
+            )
         if self.split == "key" and not self.key:
             raise ValueError("key krävs när split är key")
         return self

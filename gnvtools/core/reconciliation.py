@@ -13,7 +13,7 @@ from typing import Literal
 
 from gnvtools.core.allocation import RESERVE
 from gnvtools.core.formatting import capitalise, kr
-from gnvtools.core.model import Allocation
+from gnvtools.core.model import Allocation, at_ceilings, at_decision
 
 Level = Literal["error", "warning", "info"]
 LEVELS: tuple[Level, ...] = ("error", "warning", "info")
@@ -250,23 +250,43 @@ def check_budget(allocation: Allocation) -> list[Finding]:
                 gap,
             )
         )
-    decided = allocation.by_recipient()
+    decided, capped = decided_by_recipient(allocation)
     budgeted: dict[str, int] = {}
     for line in params.budget:
         budgeted[line.recipient] = budgeted.get(line.recipient, 0) + line.amount
     for recipient, amount in budgeted.items():
         got = decided.get(recipient, 0)
         if got != amount:
+            most = "upp till " if recipient in capped else ""
+            ceiling = " (taket för rekvisition medräknat)" if recipient in capped else ""
             findings.append(
                 Finding(
                     "info",
                     "decided-vs-budget",
-                    f"{recipient} får {kr(got)} enligt förslaget mot {kr(amount)} i budgeten "
-                    f"({kr(abs(got - amount))} {'mer' if got > amount else 'mindre'}).",
+                    f"{recipient} får {most}{kr(got)} enligt förslaget{ceiling} mot {kr(amount)} "
+                    f"i budgeten ({kr(abs(got - amount))} {'mer' if got > amount else 'mindre'}).",
                     got - amount,
                 )
             )
     return findings
+
+
+def decided_by_recipient(allocation: Allocation) -> tuple[dict[str, int], set[str]]:
+    """What the decision fixes per recipient, and who has a requisition ceiling in it.
+
+    A requisition step whose requests come after the decision counts with its ceiling: the
+    most the recipient can get. Whatever stage the allocation is at, "decided" is this one
+    figure, so the memo and ``gnv check`` state the same amount (docs/parameters.md, "Budget").
+    """
+    decision = at_decision(allocation)
+    capped = {
+        line.recipient
+        for i, pot in enumerate(decision.pots)
+        for j, step in enumerate(pot.steps)
+        if at_ceilings(allocation.plan, i, j)
+        for line in step.lines
+    }
+    return decision.by_recipient(), capped
 
 
 def check_national_frames(allocation: Allocation) -> list[Finding]:

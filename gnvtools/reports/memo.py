@@ -19,12 +19,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from gnvtools.core.allocation import RESERVE
+from gnvtools.core.decision_totals import decision_totals
 from gnvtools.core.figures import Catalogue
 from gnvtools.core.figures import slug as _slug
 from gnvtools.core.formatting import count
 from gnvtools.core.memo_figures import allocation_figures
-from gnvtools.core.model import Allocation, Plan, allocate, at_decision, build_plan
+from gnvtools.core.model import Allocation, Plan, allocate, at_ceilings, at_decision, build_plan
 from gnvtools.core.params import Params, locate
 from gnvtools.core.reconciliation import Finding, reconcile_allocation
 from gnvtools.core.regimes import Regime, get_regime
@@ -34,7 +34,14 @@ from gnvtools.core.rulebook import (
     Readings,
     rules_for_document,
 )
-from gnvtools.reports import charts, memo_head, memo_model, memo_phrases, memo_sections, memo_tables
+from gnvtools.reports import (
+    charts,
+    memo_head,
+    memo_model,
+    memo_proposal,
+    memo_sections,
+    memo_tables,
+)
 from gnvtools.reports.common import (
     appendix,
     findings_sentence,
@@ -48,10 +55,11 @@ from gnvtools.reports.display import (
     paragraphs,
     section,
 )
+from gnvtools.reports.memo_load import AFTER_REQUISITIONS as AFTER_REQUISITIONS
 from gnvtools.reports.memo_load import (
     AUTHORED_SECTIONS as AUTHORED_SECTIONS,
 )
-from gnvtools.reports.memo_load import STAGE, decision_plan
+from gnvtools.reports.memo_load import STAGE, by_stage, decision_plan
 from gnvtools.reports.memo_load import document_date as document_date
 from gnvtools.reports.memo_load import load_readings as load_readings
 from gnvtools.reports.memo_load import load_texts as load_texts
@@ -90,11 +98,12 @@ class AllocationMemo:
         """
         allocation = allocate(plan)
         regime = get_regime(plan.params.regime)
-        findings = reconcile_allocation(allocation)
         readings = load_readings(plan)
         decision = at_decision(Allocation(decision_plan(plan, readings), allocation.pots))
         known = reconcile_allocation(decision)
+        findings = by_stage(known, reconcile_allocation(allocation))
         figures = allocation_figures(allocation, known, stage=STAGE)
+        decision_totals(figures, decision)
         texts = load_texts(plan, figures)
         return cls(allocation, findings, regime, path, figures, texts, decision, known, readings)
 
@@ -165,22 +174,10 @@ class AllocationMemo:
             return [" ".join(substitute(item, self.figures).split()) for item in memo.decisions]
         p = self.params
         who = p.decided_by or p.organisation.name
-        f = self.figures
-        items = []
-        for pot in self.at_decision.pots:
-            source = self.allocation.plan.pot_sources[pot.pot.name]
-            what = f"{p.year} års statsbidrag"
-            if source.startswith("carry-over:"):
-                what = f"kvarvarande medel från {source.split(':', 1)[1]}"
-            name = f"medel_{_slug(pot.pot.name)}"
-            placed = f"{name}_fordelat"
-            partial = placed in f and pot.unplaced > 0
-            if partial:
-                rest = f.text(f"{name}_ofordelat")
-                items.append(memo_phrases.decision(who, what, f.text(name), f.text(placed), rest))
-            else:
-                items.append(memo_phrases.decision(who, what, f.text(name)))
-        return items
+        return [
+            memo_proposal.decision_item(who, self.figures, key, what, goes)
+            for key, what, goes in memo_proposal.sources(self.at_decision)
+        ]
 
     def proposal(self) -> Html:
         memo = self.params.memo
@@ -201,15 +198,12 @@ class AllocationMemo:
             )
             first += f", varav {parts}"
         texts = [first + "."]
-        for pot in self.at_decision.pots:
-            recipients = {line.recipient for line in pot.lines if line.amount}
-            recipients.discard(RESERVE)
-            texts.append(
-                f"{pot.pot.name} ({f.text('medel_' + _slug(pot.pot.name))}) fördelas i "
-                f"{memo_phrases.count_steps(len(pot.steps))} till "
-                f"{memo_phrases.count_recipients(len(recipients))}."
-            )
-        return texts + self.open_questions()
+        for i, pot in enumerate(self.at_decision.pots):
+            plan = self.allocation.plan
+            ceilings = any(at_ceilings(plan, i, j) for j in range(len(pot.steps)))
+            texts.append(memo_proposal.pot_summary(pot, f, ceilings))
+        split = memo_proposal.overall(f)
+        return texts + ([split] if split else []) + self.open_questions()
 
     def open_questions(self) -> list[str]:
         """Differences in the material, as matters the reader should know before deciding."""
@@ -304,11 +298,18 @@ class AllocationMemo:
 
     def checks(self) -> Html:
         findings = self.shown_findings
+        stage = ""
+        if memo_tables.any_ceilings(self.at_decision):
+            stage = (
+                " Kontrollerna gäller fördelningen så som den är känd vid beslutet: ett steg med "
+                "rekvisition räknas med sina tak, det mesta en mottagare kan få."
+            )
         return section(
             "Kontroller",
             paragraph(
                 findings_sentence(findings, listed=False)
                 + " Varje avvikelse visas med sitt belopp; ingen skillnad har rättats i tysthet."
+                + stage
             ),
             findings_table(findings).block(),
         )

@@ -14,6 +14,7 @@ from dataclasses import replace
 from gnvtools.core.figures import Catalogue, Stage
 from gnvtools.core.model import Plan
 from gnvtools.core.params import Params
+from gnvtools.core.reconciliation import Finding, sort_findings
 from gnvtools.core.rulebook import NO_READINGS, Readings, citable, read_readings
 from gnvtools.errors import InputError
 from gnvtools.reports.texts import Texts, check_placeholders, check_text, placeholders, read_texts
@@ -92,3 +93,16 @@ def decision_plan(plan: Plan, readings: Readings) -> Plan:
         return plan
     own = params.model_copy(update={"national_frames": kept})
     return replace(plan, file=replace(plan.file, params=own))
+
+
+#: Before a finding that holds only once the requisitions are in (``gnv check`` lists it
+#: beside the decision's own checks; the memo, a decision document, does not).
+AFTER_REQUISITIONS = "Efter rekvisitionerna: "
+
+
+def by_stage(decision: list[Finding], full: list[Finding]) -> list[Finding]:
+    """Every check with its stage: the decision's findings as they are, then each finding of
+    the full allocation that the decision does not have, marked as known after the
+    requisitions. Without a requisition step at its ceilings the two lists are the same."""
+    later = [replace(f, message=AFTER_REQUISITIONS + f.message) for f in full if f not in decision]
+    return sort_findings([*decision, *later])

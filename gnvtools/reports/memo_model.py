@@ -13,6 +13,7 @@ from gnvtools.core.allocation import PotResult
 from gnvtools.core.figures import slug as _slug
 from gnvtools.core.formatting import kr
 from gnvtools.core.memo_figures import step_rests_on_made_up
+from gnvtools.core.model import at_ceilings
 from gnvtools.core.params import Selection
 from gnvtools.core.rulebook import citable, source_shorts
 from gnvtools.reports import memo_phrases, memo_tables
@@ -43,12 +44,16 @@ def step_texts(memo: AllocationMemo, pot_index: int, step_index: int) -> list[st
         if isinstance(spec.recipients, Selection) and spec.recipients.where:
             among = len(names)
         return [memo_phrases.key_sentence(result, spec, among)]
+    figure = f"medel_{_slug(pot.pot.name)}_steg_{step_index + 1}"
+    plan = memo.allocation.plan
     if spec.kind == "requisition":
         group = group_label(memo, spec.recipients)
         who = memo_phrases.who(names, group)
-        return memo_phrases.requisition_sentence(result, spec, who, cited=cited)
-    after = any(s.kind == "requisition" for s in pot.steps[:step_index])
-    figure = f"medel_{_slug(pot.pot.name)}_steg_{step_index + 1}"
+        texts = memo_phrases.requisition_sentence(result, spec, who, cited=cited)
+        if not at_ceilings(plan, pot_index, step_index):
+            texts.insert(1, memo_phrases.granted_sentence(memo.figures, figure))
+        return texts
+    after = any(at_ceilings(plan, pot_index, j) for j in range(step_index))
     amount = memo.figures.text(figure) if figure in memo.figures else ""
     return [memo_phrases.remainder_sentence(result, spec, names, after, amount)]
 
@@ -110,7 +115,9 @@ def pot_parts(memo: AllocationMemo, i: int, pot: PotResult) -> list[Html]:
             parts.append(paragraph(" ".join(spec.rule.split()), "rule"))
         if step.lines and (step.placed or step.kind == "requisition"):
             made_up = step_rests_on_made_up(memo.allocation.plan, i, j)
-            parts.append(memo_tables.step_table(pot.pot.name, step, made_up).block())
+            ceilings = at_ceilings(memo.allocation.plan, i, j)
+            table = memo_tables.step_table(pot.pot.name, step, made_up, ceilings, j + 1)
+            parts.append(table.block())
     if pot.unplaced:
         parts.append(
             paragraph(

@@ -88,6 +88,16 @@ def requisition_sentence(
     return texts
 
 
+def granted_sentence(figures: Any, step: str) -> str:
+    """A requisition step whose requests were known at the decision (``stage: beslut``):
+    what was requested and what is granted, from the step's figures."""
+    asked = figures.text(step + "_begart")
+    return (
+        f"Rekvisitionerna var kända vid beslutet: sammanlagt begärdes {asked} och beviljas "
+        f"{figures.text(step)}."
+    )
+
+
 def capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -124,15 +134,3 @@ def remainder_sentence(
     if spec.split == "equal":
         return f"Återstoden, {shown}, delas lika mellan {join_names(names)}."
     return f"Återstoden, {shown}, fördelas efter {describe_key(spec.key or {})}."
-
-
-def decision(
-    who_decides: str, what: str, amount: str, placed: str | None = None, rest: str = ""
-) -> str:
-    """A default decision item; ``placed`` and ``rest`` when only part is placed now."""
-    if placed is None:
-        return f"{who_decides} beslutar att fördela {what} om {amount} enligt förslaget i ärendet."
-    return (
-        f"{who_decides} beslutar att fördela {placed} av {what} om {amount} enligt förslaget i "
-        f"ärendet. Återstående {rest} fördelas i ett senare beslut."
-    )

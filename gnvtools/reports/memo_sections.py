@@ -18,6 +18,7 @@ from gnvtools.core.regimes import Regime
 from gnvtools.core.rulebook import KindRule, SourceKind, by_kind
 from gnvtools.reports import memo_tables
 from gnvtools.reports.display import Html, bullets, concat, heading, paragraph, paragraphs
+from gnvtools.reports.memo_proposal import overall
 
 KIND_HEADINGS: dict[SourceKind, str] = {
     "sfs": "Enligt förordningen ({short})",
@@ -102,18 +103,28 @@ def economics_texts(params: Params, figures: Catalogue, regime: Regime) -> list[
     """Ekonomiska konsekvenser: what is placed now, what is left for a later decision, and how
     the decision stands against the budget."""
     f = figures
-    texts = [
-        f"Beslutet fördelar {f.text('fordelat')} av {f.text('medel_totalt')}."
-        if "fordelat" in f
-        else f"Beslutet gäller {f.text('medel_totalt')}."
-    ]
-    if "ofordelat" in f and f.amount("ofordelat") > 0:
-        repaid = (
-            " Det som inte har använts vid årets slut betalas tillbaka."
-            if regime.unused_must_be_repaid
-            else ""
-        )
-        texts.append(f"Ännu inte fördelat är {f.text('ofordelat')}.{repaid}")
+    repaid = (
+        " Det som inte har använts vid årets slut betalas tillbaka."
+        if regime.unused_must_be_repaid
+        else ""
+    )
+    split = overall(f, economics=True) if "beslut_medel" in f else None
+    everything_in_pots = "beslut_medel" not in f or f.amount("beslut_medel") == f.amount(
+        "medel_totalt"
+    )
+    if split is not None and (not everything_in_pots or f.amount("beslut_reserv")):
+        # Money outside the pots or kept as a reserve: the decision's whole split, adding up.
+        texts = [split]
+        if f.amount("beslut_ofordelat") > 0 and repaid:
+            texts[0] += repaid
+    else:
+        texts = [
+            f"Beslutet fördelar {f.text('fordelat')} av {f.text('medel_totalt')}."
+            if "fordelat" in f
+            else f"Beslutet gäller {f.text('medel_totalt')}."
+        ]
+        if "ofordelat" in f and f.amount("ofordelat") > 0:
+            texts.append(f"Ännu inte fördelat är {f.text('ofordelat')}.{repaid}")
     if "budget" in f:
         gap = f.amount("budget_mot_mottaget")
         if gap > 0:
@@ -126,7 +137,7 @@ def economics_texts(params: Params, figures: Catalogue, regime: Regime) -> list[
             texts.append(
                 f"Budgeten räknade med {f.text('budget')}, mindre än de medel som har tagits emot."
             )
-    if "fordelat" not in f:
+    if "beslut_tak" in f or ("fordelat" not in f and "beslut_medel" not in f):
         texts.append(
             "Hur mycket som rekvireras inom taken blir känt först när rekvisitionerna har "
             "kommit in; det redovisas i uppföljningen."
