@@ -112,6 +112,16 @@ def test_yes_as_an_amount_gets_no_true_or_false_hint(
     assert "true eller false" not in err
 
 
+def test_a_step_amount_that_is_neither_kronor_nor_rest_says_both(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    step = "      - {name: Nyckel, kind: key, amount: alla, recipients: {group: providers}, "
+    params = BASE.split("      - name: Utförare")[0] + step + "key: {applied: 1}}\n"
+    err = _refused(capsys, _folder(tmp_path, params))
+    assert 'rad 12, nyckel "pots.0.steps.0.amount": ' in err  # no pydantic member in the path
+    assert "förväntade ett heltal (hela kronor) eller 'rest' (fick \"alla\")" in err
+
+
 def test_a_year_end_figure_in_the_memo_text_is_told_to_exist_only_in_the_followup(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -328,7 +328,7 @@ class ComparisonParams(_Model):
 # --- loading ----------------------------------------------------------------------------------
 
 _STEP_KINDS = {"fixed", "each", "key", "requisition", "remainder"}
-_UNION_MEMBERS = {"int", "str", "float", "bool", "Selection"}
+_UNION_MEMBERS = {"int", "str", "float", "bool", "Selection", "constrained-int"}
 
 _TYPE_MESSAGES = {
     "missing": "nyckeln saknas",
@@ -412,6 +412,9 @@ def _describe(
     if kind == "literal_error":
         expected = str(error.get("ctx", {}).get("expected", ""))
         message = f"otillåtet värde; tillåtna: {_swedish_list(expected)}"
+    elif kind == "int_or_word":  # amount: a whole number of kronor or rest
+        expected = str(error.get("ctx", {}).get("expected", ""))
+        message = f"förväntade ett heltal (hela kronor) eller {_swedish_list(expected)}"
     elif kind == "value_error":
         message = str(error.get("ctx", {}).get("error", message))
     elif kind == "union_tag_invalid":
@@ -440,7 +443,8 @@ def _describe(
     got = error.get("input")
     if kind not in ("missing", "extra_forbidden") and isinstance(got, str | int | float | bool):
         message += f' (fick "{got}")'
-    if kind in ("int_type", "int_parsing", "bool_type", "float_type") and isinstance(got, str):
+    hinted = ("int_type", "int_parsing", "int_or_word", "bool_type", "float_type")
+    if kind in hinted and isinstance(got, str):
         message += _reading_hint(got, kind)
     return message, tuple(loc)
 
@@ -456,13 +460,18 @@ def _swedish_list(expected: str) -> str:
 
 def _number_union(first: Any, errors: list[Any]) -> Any:
     """A value of ``int | float`` (a ``where`` value) that is neither: tell that a number, not
-    an integer, is expected. Pydantic reports each member; the ``int`` one comes first."""
+    an integer, is expected; of ``int | Literal["rest"]`` (a step's amount): tell both.
+    Pydantic reports each member of a union; the ``int`` one comes first."""
     raw = tuple(first["loc"])
-    if first["type"] not in ("int_type", "int_parsing") or not raw or raw[-1] != "int":
+    if first["type"] not in ("int_type", "int_parsing") or not raw or not _is_member(raw[-1]):
         return first
     for other in errors:
         if tuple(other["loc"]) == (*raw[:-1], "float") and other["type"].startswith("float"):
             return {**other, "type": "float_type"}
+    for other in errors:  # an amount or the word rest: say both
+        same = tuple(other["loc"][:-1]) == raw[:-1]
+        if same and other["type"] == "literal_error":
+            return {**first, "type": "int_or_word", "ctx": other.get("ctx", {})}
     return first
 
 
