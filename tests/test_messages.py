@@ -95,6 +95,15 @@ def test_a_where_value_with_a_decimal_comma_is_told_to_write_a_point(
     assert "decimaltecknet som punkt" in err and "hela kronor" not in err
 
 
+def test_a_decimal_comma_inside_braces_is_explained(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``{…, value: 0,8}``: the comma ends the value, and 8 becomes a key of its own."""
+    err = _refused(capsys, _folder(tmp_path, BASE.replace("value: 0.8}", "value: 0,8}")))
+    assert "rad 19" in err and "where.1" in err
+    assert "nyckeln 8 är ett tal" in err and "skriv decimaltal med punkt (0.8)" in err
+
+
 def test_yes_where_true_or_false_is_expected_still_says_so(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -412,6 +412,13 @@ def _describe(
     if kind == "literal_error":
         expected = str(error.get("ctx", {}).get("expected", ""))
         message = f"otillåtet värde; tillåtna: {_swedish_list(expected)}"
+    elif kind == "invalid_key" and loc:  # YAML 1.2 read the key as a number
+        message = f"nyckeln {loc[-1]} är ett tal, inte ett namn"
+        if isinstance(loc[-1], int):
+            message += (
+                "; inom { } skiljer ett kommatecken värden åt, så 0,8 blir två: skriv "
+                "decimaltal med punkt (0.8)"
+            )
     elif kind == "int_or_word":  # amount: a whole number of kronor or rest
         expected = str(error.get("ctx", {}).get("expected", ""))
         message = f"förväntade ett heltal (hela kronor) eller {_swedish_list(expected)}"
@@ -441,7 +448,8 @@ def _describe(
     elif kind == "missing" and loc:
         message = f'nyckeln "{loc[-1]}" saknas'
     got = error.get("input")
-    if kind not in ("missing", "extra_forbidden") and isinstance(got, str | int | float | bool):
+    told = ("missing", "extra_forbidden", "invalid_key")  # the key is the value told
+    if kind not in told and isinstance(got, str | int | float | bool):
         message += f' (fick "{got}")'
     hinted = ("int_type", "int_parsing", "int_or_word", "bool_type", "float_type")
     if kind in hinted and isinstance(got, str):
