@@ -231,8 +231,12 @@ def test_every_figure_row_has_its_source(built: dict[str, tuple[Any, Any, Any]],
     for figure in manifest["figures"]:
         row = rows[figure["name"]]
         assert row["Skede"] == figure["stage"]
+        # Its sources in words ("districts.csv, rad Bromma, kolumn population"), then the
+        # figures it is computed from.
+        said = [s["text"] for s in figure.get("sources", [])]
         if figure["derived_from"]:
-            assert row["Källa"] == "beräknad ur " + ", ".join(figure["derived_from"])
+            said.append("beräknad ur " + ", ".join(figure["derived_from"]))
+        assert (row["Källa"] or "") == "; ".join(said)
 
 
 def test_a_figure_with_sources_shows_them() -> None:

@@ -139,20 +139,20 @@ FIGURE_COLUMNS = (
 
 
 def _source(figure: Mapping[str, Any]) -> str:
-    """Where a figure comes from: its sources when the catalogue gives them, else the figures
-    it is computed from; empty when the catalogue says neither."""
-    sources = figure.get("sources")
-    if sources:
-        # Each source in the words the catalogue gives it ("districts.csv, rad Bromma, kolumn
-        # population"; "regel …"), else its parts.
-        return "; ".join(
-            str(s.get("text") or " ".join(str(v) for v in s.values() if v not in (None, "")))
-            if isinstance(s, Mapping)
-            else str(s)
-            for s in sources
-        )
+    """Where a figure comes from: the sources the catalogue gives, then the figures it is
+    computed from; empty when the catalogue says neither."""
+    # Each source in the words the catalogue gives it ("districts.csv, rad Bromma, kolumn
+    # population"; "regel …"), else its parts; then the figures it is computed from.
+    parts = [
+        str(s.get("text") or " ".join(str(v) for v in s.values() if v not in (None, "")))
+        if isinstance(s, Mapping)
+        else str(s)
+        for s in figure.get("sources") or []
+    ]
     derived = figure.get("derived_from") or []
-    return "beräknad ur " + ", ".join(derived) if derived else ""
+    if derived:
+        parts.append("beräknad ur " + ", ".join(derived))
+    return "; ".join(parts)
 
 
 def _value(figure: Mapping[str, Any]) -> Any:

@@ -76,10 +76,20 @@ class NamedTable(Table):
             **table,
         )
 
+    def as_json(self) -> dict[str, Any]:
+        """The table MIME's form, with the cells' figure names as the document block has them."""
+        data = super().as_json()
+        if self.cells:
+            data["cells"] = [list(row) for row in self.cells]
+        if self.footer_cells is not None and self.footer:
+            data["footer_cells"] = list(self.footer_cells)
+        return data
+
     def document_block(self) -> TableBlock:
         block = super().document_block()
+        footer = self.footer_cells if self.footer_cells is not None and self.footer else None
         return replace(
             block,
             cells=tuple(tuple(row) for row in self.cells),
-            footer_cells=tuple(self.footer_cells) if self.footer_cells is not None else None,
+            footer_cells=tuple(footer) if footer is not None else None,
         )
