@@ -241,3 +241,42 @@ def test_no_english_reaches_a_message_about_a_data_file(
     err = _refused(capsys, path)
     assert f"data/{file}" in err
     assert not ENGLISH.search(err.split(f"data/{file}", 1)[1]), err
+
+
+REQUISITION = """\
+organisation: {name: Exempelby kommun, type: kommun}
+year: 2025
+regime: sfs-2024-1253
+title: Fördelning 2025
+received: {total: 1000}
+texts: texter/2025.md
+recipients:
+  - {group: providers, label: Utförare, file: data/providers.csv}
+pots:
+  - name: Statsbidrag 2025
+    steps:
+      - name: Rekvisition
+        kind: requisition
+        amount: rest
+        recipients: {group: providers}
+        key: {applied: 1}
+        requests: data/requests.csv
+"""
+
+
+@pytest.mark.parametrize(
+    "name", ["medel_statsbidrag_2025_steg_1_begart", "medel_statsbidrag_2025_steg_1"]
+)
+def test_a_requisition_outcome_in_the_memo_text_is_told_it_comes_after_the_decision(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _folder(tmp_path, REQUISITION, TEXT + f"\nBegärt: {{{{ {name} }}}}.\n")
+    (tmp_path / "data/requests.csv").write_text("recipient,amount\nAlfa,100\n", encoding="utf-8")
+    err = _refused(capsys, path)
+    assert f'texter/2025.md, rad 5: okänd siffra "{name}"' in err
+    assert "efter beslutet" in err and "medel_statsbidrag_2025_steg_1_tak" in err
+    assert "stage: beslut" in err and "årsuppföljningen" not in err
+    (tmp_path / "ok").mkdir()
+    ok = _folder(tmp_path / "ok", REQUISITION, TEXT + "\n{{ medel_statsbidrag_2025_steg_1_tak }}\n")
+    (tmp_path / "ok/data/requests.csv").write_text("recipient,amount\nAlfa,100\n", "utf-8")
+    assert run_cli(capsys, "check", str(ok))[0] == 0

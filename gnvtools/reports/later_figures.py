@@ -1,4 +1,5 @@
-"""Which figure names only a later report has: the year-end follow-up's own figures.
+"""Which figure names only a later stage has: the year-end follow-up's own figures, and a
+requisition step's outcome.
 
 The memo is a decision document and its catalogue holds no year-end figure, so
 ``{{ forbrukat }}`` in the memo's text is an unknown name there. To tell the writer why (the
@@ -13,6 +14,7 @@ from __future__ import annotations
 import ast
 import inspect
 import re
+from collections.abc import Collection
 from functools import cache
 
 #: A part of a name filled in from data: an area number, a year, a recipient's folded name.
@@ -57,3 +59,35 @@ def _pattern(arg: ast.expr) -> str | None:
 def in_followup(name: str) -> bool:
     """``in_followup("forbrukat")`` → True; ``in_followup("mottaget_x")`` → False."""
     return any(p.fullmatch(name) for p in followup_names())
+
+
+#: A requisition step's figures that need its requests (``medel_<pot>_steg_<n>`` + suffix).
+_REQUEST_SUFFIXES = ("_begart", "_ej_rekvirerat", "_antal_rekvirerande", "")
+
+
+def later_reason(name: str, known: Collection[str]) -> str | None:
+    """Why ``name``, missing from a document's catalogue ``known``, is there only later.
+
+    - a year-end figure (``forbrukat``) in a document without the year-end figures: it exists
+      in the year-end follow-up;
+    - a requisition step's outcome (``medel_<pot>_steg_<n>``, ``_begart``, ``_ej_rekvirerat``,
+      ``_antal_rekvirerande``) where the step's ceilings (``_tak``) are known: the requests
+      come after the decision.
+
+    ``None`` when neither is the reason (a misspelt name).
+    """
+    if "forbrukat" not in known and in_followup(name):
+        return (
+            "den finns först i årsuppföljningen, ett senare skede än det här dokumentet "
+            "(tjänsteutlåtandet visar bara det som är känt vid beslutet); "
+            "gnv figures PARAMS --report year-end-followup listar den"
+        )
+    for suffix in _REQUEST_SUFFIXES:
+        step = name.removesuffix(suffix) if suffix else name
+        if (step != name or not suffix) and f"{step}_tak" in known:
+            return (
+                "rekvisitionssteget fördelar efter beslutet, så utfallet är känt först när "
+                f"rekvisitionerna har kommit in; vid beslutet finns taket {step}_tak (eller "
+                "ange stage: beslut på steget om ansökningarna fanns vid beslutet)"
+            )
+    return None

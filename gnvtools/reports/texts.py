@@ -31,7 +31,7 @@ from gnvtools.core.tables import read_bytes_bounded
 from gnvtools.errors import InputError
 from gnvtools.reports.display import Html
 from gnvtools.reports.document import Block, Heading, ListBlock, Paragraph, Runs, emphasised_runs
-from gnvtools.reports.later_figures import in_followup
+from gnvtools.reports.later_figures import later_reason
 
 #: The role of a block written by the organisation (its text file, a notebook's Markdown): its
 #: words are its own; only its placeholders are figures.
@@ -106,17 +106,14 @@ def placeholders(text: str, *, file: str, line: int) -> list[Placeholder]:
 def check_placeholders(
     items: list[Placeholder], catalogue: Catalogue, *, file: str, what: str = "siffra"
 ) -> None:
-    """Each placeholder names a figure of ``catalogue``; a year-end figure in an earlier
-    document (the memo) is told as such: it exists, but only in the follow-up."""
+    """Each placeholder names a figure of ``catalogue``; a figure of a later stage in an earlier
+    document (a year-end figure or a requisition outcome in the memo) is told as such."""
     for item in items:
         if item.name not in catalogue:
             unknown = f'okänd {what} "{item.name}" i {{{{ }}}}'
-            if "forbrukat" not in catalogue and in_followup(item.name):
-                unknown += (
-                    ": den finns först i årsuppföljningen, ett senare skede än det här "
-                    "dokumentet (tjänsteutlåtandet visar bara det som är känt vid beslutet); "
-                    "gnv figures PARAMS --report year-end-followup listar den"
-                )
+            reason = later_reason(item.name, catalogue)
+            if reason is not None:
+                unknown += f": {reason}"
             else:
                 unknown += (
                     f"{nearest(item.name, catalogue)}; gnv figures PARAMS listar de namn som finns"
