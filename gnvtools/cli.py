@@ -120,12 +120,39 @@ def cmd_check(args: argparse.Namespace) -> int:
     from gnvtools.reports.checks import check_file
 
     path = Path(args.params)
+    _refuse_mapping_file(path)
     findings = check_comparison(path) if is_comparison(path) else check_file(path)
     if args.json:
         print(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
     else:
         _print_findings(findings)
     return 1 if has_errors(findings) else 0
+
+
+def _refuse_mapping_file(path: Path) -> None:
+    """A comparison's mapping file given to ``gnv check`` is named as such, with the comparison
+    file that uses it (it is checked with that file), not told its keys are unknown."""
+    from gnvtools.core.yamlio import read_yaml
+
+    data, _ = read_yaml(path)
+    if not isinstance(data, dict) or "pots" in data or "years" in data:
+        return
+    if not {"recipient_groups", "areas", "activity_groups"} & set(data):
+        return
+    users = []
+    for other in sorted(path.parent.glob("*.y*ml")):
+        try:
+            found, _ = read_yaml(other)
+        except GnvError:
+            continue
+        if isinstance(found, dict) and found.get("mapping") == path.name:
+            users.append(str(path.parent / other.name))
+    how = f"gnv check {users[0]}" if users else "gnv check med jämförelsefilen (years:)"
+    raise GnvError(
+        "filen är en jämförelses mappningsfil (mapping: i en jämförelsefil), ingen parameterfil; "
+        f"den kontrolleras med jämförelsefilen: {how}",
+        file=path,
+    )
 
 
 def check_comparison(path: Path) -> list[Finding]:

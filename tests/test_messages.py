@@ -280,3 +280,13 @@ def test_a_requisition_outcome_in_the_memo_text_is_told_it_comes_after_the_decis
     ok = _folder(tmp_path / "ok", REQUISITION, TEXT + "\n{{ medel_statsbidrag_2025_steg_1_tak }}\n")
     (tmp_path / "ok/data/requests.csv").write_text("recipient,amount\nAlfa,100\n", "utf-8")
     assert run_cli(capsys, "check", str(ok))[0] == 0
+
+
+def test_check_on_a_mapping_file_names_the_comparison_file_to_check(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _out, err = run_cli(capsys, "check", str(PARAMS / "stockholm/comparison-mapping.yaml"))
+    assert code == 2
+    assert "comparison-mapping.yaml: filen är en jämförelses mappningsfil" in err
+    assert f"gnv check {PARAMS / 'stockholm/comparison-2023-2025.yaml'}" in err
+    assert "okänd nyckel" not in err
