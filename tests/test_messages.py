@@ -290,3 +290,21 @@ def test_check_on_a_mapping_file_names_the_comparison_file_to_check(
     assert "comparison-mapping.yaml: filen är en jämförelses mappningsfil" in err
     assert f"gnv check {PARAMS / 'stockholm/comparison-2023-2025.yaml'}" in err
     assert "okänd nyckel" not in err
+
+
+def test_check_json_on_a_comparison_file_follows_the_check_schema(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import json
+
+    import jsonschema
+
+    from gnvtools.project.schema import load
+
+    code, out, _err = run_cli(
+        capsys, "check", "--json", str(PARAMS / "stockholm/comparison-2023-2025.yaml")
+    )
+    assert code == 0
+    found = json.loads(out)
+    jsonschema.Draft202012Validator(load("check")).validate(found)
+    assert {f["code"] for f in found} >= {"year-partial"}
