@@ -12,7 +12,8 @@ decision (``beslut``) and computed on ``model.at_decision``:
   within the ceilings is added to it when the reserve step follows the requisition);
 - ``beslut_<src>_ofordelat``: the rest of the source — money in no pot and what no step placed;
 - ``medel_<pot>_kvar_vid_beslut``: per pot, what does not go to recipients at the decision (its
-  reserve and what no step placed);
+  reserve and what no step placed), and ``medel_<pot>_antal_mottagare_vid_beslut`` how many
+  recipients it gives money (the summary's count);
 
 and the same over all sources as ``beslut_fordelat``, ``beslut_tak``, ``beslut_reserv``,
 ``beslut_ofordelat`` with ``beslut_medel`` = ``mottaget`` + every ``kvarvarande_<year>``.
@@ -79,6 +80,14 @@ def decision_totals(cat: Catalogue, decision: Allocation) -> dict[str, SourceTot
                     to_recipients += line.amount
                     source.tak += line.amount if ceilings else 0
         source.fordelat += to_recipients
+        names = {line.recipient for line in pot.lines if line.amount} - {RESERVE}
+        cat.add(
+            f"{medel}_antal_mottagare_vid_beslut",
+            len(names),
+            "antal",
+            f"{pot.pot.name}: mottagare med medel vid beslutet",
+            derived_from=[medel],
+        )
         cat.add(
             f"{medel}_kvar_vid_beslut",
             pot.pot.amount - to_recipients,

@@ -94,12 +94,12 @@ def pot_summary(pot: PotResult, f: Catalogue, ceilings: bool = False) -> str:
     """``Befolkningsdel (1 700 001 kr) fördelas i fyra steg till åtta mottagare`` and, when
     part of it does not go to recipients at the decision, how much (``ceilings``: a requisition
     step at its ceilings comes first, so the reserve is at least that)."""
-    recipients = {line.recipient for line in pot.lines if line.amount}
-    recipients.discard(RESERVE)
     medel = f"medel_{slug(pot.pot.name)}"
+    # The count is the catalogue's (a numeral from 13 on is that figure's text).
+    recipients = f.amount(f"{medel}_antal_mottagare_vid_beslut")
     text = (
         f"{pot.pot.name} ({f.text(medel)}) fördelas i {count_steps(len(pot.steps))} till "
-        f"{count_recipients(len(recipients))}"
+        f"{count_recipients(recipients)}"
     )
     kept = f"{medel}_kvar_vid_beslut"
     if kept not in f or not f.amount(kept):
