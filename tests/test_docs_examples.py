@@ -183,7 +183,12 @@ def _figures_with(name: str, tmp_path: Path, old: str, new: str) -> dict[str, An
     text = params.read_text(encoding="utf-8")
     assert old in text
     params.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return Outcome(params)._get("figures")  # type: ignore[no-any-return]
+    figures = Outcome(params)._get("figures")
+    # A figure's sources name the folder it was read from; the values are what is compared.
+    for figure in figures if isinstance(figures, list) else figures.values():
+        if isinstance(figure, dict):
+            figure.pop("sources", None)
+    return figures  # type: ignore[no-any-return]
 
 
 def test_a_pots_area_and_repayment_required_change_no_figure(tmp_path: Path) -> None:
