@@ -253,6 +253,9 @@ def test_the_proposal_summary_and_economics_add_up_from_the_catalogue(tmp_path: 
         assert _plain(f.text(name)) in economics, name
     summary = _plain(memo.summary().plain)
     assert _plain(f.text("medel_kvarvarande_2024_kvar_vid_beslut")) in summary
+    carried = _plain(memo.carry_over().plain)
+    for name in ("beslut_kvarvarande_2024_fordelat", "beslut_kvarvarande_2024_ofordelat"):
+        assert _plain(f.text(name)) in carried, name
 
 
 def test_a_fully_placed_grant_is_one_plain_item(tmp_path: Path) -> None:

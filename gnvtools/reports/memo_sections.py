@@ -92,11 +92,25 @@ def carry_over_texts(params: Params, figures: Catalogue) -> list[str]:
                     f"Från {carry.year} återstår {figures.text(f'kvarvarande_{carry.year}')}.",
                     desc,
                     repay,
+                    _carry_placed(figures, carry.year),
                 )
                 if x
             )
         )
     return texts
+
+
+def _carry_placed(figures: Catalogue, year: int) -> str:
+    """What this decision does with a carry-over, when not all of it goes to recipients."""
+    head = f"beslut_kvarvarande_{year}"
+    if f"{head}_ofordelat" not in figures or not figures.amount(f"{head}_ofordelat"):
+        return ""
+    if not figures.amount(f"{head}_fordelat") and not figures.amount(f"{head}_reserv"):
+        return "Medlen fördelas i ett senare beslut."
+    return (
+        f"Detta beslut fördelar {figures.text(head + '_fordelat')} av dem; "
+        f"{figures.text(head + '_ofordelat')} fördelas i ett senare beslut."
+    )
 
 
 def economics_texts(params: Params, figures: Catalogue, regime: Regime) -> list[str]:
