@@ -24,6 +24,7 @@ from gnvtools.core.reconciliation import reconcile_allocation
 from gnvtools.core.yearend_tables import (
     activity_figures,
     area_figures,
+    carried_over_figures,
     carry_over_figures,
     recipient_figures,
 )
@@ -122,7 +123,7 @@ def followup_figures(result: Followup, cat: Catalogue | None = None) -> Catalogu
             derived_from=["mottaget", details, "fors_over", "utanfor_reglerna"],
             sources=repayment,
         )
-    _carry_over_figures(cat, result)
+    carried_over_figures(cat, result)
     recipient_figures(cat, result)
     area_figures(cat, result)
     activity_figures(cat, result)
@@ -271,43 +272,6 @@ def _used_figures(cat: Catalogue, result: Followup) -> None:
         ).name
     # What the organisation reported is the year's use; without it, the rows' sum.
     cat.add("forbrukat", result.used, "kr", "förbrukat under året", derived_from=[source])
-
-
-def _carry_over_figures(cat: Catalogue, result: Followup) -> None:
-    """Money carried over from earlier years, followed up apart from the year's grant."""
-    sources = result.plan.pot_sources
-    for carry in result.carry_over:
-        pots = [
-            f"medel_{slug(pot.name)}_fordelat"
-            for pot in result.plan.params.pots
-            if sources[pot.name] == f"carry-over:{carry.year}"
-        ]
-        cat.add(
-            f"kvarvarande_{carry.year}_fordelat",
-            carry.allocated,
-            "kr",
-            f"fördelat av kvarvarande medel från {carry.year}",
-            derived_from=[name for name in pots if name in cat],
-        )
-        if carry.used is None:
-            continue
-        used = cat.add(
-            f"kvarvarande_{carry.year}_forbrukat",
-            carry.used,
-            "kr",
-            f"förbrukat av kvarvarande medel från {carry.year}",
-            stage="uppföljning",
-            made_up=result.illustrative,
-            sources=[spend_cell(result, f"där fund == kvarvarande {carry.year}")],
-        ).name
-        if f"kvarvarande_{carry.year}" in cat and carry.unused is not None:
-            cat.add(
-                f"kvarvarande_{carry.year}_outnyttjat",
-                carry.unused,
-                "kr",
-                f"outnyttjat av kvarvarande medel från {carry.year}",
-                derived_from=[f"kvarvarande_{carry.year}", used],
-            )
 
 
 def year_end_figures(allocation: Allocation, result: Followup) -> Catalogue:

@@ -170,3 +170,40 @@ def carry_over_figures(cat: Catalogue, r: Followup) -> None:
                     f"outnyttjat av {who} av kvarvarande medel från {carry.year}",
                     derived_from=[got, spent],
                 )
+
+
+def carried_over_figures(cat: Catalogue, result: Followup) -> None:
+    """Money carried over from earlier years, followed up apart from the year's grant."""
+    sources = result.plan.pot_sources
+    for carry in result.carry_over:
+        pots = [
+            f"medel_{slug(pot.name)}_fordelat"
+            for pot in result.plan.params.pots
+            if sources[pot.name] == f"carry-over:{carry.year}"
+        ]
+        cat.add(
+            f"kvarvarande_{carry.year}_fordelat",
+            carry.allocated,
+            "kr",
+            f"fördelat av kvarvarande medel från {carry.year}",
+            derived_from=[name for name in pots if name in cat],
+        )
+        if carry.used is None:
+            continue
+        used = cat.add(
+            f"kvarvarande_{carry.year}_forbrukat",
+            carry.used,
+            "kr",
+            f"förbrukat av kvarvarande medel från {carry.year}",
+            stage="uppföljning",
+            made_up=result.illustrative,
+            sources=[spend_cell(result, f"där fund == kvarvarande {carry.year}")],
+        ).name
+        if f"kvarvarande_{carry.year}" in cat and carry.unused is not None:
+            cat.add(
+                f"kvarvarande_{carry.year}_outnyttjat",
+                carry.unused,
+                "kr",
+                f"outnyttjat av kvarvarande medel från {carry.year}",
+                derived_from=[f"kvarvarande_{carry.year}", used],
+            )
