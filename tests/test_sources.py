@@ -290,3 +290,9 @@ def test_excel_notes_the_figure_of_each_cell() -> None:
     assert ws["B4"].comment.text == "tal: mottaget"
     assert ws["B5"].comment is None
     assert ws["B6"].comment.text == "tal: summa"
+
+
+def test_a_regime_silent_on_unused_money_names_no_repayment_rule() -> None:
+    """The SKR agreement of 2023 says nothing about unused money: no rule is named for it."""
+    found = _sources("year-end-followup", "stockholm/2023.yaml", "att_betala_tillbaka")
+    assert [s for s in found if s["type"] == "rule"] == []

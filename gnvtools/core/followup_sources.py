@@ -37,7 +37,8 @@ def requisitions_cell(result: Followup) -> list[FigureSource]:
 
 
 def repayment_rule(regime: Regime, organisation_type: str) -> list[FigureSource]:
-    """The regime's rule that unused money is paid back, with each place it is written."""
+    """The regime's rule that unused money is paid back, with each place it is written; none
+    when the regime is silent on unused money (the SKR agreement of 2023)."""
     out: list[FigureSource] = []
     rules = regime.rules_for(organisation_type, "money")
     for number, rule in enumerate(rules, start=1):
@@ -45,7 +46,9 @@ def repayment_rule(regime: Regime, organisation_type: str) -> list[FigureSource]
             continue
         rule_id = f"{regime.id}/money/{number}"
         out += [RuleSource(rule_id, c.source.id, c.section) for c in rule.citations]
-    return out or [RuleSource(f"{regime.id}/unused_must_be_repaid")]
+    if out or not regime.unused_must_be_repaid:
+        return out  # a regime silent on unused money names no rule for it
+    return [RuleSource(f"{regime.id}/unused_must_be_repaid")]
 
 
 def scope_rule(regime: Regime) -> list[FigureSource]:
