@@ -296,3 +296,28 @@ def test_a_regime_silent_on_unused_money_names_no_repayment_rule() -> None:
     """The SKR agreement of 2023 says nothing about unused money: no rule is named for it."""
     found = _sources("year-end-followup", "stockholm/2023.yaml", "att_betala_tillbaka")
     assert [s for s in found if s["type"] == "rule"] == []
+
+
+def test_rows_outside_the_rules_are_catalogue_cells(tmp_path: Path) -> None:
+    """A spend row outside the rules (preschool under the ordinance) is a figure of its own,
+    named by its row in the spend file, and the table's cells name it."""
+    import shutil
+
+    folder = tmp_path / "stockholm"
+    shutil.copytree(PARAMS / "stockholm", folder)
+    spend = folder / "data/spend-2025.csv"
+    row = len(spend.read_text(encoding="utf-8").splitlines()) + 1
+    with spend.open("a", encoding="utf-8") as handle:
+        handle.write("Bromma,3,50000,Språkutveckling i förskolan,förskola\n")
+    notebook = recompute("year-end-followup", folder / "2025.yaml")
+    figures = {f["name"]: f for f in report_figures(notebook)}
+    tables = {t.key: t for t in document_of(notebook).of_kind(TableBlock)}
+    outside = tables["Användning utanför reglerna"]
+    assert outside.figure_at(0, 4) == f"utanfor_reglerna_rad_{row}"
+    assert figures[f"utanfor_reglerna_rad_{row}"]["value"] == 50_000
+    assert figures[f"utanfor_reglerna_rad_{row}"]["sources"][0]["text"] == (
+        f"spend-2025.csv, rad {row}, kolumn amount"
+    )
+    for key, table in tables.items():
+        if key not in NOT_FIGURES:
+            assert _problems(table, figures) == [], key

@@ -26,6 +26,7 @@ from gnvtools.core.yearend_tables import (
     area_figures,
     carried_over_figures,
     carry_over_figures,
+    ineligible_figures,
     recipient_figures,
 )
 
@@ -128,6 +129,7 @@ def followup_figures(result: Followup, cat: Catalogue | None = None) -> Catalogu
     area_figures(cat, result)
     activity_figures(cat, result)
     carry_over_figures(cat, result)
+    ineligible_figures(cat, result)
     return cat
 
 

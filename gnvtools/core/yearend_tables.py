@@ -7,6 +7,7 @@
 - per area ``andel_omrade_<n>`` (of all use per area), ``andel_utan_omrade``, and the sum row's
   ``forbrukat_per_omrade_summa`` and ``andel_per_omrade_summa``;
 - per kind of activity ``forbrukat_verksamhet_<kind>`` (``…_ej_angiven`` for rows without one);
+- per spend row outside the rules ``utanfor_reglerna_rad_<row>`` (its row in the spend file);
 - per recipient of money carried over from year Y ``kvarvarande_<Y>_mottagare_<r>_tilldelat``,
   ``…_forbrukat`` and ``…_outnyttjat`` (the last two only when that money is followed up).
 
@@ -207,3 +208,17 @@ def carried_over_figures(cat: Catalogue, result: Followup) -> None:
                 f"outnyttjat av kvarvarande medel från {carry.year}",
                 derived_from=[f"kvarvarande_{carry.year}", used],
             )
+
+
+def ineligible_figures(cat: Catalogue, r: Followup) -> None:
+    """Each spend row outside the rules, by its row number in the spend file."""
+    for item in r.ineligible_lines:
+        cat.add(
+            f"utanfor_reglerna_rad_{item.line.row}",
+            item.line.amount,
+            "kr",
+            f"använt utanför reglerna, rad {item.line.row} ({item.reason})",
+            stage="uppföljning",
+            made_up=r.illustrative,
+            sources=[spend_cell(r, str(item.line.row))],
+        )

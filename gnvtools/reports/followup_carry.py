@@ -82,23 +82,26 @@ def carry_over_section(r: Followup, f: Catalogue) -> Html:
 
 
 def ineligible_table(r: Followup) -> Table:
-    rows: list[list[Cell]] = [
+    """Each row outside the rules; its amount the catalogue's ``utanfor_reglerna_rad_<row>``.
+    The area is the row's label (text), not an amount."""
+    rows: list[list[Cell | Named]] = [
         [
             i.line.recipient,
-            i.line.area,
+            "" if i.line.area is None else str(i.line.area),
             i.line.activity,
             i.line.activity_type,
-            i.line.amount,
+            Named(i.line.amount, f"utanfor_reglerna_rad_{i.line.row}"),
             i.reason,
         ]
         for i in r.ineligible_lines
     ]
-    return Table(
+    footer: list[Cell | Named] = ["Summa", "", "", "", Named(r.ineligible, "utanfor_reglerna"), ""]
+    return NamedTable.of(
+        rows,
+        footer if rows else None,
         title="Användning utanför reglerna",
         columns=["Mottagare", "Område", "Aktivitet", "Verksamhet", "Belopp", "Skäl"],
-        kinds=["text", "int", "text", "text", "kr", "text"],
-        rows=rows,
-        footer=["Summa", None, "", "", r.ineligible, ""] if rows else None,
+        kinds=["text", "text", "text", "text", "kr", "text"],
         illustrative=ROWS_NOTE if rows and r.illustrative else "",
     )
 
