@@ -108,8 +108,9 @@ def main() -> None:
     cases: dict[str, list[float]] = {}
     floor_notebook = ["--no-progress-bar", "benchmarks/floor.ipynb", str(tmp / "floor.ipynb")]
     cases["floor"] = timed([PAPERMILL, *floor_notebook], args.runs)
-    # The same without jsonschema's IRI grammar (rfc3987_syntax), which every command that
-    # renders imports through nbformat and pays for (about 0,9 s): to show that cost only.
+    # The same without jsonschema's IRI grammar (rfc3987_syntax), which jsonschema 4.24 and
+    # later build at import (about 0,9 s); with jsonschema pinned below 4.24 (pyproject.toml)
+    # the two floors are the same, and issue 19's targets are against this one.
     lean = (
         "import sys; sys.modules['rfc3987_syntax'] = None; "
         "from papermill.cli import papermill; papermill()"
@@ -162,11 +163,15 @@ def main() -> None:
 
     median = {name: statistics.median(times) for name, times in cases.items()}
     floor = median["floor"]
+    lean = median["floor-lean"]  # issue 19's targets are against the lean floor
     targets = {
-        "report": ("≤ 1.1 × floor", median["report"] <= 1.1 * floor),
+        "report": (
+            f"≤ 1.0 × floor-lean ({median['report'] / lean:.2f})",
+            median["report"] <= 1.0 * lean,
+        ),
         "build-2": (
-            f"≤ 1.5 × floor ({reports} reports; ≤ 0.25 × floor each)",
-            median["build-2"] <= 1.5 * floor,
+            f"≤ 1.5 × floor-lean ({median['build-2'] / lean:.2f}; {reports} reports)",
+            median["build-2"] <= 1.5 * lean,
         ),
         "national": (
             f"≤ 0.25 × floor per report ({median['national'] / sample / floor:.2f})",

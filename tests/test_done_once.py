@@ -169,3 +169,44 @@ def test_the_cache_is_bounded() -> None:
         kept.put(name, (), name)
     assert kept.get("a") is None
     assert kept.get("c") == "c"
+
+
+def test_the_html_exporter_is_made_once_and_exports_alike(project: Path, tmp_path: Path) -> None:
+    import nbformat
+
+    from gnvtools.publish import exporting
+    from gnvtools.publish.render import render
+
+    params = Path("parameters/jamtland/2025.yaml")
+    first = render("allocation-memo", params, tmp_path / "a", ["html", "ipynb"])
+    made = exporting._html_exporter()
+    again = render("allocation-memo", params, tmp_path / "b", ["html"])
+    assert exporting._html_exporter() is made
+    assert first.files["html"].read_bytes() == again.files["html"].read_bytes()
+    # a fresh exporter (a new process) exports the executed notebook to the same page
+    executed = nbformat.read(first.files["ipynb"], as_version=4)
+    exporting._EXPORTER = None
+    assert (
+        exporting.to_html(executed, first.title).encode("utf-8") == again.files["html"].read_bytes()
+    )
+
+
+def test_gnv_render_prints_in_a_process_of_its_own(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No browser thread in the process that runs the report (the print service has it)."""
+    from gnvtools.errors import BrowserNotFoundError
+    from gnvtools.publish import pdf
+    from gnvtools.publish.render import render
+
+    try:
+        pdf.find_browser()
+    except BrowserNotFoundError:
+        pytest.skip("no browser here")
+
+    def refused(self: object) -> object:
+        raise AssertionError("a browser thread in gnv render's own process")
+
+    monkeypatch.setattr(pdf.PdfPrinter, "__enter__", refused)
+    result = render("allocation-memo", Path("parameters/jamtland/2025.yaml"), tmp_path, ["pdf"])
+    assert result.files["pdf"].read_bytes().startswith(b"%PDF")

@@ -329,9 +329,10 @@ def _build_locked(
             import nbformat  # noqa: F401
             import papermill  # noqa: F401
 
+            import gnvtools.publish.exporting
             import gnvtools.publish.render
 
-            gnvtools.publish.render._import_exporters()
+            gnvtools.publish.exporting._import_exporters()
             from gnvtools.publish.warm import warm_available
 
             if running.engine != "kernel" and warm_available():

@@ -38,6 +38,7 @@ from types import TracebackType
 from typing import Any
 
 from gnvtools.errors import BrowserFailedError, BrowserNotFoundError, GnvError, RenderError
+from gnvtools.publish.running import Running
 
 
 class PrintService:
@@ -66,6 +67,13 @@ class PrintService:
         self._process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> PrintService:
+        self.start()
+        self.connect()
+        return self
+
+    def start(self) -> None:
+        """Start the service process and hand it its key; ``connect`` reads where it listens
+        (``gnv render`` starts it first of all and connects only when it prints)."""
         import gnvtools
 
         env = dict(os.environ)
@@ -99,13 +107,18 @@ class PrintService:
             raise RenderError("utskriftstjänsten för PDF kunde inte startas")
         stdin.write(self.authkey.hex().encode("ascii") + b"\n")
         stdin.flush()
-        line = stdout.readline()  # the service answers at once, before it launches the browser
+
+    def connect(self) -> None:
+        """Where the service listens (it answers at once, before it launches the browser)."""
+        if self.address is not None:
+            return
+        stdout = self._process.stdout if self._process is not None else None
+        line = stdout.readline() if stdout is not None else b""
         if not line:
             self.__exit__(None, None, None)
             raise RenderError("utskriftstjänsten för PDF kunde inte startas")
         answer = json.loads(line)
         self.address = tuple(answer) if isinstance(answer, list) else answer
-        return self
 
     def __exit__(
         self,
@@ -136,7 +149,46 @@ class PrintService:
             process.stdout.close()
 
     def client(self) -> RemotePrinter:
+        self.connect()
         return RemotePrinter(self.address, self.authkey, launch_timeout=self.launch_timeout)
+
+
+class OwnService:
+    """The printer of one ``gnv render``: a print service of its own, started before anything
+    else is imported, so the browser and Playwright's driver launch on the other core instead
+    of taking turns with the report in this process (as ``pdf.PdfPrinter``'s thread would). It
+    has ``print`` and ``version``; the first one connects. The browser is found here, as
+    ``PdfPrinter`` finds it, so a missing one is the same message."""
+
+    def __init__(self, running: Running) -> None:
+        from gnvtools.publish.pdf import find_browser, launch_seconds
+
+        choice = find_browser(running)  # BrowserNotFoundError: no PDF, the rest is written
+        self.service = PrintService(
+            1, choice.executable, launch_timeout=launch_seconds(running), debug=running.debug
+        )
+        self.service.start()
+        self._client: RemotePrinter | None = None
+
+    def _printer(self) -> RemotePrinter:
+        if self._client is None:
+            try:
+                self._client = self.service.client()
+            except RenderError as exc:  # only the PDF is lost
+                raise BrowserFailedError(f"{exc.message}; PDF skapas inte") from exc
+        return self._client
+
+    def print(self, page_html: str, title: str) -> bytes:
+        return self._printer().print(page_html, title)
+
+    @property
+    def version(self) -> str:
+        return self._printer().version
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+        self.service.__exit__(None, None, None)
 
 
 class RemotePrinter:

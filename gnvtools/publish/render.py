@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import tempfile
 import threading
 import time
@@ -21,9 +20,16 @@ from pathlib import Path
 from typing import Any
 
 from gnvtools.core import options, reuse
-from gnvtools.errors import BrowserNotFoundError, GnvError, InputError, RenderError
+from gnvtools.errors import GnvError, InputError, RenderError
 from gnvtools.publish import notebook_params
 from gnvtools.publish.atomic import FileSet, disk_problem, folder_lock, journal_path, recover
+from gnvtools.publish.exporting import (  # noqa: F401 (to_html, without_refresh: used elsewhere)
+    _import_exporters,
+    export,
+    own_printer_for,
+    to_html,
+    without_refresh,
+)
 from gnvtools.publish.provenance import git_commit, project_root
 from gnvtools.publish.running import Running
 from gnvtools.publish.style import Style
@@ -202,45 +208,6 @@ def _import_reports() -> None:
     charts.horizontal_bars(["Å"], {"x": [1]}, title="uppvärmning")
 
 
-def _import_exporters() -> None:
-    """Import the exporters and make the HTML exporter, its templates compiled (an empty
-    notebook exported once): a new exporter per report compiled them every time."""
-    import openpyxl  # noqa: F401
-
-    _html_exporter()
-
-
-_EXPORTER: Any = None  # this process's HTML exporter (``_html_exporter``)
-
-
-def _html_exporter() -> Any:
-    """The HTML exporter, made once per process and reused (its options never change; the
-    title, style and logo come with each notebook as resources)."""
-    global _EXPORTER
-    if _EXPORTER is None:
-        import nbformat
-        from nbconvert import HTMLExporter
-        from nbconvert.preprocessors import TagRemovePreprocessor
-
-        templates = resources.files("gnvtools").joinpath("templates")
-        exporter = HTMLExporter(
-            extra_template_basedirs=[str(templates)],
-            template_name="gnvmemo",
-            exclude_input=True,
-            exclude_input_prompt=True,
-            exclude_output_prompt=True,
-            embed_images=True,
-        )
-        remover = TagRemovePreprocessor(remove_cell_tags={"notebook-only"}, enabled=True)
-        exporter.register_preprocessor(remover, enabled=True)
-        empty = nbformat.v4.new_notebook()
-        exporter.from_notebook_node(
-            empty, resources={"gnv_css": "", "gnv_title": "", "gnv_logo": ""}
-        )
-        _EXPORTER = exporter
-    return _EXPORTER
-
-
 def relative_params(params: Path) -> str:
     """The parameter file relative to its project root, with forward slashes."""
     from gnvtools.publish.manifest import portable
@@ -380,26 +347,6 @@ def _portable_papermill_paths(notebook: Any, report: str, source: Path, root: Pa
     record["output_path"] = f"{report}.ipynb"
 
 
-_REFRESH = re.compile(r"<meta\b[^>]*http-equiv\s*=\s*[\"']?\s*refresh[^>]*>", re.IGNORECASE)
-
-
-def without_refresh(markup: str) -> str:
-    """No ``<meta http-equiv="refresh">`` from a notebook's own output: the page's
-    Content-Security-Policy stops scripts and loads, but not a navigation away when the report
-    is opened."""
-    return _REFRESH.sub("", markup)
-
-
-def to_html(notebook: Any, title: str, style: Style | None = None) -> str:
-    """Export an executed notebook through the project's memo template (outputs only)."""
-    style = style or Style()
-    body, _ = _html_exporter().from_notebook_node(
-        notebook,
-        resources={"gnv_css": style.css(), "gnv_title": title, "gnv_logo": style.logo_html()},
-    )
-    return without_refresh(str(body))
-
-
 def render(
     report: str,
     params: Path,
@@ -477,12 +424,7 @@ def _render_locked(
     timings: dict[str, float] = {}
     own_printer = None
     if "pdf" in formats and browser is None:
-        from gnvtools.publish.pdf import PdfPrinter
-
-        # No browser found: _render meets the same error at the PDF and writes the rest.
-        with contextlib.suppress(BrowserNotFoundError):
-            # launches while the kernel runs
-            own_printer = browser = PdfPrinter(running=running).__enter__()
+        own_printer = browser = own_printer_for(running)
     try:
         result, problem = _render(
             report,
@@ -499,7 +441,7 @@ def _render_locked(
         )
     finally:
         if own_printer is not None:
-            own_printer.__exit__(None, None, None)
+            own_printer.close()
     if problem is not None:
         raise problem
     return result
@@ -525,7 +467,6 @@ def _render(
     notebook_file = notebooks_dir(params, running.notebooks) / REPORT_NOTEBOOKS[report]
     title, inputs = checked.title, list(checked.inputs)
     formats = list(formats)
-    problem: GnvError | None = None
     owner = os.getpid()
     timings["validate"] = time.perf_counter() - started
     # Read once, here, where the manifest is written; the report's appendix shows it too.
@@ -541,52 +482,9 @@ def _render(
         engine=running.engine,
     )
     timings["execute"] = time.perf_counter() - t
-    payload: dict[str, bytes] = {}
-    html_text = ""
-    if "html" in formats or "pdf" in formats or "docx" in formats:
-        t = time.perf_counter()
-        html_text = to_html(notebook, title, style)
-        timings["html"] = time.perf_counter() - t
-        if "html" in formats:
-            payload["html"] = html_text.encode("utf-8")
-    if "docx" in formats:
-        from gnvtools.publish.word import document_to_docx
-        from gnvtools.reports.document import document_of
-
-        t = time.perf_counter()
-        payload["docx"] = document_to_docx(document_of(notebook), title, style)
-        timings["docx"] = time.perf_counter() - t
-    if "ipynb" in formats:
-        import nbformat
-
-        payload["ipynb"] = nbformat.writes(notebook).encode("utf-8")
-    if "xlsx" in formats:
-        from gnvtools.publish.excel import workbook_bytes
-
-        t = time.perf_counter()
-        payload["xlsx"] = workbook_bytes(
-            notebook, title, report=report, params=params, inputs=inputs
-        )
-        timings["xlsx"] = time.perf_counter() - t
-    if "pdf" in formats:
-        from gnvtools.publish.pdf import html_to_pdf
-
-        t = time.perf_counter()
-        organisation = checked.organisation
-        header = " · ".join([organisation, title])  # the document's own date: pagesetup
-        try:
-            payload["pdf"] = html_to_pdf(
-                html_text,
-                title,
-                browser=browser,
-                running=header,
-                author=organisation,
-                settings=running,
-            )
-            timings["pdf"] = time.perf_counter() - t
-        except BrowserNotFoundError as exc:
-            problem = exc
-            formats.remove("pdf")
+    payload, problem = export(
+        report, params, notebook, formats, browser, checked, timings, style, running
+    )
     key = cache_key(report, notebook_file, inputs, formats)
     result = Rendered(report, params, out_dir, notebook=notebook, title=title)
     if os.getpid() != owner:
