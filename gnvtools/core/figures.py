@@ -85,7 +85,9 @@ class Figure:
     ``kind`` is the figure's unit; ``stage`` when it becomes known; ``derived_from`` the names
     of the figures it is computed from (empty when it is read from the inputs directly);
     ``sources`` the input cells it reads and the rules it applies
-    (``gnvtools.core.figure_sources``).
+    (``gnvtools.core.figure_sources``); ``places`` the decimals a share is printed with
+    (``9 %`` at 0, ``9,40 %`` at 2), so a sentence that states a share more finely states this
+    figure's text, not a number of its own.
     """
 
     name: str
@@ -97,6 +99,7 @@ class Figure:
     derived_from: tuple[str, ...] = ()
     precision: Precision = "exakt"
     sources: tuple[FigureSource, ...] = ()
+    places: int = 0
 
     @property
     def text(self) -> str:
@@ -112,7 +115,7 @@ class Figure:
             shown = "\u2212" + kr(-value) if value < 0 else kr(value)
             return shown + (" (osäker avläsning)" if self.precision == "osäker" else "")
         if self.kind == "andel" and isinstance(value, Fraction):
-            return percent(value)
+            return percent(value, self.places)
         if self.kind == "antal" and isinstance(value, int):
             return number(value)
         if self.kind == "datum" and isinstance(value, date):
@@ -150,6 +153,7 @@ class Figure:
             "derived_from": list(self.derived_from),
             "precision": self.precision,
             "sources": [source.as_json() for source in self.sources],
+            "places": self.places,
         }
 
 
@@ -181,13 +185,15 @@ class Catalogue(Mapping[str, Figure]):
         made_up: bool = False,
         precision: Precision = "exakt",
         sources: Sequence[FigureSource] = (),
+        places: int = 0,
     ) -> Figure:
         """Add a figure; its stage and illustrative flag are derived from ``derived_from``.
 
         ``stage`` is when the figure itself becomes known, ``made_up`` whether it reads made-up
         input rows directly. The figure is as late as its latest input and illustrative when any
         input is, and as imprecise as its least precise input (``precision`` is how the figure
-        itself is read). ``sources`` are the input cells it reads and the rules it applies.
+        itself is read). ``sources`` are the input cells it reads and the rules it applies;
+        ``places`` the decimals a share (``andel``) is printed with.
         Every name in ``derived_from`` must already be in the catalogue.
         """
         inputs: list[Figure] = []
@@ -215,6 +221,7 @@ class Catalogue(Mapping[str, Figure]):
             tuple(dict.fromkeys(derived_from)),
             precision,
             tuple(dict.fromkeys(sources)),
+            places,
         )
         self._figures[name] = added
         return added

@@ -97,6 +97,7 @@ def received_figures(cat: Catalogue, file: Any) -> dict[str, list[str]]:
                 "andel",
                 f"delbeloppet {component.name} som andel av den nationella ramen",
                 derived_from=[amount.name, frame.name],
+                places=2,  # a region's share of a frame is a few percent: "9,40 %", not "9 %"
             )
     for index, carry in enumerate(params.carry_over):
         figure = cat.add(

@@ -37,8 +37,9 @@ SCHEMAS: dict[str, str] = {
 #: The version of each schema; CHANGELOG.md records every change.
 VERSIONS: dict[str, str] = dict.fromkeys(SCHEMAS, "1.0.0") | {
     # 1.1.0: each figure's sources (input cells, rules); manifest tables name their cells' figures.
-    "figures": "1.1.0",
-    "manifest": "1.1.0",
+    # 1.2.0: each figure's ``places``, the decimals a share is printed with.
+    "figures": "1.2.0",
+    "manifest": "1.2.0",
 }
 
 #: The schemas generated from the pydantic models rather than written by hand.

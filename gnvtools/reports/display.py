@@ -95,8 +95,10 @@ def paragraphs(texts: Iterable[str]) -> Html:
     return concat(paragraph(t) for t in texts)
 
 
-def bullets(items: Iterable[str], ordered: bool = False, css: str = "") -> Html:
-    """A list; ``css`` a class for it (the memo's decision items are ``"decisions"``)."""
+def bullets(items: Iterable[str], ordered: bool = False, css: str = "", role: str = "") -> Html:
+    """A list; ``css`` a class for it (the memo's decision items are ``"decisions"``), which is
+    also its block's role unless ``role`` says what its items are (``"rule"``: each a rule's own
+    wording from a rules or parameter file)."""
     tag = "ol" if ordered else "ul"
     cls = f' class="{esc(css)}"' if css else ""
     items = [bind_numbers(item) for item in items]
@@ -104,7 +106,7 @@ def bullets(items: Iterable[str], ordered: bool = False, css: str = "") -> Html:
     return Html(
         f"<{tag}{cls}>{inner}</{tag}>",
         "\n".join(f"- {i}" for i in items),
-        blocks=[ListBlock.of(items, ordered, css)],
+        blocks=[ListBlock.of(items, ordered, role or css)],
     )
 
 

@@ -9,10 +9,9 @@ it is the administration's own assessment.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from fractions import Fraction
 
 from gnvtools.core.figures import Catalogue, slug
-from gnvtools.core.formatting import count, percent
+from gnvtools.core.formatting import count
 from gnvtools.core.params import FrameStatement, Params
 from gnvtools.core.regimes import Regime
 from gnvtools.core.rulebook import KindRule, SourceKind, by_kind
@@ -44,7 +43,10 @@ def rules_by_kind(rules: Sequence[KindRule], regime: Regime, organisation: str) 
     parts: list[Html] = []
     for kind, found in by_kind(rules):
         parts.append(heading(kind_heading(kind, regime, organisation), 3))
-        parts.append(bullets(r.rule.text + " " + OWN if r.own else r.rule.cited for r in found))
+        # Each item is the rule's own wording from its file (regimes.yaml, the organisation's
+        # rules file): its numbers are the rule's, not the catalogue's.
+        items = (r.rule.text + " " + OWN if r.own else r.rule.cited for r in found)
+        parts.append(bullets(items, role="rule"))
     return concat(parts)
 
 
@@ -175,7 +177,7 @@ def frame_texts(params: Params, figures: Catalogue) -> list[str]:
             name = slug(c.name)
             texts.append(
                 f"Delbeloppet {c.name.lower()}, {figures.text('delbelopp_' + name)}, är "
-                f"{percent(Fraction(c.amount, c.national_frame), 2)} av den nationella ramen "
+                f"{figures.text('andel_av_ram_' + name)} av den nationella ramen "
                 f"{figures.text('nationell_ram_' + name)}."
             )
     return texts
