@@ -140,3 +140,35 @@ def test_national_example_sentences() -> None:
         "metod. Av 900 000 000 kr fördelas 375 000 000 kr efter andel av befolkningen"
     )
     assert "Kontrollerna" not in " ".join(summary)
+
+
+def test_a_count_is_its_figure_in_words_up_to_twelve() -> None:
+    from gnvtools.core.figures import Catalogue
+    from gnvtools.reports.memo_phrases import counted
+
+    figures = Catalogue()
+    figures.add("elva", 11, "antal", "mottagare")
+    figures.add("tretton", 13, "antal", "mottagare")
+    assert counted(figures, "elva", "mottagare", "mottagare") == "elva mottagare"
+    assert counted(figures, "tretton", "mottagare", "mottagare") == "13 mottagare"
+    assert figures.text("tretton") == "13"
+
+
+def test_a_share_figure_prints_its_places() -> None:
+    from fractions import Fraction
+
+    from gnvtools.core.figures import Catalogue
+
+    figures = Catalogue()
+    share = figures.add("andel", Fraction(94, 1000), "andel", "andel av ramen", places=2)
+    assert plain(share.text) == "9,40 %"
+    assert share.as_json()["places"] == 2
+    assert plain(figures.add("grov", Fraction(94, 1000), "andel", "andel").text) == "9 %"
+
+
+def test_a_frame_share_sentence_states_its_figure() -> None:
+    memo = AllocationMemo.load(PARAMS / "stockholm/2025.yaml")
+    shares = [memo.figures[n] for n in memo.figures if n.startswith("andel_av_ram_")]
+    assert shares and all(share.places == 2 for share in shares)
+    texts = memo.frame_texts()
+    assert all(any(share.text in text for text in texts) for share in shares)

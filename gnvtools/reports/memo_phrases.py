@@ -14,6 +14,7 @@ from fractions import Fraction
 from typing import Any
 
 from gnvtools.core.allocation import StepResult
+from gnvtools.core.figures import Catalogue
 from gnvtools.core.formatting import count, kr, percent
 from gnvtools.core.regimes import join_words
 
@@ -53,6 +54,15 @@ def count_steps(n: int) -> str:
 
 def count_recipients(n: int) -> str:
     return count(n, "mottagare", "mottagare")
+
+
+def counted(figures: Catalogue, name: str, singular: str, plural: str) -> str:
+    """A count figure with its noun: up to twelve in words from the figure's value (``åtta
+    mottagare``), from 13 on the figure's own text (``13 mottagare``)."""
+    n = figures.amount(name)
+    if n <= 12:
+        return count(n, singular, plural)
+    return f"{figures.text(name)} {plural}"
 
 
 def who(names: Sequence[str], group_label: str | None) -> str:

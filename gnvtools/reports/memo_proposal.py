@@ -16,7 +16,7 @@ from gnvtools.core.allocation import RESERVE, PotResult
 from gnvtools.core.decision_totals import source_key
 from gnvtools.core.figures import Catalogue, slug
 from gnvtools.core.model import Allocation, at_ceilings
-from gnvtools.reports.memo_phrases import count_recipients, count_steps
+from gnvtools.reports.memo_phrases import count_steps, counted
 
 #: Where money not requisitioned within the ceilings goes: a reserve step after the
 #: requisition keeps it, a remainder to recipients splits it, else it stays unplaced.
@@ -95,11 +95,11 @@ def pot_summary(pot: PotResult, f: Catalogue, ceilings: bool = False) -> str:
     part of it does not go to recipients at the decision, how much (``ceilings``: a requisition
     step at its ceilings comes first, so the reserve is at least that)."""
     medel = f"medel_{slug(pot.pot.name)}"
-    # The count is the catalogue's (a numeral from 13 on is that figure's text).
-    recipients = f.amount(f"{medel}_antal_mottagare_vid_beslut")
+    # The count is the catalogue's: in words up to twelve, from 13 on that figure's text.
+    recipients = counted(f, f"{medel}_antal_mottagare_vid_beslut", "mottagare", "mottagare")
     text = (
         f"{pot.pot.name} ({f.text(medel)}) fördelas i {count_steps(len(pot.steps))} till "
-        f"{count_recipients(recipients)}"
+        f"{recipients}"
     )
     kept = f"{medel}_kvar_vid_beslut"
     if kept not in f or not f.amount(kept):
