@@ -193,6 +193,19 @@ def test_a_dated_document_is_dated_in_header_and_properties() -> None:
     assert header == "Umeå kommun\tDnr X 1\nT\t2027-03-14"
 
 
+def test_a_made_up_dnr_and_date_are_marked_in_the_header() -> None:
+    meta = (("Datum", "14 mars 2027 (påhittat exempel)"), ("Diarienummer", "X 1"))
+    head = TitleBlock("T", meta, organisation="Umeå kommun", date="2027-03-14", dnr="X 1")
+    header = _open(document_to_docx(Document([head]), "T")).sections[0].header
+    assert "\n".join(p.text for p in header.paragraphs) == (
+        "Umeå kommun\tDnr X 1\nT\t2027-03-14 (påhittat)"
+    )
+    meta = (("Diarienummer", "RS/0000/2025 (påhittat exempel)"),)
+    head = TitleBlock("T", meta, organisation="Region", dnr="RS/0000/2025")
+    header = _open(document_to_docx(Document([head]), "T")).sections[0].header
+    assert header.paragraphs[0].text == "Region\tDnr RS/0000/2025 (påhittat)"
+
+
 def _signature_cells(docx: Any) -> list[Any]:
     return [
         cell

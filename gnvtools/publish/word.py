@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import datetime as dt
 import io
 import re
 from collections.abc import Iterable
 from typing import Any
 
+from gnvtools.core.formatting import swedish_date
 from gnvtools.publish.style import DEFAULT_COLOUR, Style
 from gnvtools.publish.word_parts import (
     MADE_UP_STYLE,
@@ -66,6 +68,18 @@ def made_up_note(note: Note) -> bool:
     """A note about made-up data (``common.illustrative_notice``), set apart in its own style."""
     text = note.text.lower()
     return "påhittad" in text or "påhittat" in text or ILLUSTRATIVE.lower() in text
+
+
+def _marked(value: str, head: TitleBlock) -> str:
+    """A dnr or date for the page header, marked "(påhittat)" when the head shows it as made
+    up (its row reads "… (påhittat exempel)"), as the PDF's running header marks it."""
+    if not value:
+        return ""
+    shown = [value]
+    with contextlib.suppress(ValueError):
+        shown.append(swedish_date(dt.date.fromisoformat(value)))
+    made_up = any(row.startswith(tuple(shown)) and "påhittat" in row for _, row in head.meta)
+    return f"{value} (påhittat)" if made_up else value
 
 
 def _squash(text: str) -> str:
@@ -306,7 +320,9 @@ def document_to_docx(document: Document, title: str, style: Style | None = None)
     own_colour = not template or style.colour.lower() != DEFAULT_COLOUR
     heading_look(docx, style.colour if own_colour else None, style.font)
     paragraph_style(docx, MADE_UP_STYLE)
-    header_and_footer(docx, head.organisation, title, head.dnr, head.date)
+    header_and_footer(
+        docx, head.organisation, title, _marked(head.dnr, head), _marked(head.date, head)
+    )
     properties(
         docx, title=title, organisation=head.organisation, date=head.date, own_app=not template
     )
