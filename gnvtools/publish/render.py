@@ -21,7 +21,6 @@ from typing import Any
 
 from gnvtools.core import options, reuse
 from gnvtools.errors import GnvError, InputError, RenderError
-from gnvtools.publish import notebook_params
 from gnvtools.publish.atomic import FileSet, disk_problem, folder_lock, journal_path, recover
 from gnvtools.publish.exporting import (  # noqa: F401 (to_html, without_refresh: used elsewhere)
     _import_exporters,
@@ -325,6 +324,8 @@ def _execute(
             if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
                 cell["id"] = "injected-parameters"
         _portable_papermill_paths(executed, report, source, project_root(params))
+        from gnvtools.publish import notebook_params  # imports the reports: not for a rebuild
+
         notebook_params.apply(executed, report, overrides or {})  # sections left out, charts
         return executed
 
