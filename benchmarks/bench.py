@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -26,15 +27,34 @@ GNV = str(BIN / "gnv")
 PAPERMILL = str(BIN / "papermill")
 
 
-def timed(command: list[str], runs: int, cwd: Path = ROOT) -> list[float]:
-    """Wall times of ``runs`` runs, after one unmeasured run that warms the disk caches."""
+def one_run(command: list[str], cwd: Path = ROOT) -> tuple[float, float]:
+    """One run's wall time and processor time (user + system, the whole process tree that
+    was waited for)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
     subprocess.run(command, check=True, capture_output=True, cwd=cwd)
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def interleaved(
+    commands: dict[str, tuple[list[str], Path]], runs: int
+) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Wall and processor times of every case, run in turns (case A, B, C, then A, B, C …)
+    after one unmeasured run each: on a shared machine a busy minute then slows every case
+    alike instead of one, and the ratios to the floor stay comparable."""
+    for command, cwd in commands.values():
         subprocess.run(command, check=True, capture_output=True, cwd=cwd)
-        times.append(time.perf_counter() - start)
-    return times
+    walls: dict[str, list[float]] = {name: [] for name in commands}
+    cpus: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, (command, cwd) in commands.items():
+            wall, cpu = one_run(command, cwd)
+            walls[name].append(wall)
+            cpus[name].append(cpu)
+    return walls, cpus
 
 
 def peak_memory_mb(command: list[str], cwd: Path = ROOT) -> float:
@@ -105,9 +125,7 @@ def main() -> None:
     from gnvtools.publish.build import discover
 
     reports = len(discover(ROOT / "parameters", tmp))
-    cases: dict[str, list[float]] = {}
     floor_notebook = ["--no-progress-bar", "benchmarks/floor.ipynb", str(tmp / "floor.ipynb")]
-    cases["floor"] = timed([PAPERMILL, *floor_notebook], args.runs)
     # The same without jsonschema's IRI grammar (rfc3987_syntax), which jsonschema 4.24 and
     # later build at import (about 0,9 s); with jsonschema pinned below 4.24 (pyproject.toml)
     # the two floors are the same, and issue 19's targets are against this one.
@@ -115,41 +133,22 @@ def main() -> None:
         "import sys; sys.modules['rfc3987_syntax'] = None; "
         "from papermill.cli import papermill; papermill()"
     )
-    cases["floor-lean"] = timed([sys.executable, "-c", lean, *floor_notebook], args.runs)
-    cases["report"] = timed(
-        [
-            GNV,
-            "render",
-            "allocation-memo",
-            "parameters/stockholm/2025.yaml",
-            "--to",
-            "html,pdf,xlsx",
-            "--out",
-            str(tmp / "one"),
-        ],
-        args.runs,
-    )
-    for workers in (1, 2):
-        cases[f"build-{workers}"] = timed(
-            [
-                GNV,
-                "build",
-                "--force",
-                "--quiet",
-                "--workers",
-                str(workers),
-                "--out",
-                str(tmp / "b"),
-            ],
-            args.runs,
-        )
-    cases["rebuild"] = timed(
-        [GNV, "build", "--quiet", "--workers", "2", "--out", str(tmp / "b")], args.runs
-    )
+    report = ["allocation-memo", "parameters/stockholm/2025.yaml", "--to", "html,pdf,xlsx"]
+    build = [GNV, "build", "--force", "--quiet", "--out", str(tmp / "b"), "--workers"]
     sample = 24  # a fixed sample of the 290-memo national build (the full run: see README)
     nat = national(tmp / "national", sample)
     nat_build = [GNV, "build", "--force", "--quiet", "--workers", "2", "--to", "html,pdf,xlsx"]
-    cases["national"] = timed(nat_build, args.runs, nat)
+    commands = {
+        "floor": ([PAPERMILL, *floor_notebook], ROOT),
+        "floor-lean": ([sys.executable, "-c", lean, *floor_notebook], ROOT),
+        "report": ([GNV, "render", *report, "--out", str(tmp / "one")], ROOT),
+        "build-1": ([*build, "1"], ROOT),
+        "build-2": ([*build, "2"], ROOT),
+        # right after build-2 into the same folder: nothing has changed
+        "rebuild": ([GNV, "build", "--quiet", "--workers", "2", "--out", str(tmp / "b")], ROOT),
+        "national": (nat_build, nat),
+    }
+    cases, cpu = interleaved(commands, args.runs)
     memory = {
         "build-2": peak_memory_mb(
             [GNV, "build", "--force", "--quiet", "--workers", "2", "--out", str(tmp / "m")]
@@ -162,6 +161,7 @@ def main() -> None:
     shutil.rmtree(tmp, ignore_errors=True)
 
     median = {name: statistics.median(times) for name, times in cases.items()}
+    median_cpu = {name: statistics.median(times) for name, times in cpu.items()}
     floor = median["floor"]
     lean = median["floor-lean"]  # issue 19's targets are against the lean floor
     targets = {
@@ -191,12 +191,16 @@ def main() -> None:
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     )
-    print(f"runs per case: {args.runs} (median), after one warm-up run each\n")
-    print(f"{'case':<48} {'median s':>9} {'× floor':>8}  target")
+    print(f"runs per case: {args.runs} (median), in turns, after one warm-up run each")
+    print(f"load average at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
+    print(f"{'case':<48} {'median s':>9} {'× floor':>8} {'cpu s':>6}  target")
     for name, value in median.items():
         target = targets.get(name)
         mark = f"{target[0]}: {'ok' if target[1] else 'MISSED'}" if target else ""
-        print(f"{labels[name]:<48} {value:>9.2f} {value / floor:>8.2f}  {mark}")
+        print(
+            f"{labels[name]:<48} {value:>9.2f} {value / floor:>8.2f} "
+            f"{median_cpu[name]:>6.2f}  {mark}"
+        )
     print()
     for name, mb in memory.items():
         print(f"peak memory of any one process, {labels[name]}: {mb:.0f} MB")
@@ -213,6 +217,8 @@ def main() -> None:
             {
                 "runs": cases,
                 "median": median,
+                "cpu": cpu,
+                "median_cpu": median_cpu,
                 "reports": reports,
                 "memory_mb": memory,
                 "memory_over_time_mb": over_time,
