@@ -143,7 +143,8 @@ def test_eligibility_column_names_its_source(report: FollowupReport) -> None:
 
 
 def test_another_organisation_inherits_no_reading(example_copy) -> None:
-    """Without the city's rules file, the column cites only the shared rule on the HSL scope."""
+    """Without the city's rules file no source classifies a kind of activity: none is judged,
+    and the column says so (the shared rules classify none)."""
     folder: Path = example_copy("stockholm")
     params = folder / "2025.yaml"
     params.write_text(
@@ -151,7 +152,8 @@ def test_another_organisation_inherits_no_reading(example_copy) -> None:
         encoding="utf-8",
     )
     _, activity = FollowupReport.load(params).areas().tables
-    assert {row[3] for row in activity.rows} == {"Socialstyrelsens anvisningar 2025, ”Primärvård”"}
+    assert {row[2] for row in activity.rows} == {"ej bedömt"}
+    assert {row[3] for row in activity.rows} == {"ingen källa för Stockholms stad anger det"}
 
 
 def test_one_definition_of_utilisation(report: FollowupReport) -> None:
@@ -241,5 +243,5 @@ def test_a_new_municipalitys_followup_names_no_other_organisation(
     for other in ("Stockholm", "Jämtland", "Äldrenämnden", "ÄLD "):
         assert other not in text, other
     _, activity = report.areas().tables
-    assert activity.rows[0][3] == "Socialstyrelsens anvisningar 2025, ”Primärvård”"
+    assert activity.rows[0][2:] == ["ej bedömt", "ingen källa för Umeå kommun anger det"]
     assert plain(report.proposal_items()[0]).startswith("Kommunstyrelsen godkänner uppföljningen")

@@ -110,7 +110,7 @@ def test_every_schema_version_is_in_the_changelog() -> None:
 def test_gnv_schema_prints_one(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_cli(capsys, "schema", "followup")
     assert code == 0
-    assert json.loads(out)["$id"] == "urn:gnvtools:schema:followup:1.0.0"
+    assert json.loads(out)["$id"] == "urn:gnvtools:schema:followup:1.1.0"
     code, out, _ = run_cli(capsys, "schema", "params")
     assert code == 0 and json.loads(out) == generate("params")
 

@@ -15,12 +15,13 @@ from typing import Any
 from gnvtools.core.allocation import RESERVE
 from gnvtools.core.followup_checks import followup_findings
 from gnvtools.core.followup_json import followup_json
+from gnvtools.core.followup_readings import NO_READING, ActivityReading, activity_reading
+from gnvtools.core.followup_requisitions import requisition_figures
 from gnvtools.core.model import (
     Allocation,
     Plan,
     allocate,
     build_plan,
-    load_requests,
 )
 from gnvtools.core.params import FollowupSpec
 from gnvtools.core.reconciliation import Finding, sort_findings
@@ -47,6 +48,8 @@ class RecipientFigures:
     ineligible: int = 0
     #: What the year's requisition steps granted (part of ``allocated``).
     granted: int = 0
+    #: With a requisitions file: the most the steps let it requisition (ceiling or grant).
+    step_limit: int | None = None
 
     @property
     def unused(self) -> int:
@@ -106,6 +109,10 @@ class Followup:
     repay_if_details: int | None = None
     #: Who requisitioned what rests on made-up rows.
     requisitions_illustrative: bool = False
+    #: The organisation's reading of the kinds of activity (``NO_READING`` when it has none).
+    reading: ActivityReading = NO_READING
+    #: Rows of a kind of activity no source for the organisation classifies: not judged.
+    unclassified: list[SpendLine] = field(default_factory=list)
 
     @property
     def rows_unused(self) -> int:
@@ -149,34 +156,6 @@ def _year_pots(allocation: Allocation) -> list[Any]:
     return [p for p in allocation.pots if not sources[p.pot.name].startswith("carry-over")]
 
 
-def _requisitions(
-    plan: Plan, allocation: Allocation, spec: FollowupSpec, figure: Any
-) -> tuple[bool, dict[str, int]]:
-    """Fill each recipient's requisitioned amount and ceiling; return whether the year has a
-    requisition at all and what each recipient asked for.
-
-    Only a recipient with a requisition step, or with a row in the requisitions file, has a
-    requisitioned amount; the others (fixed amounts, shares by key) keep ``None``.
-    """
-    steps = [s for pot in _year_pots(allocation) for s in pot.steps if s.kind == "requisition"]
-    asked: dict[str, int] = {}
-    for step in steps:
-        for line in step.lines:
-            f = figure(line.recipient)
-            f.requisitioned = (f.requisitioned or 0) + line.amount
-            f.granted += line.amount
-            f.ceiling = (f.ceiling or 0) + (line.ceiling or 0)
-            asked[line.recipient] = asked.get(line.recipient, 0) + (line.requested or 0)
-    if spec.requisitions:
-        requested = load_requests(plan.file, spec.requisitions, plan.recipients)
-        for name in asked:  # the file replaces the steps' figures; absent from it: nothing
-            figure(name).requisitioned = 0
-        for name, amount in requested.items():
-            figure(name).requisitioned = amount
-        asked = {name: requested.get(name, 0) for name in asked} | requested
-    return bool(steps) or spec.requisitions is not None, asked
-
-
 def _reported_by_area(plan: Plan, spec: FollowupSpec, regime: Regime) -> dict[int, int]:
     """The organisation's own use per area, checked against the regime's areas."""
     out: dict[int, int] = {}
@@ -214,6 +193,9 @@ def followup(plan: Plan, allocation: Allocation | None = None) -> Followup:
     spend = load_spend(plan, spec, regime)
     reported_by_area = _reported_by_area(plan, spec, regime)
     area8 = area8_applies(plan, spec)
+    reading = activity_reading(plan, regime)
+    owner = params.organisation.name
+    unclassified: list[SpendLine] = []
     figures: dict[str, RecipientFigures] = {}
 
     def figure(name: str) -> RecipientFigures:
@@ -225,7 +207,8 @@ def followup(plan: Plan, allocation: Allocation | None = None) -> Followup:
         for line in pot.lines:
             if line.recipient != RESERVE:
                 figure(line.recipient).allocated += line.amount
-    has_requisition, asked = _requisitions(plan, allocation, spec, figure)
+    steps = [s for pot in _year_pots(allocation) for s in pot.steps if s.kind == "requisition"]
+    has_requisition, asked = requisition_figures(plan, steps, spec, figure)
 
     year_spend = [line for line in spend if line.fund is None]
     ineligible: list[Ineligible] = []
@@ -238,10 +221,12 @@ def followup(plan: Plan, allocation: Allocation | None = None) -> Followup:
             unassigned += line.amount
         else:
             rows_by_area[line.area] += line.amount
-        reason = ineligibility(line, regime, area8)
+        reason = ineligibility(line, regime, area8, reading, owner)
         if reason:
             ineligible.append(Ineligible(line, reason))
             f.ineligible += line.amount
+        elif line.activity_type and not reading.classifies(line.activity_type):
+            unclassified.append(line)  # not judged: the organisation must state its reading
 
     received = params.received.total
     rows_used = sum(line.amount for line in year_spend)
@@ -254,7 +239,6 @@ def followup(plan: Plan, allocation: Allocation | None = None) -> Followup:
     repay_if_details = None
     if used != details:
         repay_if_details = _repayment(regime, spec, received - details, ineligible_total)[1]
-    steps = [s for pot in _year_pots(allocation) for s in pot.steps if s.kind == "requisition"]
     made_up_groups = {g for g, t in plan.groups.items() if t.spec.illustrative}
     result = Followup(
         plan=plan,
@@ -283,6 +267,8 @@ def followup(plan: Plan, allocation: Allocation | None = None) -> Followup:
         not_requisitioned=[name for name, amount in asked.items() if amount == 0],
         ineligible_lines=ineligible,
         spend=year_spend,
+        reading=reading,
+        unclassified=unclassified,
         illustrative=spec.illustrative,
         carry_over=carry_over_followup(allocation, spend),
         rows_by_area=rows_by_area,

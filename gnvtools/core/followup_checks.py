@@ -27,9 +27,11 @@ def followup_findings(r: Followup) -> list[Finding]:
     for name in r.not_requisitioned:
         findings.append(_not_requisitioned(r, r.by_recipient[name]))
     for f in r.by_recipient.values():
+        findings += _above_ceiling(r, f)
         if f.name not in r.not_requisitioned:
             findings += _above_limit(r, f)
     findings += _ineligible(r)
+    findings += _unclassified(r)
     findings += _details(r)
     findings += _carry_over(r)
     if r.repay:
@@ -99,6 +101,30 @@ def _not_requisitioned(r: Followup, f: RecipientFigures) -> Finding:
     )
 
 
+def _above_ceiling(r: Followup, f: RecipientFigures) -> list[Finding]:
+    """A requisitions-file amount above what the steps let the recipient have: an error."""
+    if f.step_limit is None or f.requisitioned is None or f.requisitioned <= f.step_limit:
+        return []
+    limit = kr(f.step_limit)
+    what = f"taket {limit}" if f.step_limit == (f.ceiling or 0) else f"de {limit} som steget gav"
+    spec = r.plan.params.followup
+    shown = r.plan.file.data_path(spec.requisitions)[1] if spec and spec.requisitions else ""
+    text = (
+        f"{f.name} rekvirerade {kr(f.requisitioned)} enligt {shown}, "
+        f"{kr(f.requisitioned - f.step_limit)} mer än {what}."
+    )
+    message, made_up = _made_up(r, text, requisition=True)
+    return [
+        Finding(
+            "error",
+            "requisitioned-above-ceiling",
+            message,
+            f.requisitioned - f.step_limit,
+            made_up,
+        )
+    ]
+
+
 def _above_limit(r: Followup, f: RecipientFigures) -> list[Finding]:
     """At most one finding: above what it requisitioned when that is the lower limit (a
     requisitions file granted less than the steps), else above what it was allocated.
@@ -149,6 +175,32 @@ def _ineligible(r: Followup) -> list[Finding]:
         )
         message, made_up = _made_up(r, text)
         findings.append(Finding("error", "ineligible-spend", message, line.amount, made_up))
+    return findings
+
+
+def _unclassified(r: Followup) -> list[Finding]:
+    """One warning per kind of activity that no source for the organisation classifies."""
+    spec = r.plan.params.followup
+    spend_file = r.plan.file.data_path(spec.spend)[1] if spec else ""
+    owner = r.plan.params.organisation.name
+    kinds: dict[str, list[int]] = {}
+    amounts: dict[str, int] = {}
+    for line in r.unclassified:
+        kinds.setdefault(line.activity_type, []).append(line.row)
+        amounts[line.activity_type] = amounts.get(line.activity_type, 0) + line.amount
+    findings = []
+    for kind, rows in kinds.items():
+        word = "rad" if len(rows) == 1 else "raderna"
+        text = (
+            f"Ingen källa för {owner} anger om verksamhetstypen {kind} ligger inom bidragets "
+            f"ram ({spend_file}, {word} {join_words([str(n) for n in rows])}, "
+            f"{kr(amounts[kind])}). {owner} behöver ange sin tolkning med källa i sin regelfil "
+            "(activity_types); till dess räknas beloppet inte som använt utanför reglerna."
+        )
+        message, made_up = _made_up(r, text)
+        findings.append(
+            Finding("warning", "activity-type-unclassified", message, amounts[kind], made_up)
+        )
     return findings
 
 

@@ -51,12 +51,14 @@ def repayment_rule(regime: Regime, organisation_type: str) -> list[FigureSource]
     return [RuleSource(f"{regime.id}/unused_must_be_repaid")]
 
 
-def scope_rule(regime: Regime) -> list[FigureSource]:
-    """What the regime allows: the activity types and areas a row may use the grant for."""
-    return [
-        RuleSource(f"{regime.id}/ineligible_activity_types"),
-        RuleSource(f"{regime.id}/restricted_areas"),
+def scope_rule(result: Followup) -> list[FigureSource]:
+    """What says a row is outside the rules: the organisation's reading of the kinds of activity
+    (its rules file, with each source it cites) and the regime's restricted areas."""
+    out: list[FigureSource] = [
+        RuleSource(f"activity_types/{result.regime.id}", c.source.id, c.section)
+        for c in result.reading.citations
     ]
+    return [*out, RuleSource(f"{result.regime.id}/restricted_areas")]
 
 
 def ineligible_rows(result: Followup) -> str:

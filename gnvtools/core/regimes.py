@@ -1,7 +1,8 @@
 """The regimes of the grant (SKR agreement, SFS 2024:1253), read from ``data/regimes.yaml``.
 
-Rules are data: which areas of use exist, which are restricted, which kinds of activity are
-inside the permitted scope, and whether unused money must be paid back.
+Rules are data: which areas of use exist, which are restricted, which kinds of activity a spend
+file may name, and whether unused money must be paid back. Which kinds of activity are inside
+the grant's purpose is an organisation's own reading (its rules file), never a shared rule.
 """
 
 from __future__ import annotations
@@ -66,8 +67,9 @@ class Regime:
     how_received: str
     areas: dict[int, str]
     restricted_areas: dict[int, str]
-    eligible_activity_types: tuple[str, ...]
-    ineligible_activity_types: tuple[str, ...]
+    #: The kinds of activity a spend file may name: words only, no shared source classifies
+    #: them (an organisation's reading does, see ``core/followup_readings.py``).
+    activity_types: tuple[str, ...]
     unused_must_be_repaid: bool | None
     silent_on_unused: str
     rules: tuple[Rule, ...]
@@ -91,10 +93,6 @@ class Regime:
             and self.first_year <= year
             and (self.last_year is None or year <= self.last_year)
         )
-
-    @property
-    def activity_types(self) -> tuple[str, ...]:
-        return self.eligible_activity_types + self.ineligible_activity_types
 
     def area_label(self, area: int) -> str:
         return f"{area}. {self.areas[area]}"
@@ -159,8 +157,7 @@ def all_regimes() -> dict[str, Regime]:
             how_received=_text(spec["how_received"]),
             areas={int(k): v for k, v in spec["areas"].items()},
             restricted_areas={int(k): v for k, v in spec["restricted_areas"].items()},
-            eligible_activity_types=tuple(spec["eligible_activity_types"]),
-            ineligible_activity_types=tuple(spec["ineligible_activity_types"]),
+            activity_types=tuple(spec["activity_types"]),
             unused_must_be_repaid=spec["unused_must_be_repaid"],
             silent_on_unused=_text(spec.get("silent_on_unused", "")),
             rules=rules,

@@ -94,8 +94,10 @@ NO_READINGS = Readings({}, ())
 def read_readings(path: Path, shown: str) -> Readings:
     """Read an organisation's rules file; every problem names the file and the key."""
     raw, _ = read_yaml(path, what="regelfilen")
-    if not isinstance(raw, dict) or set(raw) - {"sources", "rules"}:
-        raise InputError("regelfilen ska ha nycklarna sources och rules", file=shown)
+    if not isinstance(raw, dict) or set(raw) - {"sources", "rules", "activity_types"}:
+        raise InputError(
+            "regelfilen kan ha nycklarna sources, rules och activity_types", file=shown
+        )
     sources = dict(shared_sources())
     own: dict[str, tuple[Source, SourceInfo]] = {}
     for key, spec in (raw.get("sources") or {}).items():

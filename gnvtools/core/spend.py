@@ -1,7 +1,8 @@
 """The spend file of a year-end follow-up and what of it the rules allow.
 
 ``load_spend`` reads the rows (recipient, area, amount; optionally activity, activity_type and
-fund); ``ineligibility`` says why a row falls outside the regime, or ``None``;
+fund); ``ineligibility`` says why a row falls outside the rules (the organisation's reading of
+the kinds of activity, the regime's restricted areas), with its source, or ``None``;
 ``carry_over_followup`` follows up money carried over from earlier years from the rows that
 name it.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from gnvtools.core.allocation import RESERVE
+from gnvtools.core.followup_readings import ActivityReading
 from gnvtools.core.model import Allocation, Plan, unknown_recipient
 from gnvtools.core.params import FollowupSpec
 from gnvtools.core.regimes import Regime
@@ -121,12 +123,37 @@ def area8_applies(plan: Plan, spec: FollowupSpec) -> bool:
     return any(c.basis == "rural" for c in plan.params.received.components)
 
 
-def ineligibility(line: SpendLine, regime: Regime, area8: bool) -> str | None:
-    if line.activity_type in regime.ineligible_activity_types:
-        return f"verksamhetstypen {line.activity_type} ingår inte i {regime.short}"
+def genitive(name: str) -> str:
+    """``Ankeby kommun`` → ``Ankeby kommuns``; a name ending in s takes no second s."""
+    return name if name.endswith("s") else name + "s"
+
+
+def ineligibility(
+    line: SpendLine, regime: Regime, area8: bool, reading: ActivityReading, owner: str
+) -> str | None:
+    """Why a row is outside the rules, with the source that says so, or ``None``.
+
+    A kind of activity is outside only when the organisation's own reading says so (``owner``
+    is its name); a restricted area that does not apply is outside by the regime's rule.
+    """
+    if line.activity_type and line.activity_type in reading.ineligible:
+        return (
+            f"verksamhetstypen {line.activity_type} ligger utanför bidragets ram enligt "
+            f"{genitive(owner)} egen tolkning ({reading.cited})"
+        )
     if line.area is not None and line.area in regime.restricted_areas and not area8:
-        return f"insatsområde {line.area} gäller {regime.restricted_areas[line.area]}"
+        who = regime.restricted_areas[line.area]
+        return f"insatsområde {line.area} gäller {who} ({area_source(regime)})"
     return None
+
+
+def area_source(regime: Regime) -> str:
+    """Where the regime's rule on the areas is written: ``SFS 2024:1253, 2 §``."""
+    for rule in regime.rules:
+        if "insatsområde" in rule.text and rule.citations:
+            c = rule.citations[0]
+            return f"{c.source.short}, {c.place}"
+    return regime.short
 
 
 @dataclass

@@ -78,7 +78,7 @@ def followup_figures(result: Followup, cat: Catalogue | None = None) -> Catalogu
         "kr",
         "använt utanför reglerna",
         stage="uppföljning",
-        sources=[spend_cell(result, ineligible_rows(result)), *scope_rule(result.regime)],
+        sources=[spend_cell(result, ineligible_rows(result)), *scope_rule(result)],
     )
     cat.add(
         "fors_over",

@@ -40,6 +40,9 @@ VERSIONS: dict[str, str] = dict.fromkeys(SCHEMAS, "1.0.0") | {
     # 1.2.0: each figure's ``places``, the decimals a share is printed with.
     "figures": "1.2.0",
     "manifest": "1.2.0",
+    # 1.1.0: finding codes requisitioned-above-ceiling and activity-type-unclassified.
+    "check": "1.1.0",
+    "followup": "1.1.0",
 }
 
 #: The schemas generated from the pydantic models rather than written by hand.

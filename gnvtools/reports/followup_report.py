@@ -250,7 +250,7 @@ class FollowupReport:
             "Per insatsområde och verksamhet",
             paragraphs(self.area_texts()),
             tables.area_table(r, self.figures).block(),
-            tables.activity_table(r, self.rules_known("scope")).block(),
+            tables.activity_table(r).block(),
         )
 
     def area_chart(self) -> charts.Chart:

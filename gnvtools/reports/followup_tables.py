@@ -8,13 +8,10 @@ series hatched, with a legend entry that says so.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from gnvtools.core.figures import Catalogue, slug
 from gnvtools.core.followup import Followup
 from gnvtools.core.money import swedish_key
 from gnvtools.core.regimes import join_words
-from gnvtools.core.rulebook import KindRule
 from gnvtools.core.yearend_tables import NO_KIND
 from gnvtools.reports import charts
 from gnvtools.reports.display import Cell, Table, kinds
@@ -166,28 +163,17 @@ def area_table(r: Followup, f: Catalogue) -> Table:
     )
 
 
-def eligibility_basis(kind: str, rules: Sequence[KindRule], organisation: str) -> str:
-    """What says whether an activity type is inside the rules: the rule that names it (an
-    organisation's reading names its activities), else the rule on the municipality's
-    health-care responsibility; each with its kind of source and citation."""
-    words = kind.lower().replace("lss-hälsan", "lss/sol-hälsan")
-    named = [k for k in rules if words in k.rule.text.lower()]
-    general = [k for k in rules if "hälso- och sjukvårdslagen" in k.rule.text]
-    for known in [*named, *general]:
-        return _basis(known, organisation)
-    return "ingen källa anger det"
+def eligibility(r: Followup, kind: str) -> tuple[str, str]:
+    """Whether a kind of activity is inside the rules, and the source that says so: only the
+    organisation's own reading classifies a kind; without one it is not judged."""
+    owner = genitive_stem(r.plan.params.organisation.name) + "s"
+    if r.reading.classifies(kind):
+        allowed = "nej" if kind in r.reading.ineligible else "ja"
+        return allowed, f"{owner} egen tolkning ({r.reading.cited})"
+    return "ej bedömt", f"ingen källa för {r.plan.params.organisation.name} anger det"
 
 
-def _basis(known: KindRule, organisation: str) -> str:
-    if known.own or not known.rule.citations:
-        return f"{organisation}s egen tolkning i detta ärende"
-    c = known.rule.citations[0]
-    if known.kind == "organisation":
-        return f"{organisation}s egen tolkning ({c.source.short}, {c.place})"
-    return f"{c.source.short}, {c.place}"
-
-
-def activity_table(r: Followup, scope_rules: Sequence[KindRule]) -> Table:
+def activity_table(r: Followup) -> Table:
     totals: dict[str, int] = {}
     for line in r.spend:
         kind = line.activity_type or NO_KIND
@@ -198,9 +184,7 @@ def activity_table(r: Followup, scope_rules: Sequence[KindRule]) -> Table:
         if kind == NO_KIND:
             rows.append([kind, used, "okänt", ""])
             continue
-        allowed = "nej" if kind in r.regime.ineligible_activity_types else "ja"
-        organisation = genitive_stem(r.plan.params.organisation.name)
-        rows.append([kind, used, allowed, eligibility_basis(kind, scope_rules, organisation)])
+        rows.append([kind, used, *eligibility(r, kind)])
     return NamedTable.of(
         rows,
         ["Summa", Named(r.rows_used, "forbrukat_enligt_rader"), "", ""],
