@@ -58,6 +58,7 @@ def test_stage_and_illustrative_are_derived() -> None:
         "derived_from": ["mottaget", "forbrukat"],
         "precision": "exakt",
         "sources": [],
+        "places": 0,
     }
     with pytest.raises(ValueError, match="not in the catalogue"):
         cat.add("x", 1, "kr", "x", derived_from=["finns_inte"])
@@ -265,3 +266,56 @@ def test_precision_is_derived_like_stage() -> None:
     assert plain(cat["kvar"].formatted("kr")) == "cirka 10,7 mnkr"  # never to the krona
     assert plain(cat["fast"].formatted("mnkr")) == "10 mnkr"
     assert cat["diff"].as_json()["precision"] == "osäker"
+
+
+def test_the_checks_amounts_are_figures_named_in_the_table() -> None:
+    """Each amount in a report's "Kontroller" table is its finding's figure ``kontroll_<n>``."""
+    from gnvtools.reports.followup_report import FollowupReport
+    from gnvtools.reports.table_cells import findings_table
+
+    report = FollowupReport.load(PARAMS / "stockholm/2023.yaml")
+    findings = report.result.findings
+    table = findings_table(findings, report.figures)
+    with_amount = [n for n, f in enumerate(findings, start=1) if f.amount is not None]
+    assert with_amount
+    for n, (finding, row, names) in enumerate(
+        zip(findings, table.rows, table.cells, strict=True), start=1
+    ):
+        if finding.amount is None:
+            assert row[2] is None and names[2] == ""
+            continue
+        figure = report.figures[names[2]]
+        assert names[2] == f"kontroll_{n}" and figure.value == finding.amount == row[2]
+        assert finding.code in figure.label
+        assert figure.illustrative == finding.illustrative
+    # Another list than the one the catalogue was built from is refused, not shown unnamed.
+    with pytest.raises(ValueError, match="kontroll_1"):
+        findings_table([findings[with_amount[-1] - 1], *findings], report.figures)
+
+
+def test_a_year_without_a_file_names_the_comparison_file_as_its_source() -> None:
+    from gnvtools.reports.comparison import Comparison
+
+    path = PARAMS / "stockholm/comparison-2023-2025.yaml"
+    comparison = Comparison.load(path)
+    index = [y.year for y in load_comparison(path).years].index(2024)
+    (cell,) = comparison.figures["ar_2024_outnyttjat"].sources
+    assert cell.as_json()["key"] == f"years[{index}].unused_at_year_end"
+    assert Path(cell.as_json()["file"]).name == path.name
+
+
+def test_a_recipients_amount_at_the_decision_says_what_a_requisition_counts(
+    example_copy: Callable[[str], Path],
+) -> None:
+    """At its ceilings while the requests come later; at its grants with ``stage: beslut``."""
+    from gnvtools.reports.memo import AllocationMemo
+
+    folder = example_copy("stockholm")
+    params = folder / "2025.yaml"
+    name = "mottagare_bromma_statsbidrag_2025_vid_beslut"
+    assert AllocationMemo.load(params).figures[name].label.endswith("(rekvisition: taket)")
+    text = params.read_text(encoding="utf-8")
+    marker = "        requests: data/requests-2025.csv\n"
+    params.write_text(text.replace(marker, marker + "        stage: beslut\n"), encoding="utf-8")
+    label = AllocationMemo.load(params).figures[name].label
+    assert label.endswith("(rekvisition: det beviljade beloppet)")

@@ -40,10 +40,6 @@ NOT_FIGURES = {
     # The provenance annex: each input's size in bytes, a record of the files (checked by
     # gnv verify against their hashes), not a figure of the report.
     "provenance-inputs",
-    # The checks: each amount belongs to its finding (level, code, message, amount), which
-    # `gnv check --json` and the manifest's findings record; the findings are not catalogue
-    # figures yet, and display.findings_table (used by all three reports) names no cells.
-    "Kontroller",
 }
 
 
@@ -321,3 +317,26 @@ def test_rows_outside_the_rules_are_catalogue_cells(tmp_path: Path) -> None:
     for key, table in tables.items():
         if key not in NOT_FIGURES:
             assert _problems(table, figures) == [], key
+
+
+def test_a_requisition_steps_sheet_is_reconciled_with_its_ceilings() -> None:
+    """Known at the decision by its ceilings only, the step has no figure of what it gives;
+    its sum row still reconciles with the figure it names (``…_tak``, Enligt rapporten)."""
+    from gnvtools.publish.excel_reconcile import reconcile
+
+    step = "medel_statsbidrag_2025_steg_1"
+    figures = [{"name": f"{step}_tak", "value": 300, "kind": "kr", "label": "tak"}]
+    table = {
+        "title": "Statsbidrag 2025: Rekvisition",
+        "columns": ["Mottagare", "Tak"],
+        "rows": [["A", 100], ["B", 200]],
+        "footer": ["Summa", 300],
+        "footer_cells": ["", f"{step}_tak"],
+    }
+    (found,) = reconcile(table, figures)
+    assert (found.column, found.total, found.stated.value, found.stated.name) == (
+        1,
+        300,
+        300,
+        f"{step}_tak",
+    )

@@ -184,7 +184,7 @@ def decision_figures(cat: Catalogue, decision: Allocation, made_up: Sequence[set
                 f"mottagare_{names[who]}_{part}_vid_beslut",
                 amount,
                 "kr",
-                f"{who} av {pot.pot.name} vid beslutet (rekvisition: taket)",
+                f"{who} av {pot.pot.name} vid beslutet{requisition_note(decision, index)}",
                 derived_from=pot_amount,
                 made_up=who in made_up[index],
             ).name
@@ -201,6 +201,18 @@ def decision_figures(cat: Catalogue, decision: Allocation, made_up: Sequence[set
     for who, parts in totals.items():
         cat.add_sum(f"mottagare_{names[who]}_vid_beslut", parts, f"{who} vid beslutet, alla medel")
     cat.add_sum("medel_vid_beslut", pot_names, "fördelat vid beslutet, alla medel")
+
+
+def requisition_note(decision: Allocation, pot_index: int) -> str:
+    """What a pot's amounts at the decision count for its requisition steps: the ceiling of a
+    step whose requests come after the decision, the grant of one with ``stage: beslut``
+    (``model.at_ceilings``); nothing for a pot without requisitions."""
+    specs = [s for s in decision.plan.params.pots[pot_index].steps if s.kind == "requisition"]
+    counted = dict.fromkeys(
+        "taket" if s.stage not in ("underlag", "beslut") else "det beviljade beloppet"
+        for s in specs
+    )
+    return f" (rekvisition: {' och '.join(counted)})" if counted else ""
 
 
 def decision_names(decision: Allocation) -> dict[str, str]:

@@ -21,6 +21,9 @@ _YEAR = re.compile(r"\d{4}")
 #: Column → (the stated total: the first of these figures found; figures outside the table).
 Rules = dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
 _SPENT = (("redovisat_forbrukat", "forbrukat"), ("redovisat_utover_omraden",))
+#: A model step's total as its table's sum row names it: the step (``medel_<pot>_steg_<n>``),
+#: or a requisition step's ceilings and requests (``…_tak``, ``…_begart``).
+_STEP_TOTAL = re.compile(r"^medel_[a-z0-9_]+_steg_\d+(?:_tak|_begart)?$")
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,21 @@ class Reconciliation:
     total: int
     outside: tuple[Line, ...]
     stated: Line
+
+
+def _step_rules(table: Mapping[str, Any]) -> Rules:
+    """A model step's table: each column's total is the step's figure its sum row names (a
+    requisition step known at the decision by its ceilings has no figure for what it gives,
+    only ``…_tak``, so it is found by the sum row's names rather than by a label)."""
+    names = table.get("footer_cells") or []
+    columns = list(table["columns"])
+    if not any(_STEP_TOTAL.match(str(name)) for name in names):
+        return {}
+    return {
+        column: ((str(name),), ())
+        for column, name in zip(columns, names, strict=False)
+        if _STEP_TOTAL.match(str(name))
+    }
 
 
 def _rules(title: str, columns: Sequence[str], figures: Sequence[Mapping[str, Any]]) -> Rules:
@@ -103,7 +121,8 @@ def reconcile(table: Mapping[str, Any], figures: Sequence[Mapping[str, Any]]) ->
     named = {str(f.get("name")): f for f in figures}
     columns = list(table["columns"])
     found: list[Reconciliation] = []
-    for column, (stated_names, outside_names) in _rules(table["title"], columns, figures).items():
+    rules = _step_rules(table) or _rules(table["title"], columns, figures)
+    for column, (stated_names, outside_names) in rules.items():
         if column not in columns:
             continue
         index = columns.index(column)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gnvtools.core.figures import Catalogue, slug
+from gnvtools.core.finding_figures import finding_figures
 from gnvtools.core.model import plan_files
 from gnvtools.core.multiyear import NO_AREA, NO_TYPE, REPORTED_GAP, multi_year_figures
 from gnvtools.core.params import ComparisonParams, load_comparison, locate
@@ -37,11 +38,11 @@ from gnvtools.reports.display import (
     Html,
     Table,
     concat,
-    findings_table,
     paragraph,
     paragraphs,
     section,
 )
+from gnvtools.reports.table_cells import findings_table
 
 MADE_UP = "påhittat exempel"
 
@@ -65,7 +66,7 @@ class Comparison:
         check_mapping(mapping, mapping_path, years)
         comparison = cls(params, mapping, years, path, mapping_path)
         comparison.figures = multi_year_figures(
-            [year_source(mapping, year, comparison.group_of) for year in years],
+            [year_source(mapping, y, comparison.group_of, (path, params)) for y in years],
             comparison.group_labels(),
             [a.label for a in mapping.areas],
             [g.label for g in mapping.activity_groups],
@@ -73,6 +74,7 @@ class Comparison:
         for year in years:
             year.figures = comparison.figures
         comparison.findings = year_findings(years)
+        finding_figures(comparison.figures, comparison.findings, "uppföljning")
         return comparison
 
     # --- figures by group, area and activity ------------------------------------------------
@@ -281,7 +283,7 @@ class Comparison:
                 "Avvikelser från respektive års kontroller (fel och varningar) och uppgifter som "
                 "saknas."
             ),
-            findings_table(self.findings).block(),
+            findings_table(self.findings, self.figures).block(),
         )
 
     def appendix(self) -> Html:

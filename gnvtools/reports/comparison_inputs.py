@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from gnvtools.core.figure_sources import InputCell
 from gnvtools.core.figures import Catalogue, Value
 from gnvtools.core.followup import Followup, followup
 from gnvtools.core.model import Allocation, Plan, allocate, build_plan, confine
@@ -188,11 +189,29 @@ def check_mapping(mapping: Mapping, mapping_path: Path, years: list[Year]) -> No
             )
 
 
-def year_source(mapping: Mapping, year: Year, group_of: Callable[[Year, str], str]) -> YearSource:
-    """The year with the mapping resolved to plain look-ups, for the catalogue in core."""
+def year_source(
+    mapping: Mapping,
+    year: Year,
+    group_of: Callable[[Year, str], str],
+    comparison: tuple[Path, ComparisonParams] | None = None,
+) -> YearSource:
+    """The year with the mapping resolved to plain look-ups, for the catalogue in core.
+
+    A year without a parameter file has only what the comparison file states; ``comparison``
+    (its path and contents) says where: ``years[<i>].received`` in the file's own order."""
     if year.plan is None or year.regime is None:
+        received_at = unused_at = None
+        if comparison is not None:
+            path, params = comparison
+            i = next(n for n, spec in enumerate(params.years) if spec is year.spec)
+            received_at = InputCell(str(path), key=f"years[{i}].received")
+            unused_at = InputCell(str(path), key=f"years[{i}].unused_at_year_end")
         return YearSource(
-            year.spec.year, received=year.spec.received, unused=year.spec.unused_at_year_end
+            year.spec.year,
+            received=year.spec.received,
+            unused=year.spec.unused_at_year_end,
+            received_at=received_at,
+            unused_at=unused_at,
         )
     regime = year.regime.id
     activity_of: dict[str, str] = {}

@@ -18,7 +18,6 @@ from fractions import Fraction
 from typing import Any, Literal
 
 from gnvtools.core.formatting import bind_numbers, kr, number, percent
-from gnvtools.core.reconciliation import LEVEL_NAMES, Finding
 from gnvtools.reports.document import (
     DOCUMENT_MIME,
     ILLUSTRATIVE,
@@ -293,14 +292,3 @@ class Table:
 
     def _repr_mimebundle_(self, **_: Any) -> dict[str, Any]:
         return self.block()._repr_mimebundle_()
-
-
-def findings_table(findings: Sequence[Finding], key: str = "Kontroller") -> Table:
-    rows: list[list[Cell]] = [[LEVEL_NAMES[f.level], f.message, f.amount] for f in findings]
-    return Table(
-        title=key,
-        columns=["Nivå", "Beskrivning", "Belopp"],
-        kinds=["text", "text", "kr"],
-        rows=rows,
-        caption="Kontroller och avvikelser",
-    )

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gnvtools.core.figures import Catalogue
+from gnvtools.core.finding_figures import finding_figures
 from gnvtools.core.followup import Followup, followup
 from gnvtools.core.formatting import swedish_date
 from gnvtools.core.model import Plan, allocate, build_plan, plan_files
@@ -46,13 +47,13 @@ from gnvtools.reports.display import (
     Table,
     bullets,
     concat,
-    findings_table,
     paragraph,
     paragraphs,
     section,
 )
 from gnvtools.reports.followup_carry import carry_over_section, ineligible_section
 from gnvtools.reports.memo_sections import rules_by_kind
+from gnvtools.reports.table_cells import findings_table
 from gnvtools.reports.texts import Texts, check_text, markdown_html, read_texts, substitute
 
 #: The sections an organisation may write in its follow-up text file, in the order shown.
@@ -111,6 +112,7 @@ class FollowupReport:
         allocation = allocate(plan)
         result = followup(plan, allocation)
         figures = year_end_figures(allocation, result)
+        finding_figures(figures, result.findings, "uppföljning")  # the checks it shows
         texts = load_followup_texts(plan, figures)
         return cls(result, path, figures, texts, load_readings(plan))
 
@@ -278,7 +280,7 @@ class FollowupReport:
         checks = section(
             "Kontroller",
             paragraph(findings_sentence(f, listed=False)),
-            findings_table(f).block(),
+            findings_table(f, self.figures).block(),
         )
         return concat([checks, self.closing()])
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from gnvtools.core.decision_totals import decision_totals
 from gnvtools.core.figures import Catalogue
 from gnvtools.core.figures import slug as _slug
+from gnvtools.core.finding_figures import finding_figures
 from gnvtools.core.formatting import count
 from gnvtools.core.memo_figures import allocation_figures
 from gnvtools.core.model import Allocation, Plan, allocate, at_ceilings, at_decision, build_plan
@@ -50,7 +51,6 @@ from gnvtools.reports.display import (
     Html,
     Table,
     bullets,
-    findings_table,
     paragraph,
     paragraphs,
     section,
@@ -65,6 +65,7 @@ from gnvtools.reports.memo_load import load_readings as load_readings
 from gnvtools.reports.memo_load import load_texts as load_texts
 from gnvtools.reports.memo_phrases import describe_key as describe_key
 from gnvtools.reports.memo_phrases import join_names as join_names
+from gnvtools.reports.table_cells import findings_table
 from gnvtools.reports.texts import (
     Texts,
     markdown_html,
@@ -104,6 +105,7 @@ class AllocationMemo:
         findings = by_stage(known, reconcile_allocation(allocation))
         figures = allocation_figures(allocation, known, stage=STAGE)
         decision_totals(figures, decision)
+        finding_figures(figures, known, "beslut")  # the checks the memo shows
         texts = load_texts(plan, figures)
         return cls(allocation, findings, regime, path, figures, texts, decision, known, readings)
 
@@ -311,7 +313,7 @@ class AllocationMemo:
                 + " Varje avvikelse visas med sitt belopp; ingen skillnad har rättats i tysthet."
                 + stage
             ),
-            findings_table(findings).block(),
+            findings_table(findings, self.figures).block(),
         )
 
     def closing(self) -> Html:

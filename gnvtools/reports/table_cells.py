@@ -17,6 +17,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from gnvtools.core.figures import Catalogue
+from gnvtools.core.finding_figures import finding_name
+from gnvtools.core.reconciliation import LEVEL_NAMES, Finding
 from gnvtools.reports.blocks import TableBlock
 from gnvtools.reports.display import Cell, Table
 
@@ -93,3 +95,26 @@ class NamedTable(Table):
             cells=tuple(tuple(row) for row in self.cells),
             footer_cells=tuple(footer) if footer is not None else None,
         )
+
+
+def findings_table(
+    findings: Sequence[Finding], figures: Catalogue, key: str = "Kontroller"
+) -> NamedTable:
+    """The checks: level, message and amount, each amount the figure ``kontroll_<n>`` that
+    ``core.finding_figures`` added for the same list, in the same order."""
+    rows: list[list[Cell | Named]] = []
+    for n, finding in enumerate(findings, start=1):
+        amount: Cell | Named = None
+        if finding.amount is not None:
+            name = finding_name(n)
+            if name not in figures or figures.value(name) != finding.amount:
+                raise ValueError(f"{name} is not the amount of finding {n} ({finding.code})")
+            amount = fig(figures, name)
+        rows.append([LEVEL_NAMES[finding.level], finding.message, amount])
+    return NamedTable.of(
+        rows,
+        title=key,
+        columns=["Nivå", "Beskrivning", "Belopp"],
+        kinds=["text", "text", "kr"],
+        caption="Kontroller och avvikelser",
+    )
