@@ -424,6 +424,15 @@ def cmd_lab(args: argparse.Namespace) -> int:
         )
     options = list(args.jupyter)  # what followed "--" (``main``)
     print(f"Öppnar JupyterLab i {root}. Avsluta med Ctrl-C.", file=sys.stderr)
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in options:
+        # JupyterLab refuses root without it (a container often runs as root); it still
+        # listens on this machine only, behind its token.
+        options.append("--allow-root")
+        print(
+            "Du kör som root (administratör): JupyterLab startas med --allow-root. Kör hellre "
+            "som en vanlig användare.",
+            file=sys.stderr,
+        )
     if not (root / "notebooks").is_dir():
         print(
             "Projektet har ingen notebooks/: gnv notebooks lägger rapporternas "

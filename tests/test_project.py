@@ -519,7 +519,8 @@ def test_a_projects_notebook_run_as_it_is_gives_the_rendered_report(
 @pytest.mark.slow
 def test_gnv_lab_passes_options_and_opens_the_notebooks(tmp_path: Path) -> None:
     """`gnv lab DIR -- --no-browser --port N` starts JupyterLab with the project's notebooks
-    reachable; SIGTERM to gnv ends JupyterLab too."""
+    reachable (as root too: gnv adds JupyterLab's --allow-root and says so); SIGTERM to gnv
+    ends JupyterLab too."""
     import os
     import signal
     import socket
@@ -537,7 +538,7 @@ def test_gnv_lab_passes_options_and_opens_the_notebooks(tmp_path: Path) -> None:
     env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt"), "HOME": str(tmp_path)}
     lab = subprocess.Popen(
         [str(gnv), "lab", str(folder), "--", "--no-browser", "--port", str(port),
-         "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=gnvtest", "--allow-root"],
+         "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=gnvtest"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, start_new_session=True,
     )  # fmt: skip
     try:
