@@ -11,7 +11,7 @@ import pytest
 from gnvtools.core.followup import followup_file
 from gnvtools.errors import InputError
 
-from .conftest import run_cli
+from .conftest import plain, run_cli
 
 PARAMS = """\
 organisation: {{name: Exempelby {kind}, type: {kind}}}
@@ -64,7 +64,7 @@ def project(
     kind: str = "kommun",
 ) -> Path:
     data = tmp_path / "data"
-    data.mkdir(exist_ok=True)
+    data.mkdir(parents=True, exist_ok=True)
     (data / "units.csv").write_text("name,population\nAby,100\nBerga,300\nCentrum,600\n", "utf-8")
     (data / "central.csv").write_text("name,population\nDal,0\n", "utf-8")
     (data / "requests.csv").write_text(
@@ -170,3 +170,82 @@ def test_the_shared_regime_classifies_no_kind() -> None:
     for regime in all_regimes().values():
         assert not hasattr(regime, "ineligible_activity_types")
         assert "förskola" in regime.activity_types  # the words only
+
+
+def test_the_report_says_unjudged_spend_is_not_outside_the_rules(tmp_path: Path) -> None:
+    from gnvtools.reports.followup_report import FollowupReport
+
+    params = project(tmp_path, "Aby,1,100,skola\nBerga,1,50,\n")
+    report = FollowupReport.load(params)
+    assert report.figures.amount("forbrukat_ej_bedomt") == 100
+    text = plain(report.ineligible().plain).replace("\xa0", " ")
+    assert "Av förbrukningen gäller 100 kr verksamhetstyper som ingen källa" in text
+    (_, activity) = report.areas().tables
+    skola = next(row for row in activity.rows if row[0] == "skola")
+    assert skola[2:] == ["ej bedömt", "ingen källa för Exempelby kommun anger det"]
+
+
+# --- 2. the per-area table ---------------------------------------------------------------------
+
+AREAS = "  reported_used: 1000\n  reported_by_area:\n    - {area: 1, amount: 600}\n"
+
+
+def test_an_area_with_rows_but_no_reported_figure_is_compared(tmp_path: Path) -> None:
+    params = project(tmp_path, "Aby,1,500,\nBerga,2,300,\nBerga,,100,\n", followup=AREAS)
+    result = followup_file(params)
+    found = [f.amount for f in result.findings if f.code == "rows-vs-area"]
+    assert found == [100, -300]
+    assert result.compared_areas == [1, 2]
+
+
+def test_the_area_tables_sum_is_true_and_reconciles_to_the_use(tmp_path: Path) -> None:
+    from gnvtools.reports.followup_report import FollowupReport
+
+    params = project(tmp_path, "Aby,1,500,\nBerga,2,300,\nBerga,,100,\n", followup=AREAS)
+    report = FollowupReport.load(params)
+    table = report.areas().tables[0]
+    labels = [row[0] for row in table.rows]
+    assert "Utan angivet insatsområde" not in labels  # not part of the reported figures
+    assert any("inget redovisat belopp" in label for label in labels)
+    summed = next(row for row in table.rows if str(row[0]).startswith("Summa enligt"))
+    assert summed[1] == 600 == sum(report.result.by_area.values())
+    assert table.rows[-1][:2] == ["+ Inte fördelat på insatsområde", 400]
+    assert table.footer is not None and table.footer[:2] == ["= Förbrukat (redovisad total)", 1000]
+
+
+def test_the_rows_tables_sum_includes_rows_without_an_area(tmp_path: Path) -> None:
+    from gnvtools.reports.followup_report import FollowupReport
+
+    params = project(tmp_path, "Aby,1,500,\nBerga,,100,\n", followup="  reported_used: 650\n")
+    report = FollowupReport.load(params)
+    table = report.areas().tables[0]
+    assert report.figures.amount("forbrukat_per_omrade_summa") == 600
+    assert report.figures.amount("forbrukat_utover_omradestabellen") == 50
+    assert table.footer is not None and table.footer[1] == 650
+
+
+# --- 4. smaller ---------------------------------------------------------------------------------
+
+
+def test_area_8_sentence_says_whether_it_applies(tmp_path: Path) -> None:
+    from gnvtools.reports.followup_report import FollowupReport
+
+    applies = project(tmp_path / "a", "Aby,8,100,\n", followup="  area8_applies: true\n")
+    text = " ".join(FollowupReport.load(applies).area_texts())
+    assert "Exempelby kommun hör dit." in text and "hör inte dit" not in text
+    not_here = project(tmp_path / "b", "Aby,8,100,\n", followup="  area8_applies: false\n")
+    text = " ".join(FollowupReport.load(not_here).area_texts())
+    assert "hör inte dit" in text and "(SFS 2024:1253, 2 §)" in text
+
+
+def test_the_followups_counts_are_its_own_findings(tmp_path: Path) -> None:
+    from gnvtools.reports.followup_report import FollowupReport
+
+    params = project(
+        tmp_path, "Aby,8,100,\nBerga,1,50,skola\n", followup="  area8_applies: false\n"
+    )
+    report = FollowupReport.load(params)
+    findings = report.result.findings
+    assert report.figures.amount("antal_fel") == sum(f.level == "error" for f in findings) == 1
+    warnings = sum(f.level == "warning" for f in findings)
+    assert report.figures.amount("antal_varningar") == warnings >= 1

@@ -113,6 +113,8 @@ class Followup:
     reading: ActivityReading = NO_READING
     #: Rows of a kind of activity no source for the organisation classifies: not judged.
     unclassified: list[SpendLine] = field(default_factory=list)
+    #: Whether the regime's restricted area 8 applies to the organisation.
+    area8: bool = False
 
     @property
     def rows_unused(self) -> int:
@@ -126,8 +128,18 @@ class Followup:
 
     @property
     def area_total(self) -> int:
-        """Use per area plus use without an area: what the per-area table sums to."""
+        """What the per-area table's areas sum to: the organisation's own per-area figures
+        when it reported them (rows without an area are no part of those), else the rows, those
+        without an area included (``forbrukat_per_omrade_summa``)."""
+        if self.reported_by_area:
+            return sum(self.by_area.values())
         return sum(self.by_area.values()) + self.unassigned
+
+    @property
+    def compared_areas(self) -> list[int]:
+        """With ``reported_by_area``: every area with a reported figure or with rows."""
+        rows = {area for area, amount in self.rows_by_area.items() if amount}
+        return sorted(set(self.reported_by_area) | rows)
 
     def area_share(self, amount: int) -> Fraction | None:
         """An area's share of ``area_total``."""
@@ -269,6 +281,7 @@ def followup(plan: Plan, allocation: Allocation | None = None) -> Followup:
         spend=year_spend,
         reading=reading,
         unclassified=unclassified,
+        area8=area8,
         illustrative=spec.illustrative,
         carry_over=carry_over_followup(allocation, spend),
         rows_by_area=rows_by_area,

@@ -247,14 +247,24 @@ def _details(r: Followup) -> list[Finding]:
 
 
 def _rows_vs_areas(r: Followup) -> list[Finding]:
-    """Each area where the rows do not add up to the use the organisation reported there."""
+    """Each area with rows or a reported figure where the rows do not add up to the use the
+    organisation reported there (an area with rows but no reported figure: reported 0 kr)."""
     findings = []
-    for area, reported in r.reported_by_area.items():
+    who = r.plan.params.organisation.name
+    for area in r.compared_areas:
         rows = r.rows_by_area.get(area, 0)
-        if rows != reported:
+        reported = r.reported_by_area.get(area)
+        if reported is None:  # rows in an area the organisation reported nothing for
             text = (
                 f"Förbrukningsraderna för insatsområde {area} summerar till {kr(rows)}, men "
-                f"{r.plan.params.organisation.name} redovisar {kr(reported)} för området."
+                f"{who} redovisar inget belopp för området."
+            )
+            message, made_up = _made_up(r, text)
+            findings.append(Finding("warning", "rows-vs-area", message, -rows, made_up))
+        elif rows != reported:
+            text = (
+                f"Förbrukningsraderna för insatsområde {area} summerar till {kr(rows)}, men "
+                f"{who} redovisar {kr(reported)} för området."
             )
             message, made_up = _made_up(r, text)
             findings.append(Finding("warning", "rows-vs-area", message, reported - rows, made_up))

@@ -20,7 +20,6 @@ from gnvtools.core.followup_sources import (
 )
 from gnvtools.core.memo_figures import allocation_figures
 from gnvtools.core.model import Allocation
-from gnvtools.core.reconciliation import reconcile_allocation
 from gnvtools.core.yearend_tables import (
     activity_figures,
     area_figures,
@@ -277,7 +276,9 @@ def _used_figures(cat: Catalogue, result: Followup) -> None:
 
 
 def year_end_figures(allocation: Allocation, result: Followup) -> Catalogue:
-    """The follow-up report's catalogue: the year's allocation figures, then the year-end ones."""
-    return followup_figures(
-        result, allocation_figures(allocation, reconcile_allocation(allocation))
-    )
+    """The follow-up report's catalogue: the year's allocation figures, then the year-end ones.
+
+    ``antal_fel`` and ``antal_varningar`` count the follow-up's own findings (those its
+    "Kontroller" shows), not the allocation's checks.
+    """
+    return followup_figures(result, allocation_figures(allocation, result.findings))

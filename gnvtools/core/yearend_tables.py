@@ -4,8 +4,9 @@
   ``yearend``), ``…_outnyttjat``, ``…_utanfor_reglerna`` and ``…_andel_forbrukat`` (used as a
   share of allocated), with the sum row's ``outnyttjat_enligt_rader`` and
   ``andel_forbrukat_enligt_rader``;
-- per area ``andel_omrade_<n>`` (of all use per area), ``andel_utan_omrade``, and the sum row's
-  ``forbrukat_per_omrade_summa`` and ``andel_per_omrade_summa``;
+- per area ``andel_omrade_<n>`` (of the table's sum), ``andel_utan_omrade``, the sum row's
+  ``forbrukat_per_omrade_summa`` and ``andel_per_omrade_summa``, and
+  ``forbrukat_utover_omradestabellen`` (the year's use minus that sum) when they differ;
 - per kind of activity ``forbrukat_verksamhet_<kind>`` (``…_ej_angiven`` for rows without one);
 - per spend row outside the rules ``utanfor_reglerna_rad_<row>`` (its row in the spend file);
 - per recipient of money carried over from year Y ``kvarvarande_<Y>_mottagare_<r>_tilldelat``,
@@ -89,11 +90,25 @@ def recipient_figures(cat: Catalogue, r: Followup) -> None:
 
 
 def area_figures(cat: Catalogue, r: Followup) -> None:
-    """Each area's share of all use per area, and the per-area table's sum row."""
+    """The per-area table: each area's share of the table's sum, the sum row (what it sums is
+    in its label), and the reconciliation to the year's use when they differ."""
     parts = [f"forbrukat_omrade_{area}" for area in r.by_area]
-    if r.unassigned:
+    if r.unassigned and not r.reported_by_area:
         parts.append("forbrukat_utan_omrade")
-    total = cat.add_sum("forbrukat_per_omrade_summa", parts, "förbrukat per insatsområde, summa")
+    label = (
+        "förbrukat per insatsområde enligt organisationens redovisning, summa"
+        if r.reported_by_area
+        else "förbrukningsraderna per insatsområde och utan område, summa"
+    )
+    total = cat.add_sum("forbrukat_per_omrade_summa", parts, label)
+    if r.used != r.area_total:
+        cat.add(
+            "forbrukat_utover_omradestabellen",
+            r.used - r.area_total,
+            "kr",
+            "förbrukat utöver per-områdestabellens summa (inte fördelat på område)",
+            derived_from=["forbrukat", total.name],
+        )
     shares = []
     for part in parts:
         share = r.area_share(cat.amount(part))
@@ -106,7 +121,7 @@ def area_figures(cat: Catalogue, r: Followup) -> None:
             name,
             share,
             "andel",
-            f"{cat[part].label} som andel av all förbrukning per område",
+            f"{cat[part].label} som andel av per-områdestabellens summa",
             derived_from=[part, total.name],
         )
         shares.append(name)
@@ -211,7 +226,19 @@ def carried_over_figures(cat: Catalogue, result: Followup) -> None:
 
 
 def ineligible_figures(cat: Catalogue, r: Followup) -> None:
-    """Each spend row outside the rules, by its row number in the spend file."""
+    """Each spend row outside the rules, by its row number in the spend file, and the rows of
+    kinds of activity no source for the organisation classifies (``forbrukat_ej_bedomt``)."""
+    if r.unclassified:
+        rows = ", ".join(str(line.row) for line in r.unclassified)
+        cat.add(
+            "forbrukat_ej_bedomt",
+            sum(line.amount for line in r.unclassified),
+            "kr",
+            "förbrukat inom verksamhetstyper som ingen källa för organisationen delar in",
+            stage="uppföljning",
+            made_up=r.illustrative,
+            sources=[spend_cell(r, rows)],
+        )
     for item in r.ineligible_lines:
         cat.add(
             f"utanfor_reglerna_rad_{item.line.row}",

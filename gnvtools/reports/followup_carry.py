@@ -106,18 +106,37 @@ def ineligible_table(r: Followup) -> Table:
     )
 
 
+def _not_judged(r: Followup, f: Catalogue) -> list[Html]:
+    """What the rules were not applied to: kinds of activity no source classifies."""
+    if "forbrukat_ej_bedomt" not in f:
+        return []
+    name = r.plan.params.organisation.name
+    return [
+        paragraph(
+            marked(
+                f"Av förbrukningen gäller {f.text('forbrukat_ej_bedomt')} verksamhetstyper som "
+                f"ingen källa för {name} delar in. Beloppet är inte bedömt och räknas inte som "
+                f"använt utanför reglerna förrän {name} har angett sin tolkning; se Kontroller.",
+                f,
+                "forbrukat_ej_bedomt",
+            )
+        )
+    ]
+
+
 def ineligible_section(r: Followup, f: Catalogue) -> Html:
     title = "Användning utanför reglerna"
     if not r.ineligible_lines:
-        return section(
-            title,
-            paragraph(
-                "Ingen förbrukning ligger utanför insatsområdena eller de verksamheter som "
-                "reglerna tillåter."
-            ),
+        none = (
+            "Ingen förbrukning ligger utanför insatsområdena eller de verksamheter som "
+            "reglerna tillåter."
+            if "forbrukat_ej_bedomt" not in f
+            else "Ingen bedömd förbrukning ligger utanför reglerna."
         )
+        return section(title, paragraph(none), *_not_judged(r, f))
     return section(
         title,
+        *_not_judged(r, f),
         paragraph(
             marked(
                 f"Utanför reglerna har {f.text('utanfor_reglerna')} använts. Beloppet räknas in "

@@ -11,6 +11,7 @@ from gnvtools.core.figures import Catalogue
 from gnvtools.core.followup import Followup
 from gnvtools.core.formatting import capitalise, count
 from gnvtools.core.regimes import join_words
+from gnvtools.core.spend import area_source
 
 MADE_UP = " (påhittat exempel)"
 
@@ -146,23 +147,26 @@ def repayment_summary(r: Followup, f: Catalogue) -> list[str]:
 
 
 def area_texts(r: Followup, f: Catalogue) -> list[str]:
-    """The per-area sentences: the difference against the reported total, area 8's rule."""
+    """The per-area sentences: the per-area table's sum against the year's use (as the table
+    reconciles them), and the restricted area's rule with whether it applies here."""
     texts = []
-    gap = f.amount("redovisat_utover_omraden") if "redovisat_utover_omraden" in f else 0
-    if gap:
-        whose = (
-            f"Enligt {r.plan.params.organisation.name}s egen redovisning summerar "
-            "förbrukningen per insatsområde"
-            if r.reported_by_area
-            else "Förbrukningsraderna summerar per insatsområde"
-        )
+    name = r.plan.params.organisation.name
+    if "forbrukat_utover_omradestabellen" in f:
+        if r.reported_by_area:
+            whose = (
+                f"Enligt {name}s egen redovisning summerar förbrukningen per insatsområde till "
+                f"{f.text('forbrukat_per_omrade_summa')}"
+            )
+        else:
+            whose = f"Förbrukningsraderna summerar till {f.text('forbrukat_per_omrade_summa')}"
+            if "forbrukat_utan_omrade" in f:
+                whose += f", varav {f.text('forbrukat_utan_omrade')} utan insatsområde"
         texts.append(
             marked(
-                f"{whose} till {f.text('forbrukat_inom_omraden')}, medan den redovisade totalen "
-                f"är {f.text('redovisat_forbrukat')}. Skillnaden, "
-                f"{f.text('redovisat_utover_omraden')}, är inte fördelad på något område.",
+                f"{whose}, medan den redovisade totalen är {f.text('forbrukat')}. Skillnaden, "
+                f"{f.text('forbrukat_utover_omradestabellen')}, är inte fördelad på något område.",
                 f,
-                "forbrukat_inom_omraden",
+                "forbrukat_per_omrade_summa",
             )
             + (" " + reading_clause(r) if r.uncertain_areas else "")
         )
@@ -175,8 +179,30 @@ def area_texts(r: Followup, f: Catalogue) -> list[str]:
                 "forbrukat_utan_omrade",
             )
         )
+    texts += restricted_area_texts(r)
+    return texts
+
+
+def restricted_area_texts(r: Followup) -> list[str]:
+    """Each restricted area's rule with its source, and whether the organisation is among
+    those it is for (area 8: named by the government; a rural part of the grant says so)."""
+    name = r.plan.params.organisation.name
+    spec = r.plan.params.followup
+    rural = any(c.basis == "rural" for c in r.plan.params.received.components)
+    because = (
+        ", eftersom en del av bidraget är en landsbygdsdel"
+        if rural and (spec is None or spec.area8_applies is None)
+        else ""
+    )
+    texts = []
     for area, note in r.regime.restricted_areas.items():
-        texts.append(f"Insatsområde {area} gäller {note}.")
+        rule = f"Insatsområde {area} gäller {note} ({area_source(r.regime)})."
+        if r.area8:
+            texts.append(f"{rule} {name} hör dit{because}.")
+        else:
+            texts.append(
+                f"{rule} {name} hör inte dit, så förbrukning inom området ligger utanför reglerna."
+            )
     return texts
 
 

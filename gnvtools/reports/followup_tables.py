@@ -133,13 +133,18 @@ def recipient_table(r: Followup) -> Table:
 
 
 def area_table(r: Followup, f: Catalogue) -> Table:
+    """Use per area; its sum says what it sums (the organisation's per-area figures, or the
+    rows), and a reconciliation row leads from that sum to the year's use when they differ."""
+    own = bool(r.reported_by_area)
     rows: list[list[Cell | Named]] = []
     for area in r.by_area:
         label = r.regime.area_label(area)
         if area in r.uncertain_areas:
             label += " (osäker avläsning)"
+        if own and area not in r.reported_by_area and r.rows_by_area.get(area):
+            label += " (inget redovisat belopp; se kontrollerna)"
         rows.append([label, fig(f, f"forbrukat_omrade_{area}"), fig(f, f"andel_omrade_{area}")])
-    if r.unassigned:
+    if r.unassigned and not own:
         rows.append(
             [
                 "Utan angivet insatsområde",
@@ -147,14 +152,36 @@ def area_table(r: Followup, f: Catalogue) -> Table:
                 fig(f, "andel_utan_omrade"),
             ]
         )
+    name = r.plan.params.organisation.name
+    what = f"Summa enligt {genitive_stem(name)}s redovisning" if own else "Summa enligt raderna"
+    summed: list[Cell | Named] = [
+        what,
+        fig(f, "forbrukat_per_omrade_summa"),
+        fig(f, "andel_per_omrade_summa"),
+    ]
+    footer: list[Cell | Named] = summed
+    if "forbrukat_utover_omradestabellen" in f:
+        used = "Förbrukat (redovisad total)" if "redovisat_forbrukat" in f else "Förbrukat"
+        rows.append(summed)
+        rows.append(
+            ["+ Inte fördelat på insatsområde", fig(f, "forbrukat_utover_omradestabellen"), ""]
+        )
+        footer = [f"= {used}", fig(f, "forbrukat"), ""]
     notes = [f"Område {area}: {reading}." for area, reading in sorted(r.uncertain_areas.items())]
-    own = bool(r.reported_by_area)
     if own:
-        notes.append(f"Beloppen är {r.plan.params.organisation.name}s egen redovisning.")
+        notes.append(
+            f"Beloppen per område är {genitive_stem(name)}s egen redovisning; andelarna är av "
+            "deras summa."
+        )
+        if r.unassigned:
+            notes.append(
+                f"Förbrukningsrader utan insatsområde ({f.text('forbrukat_utan_omrade')}) ingår "
+                "inte i beloppen per område."
+            )
     area_made_up = any(made_up(f, f"forbrukat_omrade_{a}") for a in r.by_area)
     return NamedTable.of(
         rows,
-        ["Summa", fig(f, "forbrukat_per_omrade_summa"), fig(f, "andel_per_omrade_summa")],
+        footer,
         title="Per insatsområde",
         columns=["Insatsområde", "Förbrukat", "Andel"],
         kinds=["text", "kr", "percent"],
