@@ -6,7 +6,7 @@ The catalogue type itself is ``gnvtools.core.figures``; the follow-up's figures 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
 from gnvtools.core.figure_sources import yaml_cell
@@ -32,19 +32,24 @@ def at_decision(allocation: Allocation) -> Allocation:
 
 
 def allocation_figures(
-    allocation: Allocation, findings: list[Finding], *, stage: Stage | None = None
+    allocation: Allocation,
+    findings: list[Finding],
+    *,
+    stage: Stage | None = None,
+    frames: Collection[int] | None = None,
 ) -> Catalogue:
     """The figures of a year's allocation: received, components, pots, steps, recipients.
 
     With ``stage`` (the memo: ``beslut``) the catalogue holds only what is known at that stage,
-    and ``findings`` are that stage's checks: their counts belong to it.
+    and ``findings`` are that stage's checks: their counts belong to it. ``frames``: the
+    national frame statements the document may cite (never its own, never a later one).
     """
     params = allocation.plan.params
     cat = Catalogue()
     document_figures(cat, allocation.plan.file)
     sources = received_figures(cat, allocation.plan.file)
     received_shares(cat, [n[0] for k, n in sources.items() if k.startswith("component:")])
-    frame_figures(cat, allocation)
+    frame_figures(cat, allocation, frames)
     pots = [_pot_figures(cat, allocation, i, sources) for i in range(len(allocation.pots))]
     cat.add_sum("fordelat", [n["fordelat"] for n in pots], "fördelat till mottagare, alla medel")
     cat.add_sum("ofordelat", [n["ofordelat"] for n in pots], "inte fördelat, alla medel")

@@ -8,6 +8,7 @@ Each names its key in the parameter file: ``mottaget`` reads ``received.total``,
 from __future__ import annotations
 
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 from gnvtools.core.figure_sources import yaml_cell
@@ -112,3 +113,20 @@ def received_figures(cat: Catalogue, file: Any) -> dict[str, list[str]]:
         names[f"carry-over:{carry.year}"] = [figure.name]
         names["carry-over"].append(figure.name)
     return names
+
+
+def decision_inputs(plan: Any) -> list[Path]:
+    """The data files a decision document may read: the plan's, without the requests of a
+    requisition step known only after the decision (``stage: rekvisition``, the default).
+
+    The decision states each recipient's ceiling, never what was requisitioned, so the requests
+    file is no input of it: not in its manifest, its provenance annex or its Excel input sheets,
+    and changing it changes nothing the memo states. Stockholm 2025 reads ``districts.csv`` and
+    ``central.csv``; ``requests-2025.csv`` belongs to the requisition.
+    """
+    later: set[Path] = set()
+    for pot in plan.params.pots:
+        for step in pot.steps:
+            if step.kind == "requisition" and step.stage not in ("underlag", "beslut"):
+                later.add(plan.file.data_path(step.requests)[0])
+    return [path for path in plan.data_files if path not in later]

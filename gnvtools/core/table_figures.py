@@ -16,7 +16,7 @@ ceiling; ``mottagare_bromma_vid_beslut`` adds the 800 000 kr of carried-over mon
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -66,10 +66,17 @@ def received_shares(cat: Catalogue, components: Sequence[str]) -> None:
         cat.add("andel_av_mottaget_summa", one, "andel", "hela mottaget", derived_from=["mottaget"])
 
 
-def frame_figures(cat: Catalogue, allocation: Allocation) -> None:
-    """A national frame statement's total, the sum of its parts and the municipalities' frame."""
+def frame_figures(
+    cat: Catalogue, allocation: Allocation, only: Collection[int] | None = None
+) -> None:
+    """A national frame statement's total, the sum of its parts and the municipalities' frame.
+
+    ``only``: the statements a document may cite (by index); a memo never holds its own frames.
+    """
     file = allocation.plan.file
     for index, s in enumerate(allocation.plan.params.national_frames):
+        if only is not None and index not in only:
+            continue
         head = f"nationell_ram_{slug(s.source_id or s.source)}"
         at = ("national_frames", index)
         if s.total is not None:

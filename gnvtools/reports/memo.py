@@ -25,6 +25,7 @@ from gnvtools.core.figures import slug as _slug
 from gnvtools.core.finding_figures import finding_figures
 from gnvtools.core.formatting import count
 from gnvtools.core.memo_figures import allocation_figures
+from gnvtools.core.memo_inputs import decision_inputs
 from gnvtools.core.model import Allocation, Plan, allocate, at_ceilings, at_decision, build_plan
 from gnvtools.core.params import Params, locate
 from gnvtools.core.reconciliation import Finding, reconcile_allocation
@@ -59,7 +60,7 @@ from gnvtools.reports.memo_load import AFTER_REQUISITIONS as AFTER_REQUISITIONS
 from gnvtools.reports.memo_load import (
     AUTHORED_SECTIONS as AUTHORED_SECTIONS,
 )
-from gnvtools.reports.memo_load import STAGE, by_stage, decision_plan
+from gnvtools.reports.memo_load import STAGE, by_stage, citable_frames, decision_plan
 from gnvtools.reports.memo_load import document_date as document_date
 from gnvtools.reports.memo_load import load_readings as load_readings
 from gnvtools.reports.memo_load import load_texts as load_texts
@@ -103,7 +104,8 @@ class AllocationMemo:
         decision = at_decision(Allocation(decision_plan(plan, readings), allocation.pots))
         known = reconcile_allocation(decision)
         findings = by_stage(known, reconcile_allocation(allocation))
-        figures = allocation_figures(allocation, known, stage=STAGE)
+        frames = citable_frames(plan, readings)
+        figures = allocation_figures(allocation, known, stage=STAGE, frames=frames)
         decision_totals(figures, decision)
         finding_figures(figures, known, "beslut")  # the checks the memo shows
         texts = load_texts(plan, figures)
@@ -119,11 +121,12 @@ class AllocationMemo:
 
     @property
     def input_files(self) -> list[Path]:
-        """Every file the memo reads: the parameter file, its data and its text file."""
+        """Every file the memo reads: the parameter file, the data known at the decision (no
+        requests of a later requisition), its rules and its text file."""
         plan = self.allocation.plan
         texts = [self.texts.path] if self.texts is not None else []
         rules = [plan.file.data_path(self.params.rules)[0]] if self.params.rules else []
-        return [plan.file.path, *plan.data_files, *rules, *texts]
+        return [plan.file.path, *decision_inputs(plan), *rules, *texts]
 
     @property
     def params(self) -> Params:

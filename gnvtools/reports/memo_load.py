@@ -79,16 +79,22 @@ def document_date(params: Params) -> dt.date | None:
     return memo.date or memo.meeting_date
 
 
-def decision_plan(plan: Plan, readings: Readings) -> Plan:
-    """The plan without the frame statements this document may not cite (itself, or later)."""
+def citable_frames(plan: Plan, readings: Readings) -> list[int]:
+    """The frame statements this document may cite (by index): not its own, not a later one."""
     params = plan.params
     itself = params.memo.source if params.memo is not None else ""
     when = document_date(params)
-    kept = [
-        s
-        for s in params.national_frames
+    return [
+        index
+        for index, s in enumerate(params.national_frames)
         if not s.source_id or citable(s.source_id, readings, when, itself)
     ]
+
+
+def decision_plan(plan: Plan, readings: Readings) -> Plan:
+    """The plan without the frame statements this document may not cite (itself, or later)."""
+    params = plan.params
+    kept = [params.national_frames[i] for i in citable_frames(plan, readings)]
     if len(kept) == len(params.national_frames):
         return plan
     own = params.model_copy(update={"national_frames": kept})

@@ -1,0 +1,114 @@
+"""What a reader of the example memos struck out, as classes of problems.
+
+- A decision memo reads no input of a later stage: the requests of a requisition step are known
+  only after the decision, so they are not among its inputs (manifest, annex, Excel input
+  sheets), and changing them changes nothing the memo states.
+- A document's catalogue holds no figure whose source is the document itself or a later one.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from gnvtools.core.memo_inputs import decision_inputs
+from gnvtools.core.model import build_plan
+from gnvtools.core.params import is_comparison
+from gnvtools.core.rulebook import citable, shared_sources
+from gnvtools.publish.recompute import recompute
+from gnvtools.reports.document import document_of
+from gnvtools.reports.memo import AllocationMemo, document_date
+
+from .conftest import PARAMS
+
+MEMO_FILES = sorted(
+    p for p in PARAMS.glob("*/*.yaml") if "mapping" not in p.name and not is_comparison(p)
+)
+IDS = [f"{p.parent.name}/{p.stem}" for p in MEMO_FILES]
+
+
+def _later_requests(path: Path) -> list[Path]:
+    plan = build_plan(path)
+    return [
+        plan.file.data_path(step.requests)[0]
+        for pot in plan.params.pots
+        for step in pot.steps
+        if step.kind == "requisition" and step.stage == "rekvisition"
+    ]
+
+
+@pytest.mark.parametrize("path", MEMO_FILES, ids=IDS)
+def test_a_memo_reads_no_input_of_a_later_stage(path: Path) -> None:
+    memo = AllocationMemo.load(path)
+    for later in _later_requests(path):
+        assert later not in memo.input_files
+    assert set(decision_inputs(memo.allocation.plan)) <= set(memo.input_files)
+
+
+def test_stockholm_2025_and_2023_leave_their_requests_out() -> None:
+    names_2025 = {p.name for p in AllocationMemo.load(PARAMS / "stockholm/2025.yaml").input_files}
+    assert "requests-2025.csv" not in names_2025
+    assert {"districts.csv", "central.csv"} <= names_2025
+    # 2023: 1,8 mnkr were "open for application" (seeds/002) — applications came after the
+    # decision, so the memo states the ceilings and reads no application.
+    names_2023 = {p.name for p in AllocationMemo.load(PARAMS / "stockholm/2023.yaml").input_files}
+    assert "nurse-applications-2023.csv" not in names_2023
+
+
+def test_a_step_declared_known_at_the_decision_keeps_its_requests(example_copy) -> None:
+    folder = example_copy("stockholm")
+    params = folder / "2025.yaml"
+    text = params.read_text(encoding="utf-8")
+    marker = "        requests: data/requests-2025.csv\n"
+    params.write_text(text.replace(marker, marker + "        stage: beslut\n"), encoding="utf-8")
+    names = {p.name for p in AllocationMemo.load(params).input_files}
+    assert "requests-2025.csv" in names
+
+
+def _memo_state(params: Path) -> tuple[dict[str, tuple[str, str]], str]:
+    memo = AllocationMemo.load(params)
+    catalogue = {k: (str(f.value), f.text) for k, f in memo.figures.items()}
+    cells = recompute("allocation-memo", params).cells
+    blocks = [b.as_json() for b in document_of({"cells": cells}).blocks]
+    return catalogue, json.dumps(blocks, ensure_ascii=False, default=str)
+
+
+def test_changing_the_requests_changes_nothing_the_memo_states(example_copy) -> None:
+    folder = example_copy("stockholm")
+    params = folder / "2025.yaml"
+    before = _memo_state(params)
+    requests = folder / "data" / "requests-2025.csv"
+    rows = requests.read_text(encoding="utf-8").splitlines()
+    changed = [rows[0], *(row.rsplit(",", 1)[0] + ",1000" for row in rows[1:])]
+    requests.write_text("\n".join(changed) + "\n", encoding="utf-8")
+    assert (
+        AllocationMemo.load(params).allocation.lines
+        != AllocationMemo.load(PARAMS / "stockholm/2025.yaml").allocation.lines
+    )  # the change reached the full allocation …
+    assert _memo_state(params) == before  # … and nothing the decision states
+
+
+@pytest.mark.parametrize("path", MEMO_FILES, ids=IDS)
+def test_no_catalogue_figure_comes_from_the_document_itself_or_later(path: Path) -> None:
+    memo = AllocationMemo.load(path)
+    itself = memo.params.memo.source if memo.params.memo is not None else ""
+    when = document_date(memo.params)
+    every = {**shared_sources(), **memo.readings.sources}
+    barred = [src.short for key, (src, _info) in every.items() if key == itself]
+    barred += [
+        s.source
+        for s in memo.params.national_frames
+        if s.source_id and not citable(s.source_id, memo.readings, when, itself)
+    ]
+    for figure in memo.figures.values():
+        for short in barred:
+            assert short not in figure.label, (figure.name, short)
+            assert short not in figure.text, (figure.name, short)
+
+
+def test_the_stockholm_2025_catalogue_holds_no_frame_of_its_own() -> None:
+    names = set(AllocationMemo.load(PARAMS / "stockholm/2025.yaml").figures)
+    assert not [n for n in names if n.startswith("nationell_ram_stockholm_memo_2025")]
+    assert "nationell_ram_socialstyrelsens_anvisningar_2025_total" in names
