@@ -112,3 +112,46 @@ def test_the_stockholm_2025_catalogue_holds_no_frame_of_its_own() -> None:
     names = set(AllocationMemo.load(PARAMS / "stockholm/2025.yaml").figures)
     assert not [n for n in names if n.startswith("nationell_ram_stockholm_memo_2025")]
     assert "nationell_ram_socialstyrelsens_anvisningar_2025_total" in names
+
+
+def test_a_fixed_amount_out_of_an_approximate_pot_is_exact() -> None:
+    """Out of "cirka 10,7 mnkr" the decision sets 800 000 kr per district and 350 000 kr to
+    each of two administrations: exact. Only what is worked out from the approximate amount
+    (the pot's remainder, a total over it) is approximate."""
+    figures = AllocationMemo.load(PARAMS / "stockholm/2025.yaml").figures
+    assert figures.text("kvarvarande_2024") .replace("\u00a0", " ") == "cirka 10,7 mnkr"
+    exact = [
+        "mottagare_bromma_kvarvarande_medel_2024_vid_beslut",
+        "mottagare_forskoleforvaltningen_kvarvarande_medel_2024_vid_beslut",
+        "mottagare_utbildningsforvaltningen_vid_beslut",
+        "medel_kvarvarande_medel_2024_steg_3_mottagare_forskoleforvaltningen",
+        "beslut_kvarvarande_2024_fordelat",
+    ]
+    for name in exact:
+        assert figures[name].precision == "exakt", name
+        assert "cirka" not in figures.text(name), name
+    assert figures.text("medel_kvarvarande_medel_2024_kvar_vid_beslut").startswith("cirka")
+    assert figures.text("medel_totalt") .replace("\u00a0", " ") == "cirka 52,7 mnkr"
+
+
+@pytest.mark.parametrize("path", MEMO_FILES, ids=IDS)
+def test_a_check_states_an_approximate_amount_as_the_source_does(path: Path) -> None:
+    memo = AllocationMemo.load(path)
+    rough = [f for f in memo.figures.values() if f.precision == "cirka" and f.kind == "kr"]
+    for finding in memo.shown_findings:
+        for figure in rough:
+            if figure.name.startswith(("kvarvarande_", "delbelopp_", "mottaget")):
+                plain = f"{figure.value:,}".replace(",", "\u00a0")
+                assert plain not in finding.message.replace(" ", "\u00a0"), finding.message
+
+
+def test_one_source_in_one_pot_is_checked_once() -> None:
+    """ "Mottaget statsbidrag … ingår i sin helhet" beside "Statsbidrag 2025 … fördelas i sin
+    helhet" says one thing twice; with unplaced money it would also be untrue."""
+    for name in ("stockholm/2025.yaml", "jamtland/2025.yaml"):
+        memo = AllocationMemo.load(PARAMS / name)
+        codes = [f.code for f in memo.shown_findings]
+        assert "pots-vs-source" not in codes
+        assert not [f for f in memo.shown_findings if "ingår i sin helhet" in f.message]
+    jamtland = AllocationMemo.load(PARAMS / "jamtland/2025.yaml")
+    assert "pot-unplaced" in {f.code for f in jamtland.shown_findings}

@@ -47,6 +47,7 @@ class SourceTotals:
     fordelat: int = 0
     tak: int = 0
     reserv: int = 0
+    ceilings: list[str] = field(default_factory=list)  # <step>_tak of steps at their ceilings
 
 
 def source_key(pot_source: str) -> str:
@@ -73,6 +74,8 @@ def decision_totals(cat: Catalogue, decision: Allocation) -> dict[str, SourceTot
         to_recipients = 0
         for j, step in enumerate(pot.steps):
             ceilings = at_ceilings(decision.plan, i, j)
+            if ceilings and f"{medel}_steg_{j + 1}_tak" in cat:
+                source.ceilings.append(f"{medel}_steg_{j + 1}_tak")
             for line in step.lines:
                 if line.recipient == RESERVE:
                     source.reserv += line.amount
@@ -119,7 +122,20 @@ def _add_source(cat: Catalogue, s: SourceTotals) -> None:
             continue
         # What the pots place rests on the pots only; the rest also on the source's amount.
         derived = inputs if part == "ofordelat" else s.pots
-        cat.add(f"beslut_{s.key}_{part}", value, "kr", label, derived_from=derived)
+        # What the decision gives recipients is as exact as the steps that give it (a fixed
+        # amount out of "cirka 10,7 mnkr" is exact); reserve and remainder are as the pot.
+        placed = [f"{pot}_vid_beslut" for pot in s.pots if f"{pot}_vid_beslut" in cat]
+        rough = placed if part == "fordelat" and len(placed) == len(s.pots) else None
+        if part == "tak" and s.ceilings:
+            rough = s.ceilings
+        cat.add(
+            f"beslut_{s.key}_{part}",
+            value,
+            "kr",
+            label,
+            derived_from=derived,
+            precision_from=rough,
+        )
 
 
 LABELS = {

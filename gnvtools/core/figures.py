@@ -110,10 +110,7 @@ class Figure:
         """
         value = self.value
         if self.kind == "kr" and isinstance(value, int):
-            if self.precision == "cirka":
-                return "cirka " + mnkr(value)
-            shown = "\u2212" + kr(-value) if value < 0 else kr(value)
-            return shown + (" (osäker avläsning)" if self.precision == "osäker" else "")
+            return amount_text(value, self.precision)
         if self.kind == "andel" and isinstance(value, Fraction):
             return percent(value, self.places)
         if self.kind == "antal" and isinstance(value, int):
@@ -157,6 +154,15 @@ class Figure:
         }
 
 
+def amount_text(value: int, precision: Precision = "exakt") -> str:
+    """An amount as a report prints it at its precision: ``amount_text(10_700_000, "cirka")``
+    → ``cirka 10,7 mnkr``; exact amounts to the krona (``41 991 440 kr``)."""
+    if precision == "cirka":
+        return "cirka " + mnkr(value)
+    shown = "\u2212" + kr(-value) if value < 0 else kr(value)
+    return shown + (" (osäker avläsning)" if precision == "osäker" else "")
+
+
 def least_precise(a: Precision, b: Precision) -> Precision:
     """``least_precise("exakt", "cirka")`` → ``"cirka"``: a sum is as rough as its roughest part."""
     return a if PRECISIONS.index(a) >= PRECISIONS.index(b) else b
@@ -186,6 +192,7 @@ class Catalogue(Mapping[str, Figure]):
         precision: Precision = "exakt",
         sources: Sequence[FigureSource] = (),
         places: int = 0,
+        precision_from: Sequence[str] | None = None,
     ) -> Figure:
         """Add a figure; its stage and illustrative flag are derived from ``derived_from``.
 
@@ -195,14 +202,21 @@ class Catalogue(Mapping[str, Figure]):
         itself is read). ``sources`` are the input cells it reads and the rules it applies;
         ``places`` the decimals a share (``andel``) is printed with.
         Every name in ``derived_from`` must already be in the catalogue.
+
+        ``precision_from`` (default: all of ``derived_from``) names the inputs whose precision
+        the figure takes: an amount the decision sets is exact even when it is split out of an
+        approximate pot (800 000 kr to each district out of "cirka 10,7 mnkr"), while what is
+        worked out arithmetically from the approximate amount (the pot's remainder) is not.
         """
         inputs: list[Figure] = []
         for other in derived_from:
             if other not in self._figures:
                 raise ValueError(f"{name} is derived from {other}, which is not in the catalogue")
             inputs.append(self._figures[other])
+        rough = inputs if precision_from is None else [self._figures[n] for n in precision_from]
         for figure in inputs:
             stage = later(stage, figure.stage)
+        for figure in rough:
             precision = least_precise(precision, figure.precision)
         illustrative = made_up or any(figure.illustrative for figure in inputs)
         if name in self._figures:

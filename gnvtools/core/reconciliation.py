@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import asdict, dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from gnvtools.core.allocation import RESERVE
+from gnvtools.core.figures import Precision, amount_text
 from gnvtools.core.formatting import capitalise, kr
 from gnvtools.core.model import Allocation, at_ceilings, at_decision
 
@@ -64,7 +65,7 @@ def check_components(allocation: Allocation) -> list[Finding]:
     if not received.components:
         return []
     total = sum(c.amount for c in received.components)
-    parts = " + ".join(kr(c.amount) for c in received.components)
+    parts = " + ".join(amount_text(c.amount, _precision(c)) for c in received.components)
     diff = total - received.total
     if diff:
         return [
@@ -80,7 +81,8 @@ def check_components(allocation: Allocation) -> list[Finding]:
         Finding(
             "info",
             "components-vs-received",
-            f"Delbeloppen {parts} summerar till mottaget belopp {kr(received.total)}.",
+            f"Delbeloppen {parts} summerar till mottaget belopp "
+            f"{amount_text(received.total, source_precision(allocation.plan.params, 'received'))}.",
             0,
         )
     ]
@@ -101,6 +103,9 @@ def check_sources(allocation: Allocation) -> list[Finding]:
     for carry in params.carry_over:
         available[f"carry-over:{carry.year}"] = carry.amount
     drawn_from_components = any(s.startswith("component:") for s in used)
+    pots_of: dict[str, list[str]] = {}
+    for pot in plan.pots:
+        pots_of.setdefault(plan.pot_sources[pot.name], []).append(pot.name)
     for source, amount in available.items():
         if source == "received" and drawn_from_components and source not in used:
             continue
@@ -109,6 +114,7 @@ def check_sources(allocation: Allocation) -> list[Finding]:
         in_pots = used.get(source, 0)
         label = _source_label(source)
         diff = in_pots - amount
+        stated = amount_text(amount, source_precision(params, source))
         if diff > 0:
             findings.append(
                 Finding(
@@ -124,20 +130,55 @@ def check_sources(allocation: Allocation) -> list[Finding]:
                 Finding(
                     "warning",
                     "source-not-in-pots",
-                    f"Av {label} ({kr(amount)}) ingår {kr(-diff)} inte i fördelningen.",
+                    f"Av {label} ({stated}) ingår {kr(-diff)} inte i fördelningen.",
                     -diff,
                 )
             )
-        else:
+        elif len(pots_of.get(source, [])) > 1:
+            # With one pot, that pot's own row says it (placed in full, or what is not yet).
             findings.append(
                 Finding(
                     "info",
                     "pots-vs-source",
-                    f"{capitalise(label)}, {kr(amount)}, ingår i sin helhet i fördelningen.",
+                    f"{capitalise(label)}, {stated}, ligger i sin helhet i potterna "
+                    f"{_names(pots_of[source])}.",
                     0,
                 )
             )
     return findings
+
+
+def _names(names: list[str]) -> str:
+    return ", ".join(names[:-1]) + " och " + names[-1] if len(names) > 1 else "".join(names)
+
+
+def source_precision(params: Any, source: str) -> Precision:
+    """How exactly the parameter file states a source of money (``precision``, default
+    ``exakt``): the carry-over "cirka 10,7 mnkr" is printed as the source says it."""
+    if source.startswith("carry-over:"):
+        year = source.partition(":")[2]
+        found = [c for c in params.carry_over if str(c.year) == year]
+        return _precision(found[0]) if found else "exakt"
+    if source.startswith("component:"):
+        name = source.partition(":")[2]
+        found = [c for c in params.received.components if c.name == name]
+        return _precision(found[0]) if found else "exakt"
+    rough = [_precision(c) for c in params.received.components if _precision(c) != "exakt"]
+    return rough[0] if rough else _precision(params.received)
+
+
+def _precision(spec: Any) -> Precision:
+    value: Precision = getattr(spec, "precision", "exakt") or "exakt"
+    return value
+
+
+def _pot_precision(allocation: Allocation, name: str) -> Precision:
+    """A pot is as exact as its amount: its own (exact) or its source's whole amount."""
+    plan = allocation.plan
+    spec = next((p for p in plan.params.pots if p.name == name), None)
+    if spec is None or spec.amount is not None:
+        return "exakt"
+    return source_precision(plan.params, plan.pot_sources[name])
 
 
 def _source_label(source: str) -> str:
@@ -153,6 +194,7 @@ def check_pots(allocation: Allocation) -> list[Finding]:
     findings: list[Finding] = []
     for pot in allocation.pots:
         name = pot.pot.name
+        has = amount_text(pot.pot.amount, _pot_precision(allocation, name))
         exceeding = [s for s in pot.steps if s.target > max(s.available, 0)]
         for step in exceeding:
             left = max(step.available, 0)
@@ -174,7 +216,7 @@ def check_pots(allocation: Allocation) -> list[Finding]:
                     "error",
                     "pot-overdrawn",
                     f"Stegen för {name} fördelar {kr(pot.placed)}, {kr(-pot.unplaced)} mer "
-                    f"än de {kr(pot.pot.amount)} som finns.",
+                    f"än de {has} som finns.",
                     pot.unplaced,
                 )
             )
@@ -183,7 +225,7 @@ def check_pots(allocation: Allocation) -> list[Finding]:
                 Finding(
                     "warning",
                     "pot-unplaced",
-                    f"Av {name} ({kr(pot.pot.amount)}) är {kr(pot.unplaced)} ännu inte fördelade.",
+                    f"Av {name} ({has}) är {kr(pot.unplaced)} ännu inte fördelade.",
                     pot.unplaced,
                 )
             )
@@ -193,7 +235,7 @@ def check_pots(allocation: Allocation) -> list[Finding]:
                 Finding(
                     "info",
                     "pot-reserve",
-                    f"Av {name} ({kr(pot.pot.amount)}) går {kr(pot.placed - reserve)} till "
+                    f"Av {name} ({has}) går {kr(pot.placed - reserve)} till "
                     f"mottagare och {kr(reserve)} hålls som ofördelad reserv.",
                     reserve,
                 )
@@ -203,7 +245,7 @@ def check_pots(allocation: Allocation) -> list[Finding]:
                 Finding(
                     "info",
                     "pot-placed",
-                    f"{name} ({kr(pot.pot.amount)}) fördelas i sin helhet.",
+                    f"{name} ({has}) fördelas i sin helhet.",
                     0,
                 )
             )

@@ -185,6 +185,7 @@ def decision_figures(cat: Catalogue, decision: Allocation, made_up: Sequence[set
         per = dict.fromkeys(names, 0)
         for line in pot.lines:
             per[line.recipient] += line.amount
+        rough = _steps_giving(cat, decision, index, pot_amount)
         in_pot = []
         for who, amount in per.items():
             name = cat.add(
@@ -194,6 +195,7 @@ def decision_figures(cat: Catalogue, decision: Allocation, made_up: Sequence[set
                 f"{who} av {pot.pot.name} vid beslutet{requisition_note(decision, index)}",
                 derived_from=pot_amount,
                 made_up=who in made_up[index],
+                precision_from=rough.get(who, []),
             ).name
             totals[who].append(name)
             in_pot.append(name)
@@ -208,6 +210,24 @@ def decision_figures(cat: Catalogue, decision: Allocation, made_up: Sequence[set
     for who, parts in totals.items():
         cat.add_sum(f"mottagare_{names[who]}_vid_beslut", parts, f"{who} vid beslutet, alla medel")
     cat.add_sum("medel_vid_beslut", pot_names, "fördelat vid beslutet, alla medel")
+
+
+def _steps_giving(
+    cat: Catalogue, decision: Allocation, index: int, pot_amount: list[str]
+) -> dict[str, list[str]]:
+    """Per recipient, the step figures its amount in the pot comes from: their precision is
+    its precision (a fixed amount out of an approximate pot is exact). A step without a figure
+    at this stage (a requisition at its ceilings) counts as the pot."""
+    pot = decision.pots[index]
+    part = slug(pot.pot.name)
+    out: dict[str, list[str]] = {}
+    for number, step in enumerate(pot.steps, start=1):
+        name = f"medel_{part}_steg_{number}"
+        known = [n for n in (name, f"{name}_tak") if n in cat][:1]
+        for line in step.lines:
+            if line.amount:  # a step that gives nothing says nothing of the amount's precision
+                out.setdefault(line.recipient, []).extend(known or pot_amount)
+    return out
 
 
 def requisition_note(decision: Allocation, pot_index: int) -> str:
