@@ -142,8 +142,9 @@ class Followup:
         return sorted(set(self.reported_by_area) | rows)
 
     def area_share(self, amount: int) -> Fraction | None:
-        """An area's share of ``area_total``."""
-        total = self.area_total
+        """A share in the per-area table: of the year's use, which the table reconciles to
+        (the same as of ``area_total`` when nothing is left outside the areas)."""
+        total = self.used
         return Fraction(amount, total) if total else None
 
     @property

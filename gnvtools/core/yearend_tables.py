@@ -4,9 +4,10 @@
   ``yearend``), ``…_outnyttjat``, ``…_utanfor_reglerna`` and ``…_andel_forbrukat`` (used as a
   share of allocated), with the sum row's ``outnyttjat_enligt_rader`` and
   ``andel_forbrukat_enligt_rader``;
-- per area ``andel_omrade_<n>`` (of the table's sum), ``andel_utan_omrade``, the sum row's
-  ``forbrukat_per_omrade_summa`` and ``andel_per_omrade_summa``, and
-  ``forbrukat_utover_omradestabellen`` (the year's use minus that sum) when they differ;
+- per area ``andel_omrade_<n>`` (of the year's use), ``andel_utan_omrade``, the sum row's
+  ``forbrukat_per_omrade_summa`` and ``andel_per_omrade_summa``, and when the year's use differs
+  from that sum the reconciliation row's ``forbrukat_utover_omradestabellen`` and
+  ``andel_utover_omradestabellen`` and the used row's ``andel_forbrukat_summa`` (1);
 - per kind of activity ``forbrukat_verksamhet_<kind>`` (``…_ej_angiven`` for rows without one);
 - per spend row outside the rules ``utanfor_reglerna_rad_<row>`` (its row in the spend file);
 - per recipient of money carried over from year Y ``kvarvarande_<Y>_mottagare_<r>_tilldelat``,
@@ -90,8 +91,8 @@ def recipient_figures(cat: Catalogue, r: Followup) -> None:
 
 
 def area_figures(cat: Catalogue, r: Followup) -> None:
-    """The per-area table: each area's share of the table's sum, the sum row (what it sums is
-    in its label), and the reconciliation to the year's use when they differ."""
+    """The per-area table: each area's share of the year's use, the sum row (what it sums is in
+    its label), and the reconciliation row to the year's use when they differ."""
     parts = [f"forbrukat_omrade_{area}" for area in r.by_area]
     if r.unassigned and not r.reported_by_area:
         parts.append("forbrukat_utan_omrade")
@@ -101,14 +102,6 @@ def area_figures(cat: Catalogue, r: Followup) -> None:
         else "förbrukningsraderna per insatsområde och utan område, summa"
     )
     total = cat.add_sum("forbrukat_per_omrade_summa", parts, label)
-    if r.used != r.area_total:
-        cat.add(
-            "forbrukat_utover_omradestabellen",
-            r.used - r.area_total,
-            "kr",
-            "förbrukat utöver per-områdestabellens summa (inte fördelat på område)",
-            derived_from=["forbrukat", total.name],
-        )
     shares = []
     for part in parts:
         share = r.area_share(cat.amount(part))
@@ -121,15 +114,38 @@ def area_figures(cat: Catalogue, r: Followup) -> None:
             name,
             share,
             "andel",
-            f"{cat[part].label} som andel av per-områdestabellens summa",
-            derived_from=[part, total.name],
+            f"{cat[part].label} som andel av förbrukat",
+            derived_from=[part, "forbrukat"],
         )
         shares.append(name)
-    if shares:
-        value = sum((cat.value(n) for n in shares), Fraction(0))
-        cat.add(
-            "andel_per_omrade_summa", value, "andel", "andelarna sammanlagt", derived_from=shares
-        )
+    if not shares:
+        return
+    value = sum((r.area_share(cat.amount(p)) or Fraction(0) for p in parts), Fraction(0))
+    cat.add("andel_per_omrade_summa", value, "andel", "andelarna sammanlagt", derived_from=shares)
+    if r.used == r.area_total:
+        return
+    rest = cat.add(
+        "forbrukat_utover_omradestabellen",
+        r.used - r.area_total,
+        "kr",
+        "förbrukat utöver per-områdestabellens summa (inte fördelat på område)",
+        derived_from=["forbrukat", total.name],
+    ).name
+    share = r.area_share(r.used - r.area_total) or Fraction(0)
+    cat.add(
+        "andel_utover_omradestabellen",
+        share,
+        "andel",
+        "det som inte är fördelat på område, som andel av förbrukat",
+        derived_from=[rest, "forbrukat"],
+    )
+    cat.add(
+        "andel_forbrukat_summa",
+        value + share,
+        "andel",
+        "per-områdestabellens andelar med det som inte är fördelat (hela förbrukningen)",
+        derived_from=["andel_per_omrade_summa", "andel_utover_omradestabellen"],
+    )
 
 
 def activity_figures(cat: Catalogue, r: Followup) -> dict[str, str]:

@@ -164,15 +164,16 @@ def area_table(r: Followup, f: Catalogue) -> Table:
         used = "Förbrukat (redovisad total)" if "redovisat_forbrukat" in f else "Förbrukat"
         rows.append(summed)
         rows.append(
-            ["+ Inte fördelat på insatsområde", fig(f, "forbrukat_utover_omradestabellen"), ""]
+            [
+                "+ Inte fördelat på insatsområde",
+                fig(f, "forbrukat_utover_omradestabellen"),
+                fig(f, "andel_utover_omradestabellen"),
+            ]
         )
-        footer = [f"= {used}", fig(f, "forbrukat"), ""]
+        footer = [f"= {used}", fig(f, "forbrukat"), fig(f, "andel_forbrukat_summa")]
     notes = [f"Område {area}: {reading}." for area, reading in sorted(r.uncertain_areas.items())]
     if own:
-        notes.append(
-            f"Beloppen per område är {genitive_stem(name)}s egen redovisning; andelarna är av "
-            "deras summa."
-        )
+        notes.append(f"Beloppen per område är {genitive_stem(name)}s egen redovisning.")
         if r.unassigned:
             notes.append(
                 f"Förbrukningsrader utan insatsområde ({f.text('forbrukat_utan_omrade')}) ingår "
@@ -183,7 +184,7 @@ def area_table(r: Followup, f: Catalogue) -> Table:
         rows,
         footer,
         title="Per insatsområde",
-        columns=["Insatsområde", "Förbrukat", "Andel"],
+        columns=["Insatsområde", "Förbrukat", "Andel av förbrukat"],
         kinds=["text", "kr", "percent"],
         notes=notes,
         illustrative=ROWS_NOTE if area_made_up else "",
