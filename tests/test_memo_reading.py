@@ -119,7 +119,7 @@ def test_a_fixed_amount_out_of_an_approximate_pot_is_exact() -> None:
     each of two administrations: exact. Only what is worked out from the approximate amount
     (the pot's remainder, a total over it) is approximate."""
     figures = AllocationMemo.load(PARAMS / "stockholm/2025.yaml").figures
-    assert figures.text("kvarvarande_2024") .replace("\u00a0", " ") == "cirka 10,7 mnkr"
+    assert figures.text("kvarvarande_2024").replace("\u00a0", " ") == "cirka 10,7 mnkr"
     exact = [
         "mottagare_bromma_kvarvarande_medel_2024_vid_beslut",
         "mottagare_forskoleforvaltningen_kvarvarande_medel_2024_vid_beslut",
@@ -131,7 +131,7 @@ def test_a_fixed_amount_out_of_an_approximate_pot_is_exact() -> None:
         assert figures[name].precision == "exakt", name
         assert "cirka" not in figures.text(name), name
     assert figures.text("medel_kvarvarande_medel_2024_kvar_vid_beslut").startswith("cirka")
-    assert figures.text("medel_totalt") .replace("\u00a0", " ") == "cirka 52,7 mnkr"
+    assert figures.text("medel_totalt").replace("\u00a0", " ") == "cirka 52,7 mnkr"
 
 
 @pytest.mark.parametrize("path", MEMO_FILES, ids=IDS)
@@ -155,3 +155,15 @@ def test_one_source_in_one_pot_is_checked_once() -> None:
         assert not [f for f in memo.shown_findings if "ingår i sin helhet" in f.message]
     jamtland = AllocationMemo.load(PARAMS / "jamtland/2025.yaml")
     assert "pot-unplaced" in {f.code for f in jamtland.shown_findings}
+
+
+def test_carry_over_from_before_the_regime_says_it_is_not_bound_by_it() -> None:
+    """Stockholm 2025 says preschool is outside the ordinance, yet gives 2024 money to
+    Förskoleförvaltningen: the memo says, at that pot, that the 2024 money predates it."""
+    from gnvtools.reports.memo_model import earlier_regime
+
+    memo = AllocationMemo.load(PARAMS / "stockholm/2025.yaml")
+    said = earlier_regime(memo, "carry-over:2024")
+    assert "före SFS 2024:1253" in said and "från 2025" in said
+    assert earlier_regime(memo, "received") == ""
+    assert earlier_regime(AllocationMemo.load(PARAMS / "stockholm/2023.yaml"), "received") == ""

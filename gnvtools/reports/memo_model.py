@@ -104,7 +104,7 @@ def pot_parts(memo: AllocationMemo, i: int, pot: PotResult) -> list[Html]:
         heading(f"{pot.pot.name}: {amount}", 3),
         paragraph(
             f"Beloppet kommer från {origin} och fördelas i "
-            f"{memo_phrases.count_steps(len(pot.steps))}."
+            f"{memo_phrases.count_steps(len(pot.steps))}." + earlier_regime(memo, source)
         ),
     ]
     for j, step in enumerate(pot.steps):
@@ -126,6 +126,23 @@ def pot_parts(memo: AllocationMemo, i: int, pot: PotResult) -> list[Html]:
             )
         )
     return parts
+
+
+def earlier_regime(memo: AllocationMemo, source: str) -> str:
+    """For money carried over from a year before the year's regime: it is not bound by that
+    regime, so a step may give it to activities the regime leaves outside (Stockholm 2025:
+    the 2024 money under the SKR agreement reaches preschool, which the ordinance does not)."""
+    if not source.startswith("carry-over:"):
+        return ""
+    year = int(source.split(":", 1)[1])
+    first = memo.regime.first_year
+    if first is None or year >= first:
+        return ""
+    return (
+        f" Medlen är från {year}, före {memo.regime.short}, som gäller från {first}; "
+        "de omfattas inte av dess begränsningar och kan därför också gå till verksamhet "
+        "utanför dem."
+    )
 
 
 def made_up_recipients(memo: AllocationMemo) -> set[str]:
