@@ -167,3 +167,14 @@ def test_carry_over_from_before_the_regime_says_it_is_not_bound_by_it() -> None:
     assert "före SFS 2024:1253" in said and "från 2025" in said
     assert earlier_regime(memo, "received") == ""
     assert earlier_regime(AllocationMemo.load(PARAMS / "stockholm/2023.yaml"), "received") == ""
+
+
+def test_economics_follows_a_decision_item_that_settles_the_budget_gap() -> None:
+    from gnvtools.reports.memo_sections import decision_item, economics_texts
+
+    memo = AllocationMemo.load(PARAMS / "jamtland/2025.yaml")
+    number = decision_item(memo.params, "budget_mot_mottaget")
+    assert number == 3
+    text = " ".join(economics_texts(memo.params, memo.figures, memo.regime))
+    assert f"beslutspunkt {number}" in text
+    assert "eller genom ett beslut om budgeten" not in text

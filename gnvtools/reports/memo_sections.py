@@ -8,6 +8,7 @@ it is the administration's own assessment.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from gnvtools.core.figures import Catalogue, slug
@@ -115,6 +116,16 @@ def _carry_placed(figures: Catalogue, year: int) -> str:
     )
 
 
+def decision_item(params: Params, figure: str) -> int:
+    """The number of the first decision item that states ``figure`` (0: none). When the
+    parameter file's decision items settle a question, the generated text follows them."""
+    items = params.memo.decisions if params.memo is not None else []
+    for number, item in enumerate(items, start=1):
+        if re.search(r"\{\{\s*" + re.escape(figure) + r"\s*(\||\}\})", item):
+            return number
+    return 0
+
+
 def economics_texts(params: Params, figures: Catalogue, regime: Regime) -> list[str]:
     """Ekonomiska konsekvenser: what is placed now, what is left for a later decision, and how
     the decision stands against the budget."""
@@ -144,10 +155,16 @@ def economics_texts(params: Params, figures: Catalogue, regime: Regime) -> list[
     if "budget" in f:
         gap = f.amount("budget_mot_mottaget")
         if gap > 0:
+            settled = decision_item(params, "budget_mot_mottaget")
+            how = (
+                f"Hur skillnaden hanteras framgår av beslutspunkt {settled}."
+                if settled
+                else "Den skillnaden behöver täckas inom nämndernas och styrelsens egna ramar "
+                "eller genom ett beslut om budgeten."
+            )
             texts.append(
                 f"Budgeten räknade med {f.text('budget')}, {f.text('budget_mot_mottaget')} mer "
-                "än de medel som har tagits emot. Den skillnaden behöver täckas inom nämndernas "
-                "och styrelsens egna ramar eller genom ett beslut om budgeten."
+                f"än de medel som har tagits emot. {how}"
             )
         elif gap < 0:
             texts.append(
