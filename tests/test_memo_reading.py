@@ -178,3 +178,23 @@ def test_economics_follows_a_decision_item_that_settles_the_budget_gap() -> None
     text = " ".join(economics_texts(memo.params, memo.figures, memo.regime))
     assert f"beslutspunkt {number}" in text
     assert "eller genom ett beslut om budgeten" not in text
+
+
+def test_step_sentences_read_amounts_and_counts_by_name() -> None:
+    """ "Var och en av elva mottagare får 800 000 kr": the count and the amount are figures
+    (``…_antal_mottagare``, ``…_per_mottagare``), the step's total its step figure."""
+    from gnvtools.reports.memo_model import step_texts
+
+    memo = AllocationMemo.load(PARAMS / "stockholm/2025.yaml")
+    figures = memo.figures
+    step = "medel_kvarvarande_medel_2024_steg_1"
+    assert figures.amount(f"{step}_antal_mottagare") == 11
+    assert figures.amount(f"{step}_per_mottagare") == 800_000
+    assert figures[f"{step}_per_mottagare"].sources  # read from the parameter file
+    text = step_texts(memo, 1, 0)[0]
+    assert figures.text(f"{step}_per_mottagare") in text and figures.text(step) in text
+    memo_2023 = AllocationMemo.load(PARAMS / "stockholm/2023.yaml")
+    among = "medel_goda_forutsattningar_for_vardens_medarbetare_steg_1_antal_mottagare"
+    assert among in memo_2023.figures
+    last = step_texts(memo_2023, 2, 3)[0]
+    assert "0 kr" not in last.replace("\u00a0", " ") and "Äldreförvaltningen" in last

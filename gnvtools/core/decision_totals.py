@@ -92,6 +92,13 @@ def decision_totals(cat: Catalogue, decision: Allocation) -> dict[str, SourceTot
             derived_from=[medel],
         )
         cat.add(
+            f"{medel}_aterstar_vid_beslut",
+            pot.unplaced,
+            "kr",
+            f"{pot.pot.name}: återstår efter stegen, vid beslutet",
+            derived_from=[medel],
+        )
+        cat.add(
             f"{medel}_kvar_vid_beslut",
             pot.pot.amount - to_recipients,
             "kr",

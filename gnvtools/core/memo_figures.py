@@ -150,6 +150,8 @@ def _pot_figures(
             reserve_steps.append(name)
         if requisition:
             _requisition_figures(cat, name, step, before, made_up, _known(step_spec))
+        else:
+            _step_counts(cat, plan, name, step, step_spec, (index, step_index - 1))
         split_made_up = step_rests_on_made_up(plan, index, step_index - 1)
         step_line_figures(cat, step, name, split_made_up)
     reserve = sum(line.amount for line in pot.lines if line.recipient == RESERVE)
@@ -168,6 +170,29 @@ def _pot_figures(
         derived_from=[medel, placed],
     ).name
     return {"medel": medel, "fordelat": placed, "ofordelat": unplaced}
+
+
+def _step_counts(
+    cat: Catalogue, plan: Plan, name: str, step: Any, spec: Any, at: tuple[int, int]
+) -> None:
+    """A step's recipients (``<step>_antal_mottagare``: "var och en av de elva", "bland de
+    elva som uppfyller villkoren") and, for an equal amount to each, that amount
+    (``<step>_per_mottagare``: 800 000 kr, read from the parameter file)."""
+    from gnvtools.core.allocation import RESERVE
+
+    given = [line for line in step.lines if line.recipient != RESERVE]
+    cat.add(
+        f"{name}_antal_mottagare", len(given), "antal", "mottagare i steget", derived_from=[name]
+    )
+    if spec.kind == "each":
+        cat.add(
+            f"{name}_per_mottagare",
+            spec.amount,
+            "kr",
+            "belopp till var och en i steget",
+            stage=cat[name].stage,
+            sources=[yaml_cell(plan.file, "pots", at[0], "steps", at[1], "amount")],
+        )
 
 
 def _requisition_figures(

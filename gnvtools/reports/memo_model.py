@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from gnvtools.core.allocation import PotResult
 from gnvtools.core.figures import slug as _slug
-from gnvtools.core.formatting import kr
+from gnvtools.core.figures import unique_slugs
 from gnvtools.core.memo_figures import step_rests_on_made_up
 from gnvtools.core.model import at_ceilings
 from gnvtools.core.params import Selection
@@ -26,35 +26,44 @@ if TYPE_CHECKING:
 
 
 def step_texts(memo: AllocationMemo, pot_index: int, step_index: int) -> list[str]:
+    """A step's sentences; every amount and count is a catalogue figure read by name."""
     pot = memo.at_decision.pots[pot_index]
     result = pot.steps[step_index]
     spec = memo.params.pots[pot_index].steps[step_index]
     names = [line.recipient for line in result.lines]
     cited = rule_source(memo, spec.rule_source)
+    figures = memo.figures
+    figure = f"medel_{_slug(pot.pot.name)}_steg_{step_index + 1}"
     if spec.kind == "fixed":
-        parts = [f"{line.recipient} {kr(line.amount)}" for line in result.lines]
-        return [f"Fasta belopp, sammanlagt {kr(result.placed)}: {join_names(parts)}."]
+        slugs = unique_slugs(names)
+        parts = [
+            f"{who} {figures.text(f'{figure}_mottagare_{slugs[who]}')}"
+            for who in names
+            if f"{figure}_mottagare_{slugs[who]}" in figures
+        ]
+        return [f"Fasta belopp, sammanlagt {figures.text(figure)}: {join_names(parts)}."]
     if spec.kind == "each":
+        each = memo_phrases.counted(figures, f"{figure}_antal_mottagare", "mottagare", "mottagare")
         return [
-            f"Var och en av {memo_phrases.count_recipients(len(names))} får "
-            f"{kr(spec.amount)}, sammanlagt {kr(result.placed)}."
+            f"Var och en av {each} får {figures.text(f'{figure}_per_mottagare')}, "
+            f"sammanlagt {figures.text(figure)}."
         ]
     if spec.kind == "key":
         among = None
         if isinstance(spec.recipients, Selection) and spec.recipients.where:
-            among = len(names)
-        return [memo_phrases.key_sentence(result, spec, among)]
-    figure = f"medel_{_slug(pot.pot.name)}_steg_{step_index + 1}"
+            among = f"{figure}_antal_mottagare"
+        return [memo_phrases.key_sentence(figures, figure, spec, among)]
     plan = memo.allocation.plan
     if spec.kind == "requisition":
         group = group_label(memo, spec.recipients)
         who = memo_phrases.who(names, group)
-        texts = memo_phrases.requisition_sentence(result, spec, who, cited=cited)
+        ceilings = figures.text(f"{figure}_tak")
+        texts = memo_phrases.requisition_sentence(ceilings, spec, who, cited=cited)
         if not at_ceilings(plan, pot_index, step_index):
             texts.insert(1, memo_phrases.granted_sentence(memo.figures, figure))
         return texts
     after = any(at_ceilings(plan, pot_index, j) for j in range(step_index))
-    amount = memo.figures.text(figure) if figure in memo.figures else ""
+    amount = figures.text(figure) if figure in figures else ""
     return [memo_phrases.remainder_sentence(result, spec, names, after, amount)]
 
 
@@ -118,10 +127,11 @@ def pot_parts(memo: AllocationMemo, i: int, pot: PotResult) -> list[Html]:
             ceilings = at_ceilings(memo.allocation.plan, i, j)
             table = memo_tables.step_table(pot.pot.name, step, made_up, ceilings, j + 1)
             parts.append(table.block())
-    if pot.unplaced:
+    left = f"medel_{_slug(pot.pot.name)}_aterstar_vid_beslut"
+    if left in memo.figures and memo.figures.amount(left):
         parts.append(
             paragraph(
-                f"Efter stegen återstår {kr(pot.unplaced)} som inte är fördelade.",
+                f"Efter stegen återstår {memo.figures.text(left)} som inte är fördelade.",
                 "flag",
             )
         )

@@ -80,14 +80,13 @@ def definite_plural(label: str) -> str:
     return word + "na" if word.endswith(("ar", "er", "or")) else word
 
 
-def requisition_sentence(
-    result: StepResult, spec: Any, names: str, *, cited: str | None
-) -> list[str]:
-    """A requisition step at the decision: who may requisition, up to which ceilings, on which
-    key; and, if unused ceilings are passed on, that rule with its source or flagged."""
+def requisition_sentence(ceilings: str, spec: Any, names: str, *, cited: str | None) -> list[str]:
+    """A requisition step at the decision: who may requisition, up to which ceilings
+    (``ceilings``: the step's ``_tak`` figure's text), on which key; and, if unused ceilings
+    are passed on, that rule with its source or flagged."""
     texts = [
         f"{capital(names)} får rekvirera medel upp till var sitt tak. Taken är sammanlagt "
-        f"{kr(result.target)} och följer {describe_key(spec.key)}."
+        f"{ceilings} och följer {describe_key(spec.key)}."
     ]
     if spec.redistribute:
         texts.append(
@@ -112,10 +111,14 @@ def capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def key_sentence(result: StepResult, spec: Any, among: int | None) -> str:
+def key_sentence(figures: Catalogue, step: str, spec: Any, among: str | None) -> str:
+    """A split by key: the step's amount and, for a filtered group, how many meet the
+    conditions (``among``: the step's count figure)."""
     where = ""
     if among is not None:
-        where = f" bland de {count_recipients(among)} som uppfyller villkoren"
+        where = (
+            f" bland de {counted(figures, among, 'mottagare', 'mottagare')} som uppfyller villkoren"
+        )
     weighted = ""
     if spec.weight_by:
         weights = ", ".join(f"{k} {v}" for k, v in spec.weight_by.weights.items())
@@ -123,7 +126,8 @@ def key_sentence(result: StepResult, spec: Any, among: int | None) -> str:
         weighted = (
             f", viktat efter {COLUMN_LABELS.get(column, column.replace('_', ' '))} ({weights})"
         )
-    return f"Beloppet {kr(result.target)} fördelas efter {describe_key(spec.key)}{weighted}{where}."
+    shown = figures.text(step)
+    return f"Beloppet {shown} fördelas efter {describe_key(spec.key)}{weighted}{where}."
 
 
 def remainder_sentence(
@@ -139,6 +143,12 @@ def remainder_sentence(
                 "sig när rekvisitionerna har kommit in."
             )
         return f"Återstoden, {shown}, hålls som ofördelad reserv."
+    if after and not result.target:
+        # Nothing is left at the decision (the ceilings count in full); what is not
+        # requisitioned is what this step gives: no "0 kr" is stated.
+        who = names[0] if len(names) == 1 else f"delas lika mellan {join_names(names)}"
+        verb = "går till " if len(names) == 1 else ""
+        return f"Det som inte rekvireras inom taken {verb}{who}."
     if spec.split == "equal" and len(names) == 1:
         return f"Återstoden, {shown}, går till {names[0]}."
     if spec.split == "equal":
