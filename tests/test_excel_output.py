@@ -17,8 +17,10 @@ from openpyxl import load_workbook
 
 from gnvtools.core.tables import read_table
 from gnvtools.publish.excel_inputs import figure_rows
-from gnvtools.publish.excel_names import SheetNames, clean
-from gnvtools.reports.document import TableBlock, document_of
+from gnvtools.publish.excel_names import SheetNames, shorten
+from gnvtools.publish.excel_table import column_formula
+from gnvtools.reports.display import MISSING
+from gnvtools.reports.document import TableBlock, TitleBlock, document_of
 
 from .conftest import PARAMS
 
@@ -94,7 +96,10 @@ def test_every_total_adds_up_to_the_stated_total(
         rows = list(ws.iter_rows(min_row=4, values_only=True))
         body = rows[: len(table.rows)]
         # the sum row adds up the rows above it (a row saying "− Förbrukat" taken away)
-        signs = [-1 if str(r[0]).startswith("\u2212") else 1 for r in body]
+        signs = [
+            0 if str(r[0]).startswith("Summa") else -1 if str(r[0]).startswith("\u2212") else 1
+            for r in body
+        ]
         formula = [c for c in rows[-1] if isinstance(c, str) and c.startswith("=")]
         for index, kind in enumerate(table.kinds):
             if kind == "kr" and isinstance(table.footer[index], int):
@@ -120,6 +125,17 @@ def test_jamtland_allocation_names_the_money_not_allocated(
     assert labels[-1] == "Kontrollsumma (formel)"
 
 
+def _words(text: str) -> list[str]:
+    return [w.strip(",;()") for w in re.split(r"[\s/]+", text) if w.strip(",;()")]
+
+
+def _stands_for(word: str, title_words: list[str]) -> bool:
+    """A sheet name's word is a word of the title, or its abbreviation ("." for left-out
+    letters: ``stadsdelsförv.`` for ``stadsdelsförvaltningar``, ``utv.områden``)."""
+    pattern = re.escape(word).replace(r"\.", ".*")
+    return any(re.fullmatch(pattern, t, flags=re.IGNORECASE) for t in title_words)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_sheet_names_are_whole_and_true(built: dict[str, tuple[Any, Any, Any]], name: str) -> None:
@@ -127,38 +143,55 @@ def test_sheet_names_are_whole_and_true(built: dict[str, tuple[Any, Any, Any]], 
     contents = _contents(book)
     assert list(contents) == book.sheetnames[1:]  # every sheet, with its full title
     assert len({n.lower() for n in book.sheetnames}) == len(book.sheetnames)
+    for sheet, title in contents.items():
+        assert len(sheet) <= 31 and "…" not in sheet
+        # never a bare number in place of what the sheet holds ("Tabell 3", "Steg 1.3")
+        assert not re.fullmatch(r"Tabell \d+", sheet) and not re.fullmatch(r"\S+ [\d.]+", sheet)
+        title_words = _words(title)
+        for word in _words(sheet):
+            if re.fullmatch(r"[\d.]+|–", word):  # the step's place, an input's number
+                continue
+            assert _stands_for(word, title_words), (sheet, word, title)
     for table in document.of_kind(TableBlock):
         if table.key.startswith("provenance-"):
             continue
         sheet = next(n for n, title in contents.items() if title == table.title)
         assert book[sheet]["A1"].value == table.title
-        assert len(sheet) <= 31 and "…" not in sheet
-        _, sep, step = table.title.partition(": ")
-        if sheet == clean(table.title):
-            continue
-        # a model step: its place and the whole step name, or its place alone; else its number
-        step_name = rf"\d+\.\d+ {re.escape(clean(step))}|Steg \d+\.\d+"
-        assert (sep and re.fullmatch(step_name, sheet)) or re.fullmatch(r"Tabell \d+", sheet)
 
 
-def test_long_titles_are_never_cut() -> None:
+def test_long_titles_are_abbreviated_never_cut() -> None:
     figures = [
         {
             "name": "medel_a_steg_1",
-            "label": "Statsbidrag 2025, steg 1 (Hälsocentraler, lokalt arbete)",
+            "label": "Statsbidrag 2025, steg 1 (Hälsocentraler, lokalt arbete med kommunerna)",
         },
         {"name": "medel_a_steg_2", "label": "Statsbidrag 2025, steg 2 (Ej rekvirerat)"},
         {"name": "medel_b_steg_1", "label": "Kvarvarande medel 2024, steg 1 (Ej rekvirerat)"},
     ]
-    names = SheetNames(figures, reserved=["Om rapporten"])
-    assert names.table("Statsbidrag 2025: Hälsocentraler, lokalt arbete") == "Steg 1.1"
+    # a requisition step known by its ceilings is numbered by its rows' figures
+    tak = {
+        "title": "Statsbidrag 2025: Rekvisition stadsdelsförvaltningar",
+        "cells": [["", "medel_a_steg_3_tak_mottagare_bromma"]],
+    }
+    names = SheetNames(figures, reserved=["Om rapporten"], tables=[tak])
+    assert names.table("Statsbidrag 2025: Hälsocentraler, lokalt arbete med kommunerna") == (
+        "1.1 Hälsoc., lok. arb. m. komm."
+    )
     assert names.table("Statsbidrag 2025: Ej rekvirerat") == "1.2 Ej rekvirerat"
+    assert names.table("Statsbidrag 2025: Rekvisition stadsdelsförvaltningar") == (
+        "1.3 Rekvisition stadsdelsförv."
+    )
     assert names.table("Kvarvarande medel 2024: Ej rekvirerat") == "2.1 Ej rekvirerat"
     assert names.table("Fördelning per mottagare") == "Fördelning per mottagare"
-    assert names.table("Fördelning per mottagare") == "Tabell 5"  # the same title twice
-    assert names.table("En mycket lång rubrik som inte ryms på en flik") == "Tabell 6"
+    assert names.table("Fördelning per mottagare") == "Fördelning per mottagare (2)"
     assert names.numbered("Indata", 1, "districts.csv") == "Indata 1 districts.csv"
-    assert names.numbered("Indata", 2, "ett-mycket-langt-filnamn-2025.csv") == "Indata 2"
+    assert names.numbered("Indata", 4, "nurse-applications-2023.csv") == (
+        "Indata 4 nurse-applic.-2023.csv"
+    )
+    assert shorten("3.1 Specialistsjuksköterskor inom äldreomsorgen") == (
+        "3.1 Spec.sjuksk. inom äldreoms."
+    )
+    assert shorten("Kort nog") == "Kort nog"
 
 
 @pytest.mark.slow
@@ -252,3 +285,181 @@ def test_a_figure_with_sources_shows_them() -> None:
     (row,) = figure_rows([figure])
     assert row[2] == 41_991_440
     assert row[6] == "parameters/stockholm/2025.yaml, received.total; Kammarkollegiet 2025"
+
+
+def _evaluate(ws: Any, formula: str) -> Any:
+    """The value Excel gives the check formulas gnvtools writes (SUM, COUNTBLANK, IF, + and −
+    of cells), computed from the sheet's cells."""
+
+    def cells(span: str) -> list[Any]:
+        return [c.value for row in ws[span] for c in row]
+
+    expression = re.sub(r"([A-Z]+\d+:[A-Z]+\d+)", r'cells("\1")', formula.removeprefix("="))
+    expression = re.sub(r'(?<![":A-Z])([A-Z]{1,3}\d+)', r'value("\1")', expression)
+    scope = {
+        "cells": cells,
+        "value": lambda ref: ws[ref].value or 0,
+        "SUM": lambda values: sum(v for v in values if isinstance(v, int | float)),
+        "COUNTBLANK": lambda values: sum(v is None for v in values),
+        "IF": lambda condition, yes, no: yes if condition else no,
+    }
+    return eval(expression, scope)  # our own formulas, over our own cells
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NAMES)
+def test_a_missing_total_never_reads_as_zero(
+    built: dict[str, tuple[Any, Any, Any]], name: str
+) -> None:
+    """The formula row gives what the sum row says: the report's total, or "uppgift saknas"
+    where the report has none (the 2024 column of the comparison, the unfollowed carry-over)."""
+    book, document, _ = built[name]
+    contents = _contents(book)
+    checked = 0
+    for table in document.of_kind(TableBlock):
+        if table.key.startswith("provenance-") or table.footer is None:
+            continue
+        ws = book[next(n for n, title in contents.items() if title == table.title)]
+        rows = list(ws.iter_rows(min_row=1))
+        check = next(r for r in rows if r[0].value == "Kontrollsumma (formel)")
+        total_row = 4 + len(table.rows)
+        for cell in check[1 : len(table.kinds)]:
+            if not isinstance(cell.value, str):
+                continue
+            stated = ws.cell(row=total_row, column=cell.column).value
+            got = _evaluate(ws, cell.value)
+            assert got == (MISSING if stated is None else stated), (ws.title, cell.coordinate)
+            checked += 1
+    assert checked
+
+
+def test_a_column_formula_skips_subtotals_and_says_what_is_missing() -> None:
+    labels = ["Område 1", "Område 2", "Summa enligt redovisningen", "+ Inte fördelat"]
+    assert column_formula("B", labels, 4, 100) == "=SUM(B4:B5)+B7"
+    assert column_formula("B", ["Mottaget", "\u2212 Förbrukat", "+ Utanför"], 4, 1) == ("=B4-B5+B6")
+    assert column_formula("C", ["a", "b"], 4, None) == (
+        '=IF(COUNTBLANK(C4:C5)>0,"uppgift saknas",SUM(C4:C5))'
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NAMES)
+def test_every_amount_sheet_reconciles_or_says_why(
+    built: dict[str, tuple[Any, Any, Any]], name: str
+) -> None:
+    book, document, _ = built[name]
+    contents = _contents(book)
+    for table in document.of_kind(TableBlock):
+        if table.key.startswith("provenance-") or "kr" not in table.kinds[1:]:
+            continue
+        ws = book[next(n for n, title in contents.items() if title == table.title)]
+        labels = [str(row[0] or "") for row in ws.iter_rows(min_row=4, values_only=True)]
+        stated = [label for label in labels if label.startswith("Enligt rapporten: ")]
+        why = [label for label in labels if label.startswith("Ingen avstämning")]
+        assert stated or why, ws.title
+        if table.footer is None:
+            continue
+        # every amount column with a total is reconciled, or named in the reason
+        for index, kind in enumerate(table.kinds):
+            if kind != "kr" or not index:
+                continue
+            column = [
+                row[index]
+                for row in ws.iter_rows(min_row=4, values_only=True)
+                if str(row[0] or "").startswith("Enligt rapporten: ")
+            ]
+            assert any(isinstance(v, int) for v in column) or any(
+                table.columns[index] in w for w in why
+            ), (ws.title, table.columns[index])
+
+
+def _roots(name: str, figures: dict[str, Any]) -> list[str]:
+    """The sources a figure stands on: its own, else those of the figures it is made from."""
+    figure = figures[name]
+    own = [s["text"] for s in figure.get("sources", [])]
+    if own:
+        return own
+    return [t for parent in figure.get("derived_from", []) for t in _roots(parent, figures)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NAMES)
+def test_every_figure_row_of_a_table_names_its_source(
+    built: dict[str, tuple[Any, Any, Any]], name: str
+) -> None:
+    """Beside each row that shows catalogue amounts, a "Källa" cell with the sources they stand
+    on (the parameter file's line, the input's rows and column), from the catalogue."""
+    book, document, manifest = built[name]
+    figures = {f["name"]: f for f in manifest["figures"]}
+    contents = _contents(book)
+    seen = 0
+    for table in document.of_kind(TableBlock):
+        if table.key.startswith("provenance-"):
+            continue
+        ws = book[next(n for n, title in contents.items() if title == table.title)]
+        header = [c.value for c in ws[3]]
+        rows = list(
+            ws.iter_rows(min_row=4, max_row=3 + len(table.rows) + (table.footer is not None))
+        )
+        for row in rows:
+            named = [
+                str(c.comment.text).removeprefix("tal: ")
+                for c, kind in zip(row, table.kinds, strict=False)
+                if c.comment and kind in ("kr", "int") and str(c.comment.text).startswith("tal: ")
+            ]
+            roots = {t for n in named for t in _roots(n, figures)}
+            if not roots:
+                continue
+            source = row[len(table.columns)].value
+            assert str(header[len(table.columns)]).startswith("Källa")
+            assert all(t in source for t in roots), (ws.title, row[0].value)
+            seen += 1
+    assert seen
+
+
+@pytest.mark.slow
+def test_properties_name_the_organisation_and_the_document_date(
+    built: dict[str, tuple[Any, Any, Any]],
+) -> None:
+    titles = {}
+    for name in NAMES:
+        book, document, _ = built[name]
+        head = next(iter(document.of_kind(TitleBlock)))
+        props = book.properties
+        assert head.organisation and props.creator == head.organisation
+        assert props.lastModifiedBy == head.organisation
+        assert head.title in props.title and head.organisation in props.title
+        if head.date:
+            assert props.created.date().isoformat() == head.date
+        titles[name] = props.title
+    jamtland = titles["allocation-memo:jamtland/2025.yaml"]
+    assert jamtland != titles["allocation-memo:stockholm/2025.yaml"]
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    reason="core.table_figures.requisition_note labels a pot's every recipient (a fixed step's, "
+    "the reserve) by the pot's requisition steps; the label must follow the recipient's steps",
+    strict=False,
+)
+@pytest.mark.parametrize("name", NAMES)
+def test_no_fixed_amount_is_labelled_a_requisition(
+    built: dict[str, tuple[Any, Any, Any]], name: str
+) -> None:
+    """A recipient's amount from a pot says "(rekvisition: taket)" only if the recipient has a
+    ceiling in that pot: a fixed, equal or keyed amount is no requisition."""
+    book = built[name][0]
+    rows = list(book["Tal i rapporten"].iter_rows(min_row=4, values_only=True))
+    names = {str(r[0]) for r in rows}
+    pots = [
+        n.removeprefix("medel_").removesuffix("_vid_beslut")
+        for n in names
+        if n.startswith("medel_") and n.endswith("_vid_beslut")
+    ]
+    for figure, label, *_ in rows:
+        if "rekvisition: taket" not in str(label):
+            continue
+        pot = next(p for p in pots if str(figure).endswith(f"_{p}_vid_beslut"))
+        who = str(figure).removeprefix("mottagare_").removesuffix(f"_{pot}_vid_beslut")
+        ceiling = re.compile(rf"medel_{pot}_steg_\d+_tak_mottagare_{who}")
+        assert any(ceiling.fullmatch(n) for n in names), (figure, label)

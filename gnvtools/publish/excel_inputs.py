@@ -138,21 +138,44 @@ FIGURE_COLUMNS = (
 )
 
 
-def _source(figure: Mapping[str, Any]) -> str:
-    """Where a figure comes from: the sources the catalogue gives, then the figures it is
-    computed from; empty when the catalogue says neither."""
-    # Each source in the words the catalogue gives it ("districts.csv, rad Bromma, kolumn
-    # population"; "regel …"), else its parts; then the figures it is computed from.
-    parts = [
+def source_texts(figure: Mapping[str, Any]) -> list[str]:
+    """The sources the catalogue gives a figure, each in its own words ("districts.csv, rad
+    Bromma, kolumn population"; "regel …"), else by its parts."""
+    return [
         str(s.get("text") or " ".join(str(v) for v in s.values() if v not in (None, "")))
         if isinstance(s, Mapping)
         else str(s)
         for s in figure.get("sources") or []
     ]
+
+
+def figure_source(figure: Mapping[str, Any]) -> str:
+    """Where a figure comes from: the sources the catalogue gives, then the figures it is
+    computed from; empty when the catalogue says neither."""
+    parts = source_texts(figure)
     derived = figure.get("derived_from") or []
     if derived:
         parts.append("beräknad ur " + ", ".join(derived))
     return "; ".join(parts)
+
+
+def root_sources(name: str, figures: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """The sources a figure stands on in the end: its own, or those of the figures it is
+    computed from, followed back until figures with sources are reached (each source once)."""
+    found: list[str] = []
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        current = todo.pop(0)
+        figure = figures.get(current)
+        if current in seen or figure is None:
+            continue
+        seen.add(current)
+        own = source_texts(figure)
+        found += [text for text in own if text not in found]
+        if not own:
+            todo += [str(n) for n in figure.get("derived_from") or []]
+    return found
 
 
 def _value(figure: Mapping[str, Any]) -> Any:
@@ -174,7 +197,7 @@ def figure_rows(figures: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
             f.get("text", ""),
             f.get("kind", ""),
             f.get("stage", ""),
-            _source(f),
+            figure_source(f),
             f.get("precision", "exakt"),
             "ja" if f.get("illustrative") else "nej",
         ]

@@ -60,6 +60,17 @@ def _step_rules(table: Mapping[str, Any]) -> Rules:
     }
 
 
+def _named_totals(table: Mapping[str, Any]) -> Rules:
+    """Any other amount column whose sum row shows a figure of the catalogue: that figure is
+    the total the report states (the formula row checks the rows add up to it)."""
+    names = table.get("footer_cells") or []
+    return {
+        column: ((str(name),), ())
+        for column, kind, name in zip(table["columns"], table["kinds"], names, strict=False)
+        if kind == "kr" and name
+    }
+
+
 def _rules(title: str, columns: Sequence[str], figures: Sequence[Mapping[str, Any]]) -> Rules:
     """Column → (the stated total, first found; figures that are outside the table)."""
     by_label = {str(f.get("label")): str(f.get("name")) for f in figures}
@@ -122,6 +133,7 @@ def reconcile(table: Mapping[str, Any], figures: Sequence[Mapping[str, Any]]) ->
     columns = list(table["columns"])
     found: list[Reconciliation] = []
     rules = _step_rules(table) or _rules(table["title"], columns, figures)
+    rules = {**_named_totals(table), **rules}
     for column, (stated_names, outside_names) in rules.items():
         if column not in columns:
             continue
