@@ -24,14 +24,13 @@ from dataclasses import dataclass, field
 
 from gnvtools.core.allocation import RESERVE
 from gnvtools.core.figure_sources import InputCell
-from gnvtools.core.figures import Catalogue, Figure, slug
+from gnvtools.core.figures import Catalogue, slug
 from gnvtools.core.followup import Followup
 from gnvtools.core.followup_sources import spend_cell
-from gnvtools.core.memo_figures import allocation_figures, step_rests_on_made_up
+from gnvtools.core.memo_figures import step_rests_on_made_up
 from gnvtools.core.model import Allocation
-from gnvtools.core.reconciliation import reconcile_allocation
+from gnvtools.core.multiyear_copy import copy_year, prefix, year_catalogue
 from gnvtools.core.spend import SpendLine
-from gnvtools.core.yearend import year_end_figures
 
 NO_AREA = "Utan angivet insatsområde"
 REPORTED_GAP = "Redovisad total utöver raderna"
@@ -60,10 +59,6 @@ class YearSource:
     unused_at: InputCell | None = None
 
 
-def prefix(year: int) -> str:
-    return f"ar_{year}_"
-
-
 def multi_year_figures(
     years: Sequence[YearSource],
     groups: Sequence[str],
@@ -84,21 +79,6 @@ def multi_year_figures(
             _area_figures(cat, year, areas)
             _activity_figures(cat, year, activities)
     return cat
-
-
-def _copy(cat: Catalogue, figure: Figure, year: int) -> None:
-    head = prefix(year)
-    cat.add(
-        head + figure.name,
-        figure.value,
-        figure.kind,
-        f"{year}: {figure.label}",
-        stage=figure.stage,
-        derived_from=[head + name for name in figure.derived_from],
-        made_up=figure.illustrative,
-        precision=figure.precision,
-        sources=figure.sources,
-    )
 
 
 def _year_figures(cat: Catalogue, year: YearSource) -> None:
@@ -123,12 +103,7 @@ def _year_figures(cat: Catalogue, year: YearSource) -> None:
                 sources=[year.unused_at] if year.unused_at else [],
             )
         return
-    if year.result is not None:
-        own = year_end_figures(year.allocation, year.result)
-    else:
-        own = allocation_figures(year.allocation, reconcile_allocation(year.allocation))
-    for figure in own.values():
-        _copy(cat, figure, year.year)
+    copy_year(cat, year_catalogue(year.allocation, year.result), year.year, year.allocation)
     if year.result is None and year.unused is not None:
         cat.add(
             head + "outnyttjat",
@@ -144,7 +119,9 @@ def _group_figures(cat: Catalogue, year: YearSource, groups: Sequence[str]) -> N
     """Per recipient group, what it got of the year's grant and of carried-over money.
 
     Each sum is derived from the steps that paid it (``medel_<pot>_steg_<n>``), so it is made
-    up exactly when one of those steps split money over made-up rows for that group.
+    up when one of those steps' totals is, or when a step split money over made-up rows between
+    this group and another; a split inside one group leaves the group's sum real (Stockholm
+    2023: the providers' 10 300 000 kr, split by made-up places among providers only).
     """
     assert year.allocation is not None
     head = prefix(year.year)
@@ -158,13 +135,18 @@ def _group_figures(cat: Catalogue, year: YearSource, groups: Sequence[str]) -> N
                 continue
             for step_index, step in enumerate(pot.steps):
                 name = f"{head}medel_{slug(pot.pot.name)}_steg_{step_index + 1}"
-                for line in step.lines:
-                    if line.recipient == RESERVE or not line.amount:
+                lines = [line for line in step.lines if line.recipient != RESERVE]
+                # A split over made-up rows within one group leaves the group's sum real.
+                shared = len({year.group_of.get(x.recipient, groups[-1]) for x in lines}) > 1
+                split = shared and step_rests_on_made_up(plan, pot_index, step_index)
+                total_made_up = name in cat and cat[name].illustrative
+                for line in lines:
+                    if not line.amount:
                         continue
                     group = year.group_of.get(line.recipient, groups[-1])
                     totals[group] += line.amount
                     steps[group].append(name)
-                    made_up[group] |= step_rests_on_made_up(plan, pot_index, step_index)
+                    made_up[group] |= split or total_made_up
         if carry_over and not any(totals.values()):
             continue
         tail = "_kvarvarande" if carry_over else ""

@@ -242,11 +242,24 @@ class AreaReport(_Model):
     reading: str = ""
 
 
+class StatedFigures(_Model):
+    """What the source itself states about the year beside made-up rows: a real count or
+    amount the report prints as real even where the rows it would be counted from are made up
+    (Stockholm 2025: two districts did not requisition; their names are not in the source)."""
+
+    not_requisitioned: Annotated[int, Field(ge=0, strict=True)] | None = None
+    source: str
+
+
 class FollowupSpec(_Model):
     spend: str
     requisitions: str | None = None
     reported_used: Kronor | None = None
     reported_by_area: list[AreaReport] = []
+    #: Which reading of an undecided difference between the reported total and its details the
+    #: proposal recommends: ``total`` (the reported total counts as used) or ``details``.
+    recommended_reading: Literal["total", "details"] = "total"
+    stated: StatedFigures | None = None
     carried_over: Kronor = 0
     area8_applies: bool | None = None
     illustrative: bool = False
@@ -317,12 +330,21 @@ class ComparisonYear(_Model):
         return year
 
 
+class ComparisonDocument(_Model):
+    """The comparison as a document: its own date and case number, and which are made up."""
+
+    date: Annotated[dt.date | None, Field(strict=False)] = None
+    case_number: str = ""
+    illustrative: list[Literal["date", "case_number"]] = []
+
+
 class ComparisonParams(_Model):
     organisation: Organisation
     title: str
     years: list[ComparisonYear]
     mapping: str
     reports: list[Report] = ["multi-year"]
+    document: ComparisonDocument | None = None
 
 
 # --- loading ----------------------------------------------------------------------------------

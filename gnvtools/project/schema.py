@@ -43,6 +43,10 @@ VERSIONS: dict[str, str] = dict.fromkeys(SCHEMAS, "1.0.0") | {
     # 1.1.0: finding codes requisitioned-above-ceiling and activity-type-unclassified.
     "check": "1.1.0",
     "followup": "1.1.0",
+    # 1.1.0: the comparison's own document (date, case number, which are made up); the
+    # mapping's outside_from and outside_note.
+    "comparison": "1.1.0",
+    "comparison-mapping": "1.1.0",
 }
 
 #: The schemas generated from the pydantic models rather than written by hand.

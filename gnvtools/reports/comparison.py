@@ -16,15 +16,16 @@ from gnvtools.core.figures import Catalogue, slug
 from gnvtools.core.finding_figures import finding_figures
 from gnvtools.core.model import plan_files
 from gnvtools.core.multiyear import NO_AREA, NO_TYPE, REPORTED_GAP, multi_year_figures
+from gnvtools.core.multiyear_copy import document_figures
 from gnvtools.core.params import ComparisonParams, load_comparison, locate
 from gnvtools.core.reconciliation import Finding
 from gnvtools.core.regimes import join_words
-from gnvtools.reports import charts
+from gnvtools.reports import charts, comparison_charts
 from gnvtools.reports import comparison_tables as tables
+from gnvtools.reports import comparison_texts as texts
 from gnvtools.reports.common import appendix, illustrative_notice, title_block
 from gnvtools.reports.comparison_inputs import (
     OTHER_GROUP,
-    SCHOOL,
     Year,
     check_mapping,
     load_mapping,
@@ -34,7 +35,6 @@ from gnvtools.reports.comparison_inputs import (
 )
 from gnvtools.reports.comparison_inputs import Mapping as Mapping  # the mapping file's model
 from gnvtools.reports.display import (
-    MISSING,
     Html,
     Table,
     concat,
@@ -42,9 +42,13 @@ from gnvtools.reports.display import (
     paragraphs,
     section,
 )
-from gnvtools.reports.table_cells import findings_table
+from gnvtools.reports.table_cells import NamedTable, findings_table
 
 MADE_UP = "påhittat exempel"
+#: The comparison file's ``document`` keys: the figure each is and its label in the head.
+DOCUMENT_KEYS = {"date": ("datum", "Datum"), "case_number": ("diarienummer", "Diarienummer")}
+#: The checks that compare sources of the national frame, one of them the year's own memo.
+FRAME_CODES = ("frame-parts-vs-total", "frames-disagree")
 
 
 @dataclass
@@ -71,6 +75,7 @@ class Comparison:
             [a.label for a in mapping.areas],
             [g.label for g in mapping.activity_groups],
         )
+        document_figures(comparison.figures, str(path), params)
         for year in years:
             year.figures = comparison.figures
         comparison.findings = year_findings(years)
@@ -130,7 +135,8 @@ class Comparison:
     def header(self) -> Html:
         p = self.params
         first, last = self.years[0].spec.year, self.years[-1].spec.year
-        meta = [("Organisation", p.organisation.name), ("År", f"{first}–{last}")]
+        meta = [("Organisation", p.organisation.name), *self._document_meta()]
+        meta.append(("År", f"{first}–{last}"))
         sources: list[str] = []
         for year in self.years:
             if year.plan:
@@ -140,62 +146,45 @@ class Comparison:
                 fu = year.plan.params.followup
                 if fu and fu.illustrative:
                     sources.append(f"{year.spec.year}: {' '.join(fu.source.split())}")
-        head = title_block(p.title, meta, organisation=p.organisation.name, stage="uppföljning")
+        doc = p.document
+        if doc is not None and doc.illustrative:
+            named = join_words([DOCUMENT_KEYS[key][1].lower() for key in doc.illustrative])
+            sources.append(f"Jämförelsens {named} är påhittade exempel; källorna anger dem inte.")
+        head = title_block(
+            p.title,
+            meta,
+            organisation=p.organisation.name,
+            date=doc.date.isoformat() if doc is not None and doc.date else "",
+            stage="uppföljning",
+            dnr=doc.case_number if doc is not None else "",
+        )
         block = concat([head, illustrative_notice(sources)])
         block.figures = self.figures.as_json()
         return block
 
-    def _year_text(self, year: Year) -> str:
-        if year.plan is None:
-            text = f"För {year.spec.year} saknas uppgift om mottaget belopp och förbrukning."
-            stated = year.spec.unused_stated_as or (
-                year.text("outnyttjat") if year.unused is not None else None
-            )
-            return text + (f" Vid årets slut återstod {stated}." if stated else "")
-        text = f"{year.spec.year} ({year.label}): mottaget {year.text('mottaget')}"
-        if year.used is not None and year.utilisation is not None:
-            made_up = f", {MADE_UP}" if year.used_is_illustrative else ""
-            text += f", förbrukat {year.text('forbrukat')} ({year.text('nyttjandegrad')}{made_up})"
-        return text + "."
+    def _document_meta(self) -> list[tuple[str, str]]:
+        """The comparison's own date and case number as figures, each marked when made up."""
+        doc = self.params.document
+        made_up = set(doc.illustrative) if doc is not None else set()
+        return [
+            (label, self.figures.text(name) + (f" ({MADE_UP})" if key in made_up else ""))
+            for key, (name, label) in DOCUMENT_KEYS.items()
+            if name in self.figures
+        ]
+
+    def outside_groups(self) -> list[tuple[str, int]]:
+        """The recipient groups whose work the grant no longer pays for from a year on."""
+        return [
+            (g.label, g.outside_from)
+            for g in self.mapping.recipient_groups
+            if g.outside_from is not None
+        ]
 
     def summary_texts(self) -> list[str]:
-        texts = [self._year_text(year) for year in self.years]
-        made_up_years = [str(y.spec.year) for y in self.years if y.used_is_illustrative]
-        real_years = [
-            str(y.spec.year)
-            for y in self.years
-            if y.result is not None and not y.used_is_illustrative
-        ]
-        if made_up_years and real_years:
-            texts.append(
-                f"Förbrukningen {join_words(made_up_years)} är ett påhittat exempel och kan inte "
-                f"jämföras med de redovisade siffrorna för {join_words(real_years)}."
-            )
-        texts.append(self.school_text())
-        return texts
+        return texts.summary_texts(self)
 
     def school_text(self) -> str:
-        """What the change of regime did to school and preschool, in one sentence."""
-        parts = []
-        for year in self.years:
-            grant = self.allocated_by_group(year, carry_over=False)
-            if grant is None:
-                parts.append(f"{MISSING} för {year.spec.year}")
-                continue
-            text = f"{year.text(f'grupp_{slug(SCHOOL)}')} {year.spec.year}"
-            carry = self.allocated_by_group(year, carry_over=True)
-            if carry and carry.get(SCHOOL):
-                text += (
-                    f" (och {year.text(f'grupp_{slug(SCHOOL)}_kvarvarande')} av kvarvarande "
-                    "medel från tidigare år)"
-                )
-            parts.append(text)
-        return (
-            "Av årets statsbidrag fick skola och förskola "
-            + join_words(parts)
-            + ". Från 2025 ligger förskola och skola, utom elevhälsans medicinska del, utanför "
-            "det som förordningen tillåter."
-        )
+        return texts.school_text(self)
 
     def summary(self) -> Html:
         return section("Sammanfattning", paragraphs(self.summary_texts()))
@@ -203,11 +192,16 @@ class Comparison:
     def totals_table(self) -> Table:
         return tables.totals_table(self)
 
+    def use_table(self) -> Table:
+        return tables.use_table(self)
+
     def totals(self) -> Html:
-        return section("Totalt per år och regelverk", self.totals_table().block())
+        return section(
+            "Totalt per år och regelverk", self.totals_table().block(), self.use_table().block()
+        )
 
     def totals_chart(self) -> charts.Chart:
-        return tables.totals_chart(self)
+        return comparison_charts.totals_chart(self)
 
     def group_table(self) -> Table:
         return tables.group_table(self)
@@ -223,7 +217,7 @@ class Comparison:
         )
 
     def school_chart(self) -> charts.Chart:
-        return tables.school_chart(self)
+        return comparison_charts.school_chart(self)
 
     def area_table(self) -> Table:
         return tables.area_table(self)
@@ -233,7 +227,8 @@ class Comparison:
             "Per område",
             paragraph(
                 "Områdena i 2023 års överenskommelse och förordningens åtta insatsområden är inte "
-                "desamma. De jämförs här på en gemensam indelning som anges i mappningsfilen."
+                "desamma. De jämförs här på en gemensam indelning; den sista tabellen i "
+                "avsnittet visar vilka insatsområden som förs till vilken del."
             ),
             self.area_table().block(),
             tables.mapping_table(self).block(),
@@ -246,45 +241,25 @@ class Comparison:
         return section("Per verksamhet", self.activity_table().block())
 
     def carry_over(self) -> Html:
-        texts = []
-        for year in self.years:
-            if year.plan:
-                for carry in year.plan.params.carry_over:
-                    texts.append(
-                        f"{year.spec.year} fördelades {year.text(f'kvarvarande_{carry.year}')} "
-                        f"i kvarvarande medel från {carry.year}."
-                    )
-                if year.amount("fors_over"):
-                    texts.append(
-                        f"Av {year.spec.year} års medel fördes {year.text('fors_over')} över "
-                        "till året efter."
-                    )
-                if year.amount("att_betala_tillbaka"):
-                    made_up = f" ({MADE_UP})" if year.made_up("att_betala_tillbaka") else ""
-                    other = ""
-                    if year.amount("att_betala_tillbaka_enligt_detaljerna") is not None:
-                        other = (
-                            f", eller {year.text('att_betala_tillbaka_enligt_detaljerna')} om "
-                            "bara detaljerna räknas som förbrukade"
-                        )
-                    texts.append(
-                        f"Av {year.spec.year} års medel ska {year.text('att_betala_tillbaka')} "
-                        f"betalas tillbaka{other}{made_up}."
-                    )
-            elif year.spec.unused_at_year_end is not None:
-                stated = year.spec.unused_stated_as or year.text("outnyttjat")
-                texts.append(f"Vid utgången av {year.spec.year} återstod {stated}.")
-        return section("Nyttjande och kvarvarande medel", paragraphs(texts))
+        return texts.carry_over(self)
 
     def checks(self) -> Html:
         return section(
-            "Kontroller",
-            paragraph(
-                "Avvikelser från respektive års kontroller (fel och varningar) och uppgifter som "
-                "saknas."
-            ),
-            findings_table(self.findings, self.figures).block(),
+            "Kontroller", paragraph(texts.checks_text(self)), self.findings_table().block()
         )
+
+    def findings_table(self) -> NamedTable:
+        """The checks with an amount. A notice without one (a year with only what the sources
+        state) is said below the table, not shown with an amount that does not apply."""
+        table = findings_table(self.findings, self.figures)
+        kept = [i for i, row in enumerate(table.rows) if row[-1] is not None]
+        table.notes = [
+            *table.notes,
+            *(str(table.rows[i][1]) for i in range(len(table.rows)) if i not in kept),
+        ]
+        table.rows = [table.rows[i] for i in kept]
+        table.cells = [table.cells[i] for i in kept]
+        return table
 
     def appendix(self) -> Html:
         inputs: list[Path] = [self.mapping_path]

@@ -20,7 +20,8 @@ from gnvtools.core.figure_sources import InputCell
 from gnvtools.core.figures import Catalogue, Value
 from gnvtools.core.followup import Followup, followup
 from gnvtools.core.model import Allocation, Plan, allocate, build_plan, confine
-from gnvtools.core.multiyear import YearSource, prefix
+from gnvtools.core.multiyear import YearSource
+from gnvtools.core.multiyear_copy import prefix
 from gnvtools.core.params import ComparisonParams, ComparisonYear, validate
 from gnvtools.core.reconciliation import Finding, reconcile_allocation, sort_findings
 from gnvtools.core.regimes import Regime, get_regime
@@ -36,6 +37,9 @@ class RecipientGroupMap(_Strict):
     label: str
     groups: list[str] = []
     recipients: list[str] = []
+    #: The first year from which the group's work lies outside what the grant may pay for
+    #: (school and preschool from 2025): the summary and a chart follow its money over the years.
+    outside_from: int | None = None
 
 
 class CommonArea(_Strict):
@@ -52,10 +56,12 @@ class Mapping(_Strict):
     recipient_groups: list[RecipientGroupMap]
     areas: list[CommonArea]
     activity_groups: list[ActivityGroup]
+    #: The organisation's own words on why the groups with ``outside_from`` fall outside (its
+    #: reading of the rules, with its source), after the summary's sentence on their money.
+    outside_note: str = ""
 
 
 OTHER_GROUP = "Övriga mottagare"
-SCHOOL = "Skola och förskola"
 
 
 @dataclass
@@ -240,8 +246,8 @@ def year_findings(years: list[Year]) -> list[Finding]:
                 Finding(
                     "info",
                     "year-partial",
-                    f"För {year.spec.year} finns ingen parameterfil; bara de uppgifter som "
-                    "källorna anger visas, övrigt som uppgift saknas.",
+                    f"För {year.spec.year} finns inget fullständigt underlag. Jämförelsen visar "
+                    "bara det som källorna anger om året; övriga uppgifter saknas.",
                     None,
                 )
             )

@@ -12,29 +12,34 @@ from typing import TYPE_CHECKING
 
 from gnvtools.core.figures import slug
 from gnvtools.core.regimes import get_regime, join_words
-from gnvtools.reports import charts
-from gnvtools.reports.comparison_inputs import OTHER_GROUP, SCHOOL, Year
+from gnvtools.reports.comparison_inputs import OTHER_GROUP, Year
 from gnvtools.reports.display import Cell, Table, kinds
 from gnvtools.reports.table_cells import Named, NamedTable
 
 if TYPE_CHECKING:
     from gnvtools.reports.comparison import Comparison
 
-#: The totals table's amounts: column, figure name.
-TOTALS = (
+#: The totals table's amounts: column, figure name. "Fördelat" says at which stage: what the
+#: decision allocated (requisition ceilings counted in full) and what recipients were given once
+#: the requisitions were in, two different amounts when not every ceiling was requisitioned.
+AMOUNTS = (
     ("Mottaget", "mottaget"),
-    ("Fördelat", "fordelat_statsbidrag"),
+    ("Fördelat i beslutet (tak medräknade)", "beslut_statsbidrag_fordelat"),
+    ("Tilldelat efter rekvisitionerna", "fordelat_statsbidrag"),
     ("Förbrukat", "forbrukat"),
     ("Outnyttjat vid årets slut", "outnyttjat"),
+)
+#: The second totals table: the year's regime, utilisation and money from earlier years.
+USE = (
     ("Nyttjandegrad", "nyttjandegrad"),
     ("Kvarvarande medel från tidigare år", "kvarvarande_totalt"),
 )
-
-
-def _made_up_in(year: Year) -> str:
-    """Which of the year's totals are made up, in words (``"förbrukat och outnyttjat"``)."""
-    found = [column.lower() for column, name in TOTALS if year.made_up(name)]
-    return join_words(found) if found else "inget"
+TOTALS = AMOUNTS + USE
+STAGES_NOTE = (
+    "Fördelat i beslutet är det som beslutet fördelar till mottagarna av årets statsbidrag, med "
+    "taken för rekvisition räknade fullt ut. Tilldelat efter rekvisitionerna är det som "
+    "mottagarna fick när rekvisitionerna var gjorda; det som inte rekvirerades ingår inte."
+)
 
 
 def precision_notes(years: list[Year], names: list[tuple[str, str]]) -> list[str]:
@@ -61,44 +66,49 @@ def _named(year: Year, name: str) -> Named:
     return Named(None, "")
 
 
+def _made_up_totals(years: list[Year], columns: tuple[tuple[str, str], ...]) -> str:
+    """``"påhittade exempel är 2023: förbrukat och outnyttjat vid årets slut."``"""
+    found = []
+    for year in years:
+        names = [label.lower() for label, name in columns if year.made_up(name)]
+        if names:
+            found.append(f"{year.spec.year}: {join_words(names)}")
+    return f"påhittade exempel är {'; '.join(found)}." if found else ""
+
+
 def totals_table(c: Comparison) -> Table:
-    rows: list[list[Cell | Named]] = []
-    for year in c.years:
-        values = [_named(year, name) for _, name in TOTALS]
-        rows.append([str(year.spec.year), year.label, *values, _made_up_in(year)])
-    any_made_up = any(row[-1] != "inget" for row in rows)
+    """The year's amounts, one row a year (regime and shares in ``use_table``)."""
+    rows: list[list[Cell | Named]] = [
+        [str(year.spec.year), *(_named(year, name) for _, name in AMOUNTS)] for year in c.years
+    ]
     return NamedTable.of(
         rows,
         title="Totalt per år",
-        columns=["År", "Regelverk", *(column for column, _ in TOTALS), "Påhittat exempel"],
-        kinds=["text", "text", "kr", "kr", "kr", "kr", "percent", "kr", "text"],
-        notes=[" ".join(y.spec.note.split()) for y in c.years if y.spec.note]
-        + precision_notes(c.years, [(column, name) for column, name in TOTALS]),
-        illustrative="varje rad anger vilka av dess belopp som är påhittade exempel."
-        if any_made_up
-        else "",
+        columns=["År", *(column for column, _ in AMOUNTS)],
+        kinds=["text", "kr", "kr", "kr", "kr", "kr"],
+        notes=[STAGES_NOTE]
+        + [" ".join(y.spec.note.split()) for y in c.years if y.spec.note]
+        + precision_notes(c.years, list(AMOUNTS)),
+        illustrative=_made_up_totals(c.years, AMOUNTS),
     )
 
 
-def totals_chart(c: Comparison) -> charts.Chart:
-    series = {
-        "Mottaget": "mottaget",
-        "Förbrukat": "forbrukat",
-        "Outnyttjat vid årets slut": "outnyttjat",
-    }
-    made_up = {label: [y.made_up(name) for y in c.years] for label, name in series.items()}
-    caption = (
-        "Mottagna, förbrukade och outnyttjade medel per år (miljoner kronor). Uppgifter som "
-        "saknas är markerade."
-    )
-    if any(any(flags) for flags in made_up.values()):
-        caption += " Streckade staplar är påhittade exempel."
-    return charts.grouped_columns(
-        [str(y.spec.year) for y in c.years],
-        {label: [y.amount(name) for y in c.years] for label, name in series.items()},
-        title="Mottaget, förbrukat och outnyttjat per år",
-        caption=caption,
-        made_up=made_up,
+def use_table(c: Comparison) -> Table:
+    """Per year its regime, utilisation and the money carried over from earlier years."""
+    rows: list[list[Cell | Named]] = [
+        [str(year.spec.year), year.label, *(_named(year, name) for _, name in USE)]
+        for year in c.years
+    ]
+    return NamedTable.of(
+        rows,
+        title="Regelverk och nyttjandegrad per år",
+        columns=["År", "Regelverk", *(column for column, _ in USE)],
+        kinds=["text", "text", "percent", "kr"],
+        notes=[
+            "Nyttjandegraden är förbrukat som andel av mottaget.",
+            *precision_notes(c.years, list(USE)),
+        ],
+        illustrative=_made_up_totals(c.years, USE),
     )
 
 
@@ -149,35 +159,11 @@ def group_table(c: Comparison) -> Table:
         footer,
         title="Tilldelat per mottagargrupp",
         columns=columns,
+        notes=[
+            "Beloppen är det som mottagarna tilldelades efter rekvisitionerna (se Totalt per år)."
+        ],
         kinds=kinds("text", "kr", len(data)),
         illustrative=_made_up_cells(cells),
-    )
-
-
-def school_chart(c: Comparison) -> charts.Chart:
-    years = [str(y.spec.year) for y in c.years]
-    grant = [c.allocated_by_group(y, False) for y in c.years]
-    carry = [c.allocated_by_group(y, True) for y in c.years]
-    name = f"grupp_{slug(SCHOOL)}"
-    return charts.grouped_columns(
-        years,
-        {
-            "Skola och förskola, årets statsbidrag": [
-                None if g is None else g.get(SCHOOL, 0) for g in grant
-            ],
-            "Skola och förskola, kvarvarande medel": [
-                None if k is None else k.get(SCHOOL, 0) for k in carry
-            ],
-        },
-        title="Skola och förskola före och efter 2025",
-        caption="Medel till skola och förskola per år (miljoner kronor). Från 2025 ligger "
-        "de utanför förordningen.",
-        made_up={
-            "Skola och förskola, årets statsbidrag": [y.made_up(name) for y in c.years],
-            "Skola och förskola, kvarvarande medel": [
-                y.made_up(name + "_kvarvarande") for y in c.years
-            ],
-        },
     )
 
 
@@ -247,7 +233,7 @@ def mapping_table(c: Comparison) -> Table:
             for number in numbers:
                 rows.append([area.label, regime.short, regime.area_label(number)])
     return Table(
-        title="Mappning av insatsområden",
+        title="Insatsområden i den gemensamma indelningen",
         columns=["Gemensamt område", "Regelverk", "Insatsområde"],
         kinds=["text", "text", "text"],
         rows=rows,
