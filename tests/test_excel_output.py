@@ -183,7 +183,7 @@ def test_long_titles_are_abbreviated_never_cut() -> None:
     )
     assert names.table("Kvarvarande medel 2024: Ej rekvirerat") == "2.1 Ej rekvirerat"
     assert names.table("Fördelning per mottagare") == "Fördelning per mottagare"
-    assert names.table("Fördelning per mottagare") == "Fördelning per mottagare (2)"
+    assert names.table("Fördelning per mottagare") == "Fördelning per mottagare, nr 2"
     assert names.numbered("Indata", 1, "districts.csv") == "Indata 1 districts.csv"
     assert names.numbered("Indata", 4, "nurse-applications-2023.csv") == (
         "Indata 4 nurse-applic.-2023.csv"

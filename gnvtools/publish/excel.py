@@ -67,9 +67,11 @@ def _write_about(
     ws["A3"] = (
         "Arbetsboken innehåller rapportens alla tabeller, en per flik, rapportens tal med "
         "källa och varje indatafil så som gnvtools läste den, med fil och rad. Belopp är hela "
-        "kronor som tal; en tom cell med en kommentar saknar uppgift. Under en tabell stämmer "
-        "raderna Enligt rapporten av summan mot rapportens tal, och raden Kontrollsumma "
-        "räknar om summan med en formel."
+        "kronor som tal; en tom cell med en kommentar saknar uppgift. Kolumnen Källa anger "
+        "varifrån en rads belopp kommer. Under en tabell stämmer raderna Enligt rapporten av "
+        "summan mot rapportens tal (eller en rad säger varför det inte går), och raden "
+        "Kontrollsumma räknar om summan med en formel. Långa fliknamn är förkortade; hela "
+        "rubriken står nedan och i flikens första cell."
     )
     row = 5
     names = [name for name, _ in contents[: len(tables)]]

@@ -161,7 +161,7 @@ class SheetNames:
         base = shown[-1] if shown else "Flik"
         number = 2
         while True:
-            tail = f" ({number})"
+            tail = f", nr {number}"
             short = shorten(base, LIMIT - len(tail), initials=True)
             name = f"{short or 'Flik'}{tail}"
             if name.lower() not in self.used:
