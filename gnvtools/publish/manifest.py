@@ -21,7 +21,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from gnvtools.core.model import plan_files as plan_files  # its home is core; kept for callers
 from gnvtools.publish.provenance import describe_inputs, project_root, sha256, versions
 
 MANIFEST_VERSION = 1
