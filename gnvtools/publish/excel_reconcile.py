@@ -64,9 +64,10 @@ def _named_totals(table: Mapping[str, Any]) -> Rules:
     """Any other amount column whose sum row shows a figure of the catalogue: that figure is
     the total the report states (the formula row checks the rows add up to it)."""
     names = table.get("footer_cells") or []
+    kinds = table.get("kinds") or []
     return {
         column: ((str(name),), ())
-        for column, kind, name in zip(table["columns"], table["kinds"], names, strict=False)
+        for column, kind, name in zip(table["columns"], kinds, names, strict=False)
         if kind == "kr" and name
     }
 
