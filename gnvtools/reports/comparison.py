@@ -253,10 +253,8 @@ class Comparison:
         state) is said below the table, not shown with an amount that does not apply."""
         table = findings_table(self.findings, self.figures)
         kept = [i for i, row in enumerate(table.rows) if row[-1] is not None]
-        table.notes = [
-            *table.notes,
-            *(str(table.rows[i][1]) for i in range(len(table.rows)) if i not in kept),
-        ]
+        dropped = [f for i, f in enumerate(self.findings) if i not in kept]
+        table.notes = [*table.notes, *(texts.finding_note(self, f) for f in dropped)]
         table.rows = [table.rows[i] for i in kept]
         table.cells = [table.cells[i] for i in kept]
         return table

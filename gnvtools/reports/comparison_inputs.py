@@ -246,8 +246,8 @@ def year_findings(years: list[Year]) -> list[Finding]:
                 Finding(
                     "info",
                     "year-partial",
-                    f"För {year.spec.year} finns inget fullständigt underlag. Jämförelsen visar "
-                    "bara det som källorna anger om året; övriga uppgifter saknas.",
+                    f"För {year.spec.year} finns ingen parameterfil; bara de uppgifter som "
+                    "källorna anger visas, övrigt som uppgift saknas.",
                     None,
                 )
             )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from gnvtools.core.figures import slug
+from gnvtools.core.reconciliation import Finding
 from gnvtools.core.regimes import join_words
 from gnvtools.reports.comparison_inputs import Year
 from gnvtools.reports.display import Html, paragraphs, section
@@ -143,3 +144,15 @@ def checks_text(c: Comparison) -> str:
             "årets tjänsteutlåtande är självt en av de källor som jämförs."
         )
     return text
+
+
+def finding_note(c: Comparison, finding: Finding) -> str:
+    """A check without an amount, as the report says it below the checks (``gnv check`` gives
+    the finding's own message, which names the files)."""
+    if finding.code == "year-partial":
+        partial = [str(y.spec.year) for y in c.years if y.plan is None]
+        return (
+            f"För {join_words(partial)} finns inget fullständigt underlag. Jämförelsen visar bara "
+            "det som källorna anger; övriga uppgifter saknas."
+        )
+    return finding.message
