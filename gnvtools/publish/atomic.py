@@ -19,17 +19,29 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
-from gnvtools.publish.folderlock import LOCK_NAME, folder_lock  # noqa: F401 (imported from here)
-from gnvtools.publish.journal import (  # noqa: F401 (imported from here; tests patch _apply here)
+from gnvtools.publish.folderlock import LOCK_NAME, folder_lock
+from gnvtools.publish.journal import (  # tests replace _apply here: FileSet.commit uses it
     JOURNAL_VERSION,
     MAX_JOURNAL_BYTES,
     _apply,
     _fsync_folder,
-    _read_journal,
-    _sha256,
     journal_path,
     recover,
 )
+
+__all__ = [  # this module's own names and those imported from here
+    "JOURNAL_VERSION",
+    "LOCK_NAME",
+    "MAX_JOURNAL_BYTES",
+    "FileSet",
+    "atomic_open",
+    "disk_problem",
+    "folder_lock",
+    "journal_path",
+    "recover",
+    "write_bytes",
+    "write_text",
+]
 
 _UMASK_LOCK = threading.Lock()
 

@@ -331,13 +331,14 @@ def _build_locked(
 
             import gnvtools.publish.exporting
             import gnvtools.publish.render
+            import gnvtools.publish.render_execute
 
             gnvtools.publish.exporting._import_exporters()
             from gnvtools.publish.warm import warm_available
 
             if running.engine != "kernel" and warm_available():
                 # each report forks its worker: import what reports use once
-                gnvtools.publish.render._import_reports()
+                gnvtools.publish.render_execute._import_reports()
             _run_pools(jobs, todo, formats, style, running, workers, service, results, bar.update)
     finally:
         bar.close()
