@@ -70,12 +70,20 @@ def test_memo_2025_sentences() -> None:
     assert plain(memo.step_sentence(1, 0)) == (
         "Var och en av elva mottagare får 800 000 kr, sammanlagt 8 800 000 kr."
     )
+    # The source states 350 000 kr each: amounts set by the decision are exact.
     assert plain(memo.step_sentence(1, 2)) == (
-        "Återstoden, cirka 0,7 mnkr, delas lika mellan Utbildningsförvaltningen och "
-        "Förskoleförvaltningen."
+        "Fasta belopp, sammanlagt 700 000 kr: Utbildningsförvaltningen 350 000 kr och "
+        "Förskoleförvaltningen 350 000 kr."
     )
     assert plain(memo.economics().plain).splitlines()[1:] == [
-        "Beslutet gäller cirka 52,7 mnkr.",
+        "Av årets statsbidrag, 41 991 440 kr, får mottagarna rekvirera upp till sina tak, "
+        "sammanlagt 41 991 440 kr.",
+        "De kvarvarande medlen från 2024, cirka 10,7 mnkr, fördelas i sin helhet till mottagarna "
+        "enligt stegen ovan.",
+        "Det som inte rekvireras inom taken fördelas inte i detta beslut.",
+        "Av årets statsbidrag betalas det som inte har använts vid årets slut, eller som inte har "
+        "använts för bidragets syfte, tillbaka till Socialstyrelsen. Ju mindre av taken som "
+        "rekvireras och används, desto mer behöver betalas tillbaka.",
         "Hur mycket som rekvireras inom taken blir känt först när rekvisitionerna har kommit in; "
         "det redovisas i uppföljningen.",
     ]
@@ -103,8 +111,9 @@ def test_memo_2023_and_jamtland_sentences() -> None:
         "Beloppet 15 010 636 kr fördelas efter befolkning och antal invånare 65 år och äldre, "
         "lika viktade."
     )
+    # The step takes the rest of an approximate component: as approximate as it.
     assert plain(memo.step_sentence(1, 0)) == (
-        "Beloppet 10 300 000 kr fördelas efter antal platser i särskilda boendeformer bland de "
+        "Beloppet cirka 10,3 mnkr fördelas efter antal platser i särskilda boendeformer bland de "
         "elva mottagare som uppfyller villkoren."
     )
     region = AllocationMemo.load(PARAMS / "jamtland/2025.yaml")
@@ -121,9 +130,11 @@ def test_memo_2023_and_jamtland_sentences() -> None:
     assert "Kontrollerna" not in summary and "Varning" not in summary
     economics = plain(region.economics().plain)
     assert (
-        "Ännu inte fördelat är 86 320 kr. Det som inte har använts vid årets slut betalas "
-        "tillbaka." in economics
+        "Ännu inte fördelat är 86 320 kr. Hur de hanteras framgår av beslutspunkt 3. Det som "
+        "inte har använts vid årets slut betalas tillbaka." in economics
     )
+    # Decision item 3 settles both questions: no alternative the decision does not take.
+    assert "eller genom ett beslut om budgeten" not in economics
     assert "Budgeten räknade med 42 500 000 kr, 1 413 680 kr mer än" in economics
 
 

@@ -187,7 +187,7 @@ def _source_label(source: str) -> str:
     kind, _, name = source.partition(":")
     if kind == "carry-over":
         return f"kvarvarande medel från {name}"
-    return f"delbeloppet {name}"
+    return f"delbeloppet {name[:1].lower() + name[1:]}"  # a component name, mid-sentence
 
 
 def check_pots(allocation: Allocation) -> list[Finding]:

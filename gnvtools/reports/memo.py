@@ -40,6 +40,7 @@ from gnvtools.reports import (
     charts,
     memo_head,
     memo_model,
+    memo_phrases,
     memo_proposal,
     memo_sections,
     memo_tables,
@@ -249,7 +250,9 @@ class AllocationMemo:
             return Html("")
         return section(
             "Ärendets beredning",
-            paragraph(f"Ärendet har beretts av {self.params.prepared_by}."),
+            paragraph(
+                f"Ärendet har beretts av {memo_phrases.mid_sentence(self.params.prepared_by)}."
+            ),
         )
 
     def step_sentence(self, pot_index: int, step_index: int) -> str:
@@ -311,11 +314,7 @@ class AllocationMemo:
             )
         return section(
             "Kontroller",
-            paragraph(
-                findings_sentence(findings, listed=False)
-                + " Varje avvikelse visas med sitt belopp; ingen skillnad har rättats i tysthet."
-                + stage
-            ),
+            paragraph(findings_sentence(findings, listed=False) + stage),
             findings_table(findings, self.figures).block(),
         )
 

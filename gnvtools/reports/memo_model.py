@@ -91,9 +91,9 @@ def rule_source(memo: AllocationMemo, written: str) -> str | None:
 def model(memo: AllocationMemo) -> Html:
     parts: list[Html] = [
         paragraph(
-            "Medlen fördelas i steg som utförs i tur och ordning; varje steg tar av det som "
-            "återstår. Andelar räknas exakt och avrundas en gång per steg till hela kronor "
-            "enligt största-restmetoden, så att varje steg summerar exakt till sitt belopp."
+            "Medlen fördelas i steg, i tur och ordning; varje steg tar av det som återstår. "
+            "Belopp som fördelas efter en nyckel avrundas till hela kronor så att varje steg "
+            "summerar exakt till sitt belopp."
         )
     ]
     for i, pot in enumerate(memo.at_decision.pots):

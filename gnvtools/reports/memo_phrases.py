@@ -107,6 +107,18 @@ def granted_sentence(figures: Any, step: str) -> str:
     )
 
 
+#: Words that end the name of an organisational unit: a proper noun, capitalised anywhere.
+UNIT_ENDINGS = ("förvaltningen", "nämnden", "styrelsen", "avdelningen", "kontoret", "hälsan")
+
+
+def mid_sentence(name: str) -> str:
+    """A name as written inside a sentence: a unit keeps its capital (``Äldreförvaltningen``),
+    a title does not (``Regiondirektören`` → ``regiondirektören``)."""
+    if name.lower().endswith(UNIT_ENDINGS) or " " in name.strip():
+        return name
+    return name[:1].lower() + name[1:]
+
+
 def capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 

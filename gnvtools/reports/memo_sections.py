@@ -120,10 +120,11 @@ def decision_item(params: Params, figure: str) -> int:
     """The number of the first decision item that states ``figure`` (0: none). When the
     parameter file's decision items settle a question, the generated text follows them."""
     items = params.memo.decisions if params.memo is not None else []
+    found = 0
     for number, item in enumerate(items, start=1):
         if re.search(r"\{\{\s*" + re.escape(figure) + r"\s*(\||\}\})", item):
-            return number
-    return 0
+            found = number  # the last one settles it (an earlier one may only state it)
+    return found
 
 
 def economics_texts(params: Params, figures: Catalogue, regime: Regime) -> list[str]:
@@ -144,6 +145,8 @@ def economics_texts(params: Params, figures: Catalogue, regime: Regime) -> list[
         texts = [split]
         if f.amount("beslut_ofordelat") > 0 and repaid:
             texts[0] += repaid
+    elif "beslut_tak" in f:
+        texts = ceiling_texts(params, f, regime)
     else:
         texts = [
             f"Beslutet fördelar {f.text('fordelat')} av {f.text('medel_totalt')}."
@@ -151,7 +154,9 @@ def economics_texts(params: Params, figures: Catalogue, regime: Regime) -> list[
             else f"Beslutet gäller {f.text('medel_totalt')}."
         ]
         if "ofordelat" in f and f.amount("ofordelat") > 0:
-            texts.append(f"Ännu inte fördelat är {f.text('ofordelat')}.{repaid}")
+            settled = decision_item(params, "ofordelat")
+            how = f" Hur de hanteras framgår av beslutspunkt {settled}." if settled else ""
+            texts.append(f"Ännu inte fördelat är {f.text('ofordelat')}.{how}{repaid}")
     if "budget" in f:
         gap = f.amount("budget_mot_mottaget")
         if gap > 0:
@@ -178,6 +183,56 @@ def economics_texts(params: Params, figures: Catalogue, regime: Regime) -> list[
     return texts
 
 
+def ceiling_texts(params: Params, f: Catalogue, regime: Regime) -> list[str]:
+    """A decision with requisition ceilings: what the ceilings cover, what each carry-over
+    gives, and what happens to money that is not requisitioned or not used."""
+    texts = []
+    if "beslut_statsbidrag_tak" in f:
+        tak = f.text("beslut_statsbidrag_tak")
+        if f.amount("beslut_statsbidrag_tak") == f.amount("beslut_statsbidrag_fordelat"):
+            texts.append(
+                f"Av årets statsbidrag, {f.text('mottaget')}, får mottagarna rekvirera upp till "
+                f"sina tak, sammanlagt {tak}."
+            )
+        else:
+            whole = f.amount("beslut_statsbidrag_fordelat") == f.amount("mottaget")
+            placed = (
+                f"hela årets statsbidrag, {f.text('mottaget')}"
+                if whole
+                else f"{f.text('beslut_statsbidrag_fordelat')} av årets statsbidrag, "
+                f"{f.text('mottaget')}"
+            )
+            texts.append(
+                f"Beslutet fördelar {placed}; av det är {tak} tak som mottagarna får "
+                "rekvirera upp till."
+            )
+    for carry in params.carry_over:
+        head = f"beslut_kvarvarande_{carry.year}"
+        if f"{head}_fordelat" not in f:
+            continue
+        left = f.amount(f"{head}_ofordelat") + f.amount(f"{head}_reserv")
+        in_full = "i sin helhet " if not left else ""
+        texts.append(
+            f"De kvarvarande medlen från {carry.year}, {f.text(f'kvarvarande_{carry.year}')}, "
+            f"fördelas {in_full}till mottagarna enligt stegen ovan."
+        )
+    reserve = any(
+        s.kind == "remainder" and s.split == "reserve" for pot in params.pots for s in pot.steps
+    )
+    texts.append(
+        "Det som inte rekvireras inom taken fördelas inte i detta beslut."
+        if reserve
+        else "Det som inte rekvireras inom taken fördelas enligt stegen ovan."
+    )
+    if regime.unused_must_be_repaid:
+        texts.append(
+            "Av årets statsbidrag betalas det som inte har använts vid årets slut, eller som "
+            f"inte har använts för bidragets syfte, tillbaka till {regime.administered_by}. Ju "
+            "mindre av taken som rekvireras och används, desto mer behöver betalas tillbaka."
+        )
+    return texts
+
+
 def capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -193,7 +248,8 @@ def frame_texts(params: Params, figures: Catalogue) -> list[str]:
         if c.national_frame:
             name = slug(c.name)
             texts.append(
-                f"Delbeloppet {c.name.lower()}, {figures.text('delbelopp_' + name)}, är "
+                f"Delbeloppet {c.name[:1].lower() + c.name[1:]}, "
+                f"{figures.text('delbelopp_' + name)}, är "
                 f"{figures.text('andel_av_ram_' + name)} av den nationella ramen "
                 f"{figures.text('nationell_ram_' + name)}."
             )

@@ -54,6 +54,12 @@ def received_table(params: Params) -> Table:
         ]
         for c in components
     ]
+    # The basis column only when it says more than the component's name (2025: "Befolkning"
+    # beside "befolkning" says nothing; 2023: each area is an "insatsområde", nothing either).
+    bases = {BASIS_LABELS[c.basis] for c in components}
+    said = len(bases) > 1 and any(BASIS_LABELS[c.basis] not in c.name.lower() for c in components)
+    if not said:
+        rows = [[row[0], *row[2:]] for row in rows]
     rough = [c.name.lower() for c in components if c.precision != "exakt"]
     notes = []
     if rough:
@@ -65,20 +71,20 @@ def received_table(params: Params) -> Table:
         or [
             [
                 "Statsbidrag",
-                "",
+                *([""] if said else []),
                 Named(total, "mottaget"),
                 Named(Fraction(1), "andel_av_mottaget_summa"),
             ]
         ],
         [
             "Summa",
-            "",
+            *([""] if said else []),
             Named(summed, "delbelopp_summa") if components else Named(total, "mottaget"),
             Named(shares if components else Fraction(1), "andel_av_mottaget_summa"),
         ],
         title="Mottagna medel",
-        columns=["Delbelopp", "Grund", "Belopp", "Andel"],
-        kinds=["text", "text", "kr", "percent"],
+        columns=["Delbelopp", *(["Grund"] if said else []), "Belopp", "Andel"],
+        kinds=["text", *(["text"] if said else []), "kr", "percent"],
         notes=notes,
     )
 
@@ -106,7 +112,11 @@ def frames_table(statements: Sequence[FrameStatement]) -> Table | None:
         title="Nationella ramar i källorna",
         columns=["Källa", "Total", "Delramar", "Delramarnas summa", "Kommunernas ram"],
         kinds=["text", "kr", "text", "kr", "kr"],
-        notes=["Där källorna inte stämmer överens visas skillnaden under Kontroller."],
+        notes=(
+            ["Där källorna inte stämmer överens visas skillnaden under Kontroller."]
+            if len(statements) > 1
+            else []
+        ),
     )
 
 
