@@ -4,7 +4,8 @@ A4 with margins, a header saying what the document is (organisation, title, dnr 
 date, from the report's head: ``pagesetup.running_header``) and a footer "Sida x (y)". The
 browser is found in this order: an explicit setting (``Running.browser``: gnv.yaml or the
 environment, as the command line resolved it), Playwright's own Chromium, then a system
-Chromium, Chrome or Edge. One browser can be shared by a whole batch (``PdfPrinter``).
+Chromium, Chrome or Edge (``pdf_browser``). One browser can be shared by a whole batch
+(``PdfPrinter``: its thread and bounded waits here, its pages in ``pdf_pages``).
 """
 
 from __future__ import annotations
@@ -12,163 +13,55 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
-import os
-import shutil
-import sys
 import threading
-from dataclasses import dataclass
-from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from gnvtools.errors import BrowserFailedError, BrowserNotFoundError
-from gnvtools.publish.pagesetup import (
-    FOOTER,
-    MARGIN,
-    header_template,
-    page_about,
-    running_header,
-    warm_up_page,
+from gnvtools.publish.pagesetup import page_about, running_header, warm_up_page
+from gnvtools.publish.pdf_browser import (
+    ARGS,
+    HEADLESS_SHELLS,
+    KNOWN_PATHS,
+    LAUNCH_TIMEOUT,
+    SYSTEM_BROWSERS,
+    BrowserChoice,
+    find_browser,
+    launch_seconds,
+)
+from gnvtools.publish.pdf_pages import (
+    CLOSE_TIMEOUT,
+    PRINTS_PER_PAGE,
+    RELAUNCHES,
+    Pages,
+    _debug,
+    _new_page,
+    _playwright_timeout,
+    _print_page,
 )
 from gnvtools.publish.running import Running
 
-PRINTS_PER_PAGE = 20  # then the page (and its renderer process) is replaced: memory stays flat
-LAUNCH_TIMEOUT = 30.0  # seconds to start the browser; browser_timeout in gnv.yaml changes it
-PRINT_TIMEOUT = 60.0  # seconds to load and print one report (a long national memo: about 1 s)
-CLOSE_TIMEOUT = 10.0  # seconds to close a page, the browser or Playwright's driver
-RELAUNCHES = 2  # a browser that ends mid-batch (killed, out of memory) is started again
-
-# Chromium's headless shell first: it prints the same PDF as the full browser (the same Blink
-# and Skia; Playwright itself uses it for headless runs) for half the processor time, launch
-# included (measured: 0,85 against 1,7 s to launch and close, 0,17 against 0,33 s a print).
-HEADLESS_SHELLS = (
-    "/usr/lib/chromium/chromium-headless-shell",  # Debian's chromium-headless-shell, unwrapped
-    "chromium-headless-shell",
-    "chrome-headless-shell",
-)
-SYSTEM_BROWSERS = (
-    "chromium",
-    "chromium-browser",
-    "google-chrome",
-    "google-chrome-stable",
-    "chrome",
-    "microsoft-edge",
-    "microsoft-edge-stable",
-    "msedge",
-)
-KNOWN_PATHS = (
-    "/usr/bin/chromium",
-    "/snap/bin/chromium",
-    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
-    "/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge",
-    r"C:\Program Files\Google\Chrome\Application\chrome.exe",
-    r"C:\Program Files (x86)\Microsoft\Edge\Application\msedge.exe",
-)
-# Quiet flags: the machines this runs on may have no network, and no display.
-ARGS = [
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-    # Nothing printed resolves a host name (DNS prefetch included); requests are blocked anyway.
-    "--host-resolver-rules=MAP * ~NOTFOUND",
+__all__ = [  # this module's own names and those imported from here
+    "ARGS",
+    "CLOSE_TIMEOUT",
+    "HEADLESS_SHELLS",
+    "KNOWN_PATHS",
+    "LAUNCH_TIMEOUT",
+    "PRINTS_PER_PAGE",
+    "PRINT_TIMEOUT",
+    "RELAUNCHES",
+    "SYSTEM_BROWSERS",
+    "BrowserChoice",
+    "PdfPrinter",
+    "find_browser",
+    "html_to_pdf",
+    "launch_seconds",
 ]
 
-
-@dataclass(frozen=True)
-class BrowserChoice:
-    how: str  # "inställning", "playwright" or "system"
-    executable: str
+PRINT_TIMEOUT = 60.0  # seconds to load and print one report (a long national memo: about 1 s)
 
 
-def find_browser(running: Running | None = None) -> BrowserChoice:
-    """Find a Chromium-family browser or raise ``BrowserNotFoundError`` (Swedish message)."""
-    running = running or Running()
-    import importlib.util
-
-    if any(importlib.util.find_spec(m) is None for m in ("playwright", "pikepdf")):  # [pdf]
-        raise BrowserNotFoundError(
-            "PDF kräver Playwright och pikepdf, som inte är installerade: "
-            "pip install 'gnvtools[pdf]'"
-        )
-    setting = running.browser
-    if setting:
-        path = shutil.which(setting) or setting
-        if Path(path).exists():
-            return BrowserChoice("inställning", path)
-        raise BrowserNotFoundError(
-            f'webbläsaren "{setting}" ({running.where}) finns inte; ange sökvägen till '
-            "Chromium, Chrome eller Edge"
-        )
-    own = _playwright_chromium()
-    if own:
-        return BrowserChoice("playwright", own)
-    for name in HEADLESS_SHELLS + SYSTEM_BROWSERS:
-        found = shutil.which(name)
-        if found:
-            return BrowserChoice("system", found)
-    for path in KNOWN_PATHS:
-        if Path(path).exists():
-            return BrowserChoice("system", path)
-    raise BrowserNotFoundError(
-        "ingen webbläsare för PDF hittades (Chromium, Chrome eller Edge). Installera t.ex. "
-        f"Debians paket chromium eller ange sökvägen ({running.where}). HTML-rapporten skapas "
-        "ändå."
-    )
-
-
-def launch_seconds(running: Running | None = None) -> float:
-    """The launch timeout: ``running.browser_timeout`` (gnv.yaml or the environment), else 30 s."""
-    running = running or Running()
-    setting = running.browser_timeout
-    if not setting:
-        return LAUNCH_TIMEOUT
-    try:
-        seconds = float(setting)
-    except ValueError:
-        seconds = 0.0
-    if not 0 < seconds <= 600:
-        raise BrowserNotFoundError(
-            f"väntetiden för webbläsaren ({running.timeout_where}) ska vara 1–600 sekunder "
-            f'(fick "{setting}"); PDF skapas inte'
-        )
-    return seconds
-
-
-def _playwright_cache() -> Path | None:
-    """Where ``playwright install`` puts browsers (its documented locations)."""
-    setting = os.environ.get("PLAYWRIGHT_BROWSERS_PATH")
-    if setting and setting != "0":
-        return Path(setting)
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "ms-playwright"
-    if sys.platform == "win32":
-        local = os.environ.get("LOCALAPPDATA")
-        return Path(local) / "ms-playwright" if local else None
-    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "ms-playwright"
-
-
-def _playwright_chromium() -> str | None:
-    """Playwright's own Chromium, found on disk without starting Playwright's driver."""
-    cache = _playwright_cache()
-    if cache is None or not cache.is_dir():
-        return None
-    patterns = (
-        "chromium-*/chrome-*/chrome",
-        "chromium-*/chrome-*/chrome.exe",
-        "chromium-*/chrome-mac*/Chromium.app/Contents/MacOS/Chromium",
-        "chromium_headless_shell-*/chrome-*/headless_shell",
-        "chromium_headless_shell-*/chrome-headless-shell-*/chrome-headless-shell",
-        "chromium_headless_shell-*/chrome-headless-shell-*/chrome-headless-shell.exe",
-    )
-    # sorted: "chromium_headless_shell-" after "chromium-", so the shell wins when both exist
-    found = sorted(p for pattern in patterns for p in cache.glob(pattern) if p.is_file())
-    return str(found[-1]) if found else None
-
-
-class PdfPrinter:
+class PdfPrinter(Pages):
     """One browser for many PDFs: ``with PdfPrinter() as printer: printer.print(html, title)``.
 
     The browser lives in a thread of its own, driven by Playwright's asyncio API. It starts
@@ -328,110 +221,6 @@ class PdfPrinter:
         await asyncio.gather(*(_print_page(page, warm_up, "-") for page in pages))
         return pages
 
-    async def _start_browser(self) -> Any:
-        args = list(ARGS)
-        if hasattr(os, "geteuid") and os.geteuid() == 0:
-            args.append("--no-sandbox")  # Chromium refuses to sandbox as root
-        return await self._playwright.chromium.launch(
-            executable_path=self.choice.executable,
-            args=args,
-            headless=True,
-            timeout=self.launch_timeout * 1000,
-        )
-
-    async def _close(self) -> None:
-        """Close the browser and Playwright's driver, each in bounded time."""
-        browser, self._browser = self._browser, None
-        playwright, self._playwright = self._playwright, None
-        if browser is not None:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(browser.close(), CLOSE_TIMEOUT)
-        if playwright is not None:
-            with contextlib.suppress(Exception):  # stopping the driver also ends its browser
-                await asyncio.wait_for(playwright.stop(), CLOSE_TIMEOUT)
-
-    async def _print(self, page_html: str, title: str) -> bytes:
-        if self._free is None:
-            raise BrowserFailedError("webbläsaren har inga sidor öppna; PDF skapas inte")
-        page, printed = await self._free.get()
-        try:
-            if not self._connected() or page.context.browser is not self._browser:
-                page, printed = await self._live_page(), 0
-            try:
-                return await asyncio.wait_for(
-                    _print_page(page, page_html, title), self.print_timeout
-                )
-            except TimeoutError:
-                printed = PRINTS_PER_PAGE  # a frozen renderer: the page is replaced
-                raise BrowserFailedError(
-                    f"utskriften till PDF tog mer än {self.print_timeout:g} s och avbröts "
-                    "(webbläsaren svarar inte); PDF skapas inte"
-                ) from None
-            except Exception as exc:
-                _debug(exc, self.running.debug)
-                printed = PRINTS_PER_PAGE  # a crashed renderer: the page is replaced
-                raise BrowserFailedError(self._failure()) from None
-        finally:
-            printed += 1
-            if printed >= PRINTS_PER_PAGE:
-                # A renderer keeps caches from every document it has shown (measured: 54 MB
-                # growing to 340 MB over 120 prints); a new page starts a new one.
-                page, printed = await self._replace(page), 0
-            self._free.put_nowait((page, printed))
-
-    def _connected(self) -> bool:
-        return self._browser is not None and bool(self._browser.is_connected())
-
-    async def _live_page(self) -> Any:
-        """A page of a running browser: one that has ended is started again (at most
-        ``RELAUNCHES`` times a batch), so the reports after it still get their PDF."""
-        async with self._relaunch:
-            if not self._connected():
-                if self._relaunched >= RELAUNCHES or self._playwright is None:
-                    raise BrowserFailedError(
-                        "webbläsaren avslutades under körningen; PDF skapas inte"
-                    )
-                self._relaunched += 1
-                old, self._browser = self._browser, None
-                if old is not None:
-                    with contextlib.suppress(Exception):
-                        await asyncio.wait_for(old.close(), CLOSE_TIMEOUT)
-                try:
-                    self._browser = await asyncio.wait_for(
-                        self._start_browser(), self.launch_timeout + CLOSE_TIMEOUT
-                    )
-                except Exception as exc:
-                    _debug(exc, self.running.debug)
-                    raise BrowserFailedError(
-                        "webbläsaren avslutades under körningen och kunde inte startas igen; "
-                        "PDF skapas inte"
-                    ) from None
-            try:
-                return await asyncio.wait_for(_new_page(self._browser), CLOSE_TIMEOUT)
-            except Exception as exc:
-                _debug(exc, self.running.debug)
-                raise BrowserFailedError(
-                    "webbläsaren kunde inte öppna en sida; PDF skapas inte"
-                ) from None
-
-    def _failure(self) -> str:
-        if not self._connected():
-            return "webbläsaren avslutades under utskriften; PDF skapas inte"
-        return "webbläsarens sida kraschade eller slutade svara under utskriften; PDF skapas inte"
-
-    async def _replace(self, page: Any) -> Any:
-        """A fresh page in place of ``page``; ``page`` itself when none can be opened."""
-        if not self._connected():
-            return page  # the next print starts the browser again
-        try:
-            fresh = await asyncio.wait_for(_new_page(self._browser), CLOSE_TIMEOUT)
-        except Exception as exc:  # keep the old page rather than lose one
-            _debug(exc, self.running.debug)
-            return page
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(page.context.close(), CLOSE_TIMEOUT)
-        return fresh
-
     def print(self, page_html: str, title: str) -> bytes:
         if self._thread is None:
             raise BrowserFailedError("webbläsaren är inte startad; PDF skapas inte")
@@ -458,49 +247,6 @@ class PdfPrinter:
             raise BrowserFailedError(
                 "webbläsaren avslutades under utskriften; PDF skapas inte"
             ) from None
-
-
-def _playwright_timeout() -> type[Exception]:
-    from playwright.async_api import TimeoutError as PlaywrightTimeout
-
-    return PlaywrightTimeout
-
-
-def _debug(exc: BaseException, debug: bool) -> None:
-    """Playwright's own (English) account, for a developer: on stderr with ``debug`` only,
-    never in the user's message."""
-    if debug:
-        print(f"gnv (PDF): {type(exc).__name__}: {exc}", file=sys.stderr)
-
-
-async def _only_local(route: Any) -> None:
-    """Let ``data:`` and ``about:`` through; nothing a page asks for reaches the network."""
-    if route.request.url.startswith(("data:", "about:")):
-        await route.continue_()
-    else:
-        await route.abort("blockedbyclient")
-
-
-async def _new_page(browser: Any) -> Any:
-    """A page in a context of its own: JavaScript off, every other request blocked."""
-    context = await browser.new_context(java_script_enabled=False)
-    await context.route("**/*", _only_local)
-    return await context.new_page()
-
-
-async def _print_page(page: Any, page_html: str, title: str) -> bytes:
-    await page.set_content(page_html, wait_until="load")
-    pdf: bytes = await page.pdf(
-        format="A4",
-        print_background=True,
-        display_header_footer=True,
-        header_template=header_template(title),
-        footer_template=FOOTER,
-        margin=MARGIN,
-        tagged=True,  # structure tree: headings, lists, tables, figures with alt text
-        outline=True,  # bookmarks from the headings
-    )
-    return pdf
 
 
 def html_to_pdf(
