@@ -198,3 +198,20 @@ def test_step_sentences_read_amounts_and_counts_by_name() -> None:
     assert among in memo_2023.figures
     last = step_texts(memo_2023, 2, 3)[0]
     assert "0 kr" not in last.replace("\u00a0", " ") and "Äldreförvaltningen" in last
+
+
+def test_the_2023_applications_come_after_the_decision_and_ceilings_are_marked() -> None:
+    """seeds/002: 1,8 mnkr are "öppna för ansökan" — the applications follow the decision. The
+    ceilings split by the districts' made-up places are marked made up; the step's total (a
+    fixed 1,8 mnkr from the source) is not."""
+    from gnvtools.core.memo_figures import step_rests_on_made_up
+
+    memo = AllocationMemo.load(PARAMS / "stockholm/2023.yaml")
+    pot = [p.name for p in memo.params.pots].index("Vidareutbildning sjuksköterskor")
+    steps = memo.params.pots[pot].steps
+    index = [s.name for s in steps].index("Ansökan om nya utbildningsplatser")
+    assert steps[index].stage == "rekvisition"
+    assert step_rests_on_made_up(memo.allocation.plan, pot, index)
+    step = f"medel_vidareutbildning_sjukskoterskor_steg_{index + 1}"
+    assert not memo.figures[f"{step}_tak"].illustrative
+    assert memo.figures[f"{step}_tak_mottagare_bromma"].illustrative
