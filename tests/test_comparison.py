@@ -205,3 +205,14 @@ def test_without_a_document_date_the_head_has_none(example_copy) -> None:
     path.write_text("".join(lines), encoding="utf-8")
     other = Comparison.load(path)
     assert "datum" not in other.figures and "Datum:" not in plain(other.header().plain)
+
+
+def test_without_groups_left_outside_there_is_no_sentence_or_chart(example_copy) -> None:
+    folder = example_copy("stockholm")
+    mapping = folder / "comparison-mapping.yaml"
+    text = mapping.read_text(encoding="utf-8").replace("    outside_from: 2025\n", "")
+    mapping.write_text(text, encoding="utf-8")
+    other = Comparison.load(folder / COMPARISON)
+    assert other.school_text() == ""
+    assert not other.school_chart().plain
+    assert len(other.summary_texts()) == 4

@@ -216,7 +216,11 @@ class Comparison:
             self.group_table().block(),
         )
 
-    def school_chart(self) -> charts.Chart:
+    def school_chart(self) -> charts.Chart | Html:
+        """The chart of the groups left outside from a year on; nothing when the mapping
+        names none (``outside_from``)."""
+        if not self.outside_groups():
+            return Html("")
         return comparison_charts.school_chart(self)
 
     def area_table(self) -> Table:
