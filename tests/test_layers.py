@@ -25,6 +25,7 @@ LAYERS = {
     "publish": 3,
     "project": 4,
     "settings": 5,
+    "commands": 5,  # the commands gnvtools.cli runs
     "cli": 5,
 }
 #: The only files allowed to name a GNV_* variable.
