@@ -182,7 +182,7 @@ def test_the_report_says_unjudged_spend_is_not_outside_the_rules(tmp_path: Path)
     text = plain(report.ineligible().plain).replace("\xa0", " ")
     assert "Av förbrukningen gäller 100 kr verksamhetstyper som ingen källa" in text
     (_, activity) = report.areas().tables
-    skola = next(row for row in activity.rows if row[0] == "skola")
+    skola = next(row for row in activity.rows if row[0] == "Skola")  # its display label
     assert skola[2:] == ["ej bedömt", "ingen källa för Exempelby kommun anger det"]
 
 

@@ -46,16 +46,47 @@ def test_head_has_the_documents_own_date_dnr_and_who_decides(report: FollowupRep
     assert "Beredd av: Äldreförvaltningen" in lines
 
 
-def test_proposal_puts_the_undecided_difference_to_the_board(report: FollowupReport) -> None:
+def test_proposal_recommends_one_reading_and_the_text_states_the_other(
+    report: FollowupReport,
+) -> None:
     assert [plain(item) for item in report.proposal_items()] == [
         "Äldrenämnden godkänner uppföljningen av 2025 års statsbidrag för utveckling av en god "
         "och nära vård.",
-        "Äldrenämnden beslutar hur skillnaden på 83 350 kr (osäker avläsning) mellan den "
-        "redovisade totalen och beloppen per insatsområde ska redovisas: som förbrukad, och då "
-        "betalas 13 277 175 kr tillbaka till Socialstyrelsen, eller som outnyttjad, och då "
-        "betalas 13 360 525 kr (osäker avläsning) tillbaka.",
+        "Äldrenämnden redovisar att 28 714 265 kr har förbrukats enligt den redovisade totalen "
+        "och noterar att 13 277 175 kr betalas tillbaka till Socialstyrelsen.",
     ]
     assert "Förvaltningens förslag till beslut" in plain(report.header().plain)
+    repayment = plain(report.repayment().plain)
+    assert (
+        "Om i stället beloppen per insatsområde räknas som förbrukade, 28 630 915 kr (osäker "
+        "avläsning), blir återbetalningen 13 360 525 kr (osäker avläsning)" in repayment
+    )
+    assert "Beloppen för områdena 3 och 6 är svårlästa i underlaget" in repayment
+    assert "fråga för beslut" not in _document_text(report)
+
+
+def test_the_parameter_file_may_recommend_the_other_reading(example_copy) -> None:
+    folder: Path = example_copy("stockholm")
+    params = folder / "2025.yaml"
+    text = params.read_text(encoding="utf-8")
+    params.write_text(
+        text.replace("recommended_reading: total", "recommended_reading: details", 1),
+        encoding="utf-8",
+    )
+    other = FollowupReport.load(params)
+    assert plain(other.proposal_items()[1]) == (
+        "Äldrenämnden redovisar att 28 630 915 kr (osäker avläsning) har förbrukats enligt "
+        "beloppen per insatsområde och noterar att 13 360 525 kr (osäker avläsning) betalas "
+        "tillbaka till Socialstyrelsen."
+    )
+    assert (
+        "Om i stället den redovisade totalen räknas som förbrukad, 28 714 265 kr, blir "
+        "återbetalningen 13 277 175 kr" in plain(other.repayment().plain)
+    )
+    (key,) = other.overview().tables
+    assert ["Att betala tillbaka enligt förslaget (osäker avläsning)", 13_360_525] in key.rows
+    (table,) = other.repayment().tables
+    assert table.columns[2].endswith("(förslaget)")
 
 
 def test_summary_sentences_mark_made_up_figures_and_only_them(report: FollowupReport) -> None:
@@ -64,13 +95,141 @@ def test_summary_sentences_mark_made_up_figures_and_only_them(report: FollowupRe
         "förbrukats, vilket ger en nyttjandegrad på 68 %.",
         "Av de 41 991 440 kr som kunde rekvireras beviljades mottagarna sammanlagt 29 350 000 kr "
         "(påhittat exempel).",
-        "Två mottagare rekvirerade inga medel (påhittat exempel).",
-        "Beroende på hur skillnaden mellan den redovisade totalen och beloppen per insatsområde "
-        "redovisas ska 13 277 175 kr eller 13 360 525 kr (osäker avläsning) betalas tillbaka "
-        "till Socialstyrelsen.",
+        # The count is the source's own (stated in the parameter file); only the names are made up.
+        "Två mottagare rekvirerade inga medel.",
+        "Förvaltningen föreslår att den redovisade totalen räknas som förbrukad och att "
+        "13 277 175 kr betalas tillbaka till Socialstyrelsen; se Återbetalning.",
     ]
     # A political summary states the matter; the warnings are listed under Kontroller.
     assert "Varning:" not in plain(report.summary().plain)
+
+
+def test_a_stated_count_is_real_and_the_names_beside_it_are_marked(
+    report: FollowupReport,
+) -> None:
+    count = report.figures["antal_ej_rekvirerat"]
+    assert count.value == 2 and not count.illustrative
+    assert count.sources[0].as_json()["key"] == "followup.stated.not_requisitioned"
+    table = report.recipient_table()
+    assert (
+        "Rekvirerade inga medel: Skarpnäck och Skärholmen (påhittat exempel; källan anger att "
+        "två mottagare inte rekvirerade, men inte vilka)." in table.notes
+    )
+    assert all(str(row[0]).endswith("(påhittat exempel)") for row in table.rows)
+
+
+def test_without_a_stated_count_the_count_of_made_up_rows_is_marked(example_copy) -> None:
+    folder: Path = example_copy("stockholm")
+    params = folder / "2025.yaml"
+    text = params.read_text(encoding="utf-8")
+    start = text.index("  stated:\n")
+    end = text.index("  # The proposal counts")
+    params.write_text(text[:start] + text[end:], encoding="utf-8")
+    bare = FollowupReport.load(params)
+    assert bare.figures["antal_ej_rekvirerat"].illustrative
+    assert "Två mottagare rekvirerade inga medel (påhittat exempel)." in [
+        plain(t) for t in bare.summary_texts()
+    ]
+
+
+def test_the_unused_money_is_traced_to_the_krona(report: FollowupReport) -> None:
+    f = report.figures
+    assert f.amount("outnyttjat_ej_fordelat") == 41_991_440 - 29_350_000 == 12_641_440
+    assert f.amount("outnyttjat_hos_mottagarna") == 29_350_000 - 28_714_265 == 635_735
+    assert f.amount("outnyttjat_ej_fordelat") + f.amount("outnyttjat_hos_mottagarna") == (
+        f.amount("outnyttjat")
+    )
+    assert "medel_statsbidrag_2025_steg_1_ej_rekvirerat" in f["outnyttjat_ej_fordelat"].derived_from
+    # The per-recipient table's unused (on the rows) differs by what no row places.
+    assert f.amount("outnyttjat_enligt_rader") - f.amount("outnyttjat_hos_mottagarna") == (
+        f.amount("redovisat_utover_rader")
+    )
+    (key,) = report.overview().tables
+    assert [row[0] for row in key.rows][3:6] == [
+        "Inte rekvirerat (mottaget − rekvirerat) (påhittat exempel)",
+        "Rekvirerat men inte förbrukat (rekvirerat − förbrukat) (påhittat exempel)",
+        "= Outnyttjat (mottaget − förbrukat)",
+    ]
+    text = plain(report.repayment().plain)
+    assert (
+        "Av det rekvirerades 12 641 440 kr aldrig (mottaget minus rekvirerat), och 635 735 kr"
+        in (text)
+    )
+    assert "719 085 kr; de 83 350 kr av den redovisade totalen" in text
+
+
+def test_key_figures_say_each_amount_once(report: FollowupReport) -> None:
+    (key,) = report.overview().tables
+    values = [row[1] for row in key.rows if row[1]]
+    labels = [row[0] for row in key.rows]
+    assert values.count(29_350_000) == 1 and values.count(28_714_265) == 1
+    assert "Begärt, beviljat och fördelat till mottagarna (påhittat exempel)" in labels
+    assert "Förbrukat (redovisad total)" in labels
+
+
+def test_a_grant_above_its_ceiling_is_explained_and_flagged(report: FollowupReport) -> None:
+    f = report.figures
+    assert f.amount("mottagare_norra_innerstaden_over_tak") == 6_500_000 - 6_178_073
+    section = report.recipients()
+    flags = [b for b in section.blocks if getattr(b, "role", "") == "flag"]
+    assert [plain(b.text) for b in flags] == [
+        "I steget rekvisition stadsdelsförvaltningar: Norra innerstaden beviljades 6 500 000 kr, "
+        "321 927 kr mer än sitt tak på 6 178 073 kr (påhittat exempel).",
+        "Det som andra mottagare lämnade inom sina tak fördelades om till dem som begärde mer. "
+        "Ingen källa i underlaget anger den omfördelningen; den är Stockholms stads eget beslut.",
+    ]
+
+
+def test_not_applicable_is_a_dash_and_kinds_have_display_labels() -> None:
+    old = FollowupReport.load(PARAMS / "stockholm/2023.yaml")
+    table = old.recipient_table()
+    social = next(row for row in table.rows if str(row[0]).startswith("Socialförvaltningen"))
+    assert social[2] == "–"
+    assert "Rekvirerat –: mottagaren ingick inte i något rekvisitionssteg." in table.notes
+    _, activity = old.areas().tables
+    kinds = [row[0] for row in activity.rows]
+    assert "LSS-hälsan" in kinds and "Övergripande insatser" in kinds
+    assert not any(kind[:1].islower() for kind in kinds)
+    new = FollowupReport.load(PARAMS / "stockholm/2025.yaml").recipient_table()
+    skarpnack = next(row for row in new.rows if str(row[0]).startswith("Skarpnäck"))
+    assert skarpnack[6] == "–" and "uppgift saknas" not in plain(str(new.notes))
+
+
+def test_2023_is_phrased_from_its_regime_and_says_which_money() -> None:
+    old = FollowupReport.load(PARAMS / "stockholm/2023.yaml")
+    head = plain(old.header().plain)
+    assert head.splitlines()[0] == "Uppföljning av stimulansmedlen för god och nära vård 2023"
+    assert plain(old.proposal_items()[0]) == (
+        "Äldrenämnden godkänner uppföljningen av 2023 års stimulansmedel för god och nära vård."
+    )
+    assert "statsbidrag" not in head
+    summary = [plain(t) for t in old.summary_texts()]
+    assert summary[1] == (
+        "Av de 1 800 000 kr som kunde rekvireras (ansökan om nya utbildningsplatser inom "
+        "vidareutbildning sjuksköterskor) beviljades mottagarna sammanlagt 1 620 000 kr "
+        "(påhittat exempel)."
+    )
+    assert summary[2] == (
+        "Sju mottagare som kunde rekvirera dessa medel gjorde det inte (påhittat exempel)."
+    )
+
+
+def test_2023_made_up_spend_is_marked_in_the_summary_and_the_checks() -> None:
+    old = FollowupReport.load(PARAMS / "stockholm/2023.yaml")
+    assert plain(old.summary_texts()[0]) == (
+        "Stockholms stad tog emot cirka 51,8 mnkr för 2023. Vid årets slut hade 47 092 000 kr "
+        "förbrukats, vilket ger en nyttjandegrad på 91 % (påhittat exempel)."
+    )
+    (utilisation,) = [f for f in old.result.findings if f.code == "utilisation"]
+    assert utilisation.illustrative
+    assert utilisation.message.endswith("(Bygger på påhittade exempelrader.)")
+    (first, *_) = [f for f in old.result.findings if f.code == "not-requisitioned"]
+    assert "i steget ansökan om nya utbildningsplatser (taket var" in first.message
+
+
+def test_the_counts_of_the_checks_belong_to_the_follow_up(report: FollowupReport) -> None:
+    assert report.figures["antal_fel"].stage == "uppföljning"
+    assert report.figures["antal_varningar"].stage == "uppföljning"
 
 
 def test_the_organisations_own_sections(report: FollowupReport) -> None:
@@ -91,7 +250,7 @@ def test_repayment_is_a_sum_with_its_parts_and_its_alternative(report: FollowupR
     (table,) = report.repayment().tables
     assert table.columns == [
         "Post",
-        "Om totalen räknas",
+        "Om totalen räknas (förslaget)",
         "Om bara beloppen per insatsområde räknas",
     ]
     assert table.rows == [
@@ -110,8 +269,10 @@ def test_repayment_is_a_sum_with_its_parts_and_its_alternative(report: FollowupR
 def test_made_up_marks_per_row_and_table(report: FollowupReport) -> None:
     (key,) = report.overview().tables
     labels = [row[0] for row in key.rows]
-    assert "Beviljat vid rekvisitionen (påhittat exempel)" in labels
-    assert "Förbrukat" in labels and "Outnyttjat" in labels  # real: no mark
+    assert "Begärt, beviljat och fördelat till mottagarna (påhittat exempel)" in labels
+    # real: no mark
+    assert "Förbrukat (redovisad total)" in labels
+    assert "= Outnyttjat (mottaget − förbrukat)" in labels
     assert "Kvarvarande medel från tidigare år, följs upp för sig (cirka)" in labels
     area, activity = report.areas().tables
     assert not area.illustrative  # the per-area figures are the city's own
@@ -176,6 +337,10 @@ def test_language(params: str) -> None:
         "Kommunen eller regionen",
         "Tillåten enligt",
         "Varning:",
+        "tolkade av oss",
+        "om bara detaljerna",
+        "uppgift saknas för mottagare",
+        "fråga för beslut",
     ):
         assert wrong not in text, wrong
     lines = [line for line in text.splitlines() if line.strip()]

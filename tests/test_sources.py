@@ -57,12 +57,17 @@ def _equal(cell: Any, figure: dict[str, Any]) -> bool:
     return bool(value == cell)
 
 
+#: A cell that does not apply (the follow-up's "–": no requisition step, nothing allocated):
+#: no number, so no figure, like a missing one.
+NOT_APPLICABLE = "\u2013"
+
+
 def _problems(table: TableBlock, figures: dict[str, dict[str, Any]]) -> list[str]:
     problems = []
     rows = [(i, row, table.figure_at) for i, row in enumerate(table.rows)]
     for index, row, _ in rows:
         for column, (value, kind) in enumerate(zip(row, table.kinds, strict=True)):
-            if kind == "text" or value is None:
+            if kind == "text" or value is None or value == NOT_APPLICABLE:
                 continue
             name = table.figure_at(index, column)
             if name not in figures or not _equal(value, figures[name]):
@@ -70,7 +75,7 @@ def _problems(table: TableBlock, figures: dict[str, dict[str, Any]]) -> list[str
     if table.footer is not None:
         names = table.footer_cells or ()
         for column, (value, kind) in enumerate(zip(table.footer, table.kinds, strict=True)):
-            if kind == "text" or value is None:
+            if kind == "text" or value is None or value == NOT_APPLICABLE:
                 continue
             name = names[column] if column < len(names) else ""
             if name not in figures or not _equal(value, figures[name]):

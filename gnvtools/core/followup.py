@@ -16,7 +16,7 @@ from gnvtools.core.allocation import RESERVE
 from gnvtools.core.followup_checks import followup_findings
 from gnvtools.core.followup_json import followup_json
 from gnvtools.core.followup_readings import NO_READING, ActivityReading, activity_reading
-from gnvtools.core.followup_requisitions import requisition_figures
+from gnvtools.core.followup_requisitions import AboveCeiling, above_ceilings, requisition_figures
 from gnvtools.core.model import (
     Allocation,
     Plan,
@@ -115,6 +115,8 @@ class Followup:
     unclassified: list[SpendLine] = field(default_factory=list)
     #: Whether the regime's restricted area 8 applies to the organisation.
     area8: bool = False
+    #: Recipients a requisition step granted more than their ceiling (redistribution).
+    above_ceiling: list[AboveCeiling] = field(default_factory=list)
 
     @property
     def rows_unused(self) -> int:
@@ -283,6 +285,7 @@ def followup(plan: Plan, allocation: Allocation | None = None) -> Followup:
         reading=reading,
         unclassified=unclassified,
         area8=area8,
+        above_ceiling=above_ceilings(_year_pots(allocation)),
         illustrative=spec.illustrative,
         carry_over=carry_over_followup(allocation, spend),
         rows_by_area=rows_by_area,

@@ -38,7 +38,9 @@ def followup_findings(r: Followup) -> list[Finding]:
         alternative = ""
         if r.repay_if_details is not None:
             details = "beloppen per insatsområde" if r.reported_by_area else "förbrukningsraderna"
-            alternative = f" ({kr(r.repay_if_details)} om bara {details} räknas som förbrukade)"
+            alternative = (
+                f" ({kr(r.repay_if_details)} om i stället {details} räknas som förbrukade)"
+            )
         findings.append(
             Finding(
                 "info",
@@ -70,13 +72,11 @@ def _totals(r: Followup) -> list[Finding]:
                 r.used - r.received,
             )
         )
+    # The year's use is made up when it is the made-up rows' sum (no reported total).
+    text = f"Av mottagna {kr(r.received)} förbrukades {kr(r.used)}, {percent(r.utilisation)}."
+    made_up = r.illustrative and r.reported_used is None
     findings.append(
-        Finding(
-            "info",
-            "utilisation",
-            f"Av mottagna {kr(r.received)} förbrukades {kr(r.used)}, {percent(r.utilisation)}.",
-            r.used,
-        )
+        Finding("info", "utilisation", text + (MADE_UP if made_up else ""), r.used, made_up)
     )
     return findings
 
@@ -89,7 +89,7 @@ def _made_up(r: Followup, text: str, requisition: bool = False) -> tuple[str, bo
 def _not_requisitioned(r: Followup, f: RecipientFigures) -> Finding:
     """One finding for a recipient that asked for nothing, whether or not it spent money."""
     could = f" (taket var {kr(f.ceiling)})" if f.ceiling else ""
-    text = f"{f.name} rekvirerade inga medel{could}"
+    text = f"{f.name} rekvirerade inga medel{_which_money(r)}{could}"
     if f.used > f.allocated:  # spent beyond what it got from other steps: the same cause
         text += (
             f" men har förbrukat {kr(f.used)}, {kr(f.used - f.allocated)} mer än tilldelade "
@@ -99,6 +99,22 @@ def _not_requisitioned(r: Followup, f: RecipientFigures) -> Finding:
     return Finding(
         "warning", "not-requisitioned", message, f.ceiling or 0, made_up or r.illustrative
     )
+
+
+def _which_money(r: Followup) -> str:
+    """Which money could be requisitioned, when only part of the year's was (Stockholm 2023:
+    `` i steget ansökan om nya utbildningsplatser``); else nothing."""
+    if r.requisition_target is None or r.requisition_target >= r.received:
+        return ""
+    sources = r.plan.pot_sources
+    steps = [
+        step.name.lower()
+        for pot in r.plan.params.pots
+        if not sources[pot.name].startswith("carry-over")
+        for step in pot.steps
+        if step.kind == "requisition"
+    ]
+    return f" i {'steget' if len(steps) == 1 else 'stegen'} {join_words(steps)}"
 
 
 def _above_ceiling(r: Followup, f: RecipientFigures) -> list[Finding]:
@@ -211,8 +227,8 @@ def _reading_note(r: Followup) -> str:
     areas = join_words([str(a) for a in sorted(r.uncertain_areas)])
     word = "området" if len(r.uncertain_areas) == 1 else "områdena"
     return (
-        f" Beloppen för {word} {areas} är svårlästa i källan och tolkade av oss; skillnaden "
-        "kan bero på tolkningen."
+        f" Beloppen för {word} {areas} är svårlästa i underlaget, och skillnaden kan bero på "
+        "hur de har lästs."
     )
 
 
@@ -236,7 +252,7 @@ def _details(r: Followup) -> list[Finding]:
     text = (
         f"{what} summerar till {kr(parts)}, {kr(abs(gap))} {'mindre' if gap > 0 else 'mer'} "
         f"än den redovisade totalen {kr(r.reported_used)}. Skillnaden är inte fördelad på "
-        "insatsområden; den redovisade totalen räknas som förbrukad."
+        f"insatsområden; förslaget räknar {_proposed_words(r)} som förbrukad."
     )
     if r.reported_by_area:
         message, made_up = text + _reading_note(r), False
@@ -244,6 +260,14 @@ def _details(r: Followup) -> list[Finding]:
         message, made_up = _made_up(r, text)
     findings.append(Finding("warning", "rows-vs-reported", message, gap, made_up))
     return findings
+
+
+def _proposed_words(r: Followup) -> str:
+    """What the proposal counts as used (``followup.recommended_reading``)."""
+    spec = r.plan.params.followup
+    if spec is not None and spec.recommended_reading == "details":
+        return "summan av " + ("beloppen per insatsområde" if r.reported_by_area else "raderna")
+    return "den redovisade totalen"
 
 
 def _rows_vs_areas(r: Followup) -> list[Finding]:

@@ -10,9 +10,11 @@ finding, see ``above_ceiling``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from gnvtools.core.allocation import StepResult
+from gnvtools.core.figures import slug
 from gnvtools.core.model import Plan, unknown_recipient
 from gnvtools.core.params import FollowupSpec
 from gnvtools.core.regimes import join_words
@@ -92,3 +94,36 @@ def requisition_figures(
             figure(name).requisitioned = amount
         asked = {name: requested.get(name, 0) for name in asked} | requested
     return bool(steps) or spec.requisitions is not None, asked
+
+
+@dataclass(frozen=True)
+class AboveCeiling:
+    """A recipient a requisition step granted more than its ceiling: money others left
+    within their ceilings, passed on by the step's redistribution. ``step_name`` is the step's
+    figure-name stem (``medel_statsbidrag_2025_steg_1``)."""
+
+    pot: str
+    step: str
+    step_name: str
+    recipient: str
+    granted: int
+    ceiling: int
+
+
+def above_ceilings(pots: Sequence[Any]) -> list[AboveCeiling]:
+    """Every requisition line of ``pots`` (the year's ``PotResult``s) granted above its
+    ceiling: 6 500 000 kr to Norra innerstaden against a ceiling of 6 178 073 kr."""
+    out = []
+    for pot in pots:
+        for index, step in enumerate(pot.steps, start=1):
+            if step.kind != "requisition":
+                continue
+            stem = f"medel_{slug(pot.pot.name)}_steg_{index}"
+            for line in step.lines:
+                if line.ceiling is not None and line.amount > line.ceiling:
+                    out.append(
+                        AboveCeiling(
+                            pot.pot.name, step.step, stem, line.recipient, line.amount, line.ceiling
+                        )
+                    )
+    return out

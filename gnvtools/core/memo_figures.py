@@ -37,12 +37,16 @@ def allocation_figures(
     *,
     stage: Stage | None = None,
     frames: Collection[int] | None = None,
+    checked_at: Stage | None = None,
 ) -> Catalogue:
     """The figures of a year's allocation: received, components, pots, steps, recipients.
 
     With ``stage`` (the memo: ``beslut``) the catalogue holds only what is known at that stage,
     and ``findings`` are that stage's checks: their counts belong to it. ``frames``: the
     national frame statements the document may cite (never its own, never a later one).
+    ``checked_at``: when ``findings`` were made, when another document's checks are counted
+    (the follow-up's at ``uppföljning``); their counts ``antal_fel``/``antal_varningar`` belong
+    to that stage.
     """
     params = allocation.plan.params
     cat = Catalogue()
@@ -89,6 +93,8 @@ def allocation_figures(
         cat = cat.up_to(stage)
         last = stage
         decision_figures(cat, at_decision(allocation), _made_up_recipients(allocation))
+    if checked_at is not None:
+        last = later(last, checked_at)
     errors = sum(1 for f in findings if f.level == "error")
     cat.add("antal_fel", errors, "antal", "fel", stage=last)
     warnings = sum(1 for f in findings if f.level == "warning")

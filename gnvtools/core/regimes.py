@@ -7,7 +7,7 @@ the grant's purpose is an organisation's own reading (its rules file), never a s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -75,6 +75,15 @@ class Regime:
     rules: tuple[Rule, ...]
     first_year: int | None = None
     last_year: int | None = None  # None: still in force
+    #: What the money is called under the regime (``statsbidrag``, ``stimulansmedel``), its
+    #: definite form (``statsbidraget``, ``stimulansmedlen``) and its purpose as the regime
+    #: words it (``för utveckling av en god och nära vård``).
+    money: str = "statsbidrag"
+    money_definite: str = "statsbidraget"
+    purpose: str = "för god och nära vård"
+    #: How a table names a kind of activity where capitalising the word is not enough
+    #: (``lss-hälsan`` → ``LSS-hälsan``, ``övergripande`` → ``Övergripande insatser``).
+    activity_labels: dict[str, str] = field(default_factory=dict)
 
     @property
     def period(self) -> str:
@@ -93,6 +102,10 @@ class Regime:
             and self.first_year <= year
             and (self.last_year is None or year <= self.last_year)
         )
+
+    def activity_label(self, kind: str) -> str:
+        """A kind of activity as a table shows it: ``särskilt boende`` → ``Särskilt boende``."""
+        return self.activity_labels.get(kind) or kind[:1].upper() + kind[1:]
 
     def area_label(self, area: int) -> str:
         return f"{area}. {self.areas[area]}"
@@ -160,6 +173,10 @@ def all_regimes() -> dict[str, Regime]:
             activity_types=tuple(spec["activity_types"]),
             unused_must_be_repaid=spec["unused_must_be_repaid"],
             silent_on_unused=_text(spec.get("silent_on_unused", "")),
+            money=spec.get("money", "statsbidrag"),
+            money_definite=spec.get("money_definite", "statsbidraget"),
+            purpose=_text(spec.get("purpose", "för god och nära vård")),
+            activity_labels=dict(spec.get("activity_labels", {})),
             rules=rules,
             **_period(regime_id, spec),
         )

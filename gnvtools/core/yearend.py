@@ -28,6 +28,7 @@ from gnvtools.core.yearend_tables import (
     ineligible_figures,
     recipient_figures,
 )
+from gnvtools.core.yearend_unused import above_ceiling_figures, unused_parts
 
 
 def followup_figures(result: Followup, cat: Catalogue | None = None) -> Catalogue:
@@ -64,6 +65,7 @@ def followup_figures(result: Followup, cat: Catalogue | None = None) -> Catalogu
         "mottaget minus förbrukat",
         derived_from=["mottaget", "forbrukat"],
     )
+    unused_parts(cat, result)
     cat.add(
         "nyttjandegrad",
         result.utilisation,
@@ -119,12 +121,14 @@ def followup_figures(result: Followup, cat: Catalogue | None = None) -> Catalogu
             "att_betala_tillbaka_enligt_detaljerna",
             result.repay_if_details,
             "kr",
-            "att betala tillbaka om bara detaljerna (per område eller rad) räknas som förbrukade",
+            "att betala tillbaka om summan av beloppen per insatsområde (eller av "
+            "förbrukningsraderna) räknas som förbrukad i stället för den redovisade totalen",
             derived_from=["mottaget", details, "fors_over", "utanfor_reglerna"],
             sources=repayment,
         )
     carried_over_figures(cat, result)
     recipient_figures(cat, result)
+    above_ceiling_figures(cat, result)
     area_figures(cat, result)
     activity_figures(cat, result)
     carry_over_figures(cat, result)
@@ -239,6 +243,18 @@ def _requisition_totals(cat: Catalogue, result: Followup) -> None:
             made_up=result.illustrative,
             sources=requisitions_cell(result),
         )
+    stated = params.followup.stated if params.followup is not None else None
+    if stated is not None and stated.not_requisitioned is not None:
+        # The source's own count is real even where the rows that name them are made up.
+        cat.add(
+            "antal_ej_rekvirerat",
+            stated.not_requisitioned,
+            "antal",
+            "mottagare som inte rekvirerade, enligt källan",
+            stage="rekvisition",
+            sources=[yaml_cell(result.plan.file, "followup", "stated", "not_requisitioned")],
+        )
+        return
     cat.add(
         "antal_ej_rekvirerat",
         len(result.not_requisitioned),
@@ -246,7 +262,7 @@ def _requisition_totals(cat: Catalogue, result: Followup) -> None:
         "mottagare som inte rekvirerade",
         stage="rekvisition",
         derived_from=["begart"] if "begart" in cat else [],
-        made_up=result.illustrative,
+        made_up=result.requisitions_illustrative,
     )
 
 
@@ -281,4 +297,5 @@ def year_end_figures(allocation: Allocation, result: Followup) -> Catalogue:
     ``antal_fel`` and ``antal_varningar`` count the follow-up's own findings (those its
     "Kontroller" shows), not the allocation's checks.
     """
-    return followup_figures(result, allocation_figures(allocation, result.findings))
+    cat = allocation_figures(allocation, result.findings, checked_at="uppföljning")
+    return followup_figures(result, cat)

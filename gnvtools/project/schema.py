@@ -43,6 +43,8 @@ VERSIONS: dict[str, str] = dict.fromkeys(SCHEMAS, "1.0.0") | {
     # 1.1.0: finding codes requisitioned-above-ceiling and activity-type-unclassified.
     "check": "1.1.0",
     "followup": "1.1.0",
+    # 1.1.0: the follow-up's recommended_reading and stated (a real count beside made-up rows).
+    "params": "1.1.0",
     # 1.1.0: the comparison's own document (date, case number, which are made up); the
     # mapping's outside_from and outside_note.
     "comparison": "1.1.0",

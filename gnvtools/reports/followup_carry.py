@@ -74,7 +74,7 @@ def carry_over_section(r: Followup, f: Catalogue) -> Html:
         parts += [
             paragraph(
                 text + " De följs upp för sig och påverkar inte återbetalningen av årets "
-                "statsbidrag."
+                f"{r.regime.money}."
             ),
             carry_over_table(r, index).block(),
         ]
@@ -89,7 +89,7 @@ def ineligible_table(r: Followup) -> Table:
             i.line.recipient,
             "" if i.line.area is None else str(i.line.area),
             i.line.activity,
-            i.line.activity_type,
+            r.regime.activity_label(i.line.activity_type) if i.line.activity_type else "",
             Named(i.line.amount, f"utanfor_reglerna_rad_{i.line.row}"),
             i.reason,
         ]

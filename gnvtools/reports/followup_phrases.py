@@ -41,16 +41,20 @@ def preparing(r: Followup) -> str:
 
 
 def reading_clause(r: Followup) -> str:
-    """``"Beloppen för områdena 3 och 6 är svårlästa i källan och tolkade av oss."``, or ``""``."""
+    """``"Beloppen för områdena 3 och 6 är svårlästa i underlaget; tabellen anger hur de har
+    lästs."``, or ``""``."""
     if not r.uncertain_areas:
         return ""
     areas = join_words([str(a) for a in sorted(r.uncertain_areas)])
-    word = "området" if len(r.uncertain_areas) == 1 else "områdena"
-    return f"Beloppen för {word} {areas} är svårlästa i källan och tolkade av oss."
+    one = len(r.uncertain_areas) == 1
+    what = "Beloppet för området" if one else "Beloppen för områdena"
+    hard = "svårläst" if one else "svårlästa"
+    it = "det" if one else "de"
+    return f"{what} {areas} är {hard} i underlaget; tabellen anger hur {it} har lästs."
 
 
 def difference_open(f: Catalogue) -> bool:
-    """Whether the reported total and its details disagree (a matter for decision)."""
+    """Whether the reported total and its details disagree (two readings of the repayment)."""
     return "att_betala_tillbaka_enligt_detaljerna" in f
 
 
@@ -58,24 +62,52 @@ def detail_words(r: Followup) -> str:
     return "beloppen per insatsområde" if r.reported_by_area else "förbrukningsraderna"
 
 
+def details_used(r: Followup) -> str:
+    """The figure the details sum to: the organisation's per-area use, else the rows'."""
+    return "forbrukat_inom_omraden" if r.reported_by_area else "forbrukat_enligt_rader"
+
+
+def proposed_reading(r: Followup, f: Catalogue) -> tuple[str, str]:
+    """(used, repayment) figures of the reading the proposal recommends (``followup.
+    recommended_reading``: the reported total by default, or the details)."""
+    spec = r.plan.params.followup
+    if difference_open(f) and spec is not None and spec.recommended_reading == "details":
+        return details_used(r), "att_betala_tillbaka_enligt_detaljerna"
+    return "forbrukat", "att_betala_tillbaka"
+
+
+def other_reading(r: Followup, f: Catalogue) -> tuple[str, str]:
+    """(used, repayment) figures of the reading the proposal does not take."""
+    if proposed_reading(r, f)[1] == "att_betala_tillbaka":
+        return details_used(r), "att_betala_tillbaka_enligt_detaljerna"
+    return "forbrukat", "att_betala_tillbaka"
+
+
+def reading_words(r: Followup, used: str) -> str:
+    """What a reading counts as used: ``den redovisade totalen`` or ``beloppen per …``."""
+    return "den redovisade totalen" if used == "forbrukat" else detail_words(r)
+
+
+def grant_words(r: Followup) -> str:
+    """``2025 års statsbidrag för utveckling av en god och nära vård`` as the regime says it
+    (2023: ``2023 års stimulansmedel för god och nära vård``)."""
+    return f"{r.plan.params.year} års {r.regime.money} {r.regime.purpose}"
+
+
 def proposal_items(r: Followup, f: Catalogue) -> list[str]:
-    """The default decision items: approve the follow-up; the repayment, with its alternative
-    when the reported total and its details disagree."""
+    """The default decision items: approve the follow-up; the repayment the administration
+    recommends (where the reported total and its details disagree, the reading the parameter
+    file recommends; the other reading is stated in the text, not put to the board)."""
     who = deciding(r)
-    year = r.plan.params.year
-    items = [
-        f"{who} godkänner uppföljningen av {year} års statsbidrag för utveckling av en god och "
-        "nära vård."
-    ]
+    items = [f"{who} godkänner uppföljningen av {grant_words(r)}."]
     repayment: list[str] = []
     payer = r.regime.administered_by
     if difference_open(f):
+        used, repay = proposed_reading(r, f)
         repayment.append(
-            f"{who} beslutar hur skillnaden på {f.text('redovisat_utover_detaljerna')} mellan "
-            f"den redovisade totalen och {detail_words(r)} ska redovisas: som förbrukad, och "
-            f"då betalas {f.text('att_betala_tillbaka')} tillbaka till {payer}, eller som "
-            f"outnyttjad, och då betalas {f.text('att_betala_tillbaka_enligt_detaljerna')} "
-            "tillbaka."
+            f"{who} redovisar att {f.text(used)} har förbrukats enligt "
+            f"{reading_words(r, used)} och noterar att {f.text(repay)} betalas tillbaka till "
+            f"{payer}."
         )
     elif r.regime.unused_must_be_repaid is not None and f.amount("att_betala_tillbaka"):
         repayment.append(
@@ -87,34 +119,58 @@ def proposal_items(r: Followup, f: Catalogue) -> list[str]:
 def summary_texts(r: Followup, f: Catalogue) -> list[str]:
     """The generated summary: received, used and the utilisation, requisitions, repayment."""
     p = r.plan.params
-    texts = [
-        f"{p.organisation.name} tog emot {f.text('mottaget')} för {p.year}. Vid årets slut hade "
-        f"{f.text('forbrukat')} förbrukats, vilket ger en nyttjandegrad på "
-        f"{f.text('nyttjandegrad')}."
-    ]
-    if "rekvirerat" in f and "rekvisition_tak" in f and f.amount("rekvisition_tak"):
-        texts.append(
-            marked(
-                f"Av de {f.text('rekvisition_tak')} som kunde rekvireras beviljades mottagarna "
-                f"sammanlagt {f.text('rekvirerat')}.",
-                f,
-                "rekvirerat",
-            )
-        )
-        if "begart" in f and f.value("begart") != f.value("rekvirerat"):
-            texts.append(marked(f"De begärde sammanlagt {f.text('begart')}.", f, "begart"))
-    if r.not_requisitioned:
-        who = count(f.amount("antal_ej_rekvirerat"), "mottagare", "mottagare")
-        texts.append(
-            marked(
-                f"{capitalise(who)} rekvirerade inga medel.",
-                f,
-                "antal_ej_rekvirerat",
-            )
-        )
+    used = marked(
+        f"Vid årets slut hade {f.text('forbrukat')} förbrukats, vilket ger en nyttjandegrad på "
+        f"{f.text('nyttjandegrad')}.",
+        f,
+        "forbrukat",
+        "nyttjandegrad",
+    )
+    texts = [f"{p.organisation.name} tog emot {f.text('mottaget')} för {p.year}. {used}"]
+    texts += requisition_texts(r, f)
     texts += repayment_summary(r, f)
     if f.amount("fors_over"):
         texts.append(f"Till nästa år förs {f.text('fors_over')} över.")
+    return texts
+
+
+def requisition_steps(r: Followup) -> list[str]:
+    """The year's requisition steps as a reader names them: ``Ansökan om nya
+    utbildningsplatser (Vidareutbildning sjuksköterskor)``."""
+    return [
+        f"{step.name.lower()} inom {pot.name.lower()}"
+        for pot in r.plan.params.pots
+        if not r.plan.pot_sources[pot.name].startswith("carry-over")
+        for step in pot.steps
+        if step.kind == "requisition"
+    ]
+
+
+def requisition_texts(r: Followup, f: Catalogue) -> list[str]:
+    """What could be requisitioned and was granted, and who did not requisition. When only
+    part of the money was open to requisition, the sentences say which money."""
+    if "rekvirerat" not in f or "rekvisition_tak" not in f or not f.amount("rekvisition_tak"):
+        return []
+    part = f.amount("rekvisition_tak") < f.amount("mottaget")
+    which = f" ({join_words(requisition_steps(r))})" if part else ""
+    texts = [
+        marked(
+            f"Av de {f.text('rekvisition_tak')} som kunde rekvireras{which} beviljades "
+            f"mottagarna sammanlagt {f.text('rekvirerat')}.",
+            f,
+            "rekvirerat",
+        )
+    ]
+    if "begart" in f and f.value("begart") != f.value("rekvirerat"):
+        texts.append(marked(f"De begärde sammanlagt {f.text('begart')}.", f, "begart"))
+    if r.not_requisitioned or f.amount("antal_ej_rekvirerat"):
+        who = capitalise(count(f.amount("antal_ej_rekvirerat"), "mottagare", "mottagare"))
+        text = (
+            f"{who} som kunde rekvirera dessa medel gjorde det inte."
+            if part
+            else f"{who} rekvirerade inga medel."
+        )
+        texts.append(marked(text, f, "antal_ej_rekvirerat"))
     return texts
 
 
@@ -131,10 +187,11 @@ def repayment_summary(r: Followup, f: Catalogue) -> list[str]:
             f"Utanför reglerna har {f.text('utanfor_reglerna')} använts; det ska betalas tillbaka."
         )
     if difference_open(f):
+        used, repay = proposed_reading(r, f)
+        counted = "förbrukad" if used == "forbrukat" else "förbrukade"
         texts.append(
-            f"Beroende på hur skillnaden mellan den redovisade totalen och {detail_words(r)} "
-            f"redovisas ska {f.text('att_betala_tillbaka')} eller "
-            f"{f.text('att_betala_tillbaka_enligt_detaljerna')} betalas tillbaka till {payer}."
+            f"Förvaltningen föreslår att {reading_words(r, used)} räknas som {counted} "
+            f"och att {f.text(repay)} betalas tillbaka till {payer}; se Återbetalning."
         )
     elif f.amount("att_betala_tillbaka"):
         texts.append(
@@ -204,25 +261,3 @@ def restricted_area_texts(r: Followup) -> list[str]:
                 f"{rule} {name} hör inte dit, så förbrukning inom området ligger utanför reglerna."
             )
     return texts
-
-
-def repayment_texts(r: Followup, f: Catalogue) -> list[str]:
-    """The repayment section's sentences (the sum with its parts is the table beside them)."""
-    if r.regime.unused_must_be_repaid is None:
-        return [r.regime.silent_on_unused]
-    if r.regime.unused_must_be_repaid:
-        texts = []  # the rule itself is listed below the sum, with its source
-    else:
-        texts = [
-            f"Outnyttjade medel behöver inte betalas tillbaka; till nästa år förs "
-            f"{f.text('fors_over')} över."
-        ]
-    if difference_open(f):
-        texts.append(
-            f"Den redovisade totalen och {detail_words(r)} skiljer sig åt. Räknas skillnaden som "
-            f"förbrukad blir återbetalningen {f.text('att_betala_tillbaka')}; räknas bara "
-            f"{detail_words(r)} som förbrukade blir den "
-            f"{f.text('att_betala_tillbaka_enligt_detaljerna')}. Hur skillnaden ska redovisas "
-            "är en fråga för beslut."
-        )
-    return [t.strip() for t in texts]

@@ -35,6 +35,7 @@ from gnvtools.errors import InputError
 from gnvtools.reports import charts
 from gnvtools.reports import followup_phrases as phrases
 from gnvtools.reports import followup_tables as tables
+from gnvtools.reports import followup_trace as trace
 from gnvtools.reports.common import (
     appendix,
     findings_sentence,
@@ -52,6 +53,7 @@ from gnvtools.reports.display import (
     section,
 )
 from gnvtools.reports.followup_carry import carry_over_section, ineligible_section
+from gnvtools.reports.followup_key_figures import key_figures
 from gnvtools.reports.memo_sections import rules_by_kind
 from gnvtools.reports.table_cells import findings_table
 from gnvtools.reports.texts import Texts, check_text, markdown_html, read_texts, substitute
@@ -167,7 +169,7 @@ class FollowupReport:
             sources.append(f"Förbrukning: {' '.join(p.followup.source.split())}")
         if doc is not None and doc.illustrative_note:
             sources.append(" ".join(doc.illustrative_note.split()))
-        title = f"Uppföljning av statsbidraget för god och nära vård {p.year}"
+        title = f"Uppföljning av {r.regime.money_definite} {r.regime.purpose} {p.year}"
         head = title_block(
             title,
             meta,
@@ -210,21 +212,23 @@ class FollowupReport:
 
     def overview(self) -> Html:
         """The key figures, then the organisation's view of the utilisation."""
-        key_figures = section(
+        table = section(
             "Mottaget, fördelat och förbrukat",
-            tables.key_figures(self.result, self.figures).block(),
+            key_figures(self.result, self.figures).block(),
         )
-        return concat([key_figures, self.views()])
+        return concat([table, self.views()])
 
     def views(self) -> Html:
         """The organisation's explanation of the utilisation and its other views."""
         return self.authored("Förvaltningens synpunkter")
 
     def recipient_table(self) -> Table:
-        return tables.recipient_table(self.result)
+        return tables.recipient_table(self.result, self.figures)
 
     def recipients(self) -> Html:
-        return section("Per mottagare", self.recipient_table().block())
+        """The per-recipient table, then each grant above its ceiling and why."""
+        flags = [paragraph(t, "flag") for t in trace.ceiling_texts(self.result, self.figures)]
+        return section("Per mottagare", self.recipient_table().block(), *flags)
 
     def recipient_chart(self) -> charts.Chart:
         return tables.recipient_chart(self.result)
@@ -267,7 +271,7 @@ class FollowupReport:
 
     def repayment(self) -> Html:
         r = self.result
-        parts = [paragraphs(phrases.repayment_texts(r, self.figures))]
+        parts = [paragraphs(trace.repayment_texts(r, self.figures))]
         if r.regime.unused_must_be_repaid is not None or r.ineligible:
             parts.append(tables.repayment_table(r, self.figures).block())
         organisation = r.plan.params.organisation.name

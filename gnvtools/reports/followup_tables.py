@@ -8,8 +8,11 @@ series hatched, with a legend entry that says so.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from gnvtools.core.figures import Catalogue, slug
 from gnvtools.core.followup import Followup
+from gnvtools.core.formatting import count
 from gnvtools.core.money import swedish_key
 from gnvtools.core.regimes import join_words
 from gnvtools.core.yearend_tables import NO_KIND
@@ -20,101 +23,87 @@ from gnvtools.reports.followup_phrases import (
     detail_words,
     difference_open,
     made_up,
+    proposed_reading,
 )
 from gnvtools.reports.memo_sections import genitive_stem
 from gnvtools.reports.table_cells import Named, NamedTable, fig
 
-#: The key-figures table: each row's label and the figure it shows.
-KEY_FIGURES = (
-    ("Mottaget statsbidrag", "mottaget"),
-    ("Fördelat till mottagare", "fordelat_statsbidrag"),
-    ("Begärt av mottagarna", "begart"),
-    ("Beviljat vid rekvisitionen", "rekvirerat"),
-    ("Redovisad förbrukning (total)", "redovisat_forbrukat"),
-    ("Förbrukat", "forbrukat"),
-    ("Outnyttjat", "outnyttjat"),
-    ("Använt utanför reglerna", "utanfor_reglerna"),
-    ("Att betala tillbaka", "att_betala_tillbaka"),
-    ("Förs över till nästa år", "fors_over"),
-    ("Kvarvarande medel från tidigare år, följs upp för sig", "kvarvarande_totalt"),
-)
-#: Rows shown only when their figure exists (the others show "uppgift saknas").
-OPTIONAL_ROWS = ("redovisat_forbrukat", "kvarvarande_totalt")
 ROWS_NOTE = "raderna per mottagare och aktivitet är påhittade exempel; se Observera överst."
+#: A cell that does not apply (no requisition step, nothing allocated): not a missing figure.
+NOT_APPLICABLE = "\u2013"
 
 
-def key_figures(r: Followup, f: Catalogue) -> Table:
+def _not_applicable(value: int | Fraction | None, name: str) -> Cell | Named:
+    """A figure's cell, or "–" where it does not apply (no requisition step, nothing
+    allocated): not "uppgift saknas", which is a figure nobody stated."""
+    return NOT_APPLICABLE if value is None else Named(value, name)
+
+
+def recipient_table(r: Followup, f: Catalogue | None = None) -> Table:
+    """Each cell the catalogue's ``mottagare_<r>_…`` figure (``core.yearend_tables``); each
+    row resting on made-up data says so in its label."""
     rows: list[list[Cell | Named]] = []
-    # Where the sources are silent on unused money, no repayment or carry-over is claimed.
-    silent = r.regime.unused_must_be_repaid is None and not r.ineligible
-    for label, name in KEY_FIGURES:
-        if name not in f and name in OPTIONAL_ROWS:
-            continue
-        if silent and name in ("att_betala_tillbaka", "fors_over"):
-            continue
-        rows.append(
-            [label + _precision(f, name) + (MADE_UP if made_up(f, name) else ""), fig(f, name)]
-        )
-    any_made_up = any(made_up(f, name) for _, name in KEY_FIGURES)
-    return NamedTable.of(
-        rows,
-        title="Nyckeltal",
-        columns=["Post", "Belopp"],
-        kinds=["text", "kr"],
-        notes=[f"Nyttjandegrad: {f.text('nyttjandegrad')} (förbrukat som andel av mottaget)."],
-        illustrative="raderna märkta påhittat exempel bygger på påhittade rekvisitioner."
-        if any_made_up
-        else "",
-    )
-
-
-def _precision(f: Catalogue, name: str) -> str:
-    """A row label's note when its figure is approximate or an uncertain reading."""
-    precision = getattr(f[name], "precision", "exakt") if name in f else "exakt"
-    return {"cirka": " (cirka)", "osäker": " (osäker avläsning)"}.get(precision, "")
-
-
-def recipient_table(r: Followup) -> Table:
-    """Each cell the catalogue's ``mottagare_<r>_…`` figure (``core.yearend_tables``)."""
-    rows: list[list[Cell | Named]] = []
+    mark = MADE_UP if r.illustrative or r.requisitions_illustrative else ""
     for who in sorted(r.by_recipient.values(), key=lambda w: (w.group, swedish_key(w.name))):
         head = f"mottagare_{slug(who.name)}"
-        share = who.used_share
         rows.append(
             [
-                who.name,
+                who.name + mark,
                 Named(who.allocated, f"{head}_tilldelat"),
-                Named(
-                    who.requisitioned, f"{head}_rekvirerat" if who.requisitioned is not None else ""
-                ),
+                _not_applicable(who.requisitioned, f"{head}_rekvirerat"),
                 Named(who.used, f"{head}_forbrukat"),
                 Named(who.unused, f"{head}_outnyttjat"),
                 Named(who.ineligible, f"{head}_utanfor_reglerna"),
-                Named(share, f"{head}_andel_forbrukat" if share is not None else ""),
+                _not_applicable(who.used_share, f"{head}_andel_forbrukat"),
             ]
         )
+    return _recipient_table(r, rows, recipient_notes(r, f), mark)
+
+
+def recipient_notes(r: Followup, f: Catalogue | None) -> list[str]:
+    """What a dash means, who did not requisition (their names marked when made up, beside
+    the count the source states), and why the rows' use differs from the reported total."""
     notes = []
-    if r.requisitioned is not None and any(
-        w.requisitioned is None for w in r.by_recipient.values()
-    ):
-        notes.append("Rekvirerat anges som uppgift saknas för mottagare utan rekvisition.")
+    figures = list(r.by_recipient.values())
+    if r.requisitioned is not None and any(w.requisitioned is None for w in figures):
+        notes.append(
+            f"Rekvirerat {NOT_APPLICABLE}: mottagaren ingick inte i något rekvisitionssteg."
+        )
+    if any(w.used_share is None for w in figures):
+        notes.append(f"Förbrukat av tilldelat {NOT_APPLICABLE}: mottagaren tilldelades inget.")
     if r.not_requisitioned:
-        notes.append(f"Rekvirerade inga medel: {join_words(r.not_requisitioned)}.")
+        names = join_words(r.not_requisitioned)
+        if not r.requisitions_illustrative:
+            notes.append(f"Rekvirerade inga medel: {names}.")
+        elif f is not None and not f["antal_ej_rekvirerat"].illustrative:
+            stated = count(f.amount("antal_ej_rekvirerat"), "mottagare", "mottagare")
+            notes.append(
+                f"Rekvirerade inga medel: {names} (påhittat exempel; källan anger att {stated} "
+                "inte rekvirerade, men inte vilka)."
+            )
+        else:
+            notes.append(f"Rekvirerade inga medel: {names}{MADE_UP}.")
     if r.reported_used is not None and r.reported_used != r.rows_used:
         notes.append(
             "Förbrukningen per mottagare är summan av förbrukningsraderna; skillnaden mot den "
             "redovisade totalen är inte fördelad på mottagare."
         )
+    return notes
+
+
+def _recipient_table(
+    r: Followup, rows: list[list[Cell | Named]], notes: list[str], mark: str
+) -> Table:
     return NamedTable.of(
         rows,
         [
-            "Summa",
+            "Summa" + mark,
             Named(r.allocated, "fordelat_statsbidrag"),
-            Named(r.requisitioned, "rekvirerat" if r.requisitioned is not None else ""),
+            _not_applicable(r.requisitioned, "rekvirerat"),
             Named(r.rows_used, "forbrukat_enligt_rader"),
             Named(r.rows_unused, "outnyttjat_enligt_rader"),
             Named(r.ineligible, "utanfor_reglerna"),
-            Named(r.rows_share, "andel_forbrukat_enligt_rader" if r.rows_share is not None else ""),
+            _not_applicable(r.rows_share, "andel_forbrukat_enligt_rader"),
         ],
         title="Per mottagare",
         columns=[
@@ -210,9 +199,9 @@ def activity_table(r: Followup) -> Table:
     for kind, amount in sorted(totals.items(), key=lambda kv: -kv[1]):
         used = Named(amount, f"forbrukat_verksamhet_{slug(kind)}")
         if kind == NO_KIND:
-            rows.append([kind, used, "okänt", ""])
+            rows.append([r.regime.activity_label(kind), used, "okänt", ""])
             continue
-        rows.append([kind, used, *eligibility(r, kind)])
+        rows.append([r.regime.activity_label(kind), used, *eligibility(r, kind)])
     return NamedTable.of(
         rows,
         ["Summa", Named(r.rows_used, "forbrukat_enligt_rader"), "", ""],
@@ -244,7 +233,12 @@ def repayment_table(r: Followup, f: Catalogue) -> Table:
     ]
     columns = ["Post", "Belopp"]
     if alternative:
-        columns = ["Post", "Om totalen räknas", f"Om bara {detail_words(r)} räknas"]
+        total, details = "Om totalen räknas", f"Om bara {detail_words(r)} räknas"
+        if proposed_reading(r, f)[1] == "att_betala_tillbaka":
+            total += " (förslaget)"
+        else:
+            details += " (förslaget)"
+        columns = ["Post", total, details]
     footer: list[Cell | Named] = ["= Att betala tillbaka", fig(f, "att_betala_tillbaka")]
     if alternative:
         footer.append(fig(f, "att_betala_tillbaka_enligt_detaljerna"))
