@@ -437,11 +437,6 @@ def test_properties_name_the_organisation_and_the_document_date(
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="core.table_figures.requisition_note labels a pot's every recipient (a fixed step's, "
-    "the reserve) by the pot's requisition steps; the label must follow the recipient's steps",
-    strict=False,
-)
 @pytest.mark.parametrize("name", NAMES)
 def test_no_fixed_amount_is_labelled_a_requisition(
     built: dict[str, tuple[Any, Any, Any]], name: str

@@ -186,13 +186,21 @@ def decision_figures(cat: Catalogue, decision: Allocation, made_up: Sequence[set
         for line in pot.lines:
             per[line.recipient] += line.amount
         rough = _steps_giving(cat, decision, index, pot_amount)
+        note = requisition_note(decision, index)
+        asked = {
+            line.recipient
+            for step in pot.steps
+            if step.kind == "requisition"
+            for line in step.lines
+        }
         in_pot = []
         for who, amount in per.items():
             name = cat.add(
                 f"mottagare_{names[who]}_{part}_vid_beslut",
                 amount,
                 "kr",
-                f"{who} av {pot.pot.name} vid beslutet{requisition_note(decision, index)}",
+                # "(rekvisition: taket)" only beside a recipient with a ceiling in the pot
+                f"{who} av {pot.pot.name} vid beslutet{note if who in asked else ''}",
                 derived_from=pot_amount,
                 made_up=who in made_up[index],
                 precision_from=rough.get(who, []),
