@@ -68,7 +68,7 @@ def test_memo_2025_sentences() -> None:
         "rekvisitionerna har kommit in."
     )
     assert plain(memo.step_sentence(1, 0)) == (
-        "Var och en av elva mottagare får 800 000 kr, sammanlagt 8 800 000 kr."
+        "Var och en av de elva stadsdelsförvaltningarna får 800 000 kr, sammanlagt 8 800 000 kr."
     )
     # The source states 350 000 kr each: amounts set by the decision are exact.
     assert plain(memo.step_sentence(1, 2)) == (

@@ -43,7 +43,12 @@ def step_texts(memo: AllocationMemo, pot_index: int, step_index: int) -> list[st
         ]
         return [f"Fasta belopp, sammanlagt {figures.text(figure)}: {join_names(parts)}."]
     if spec.kind == "each":
-        each = memo_phrases.counted(figures, f"{figure}_antal_mottagare", "mottagare", "mottagare")
+        group = group_label(memo, spec.recipients)
+        each = memo_phrases.who(names, group, figures, f"{figure}_antal_mottagare")
+        if each == join_names(names):
+            each = memo_phrases.counted(
+                figures, f"{figure}_antal_mottagare", "mottagare", "mottagare"
+            )
         return [
             f"Var och en av {each} får {figures.text(f'{figure}_per_mottagare')}, "
             f"sammanlagt {figures.text(figure)}."
@@ -56,7 +61,7 @@ def step_texts(memo: AllocationMemo, pot_index: int, step_index: int) -> list[st
     plan = memo.allocation.plan
     if spec.kind == "requisition":
         group = group_label(memo, spec.recipients)
-        who = memo_phrases.who(names, group)
+        who = memo_phrases.who(names, group, figures, f"{figure}_antal_mottagare")
         ceilings = figures.text(f"{figure}_tak")
         texts = memo_phrases.requisition_sentence(ceilings, spec, who, cited=cited)
         if not at_ceilings(plan, pot_index, step_index):

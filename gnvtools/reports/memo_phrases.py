@@ -65,10 +65,18 @@ def counted(figures: Catalogue, name: str, singular: str, plural: str) -> str:
     return f"{figures.text(name)} {plural}"
 
 
-def who(names: Sequence[str], group_label: str | None) -> str:
-    """The recipients as the model names them: ``de elva stadsdelsförvaltningarna``."""
+def who(
+    names: Sequence[str],
+    group_label: str | None,
+    figures: Catalogue | None = None,
+    counted_by: str = "",
+) -> str:
+    """The recipients as the model names them: ``de elva stadsdelsförvaltningarna`` (the count
+    read from ``counted_by``, the step's count figure, when given)."""
     if group_label and len(names) > 3:
         plural = definite_plural(group_label)
+        if figures is not None and counted_by in figures:
+            return "de " + counted(figures, counted_by, plural, plural)
         return "de " + count(len(names), plural, plural)
     return join_names(names)
 
