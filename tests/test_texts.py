@@ -76,7 +76,7 @@ def test_memo_2025_sentences() -> None:
         "Förskoleförvaltningen 350 000 kr."
     )
     assert plain(memo.economics().plain).splitlines()[1:] == [
-        "Av årets statsbidrag, 41 991 440 kr, får mottagarna rekvirera upp till sina tak, "
+        "Av årets medel, 41 991 440 kr, får mottagarna rekvirera upp till sina tak, "
         "sammanlagt 41 991 440 kr.",
         "De kvarvarande medlen från 2024, cirka 10,7 mnkr, fördelas i sin helhet till mottagarna "
         "enligt stegen ovan.",

@@ -191,16 +191,15 @@ def ceiling_texts(params: Params, f: Catalogue, regime: Regime) -> list[str]:
         tak = f.text("beslut_statsbidrag_tak")
         if f.amount("beslut_statsbidrag_tak") == f.amount("beslut_statsbidrag_fordelat"):
             texts.append(
-                f"Av årets statsbidrag, {f.text('mottaget')}, får mottagarna rekvirera upp till "
+                f"Av årets medel, {f.text('mottaget')}, får mottagarna rekvirera upp till "
                 f"sina tak, sammanlagt {tak}."
             )
         else:
             whole = f.amount("beslut_statsbidrag_fordelat") == f.amount("mottaget")
             placed = (
-                f"hela årets statsbidrag, {f.text('mottaget')}"
+                f"alla årets medel, {f.text('mottaget')}"
                 if whole
-                else f"{f.text('beslut_statsbidrag_fordelat')} av årets statsbidrag, "
-                f"{f.text('mottaget')}"
+                else f"{f.text('beslut_statsbidrag_fordelat')} av årets medel, {f.text('mottaget')}"
             )
             texts.append(
                 f"Beslutet fördelar {placed}; av det är {tak} tak som mottagarna får "
