@@ -125,7 +125,7 @@ def test_stockholm_2025_grant_and_carry_over() -> None:
 def test_jamtland_unplaced_and_budget_gap(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_cli(capsys, "check", str(PARAMS / "jamtland/2025.yaml"))
     assert code == 0
-    assert "[varning] Av Statsbidrag 2025 (41 086 320 kr) är 86 320 kr ännu inte fördelade." in out
+    assert "[varning] Av statsbidrag 2025 (41 086 320 kr) är 86 320 kr ännu inte fördelade." in out
     assert "pot-unplaced" not in out  # internal codes are for tools (--json), not for readers
     assert "1 413 680 kr mer än mottagna 41 086 320 kr" in out
     findings = reconcile_allocation(_run("jamtland/2025.yaml"))

@@ -195,6 +195,7 @@ def check_pots(allocation: Allocation) -> list[Finding]:
     for pot in allocation.pots:
         name = pot.pot.name
         has = amount_text(pot.pot.amount, _pot_precision(allocation, name))
+        mid = name[:1].lower() + name[1:]  # a pot's name inside a sentence
         exceeding = [s for s in pot.steps if s.target > max(s.available, 0)]
         for step in exceeding:
             left = max(step.available, 0)
@@ -202,7 +203,7 @@ def check_pots(allocation: Allocation) -> list[Finding]:
                 Finding(
                     "error",
                     "step-exceeds-pot",
-                    f"Steget {step.step} i {name} ska fördela {kr(step.target)}, men bara "
+                    f"Steget {step.step} i {mid} ska fördela {kr(step.target)}, men bara "
                     f"{kr(left)} återstår: {kr(step.target - left)} för mycket. Beloppet "
                     "får inte vara större än det som finns kvar (skriv rest för resten).",
                     step.target - left,
@@ -215,7 +216,7 @@ def check_pots(allocation: Allocation) -> list[Finding]:
                 Finding(
                     "error",
                     "pot-overdrawn",
-                    f"Stegen för {name} fördelar {kr(pot.placed)}, {kr(-pot.unplaced)} mer "
+                    f"Stegen för {mid} fördelar {kr(pot.placed)}, {kr(-pot.unplaced)} mer "
                     f"än de {has} som finns.",
                     pot.unplaced,
                 )
@@ -225,7 +226,7 @@ def check_pots(allocation: Allocation) -> list[Finding]:
                 Finding(
                     "warning",
                     "pot-unplaced",
-                    f"Av {name} ({has}) är {kr(pot.unplaced)} ännu inte fördelade.",
+                    f"Av {mid} ({has}) är {kr(pot.unplaced)} ännu inte fördelade.",
                     pot.unplaced,
                 )
             )
@@ -235,7 +236,7 @@ def check_pots(allocation: Allocation) -> list[Finding]:
                 Finding(
                     "info",
                     "pot-reserve",
-                    f"Av {name} ({has}) går {kr(pot.placed - reserve)} till "
+                    f"Av {mid} ({has}) går {kr(pot.placed - reserve)} till "
                     f"mottagare och {kr(reserve)} hålls som ofördelad reserv.",
                     reserve,
                 )
