@@ -226,14 +226,14 @@ def test_verify_names_changed_followup_figures(
     assert main(["bundle", str(out / "year-end-followup"), "--out", str(bundle)]) == 0
     edited = tmp_path / "edited.zip"
     spend = "underlag/parameters/stockholm/data/spend-2025.csv"
-    row = "Bromma,2,629131,"
+    row = "Bromma,2,651096,"
     with zipfile.ZipFile(bundle) as zin, zipfile.ZipFile(edited, "w") as zout:
         for item in zin.infolist():
             data = zin.read(item.filename)
             if item.filename == spend:
                 text = data.decode("utf-8")
                 assert row in text
-                data = text.replace(row, "Bromma,2,639131,", 1).encode("utf-8")
+                data = text.replace(row, "Bromma,2,661096,", 1).encode("utf-8")
             zout.writestr(item, data)
     code, text, _ = run_cli(capsys, "verify", str(edited))
     assert code == 1
