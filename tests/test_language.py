@@ -183,7 +183,7 @@ def repeated_sentences(texts: list[str]) -> list[str]:
         (program_voice, "ingen skillnad har rättats i tysthet", "varje skillnad visas"),
         (program_voice, "Återstoden, 0 kr, går till Äldreförvaltningen.", "Resten går dit."),
         (program_voice, "Varning: 86 320 kr är inte fördelade.", "86 320 kr är inte fördelade."),
-        (mixed_units, "26 mkr till regionstyrelsen", "26 mnkr till regionstyrelsen"),
+        (mixed_units, "26 mkr till Regionstyrelsen", "26 mnkr till Regionstyrelsen"),
         (
             lower_case_unit,
             "delas mellan utbildningsförvaltningen och förskoleförvaltningen",
