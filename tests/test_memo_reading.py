@@ -215,3 +215,23 @@ def test_the_2023_applications_come_after_the_decision_and_ceilings_are_marked()
     step = f"medel_vidareutbildning_sjukskoterskor_steg_{index + 1}"
     assert not memo.figures[f"{step}_tak"].illustrative
     assert memo.figures[f"{step}_tak_mottagare_bromma"].illustrative
+
+
+@pytest.mark.parametrize("path", MEMO_FILES, ids=IDS)
+def test_a_recipient_is_written_as_its_name_everywhere(path: Path) -> None:
+    """One rule for units: a recipient's name (Äldreförvaltningen, Regionstyrelsen) is a proper
+    noun and keeps its capital in every sentence, as in the tables."""
+    import re
+
+    from .test_language import prose_of
+
+    memo = AllocationMemo.load(path)
+    names = [n for n in memo.allocation.plan.recipients if n[:1].isupper()]
+    lower = [n[:1].lower() + n[1:] for n in names]
+    found = [
+        (title, word)
+        for title, text in prose_of(path, "allocation-memo")
+        for word in lower
+        if re.search(rf"(?<![\w-]){re.escape(word)}", text)
+    ]
+    assert found == []
