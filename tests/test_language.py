@@ -123,6 +123,7 @@ def wrong_kind(text: str, organisation_type: str) -> list[str]:
 _PROGRAM_VOICE = re.compile(
     r"största-rest|i tysthet|\b(?:Upplysning|Varning|Fel): |\bÅterstoden, 0 kr\b|"
     r"\b(?:ska fördela|får|går till|fördelas)\b[^.]*?\b0 kr\b"
+    r"|\b(?:tolkade )?av oss\b|\bom bara detaljerna\b"
 )
 _MKR = re.compile(r"\bmkr\b")
 #: An administration's own unit (Äldreförvaltningen) is a proper noun: lower case mid-sentence
@@ -132,7 +133,8 @@ _LOWER_UNIT = re.compile(r"(?<![\w-])(?!stadsdels)[a-zåäö]+förvaltningen(?:s
 
 def program_voice(text: str) -> list[str]:
     """What a program says and an administration does not: the rounding method, "rättats i
-    tysthet", level labels as prose ("Varning: …"), a step of 0 kr."""
+    tysthet", level labels as prose ("Varning: …"), a step of 0 kr, its authors as "oss"
+    ("tolkade av oss"), "om bara detaljerna räknas"."""
     return [m.group(0) for m in _PROGRAM_VOICE.finditer(text)]
 
 
@@ -183,6 +185,16 @@ def repeated_sentences(texts: list[str]) -> list[str]:
         (program_voice, "ingen skillnad har rättats i tysthet", "varje skillnad visas"),
         (program_voice, "Återstoden, 0 kr, går till Äldreförvaltningen.", "Resten går dit."),
         (program_voice, "Varning: 86 320 kr är inte fördelade.", "86 320 kr är inte fördelade."),
+        (
+            program_voice,
+            "Beloppen är svårlästa i källan och tolkade av oss.",
+            "Beloppen är svårlästa i underlaget; tabellen anger hur de har lästs.",
+        ),
+        (
+            program_voice,
+            "13 360 525 kr om bara detaljerna räknas som förbrukade",
+            "13 360 525 kr om i stället beloppen per insatsområde räknas som förbrukade",
+        ),
         (mixed_units, "26 mkr till Regionstyrelsen", "26 mnkr till Regionstyrelsen"),
         (
             lower_case_unit,
