@@ -235,3 +235,16 @@ def test_a_recipient_is_written_as_its_name_everywhere(path: Path) -> None:
         if re.search(rf"(?<![\w-]){re.escape(word)}", text)
     ]
     assert found == []
+
+
+def test_one_frame_source_is_not_called_sources() -> None:
+    from gnvtools.reports import memo_tables
+
+    memo = AllocationMemo.load(PARAMS / "stockholm/2025.yaml")
+    frames = memo.at_decision.plan.params.national_frames
+    assert len(frames) == 1  # its own statement is not cited
+    table = memo_tables.frames_table(frames)
+    assert table is not None
+    assert table.title == "Nationell ram" and table.notes == []
+    received = memo_tables.received_table(memo.params)
+    assert "Grund" not in received.columns  # "Befolkning" beside "befolkning" says nothing

@@ -109,7 +109,7 @@ def frames_table(statements: Sequence[FrameStatement]) -> Table | None:
         )
     return NamedTable.of(
         rows,
-        title="Nationella ramar i källorna",
+        title="Nationella ramar i källorna" if len(statements) > 1 else "Nationell ram",
         columns=["Källa", "Total", "Delramar", "Delramarnas summa", "Kommunernas ram"],
         kinds=["text", "kr", "text", "kr", "kr"],
         notes=(
