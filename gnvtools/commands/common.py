@@ -24,6 +24,7 @@ def plain(text: str) -> str:
 
 
 def emit(text: str, target: str | None) -> None:
+    """``text`` to the file ``target`` (written atomically), or to stdout without one."""
     if target:
         path = Path(target)
         if path.is_dir():
@@ -41,6 +42,7 @@ def emit(text: str, target: str | None) -> None:
 
 
 def print_findings(findings: Sequence[Finding]) -> None:
+    """Each finding as a line with its level, then the sentence that sums them up."""
     from gnvtools.core.reconciliation import LEVEL_NAMES
     from gnvtools.reports.common import findings_sentence
 
