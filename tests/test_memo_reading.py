@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from gnvtools.core.figure_sources import RuleSource
 from gnvtools.core.memo_inputs import decision_inputs
 from gnvtools.core.model import build_plan
 from gnvtools.core.params import is_comparison
@@ -103,6 +104,10 @@ def test_no_catalogue_figure_comes_from_the_document_itself_or_later(path: Path)
         if s.source_id and not citable(s.source_id, memo.readings, when, itself)
     ]
     for figure in memo.figures.values():
+        for source in figure.sources:
+            if isinstance(source, RuleSource) and source.source:
+                key = source.source.split(",")[0].strip()
+                assert key in every and citable(key, memo.readings, when, itself), figure.name
         for short in barred:
             assert short not in figure.label, (figure.name, short)
             assert short not in figure.text, (figure.name, short)
