@@ -58,8 +58,8 @@ def test_proposal_recommends_one_reading_and_the_text_states_the_other(
     assert "Förvaltningens förslag till beslut" in plain(report.header().plain)
     repayment = plain(report.repayment().plain)
     assert (
-        "Om i stället beloppen per insatsområde räknas som förbrukade, 28 630 915 kr (osäker "
-        "avläsning), blir återbetalningen 13 360 525 kr (osäker avläsning)" in repayment
+        "Om i stället beloppen per insatsområde, 28 630 915 kr (osäker avläsning), räknas som "
+        "förbrukade blir återbetalningen 13 360 525 kr (osäker avläsning)" in repayment
     )
     assert "Beloppen för områdena 3 och 6 är svårlästa i underlaget" in repayment
     assert "fråga för beslut" not in _document_text(report)
@@ -80,7 +80,7 @@ def test_the_parameter_file_may_recommend_the_other_reading(example_copy) -> Non
         "tillbaka till Socialstyrelsen."
     )
     assert (
-        "Om i stället den redovisade totalen räknas som förbrukad, 28 714 265 kr, blir "
+        "Om i stället den redovisade totalen, 28 714 265 kr, räknas som förbrukad blir "
         "återbetalningen 13 277 175 kr" in plain(other.repayment().plain)
     )
     (key,) = other.overview().tables
@@ -152,10 +152,13 @@ def test_the_unused_money_is_traced_to_the_krona(report: FollowupReport) -> None
     ]
     text = plain(report.repayment().plain)
     assert (
-        "Av det rekvirerades 12 641 440 kr aldrig (mottaget minus rekvirerat), och 635 735 kr"
-        in (text)
+        "Av det rekvirerades 12 641 440 kr aldrig, och 635 735 kr rekvirerades men förbrukades "
+        "inte (påhittat exempel)." in text
     )
-    assert "719 085 kr; de 83 350 kr av den redovisade totalen" in text
+    assert (
+        "I tabellen per mottagare är det outnyttjade 719 085 kr, eftersom den räknar på "
+        "förbrukningsraderna: de 83 350 kr av den redovisade totalen" in text
+    )
 
 
 def test_key_figures_say_each_amount_once(report: FollowupReport) -> None:

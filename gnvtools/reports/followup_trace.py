@@ -21,11 +21,11 @@ from gnvtools.reports.followup_phrases import (
 from gnvtools.reports.memo_sections import genitive_stem
 
 
-def counted_as_used(r: Followup, used: str) -> str:
-    """``den redovisade totalen räknas som förbrukad`` / ``beloppen per … räknas som
-    förbrukade``."""
+def counted_as_used(r: Followup, used: str, amount: str) -> str:
+    """``den redovisade totalen, 28 714 265 kr, räknas som förbrukad`` / ``beloppen per
+    insatsområde, 28 630 915 kr (osäker avläsning), räknas som förbrukade``."""
     words = reading_words(r, used)
-    return f"{words} räknas som förbrukad" + ("" if used == "forbrukat" else "e")
+    return f"{words}, {amount}, räknas som förbrukad" + ("" if used == "forbrukat" else "e")
 
 
 def unused_parts_texts(r: Followup, f: Catalogue) -> list[str]:
@@ -34,27 +34,23 @@ def unused_parts_texts(r: Followup, f: Catalogue) -> list[str]:
         return []
     never = f["outnyttjat_ej_fordelat"].label.startswith("inte rekvirerat")
     first = (
-        f"Av det rekvirerades {f.text('outnyttjat_ej_fordelat')} aldrig (mottaget minus rekvirerat)"
+        f"Av det rekvirerades {f.text('outnyttjat_ej_fordelat')} aldrig, och "
+        f"{f.text('outnyttjat_hos_mottagarna')} rekvirerades men förbrukades inte."
         if never
-        else f"Av det fördelades {f.text('outnyttjat_ej_fordelat')} aldrig till mottagarna "
-        "(mottaget minus fördelat)"
+        else f"Av det fördelades {f.text('outnyttjat_ej_fordelat')} aldrig till mottagarna, "
+        f"och {f.text('outnyttjat_hos_mottagarna')} fick mottagarna men förbrukade inte."
     )
     texts = [
         f"Outnyttjat är {f.text('outnyttjat')}, mottaget minus förbrukat.",
-        marked(
-            f"{first}, och {f.text('outnyttjat_hos_mottagarna')} fick mottagarna men "
-            f"förbrukade inte ({'rekvirerat' if never else 'fördelat'} minus förbrukat).",
-            f,
-            "outnyttjat_ej_fordelat",
-            "outnyttjat_hos_mottagarna",
-        ),
+        marked(first, f, "outnyttjat_ej_fordelat", "outnyttjat_hos_mottagarna"),
     ]
     if "redovisat_utover_rader" in f:
         texts.append(
             marked(
-                f"Tabellen per mottagare räknar det outnyttjade på förbrukningsraderna, "
-                f"{f.text('outnyttjat_enligt_rader')}; de {f.text('redovisat_utover_rader')} av "
-                "den redovisade totalen som inte är fördelade på mottagare ingår där.",
+                f"I tabellen per mottagare är det outnyttjade {f.text('outnyttjat_enligt_rader')}"
+                ", eftersom den räknar på förbrukningsraderna: de "
+                f"{f.text('redovisat_utover_rader')} av den redovisade totalen som inte är "
+                "fördelade på mottagare räknas där som outnyttjade.",
                 f,
                 "outnyttjat_enligt_rader",
             )
@@ -83,7 +79,7 @@ def readings_texts(r: Followup, f: Catalogue) -> list[str]:
     used, repay = proposed_reading(r, f)
     other_used, other_repay = other_reading(r, f)
     texts = [
-        f"Förvaltningen föreslår att {counted_as_used(r, used)}, {f.text(used)}. Då betalas "
+        f"Förvaltningen föreslår att {counted_as_used(r, used, f.text(used))}. Då betalas "
         f"{f.text(repay)} tillbaka till {r.regime.administered_by}.",
         f"Den redovisade totalen och {reading_words(r, 'details')} skiljer sig åt med "
         f"{f.text('redovisat_utover_detaljerna')}.",
@@ -96,7 +92,7 @@ def readings_texts(r: Followup, f: Catalogue) -> list[str]:
             "hur de har lästs."
         )
     texts.append(
-        f"Om i stället {counted_as_used(r, other_used)}, {f.text(other_used)}, blir "
+        f"Om i stället {counted_as_used(r, other_used, f.text(other_used))} blir "
         f"återbetalningen {f.text(other_repay)}; tabellen visar båda."
     )
     return texts
