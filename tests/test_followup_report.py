@@ -215,6 +215,13 @@ def test_2023_is_phrased_from_its_regime_and_says_which_money() -> None:
     assert summary[2] == (
         "Sju mottagare som kunde rekvirera dessa medel gjorde det inte (påhittat exempel)."
     )
+    assert any(
+        note.startswith(
+            "Rekvirerade inga medel i ansökan om nya utbildningsplatser inom vidareutbildning "
+            "sjuksköterskor: Bromma, "
+        )
+        for note in old.recipient_table().notes
+    )
 
 
 def test_2023_made_up_spend_is_marked_in_the_summary_and_the_checks() -> None:

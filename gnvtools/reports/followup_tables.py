@@ -24,6 +24,7 @@ from gnvtools.reports.followup_phrases import (
     difference_open,
     made_up,
     proposed_reading,
+    requisition_steps,
 )
 from gnvtools.reports.memo_sections import genitive_stem
 from gnvtools.reports.table_cells import Named, NamedTable, fig
@@ -73,16 +74,19 @@ def recipient_notes(r: Followup, f: Catalogue | None) -> list[str]:
         notes.append(f"Förbrukat av tilldelat {NOT_APPLICABLE}: mottagaren tilldelades inget.")
     if r.not_requisitioned:
         names = join_words(r.not_requisitioned)
+        part = r.requisition_target is not None and r.requisition_target < r.received
+        # Only part of the money could be requisitioned: say which (Stockholm 2023).
+        which = f" i {join_words(requisition_steps(r))}" if part else ""
         if not r.requisitions_illustrative:
-            notes.append(f"Rekvirerade inga medel: {names}.")
+            notes.append(f"Rekvirerade inga medel{which}: {names}.")
         elif f is not None and not f["antal_ej_rekvirerat"].illustrative:
             stated = count(f.amount("antal_ej_rekvirerat"), "mottagare", "mottagare")
             notes.append(
-                f"Rekvirerade inga medel: {names} (påhittat exempel; källan anger att {stated} "
-                "inte rekvirerade, men inte vilka)."
+                f"Rekvirerade inga medel{which}: {names} (påhittat exempel; källan anger att "
+                f"{stated} inte rekvirerade, men inte vilka)."
             )
         else:
-            notes.append(f"Rekvirerade inga medel: {names}{MADE_UP}.")
+            notes.append(f"Rekvirerade inga medel{which}: {names}{MADE_UP}.")
     if r.reported_used is not None and r.reported_used != r.rows_used:
         notes.append(
             "Förbrukningen per mottagare är summan av förbrukningsraderna; skillnaden mot den "
