@@ -103,7 +103,10 @@ def test_every_total_adds_up_to_the_stated_total(
         formula = [c for c in rows[-1] if isinstance(c, str) and c.startswith("=")]
         for index, kind in enumerate(table.kinds):
             if kind == "kr" and isinstance(table.footer[index], int):
-                total = sum(s * (r[index] or 0) for s, r in zip(signs, body, strict=True))
+                total = sum(
+                    s * (r[index] if isinstance(r[index], int) else 0)
+                    for s, r in zip(signs, body, strict=True)
+                )
                 assert total == table.footer[index], (sheet, index)
         if -1 in signs:
             assert formula and "-" in formula[0] and "SUM" not in formula[0]

@@ -142,6 +142,10 @@ def _write_reconciliation(
     return row
 
 
+#: A cell that does not apply (the report shows "–"): empty in a number column, with a note.
+NOT_APPLICABLE = "\u2013"
+
+
 def _write_rows(
     ws: Any, table: Mapping[str, Any], figures: Mapping[str, Mapping[str, Any]]
 ) -> bool:
@@ -157,10 +161,11 @@ def _write_rows(
     for r, row in enumerate(rows, start=4):
         names = named[r - 4] if r - 4 < len(named) else []
         for c, (value, kind) in enumerate(zip(row, kinds, strict=True), start=1):
-            if value is None:
+            if value is None or (kind != "text" and value == NOT_APPLICABLE):
                 cell = ws.cell(row=r, column=c, value=None)
                 if kind != "text":  # missing stays empty: a number column holds numbers only
-                    cell.comment = Comment(MISSING, "gnvtools")
+                    note = MISSING if value is None else "ej tillämpligt"
+                    cell.comment = Comment(note, "gnvtools")
                 continue
             if columns[c - 1] == "År" and isinstance(value, str) and value.isdigit():
                 value, kind = int(value), "year"  # a year an auditor can sort and filter
