@@ -4,9 +4,10 @@ requisition step's outcome.
 The memo is a decision document and its catalogue holds no year-end figure, so
 ``{{ forbrukat }}`` in the memo's text is an unknown name there. To tell the writer why (the
 figure exists, but only in the follow-up, a later stage), the follow-up's names are listed from
-its builder, ``core/yearend.py``: the first argument of every ``cat.add(...)`` there, a name
-(``"forbrukat"``) or a pattern (``f"forbrukat_omrade_{area}"`` matches ``forbrukat_omrade_3``).
-Listing the builder keeps this in step with it without a second list to maintain.
+its builders, ``core/yearend.py`` and the ``yearend_*`` modules it calls: the first argument of
+every ``cat.add(...)`` there, a name (``"forbrukat"``) or a pattern
+(``f"forbrukat_omrade_{area}"`` matches ``forbrukat_omrade_3``). Listing the builders keeps
+this in step with them without a second list to maintain.
 """
 
 from __future__ import annotations
@@ -24,14 +25,14 @@ _FILLED = "[a-z0-9_]+"
 @cache
 def followup_names() -> tuple[re.Pattern[str], ...]:
     """Patterns of every name the follow-up's builder adds (empty if its source is absent)."""
-    from gnvtools.core import yearend
+    from gnvtools.core import yearend, yearend_tables, yearend_unused
 
     try:
-        tree = ast.parse(inspect.getsource(yearend))
+        trees = [ast.parse(inspect.getsource(m)) for m in (yearend, yearend_tables, yearend_unused)]
     except (OSError, TypeError):  # installed without sources: no hint, the check still holds
         return ()
     patterns: list[re.Pattern[str]] = []
-    for node in ast.walk(tree):
+    for node in (node for tree in trees for node in ast.walk(tree)):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
             continue
         if node.func.attr not in ("add", "add_sum") or not node.args:
