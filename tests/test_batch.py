@@ -192,10 +192,10 @@ def test_excel_has_every_table_with_numbers(built: Path) -> None:
     values = {
         ws.cell(row=r, column=1).value: ws.cell(row=r, column=2) for r in range(4, ws.max_row + 1)
     }
-    used = values["Förbrukat"]
+    used = values["Förbrukat (redovisad total)"]
     assert used.value == 28_714_265 and isinstance(used.value, int)
     assert used.number_format == '#,##0 "kr"'
-    assert values["Outnyttjat"].value == 13_277_175
+    assert values["= Outnyttjat (mottaget − förbrukat)"].value == 13_277_175
     assert ws.cell(row=3, column=1).value == "Post"
     areas = wb["Per insatsområde"]
     assert [areas.cell(row=r, column=2).value for r in range(4, 12)] == [
