@@ -186,6 +186,7 @@ def decision_figures(cat: Catalogue, decision: Allocation, made_up: Sequence[set
         for line in pot.lines:
             per[line.recipient] += line.amount
         rough = _steps_giving(cat, decision, index, pot_amount)
+        given = _recipient_steps(cat, decision, index, names)
         note = requisition_note(decision, index)
         asked = {
             line.recipient
@@ -201,7 +202,7 @@ def decision_figures(cat: Catalogue, decision: Allocation, made_up: Sequence[set
                 "kr",
                 # "(rekvisition: taket)" only beside a recipient with a ceiling in the pot
                 f"{who} av {pot.pot.name} vid beslutet{note if who in asked else ''}",
-                derived_from=pot_amount,
+                derived_from=given.get(who) or pot_amount,
                 made_up=who in made_up[index],
                 precision_from=rough.get(who, []),
             ).name
@@ -235,6 +236,29 @@ def _steps_giving(
         for line in step.lines:
             if line.amount:  # a step that gives nothing says nothing of the amount's precision
                 out.setdefault(line.recipient, []).extend(known or pot_amount)
+    return out
+
+
+def _recipient_steps(
+    cat: Catalogue, decision: Allocation, index: int, names: dict[str, str]
+) -> dict[str, list[str]]:
+    """Per recipient, the figures of what each step of the pot gives it (its line, or its
+    ceiling, ``…_steg_<n>_mottagare_<r>``/``…_steg_<n>_tak_mottagare_<r>``), so its amount at
+    the decision traces to the parameter file's lines and the data it reads; where a step has
+    no such figure, the step's own."""
+    part = slug(decision.pots[index].pot.name)
+    out: dict[str, list[str]] = {}
+    for number, step in enumerate(decision.pots[index].steps, start=1):
+        name = f"medel_{part}_steg_{number}"
+        for line in step.lines:
+            if not line.amount:
+                continue
+            who = names.get(line.recipient, slug(line.recipient))
+            mine = [
+                n for n in (f"{name}_mottagare_{who}", f"{name}_tak_mottagare_{who}") if n in cat
+            ]
+            step_own = [n for n in (name, f"{name}_tak") if n in cat][:1]
+            out.setdefault(line.recipient, []).extend(mine[:1] or step_own)
     return out
 
 
