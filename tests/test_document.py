@@ -53,7 +53,9 @@ from gnvtools.reports.texts import inline, inline_runs, markdown_html, plain_inl
 
 from .conftest import PARAMS, ROOT
 
-WORD_MODULE = ROOT / "gnvtools" / "publish" / "word.py"
+WORD_MODULES = [
+    ROOT / "gnvtools" / "publish" / f"{name}.py" for name in ("word", "word_blocks", "word_parts")
+]
 
 
 # --- reading HTML and Word back as comparable block lists -------------------------------------
@@ -227,10 +229,11 @@ def _texts(blocks: list[tuple[Any, ...]]) -> list[str]:
 # --- the renderer has no HTML parser ----------------------------------------------------------
 
 
-def test_word_writer_imports_no_html_parser() -> None:
-    tree = ast.parse(WORD_MODULE.read_text(encoding="utf-8"))
+@pytest.mark.parametrize("module", WORD_MODULES, ids=lambda p: p.stem)
+def test_word_writer_imports_no_html_parser(module: Path) -> None:
+    source = module.read_text(encoding="utf-8")
     imported: set[str] = set()
-    for node in ast.walk(tree):
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             imported |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom):
@@ -238,7 +241,6 @@ def test_word_writer_imports_no_html_parser() -> None:
             imported |= {f"{node.module}.{alias.name}" for alias in node.names}
     parsers = ("html", "lxml", "bs4", "html5lib", "xml.dom", "xml.sax")
     assert not [name for name in imported if name.split(".")[0] in parsers or "HTMLParser" in name]
-    source = WORD_MODULE.read_text(encoding="utf-8")
     assert "HTMLParser" not in source and "html_to_docx" not in source
 
 

@@ -1,17 +1,26 @@
 """Renderers and records: the layer after ``reports`` (documents) and before ``project`` and the
 command line; it imports no ``project`` or ``cli`` module (``tests/test_layers.py``).
 
-Four jobs, one module each (kept in one flat folder: tests, the papermill entry point
+Four jobs (kept in one flat folder: tests, the papermill entry point
 ``gnvtools.publish.engine`` and the print service ``-m gnvtools.publish.printserver`` name
 these modules):
 
-- executing notebooks: ``render`` (validate, execute with papermill, export, write as one set),
-  ``warm`` and ``engine`` (the ``gnvwarm`` engine: each report in a fork of a warm process),
-  ``running`` (the notebooks, engine and browser the command line chose), ``lifetime``;
-- renderers per format: HTML in ``render`` (``templates/gnvmemo``, ``style``), ``pdf`` and
-  ``printserver`` (one browser for a batch), ``archive`` (PDF/A), ``word`` and
-  ``docx_template``, ``excel``, ``logo``;
-- records: ``manifest``, ``provenance`` (the git commit; hashes and versions in
-  ``core.provenance``), ``bundle``, ``verify``, ``recompute``, ``changes``;
-- the batch and the files: ``build``, ``atomic``, ``confine``, ``safezip``.
+- executing notebooks: ``render`` (one report: ``render_inputs`` checks before a kernel starts,
+  ``render_execute`` runs papermill, ``render_files`` writes the set and its manifest),
+  ``notebook_params`` (the notebooks' typed parameters), ``warm``, ``warm_shell``,
+  ``warm_record`` and ``engine`` (the ``gnvwarm`` engine: each report in a fork of a warm
+  process), ``running`` (the notebooks, engine and browser the command line chose),
+  ``lifetime``;
+- renderers per format: ``exporting`` (runs them for one report), HTML through nbconvert
+  (``templates/gnvmemo``, ``style``, ``pagesetup``), ``pdf``, ``pdf_browser``, ``pdf_pages``,
+  ``printserver``, ``printclient`` and ``processtree`` (one browser for a batch), ``archive``
+  (PDF/A), ``word``, ``word_blocks`` and ``word_parts`` with ``docx_template``, ``docx_zip``
+  and ``docx_clean`` (the organisation's template, cleaned), ``excel`` with ``excel_table``,
+  ``excel_sheets``, ``excel_names``, ``excel_reconcile`` and ``excel_inputs``, ``logo``;
+- records: ``manifest`` and ``manifest_read``, ``provenance`` (the git commit; hashes and
+  versions in ``core.provenance``), ``bundle``, ``verify`` with ``verify_changes``,
+  ``verify_compare``, ``verify_names`` and ``verify_report``, ``recompute``, ``changes`` with
+  ``changes_tables`` and ``changes_yaml``;
+- the batch and the files: ``build``, ``build_plan``, ``build_workers``, ``atomic``,
+  ``journal``, ``folderlock``, ``confine``, ``safezip``.
 """
