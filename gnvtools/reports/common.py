@@ -197,9 +197,8 @@ def appendix(
     )
     parts = [
         paragraph(
-            "Bilagan hör till rapporten men är inte en del av dess text. Den visar vad "
-            "rapporten är beräknad från och med vilka program, för den som vill granska eller "
-            "räkna om den."
+            "Bilagan visar vad rapporten är beräknad från och med vilka program, för den som "
+            "vill granska eller räkna om den."
         ),
         paragraph(
             "Rapporten är beräknad från parameterfilen nedan och de datafiler den pekar på. "
