@@ -172,7 +172,7 @@ def test_properties_name_the_organisation_and_the_document_date(
     head = _head(document)
     core = _open(data).core_properties
     assert core.author == core.last_modified_by == head.organisation
-    assert core.title == head.title or core.title
+    assert core.title == head.title
     assert core.language == "sv-SE"
     if head.date:
         assert core.created == core.modified == datetime.fromisoformat(head.date + "T00:00+00:00")
@@ -380,3 +380,24 @@ def test_a_template_without_numbered_lists_numbers_in_the_text(tmp_path: Path) -
     docx = _open(document_to_docx(document, "T", Style(word_template=tmp_path / "mall.docx")))
     numbered = [p.text for p in docx.paragraphs if p.style.name == "List Number"]
     assert numbered == ["1. a", "2. b", "1. c"]
+
+
+@pytest.mark.slow
+def test_the_followup_is_titled_as_its_title_block_says(tmp_path: Path) -> None:
+    """The renderers' title (HTML <title>, Word header and properties) is the report's own."""
+    import html as html_lib
+
+    from gnvtools.cli import main
+
+    args = ["render", "year-end-followup", str(PARAMS / "stockholm/2023.yaml")]
+    assert main([*args, "--to", "html,docx,ipynb", "--out", str(tmp_path)]) == 0
+    notebook = json.loads((tmp_path / "year-end-followup.ipynb").read_text(encoding="utf-8"))
+    title = _head(document_of(notebook)).title
+    assert "stimulansmedlen" in title
+    page = (tmp_path / "year-end-followup.html").read_text(encoding="utf-8")
+    found = re.search(r"<title>(.*?)</title>", page, re.S)
+    assert found is not None and html_lib.unescape(found.group(1)).strip() == title
+    docx = _open((tmp_path / "year-end-followup.docx").read_bytes())
+    assert docx.core_properties.title == title
+    header = [p.text for p in docx.sections[0].header.paragraphs]
+    assert [line.split("\t")[0] for line in header][1] == title

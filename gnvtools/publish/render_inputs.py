@@ -105,9 +105,9 @@ def _check_report(report: str, params: Path) -> Checked:
     organisation = plan.params.organisation.name
     if report == "year-end-followup":
         from gnvtools.core.followup import followup
+        from gnvtools.reports.followup_report import followup_title
 
-        followup(plan)
-        title = f"Uppföljning av statsbidraget för god och nära vård {plan.params.year}"
+        title = followup_title(followup(plan))
         return Checked(title, tuple(plan_files(plan)), organisation)
     from gnvtools.reports.memo import AllocationMemo
 

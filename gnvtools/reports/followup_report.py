@@ -69,6 +69,11 @@ AUTHORED_SECTIONS = (
 MADE_UP = " (påhittat exempel)"
 
 
+def followup_title(r: Followup) -> str:
+    """The follow-up's title, in the regime's own words (the title block and the renderers')."""
+    return f"Uppföljning av {r.regime.money_definite} {r.regime.purpose} {r.plan.params.year}"
+
+
 def load_followup_texts(plan: Plan, figures: Catalogue) -> Texts | None:
     """The organisation's own follow-up sections, checked against the catalogue."""
     spec = plan.params.followup
@@ -169,9 +174,8 @@ class FollowupReport:
             sources.append(f"Förbrukning: {' '.join(p.followup.source.split())}")
         if doc is not None and doc.illustrative_note:
             sources.append(" ".join(doc.illustrative_note.split()))
-        title = f"Uppföljning av {r.regime.money_definite} {r.regime.purpose} {p.year}"
         head = title_block(
-            title,
+            followup_title(r),
             meta,
             organisation=p.organisation.name,
             date=doc.date.isoformat() if doc is not None and doc.date else "",
