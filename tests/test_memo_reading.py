@@ -253,3 +253,40 @@ def test_one_frame_source_is_not_called_sources() -> None:
     assert table.title == "Nationell ram" and table.notes == []
     received = memo_tables.received_table(memo.params)
     assert "Grund" not in received.columns  # "Befolkning" beside "befolkning" says nothing
+
+
+@pytest.mark.parametrize("path", MEMO_FILES, ids=IDS)
+def test_document_figures_are_made_up_exactly_when_the_file_says_so(path: Path) -> None:
+    """The memo's date, meeting date and case number are illustrative exactly when their key is
+    in ``memo.illustrative`` (Jämtland 2025's RS/0000/2025 is; Stockholm 2025's own is not)."""
+    memo = AllocationMemo.load(path)
+    spec = memo.allocation.plan.params.memo
+    keys = {"datum": "date", "sammantradesdatum": "meeting_date", "diarienummer": "case_number"}
+    present = [name for name in keys if name in memo.figures]
+    for name in present:
+        wanted = spec is not None and keys[name] in spec.illustrative
+        assert memo.figures[name].illustrative == wanted, name
+
+
+def test_made_up_case_numbers_are_marked_in_the_figures() -> None:
+    for name in ("jamtland/2025.yaml", "stockholm/2023.yaml"):
+        memo = AllocationMemo.load(PARAMS / name)
+        assert memo.figures["diarienummer"].illustrative, name
+        assert memo.figures["datum"].illustrative, name
+
+
+@pytest.mark.parametrize("path", MEMO_FILES, ids=IDS)
+def test_each_rule_rests_on_one_kind_of_source(path: Path) -> None:
+    """A rule is printed under the heading of its kind of source (the ordinance,
+    Socialstyrelsen, the organisation): a rule under the ordinance cites only the ordinance."""
+    from gnvtools.core.regimes import all_regimes
+
+    memo = AllocationMemo.load(path)
+    info = {**shared_sources(), **memo.readings.sources}
+    rules = [
+        *(r for regime in all_regimes().values() for r in regime.rules),
+        *(r for _, r in memo.readings.rules),
+    ]
+    for rule in rules:
+        kinds = {info[c.source.id][1].kind for c in rule.citations}
+        assert len(kinds) <= 1, rule.text

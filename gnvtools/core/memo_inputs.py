@@ -34,9 +34,17 @@ def document_figures(cat: Catalogue, file: Any) -> None:
     memo = params.memo
     if memo is None:
         return
+    made_up = set(memo.illustrative)
     if memo.date is not None:
         day = [yaml_cell(file, "memo", "date")]
-        cat.add("datum", memo.date, "datum", "tjänsteutlåtandets datum", sources=day)
+        cat.add(
+            "datum",
+            memo.date,
+            "datum",
+            "tjänsteutlåtandets datum",
+            made_up="date" in made_up,
+            sources=day,
+        )
     if memo.meeting_date is not None:
         meeting = [yaml_cell(file, "memo", "meeting_date")]
         cat.add(
@@ -44,11 +52,19 @@ def document_figures(cat: Catalogue, file: Any) -> None:
             memo.meeting_date,
             "datum",
             "beslutande organs sammanträde",
+            made_up="meeting_date" in made_up,
             sources=meeting,
         )
     if memo.case_number:
         case = [yaml_cell(file, "memo", "case_number")]
-        cat.add("diarienummer", memo.case_number, "text", "diarienummer", sources=case)
+        cat.add(
+            "diarienummer",
+            memo.case_number,
+            "text",
+            "diarienummer",
+            made_up="case_number" in made_up,
+            sources=case,
+        )
 
 
 def received_figures(cat: Catalogue, file: Any) -> dict[str, list[str]]:
