@@ -48,9 +48,14 @@ def test_memo_2025_sentences() -> None:
     ]
     summary = plain(memo.summary().plain)
     assert "Kontrollerna" not in summary and "Varning" not in summary
-    assert "Från 2024 finns cirka 10,7 mnkr kvar som varken rekvirerats eller förbrukats." in (
+    assert "Från 2024 finns cirka 10,7 mnkr kvar som rekvirerades men inte förbrukades." in (
         summary
     )
+    # Why the 2024 money may reach preschool: the ordinance's start, cited, and the memo's own
+    # proposal (the memo is the city's decision and cites no decision of its own).
+    assert "styrs inte av förordningen" not in summary
+    assert "Förordningen (SFS 2024:1253) gäller statsbidraget från och med 2025." in summary
+    assert "Förvaltningen föreslår därför att medlen från 2024" in summary
     assert [plain(t) for t in memo.frame_texts()] == [
         "Delbeloppet befolkning, 35 264 481 kr, är 9,40 % av den nationella ramen 375 000 000 kr.",
         "Delbeloppet individer med kommunal hälso- och sjukvård, 6 726 959 kr, är 1,79 % av den "
