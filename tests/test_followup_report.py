@@ -52,7 +52,7 @@ def test_proposal_recommends_one_reading_and_the_text_states_the_other(
     assert [plain(item) for item in report.proposal_items()] == [
         "Äldrenämnden godkänner uppföljningen av 2025 års statsbidrag för utveckling av en god "
         "och nära vård.",
-        "Äldrenämnden redovisar att 28 714 265 kr har förbrukats enligt den redovisade totalen "
+        "Äldrenämnden konstaterar att 28 714 265 kr har förbrukats enligt den redovisade totalen "
         "och noterar att 13 277 175 kr betalas tillbaka till Socialstyrelsen.",
     ]
     assert "Förvaltningens förslag till beslut" in plain(report.header().plain)
@@ -75,7 +75,7 @@ def test_the_parameter_file_may_recommend_the_other_reading(example_copy) -> Non
     )
     other = FollowupReport.load(params)
     assert plain(other.proposal_items()[1]) == (
-        "Äldrenämnden redovisar att 28 630 915 kr (osäker avläsning) har förbrukats enligt "
+        "Äldrenämnden konstaterar att 28 630 915 kr (osäker avläsning) har förbrukats enligt "
         "beloppen per insatsområde och noterar att 13 360 525 kr (osäker avläsning) betalas "
         "tillbaka till Socialstyrelsen."
     )
@@ -166,7 +166,7 @@ def test_key_figures_say_each_amount_once(report: FollowupReport) -> None:
     values = [row[1] for row in key.rows if row[1]]
     labels = [row[0] for row in key.rows]
     assert values.count(29_350_000) == 1 and values.count(28_714_265) == 1
-    assert "Begärt, beviljat och fördelat till mottagarna (påhittat exempel)" in labels
+    assert "Rekvirerat och beviljat (påhittat exempel)" in labels
     assert "Förbrukat (redovisad total)" in labels
 
 
@@ -178,9 +178,32 @@ def test_a_grant_above_its_ceiling_is_explained_and_flagged(report: FollowupRepo
     assert [plain(b.text) for b in flags] == [
         "I steget rekvisition stadsdelsförvaltningar: Norra innerstaden beviljades 6 500 000 kr, "
         "321 927 kr mer än sitt tak på 6 178 073 kr (påhittat exempel).",
-        "Det som andra mottagare lämnade inom sina tak fördelades om till dem som begärde mer. "
-        "Ingen källa i underlaget anger den omfördelningen; den är Stockholms stads eget beslut.",
+        "Det som andra mottagare lämnade inom sina tak fördelades om till dem som begärde mer, "
+        "enligt fördelningsbeslutet (Stockholms tjänsteutlåtande 2025) (påhittat exempel).",
     ]
+
+
+def test_a_decision_that_is_no_source_says_the_rule_has_none(example_copy) -> None:
+    folder = example_copy("stockholm")
+    path = folder / "2025.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "  source: stockholm-memo-2025\n" in text
+    path.write_text(text.replace("  source: stockholm-memo-2025\n", ""), encoding="utf-8")
+    report = FollowupReport.load(path)
+    flags = [plain(b.text) for b in report.recipients().blocks if getattr(b, "role", "") == "flag"]
+    assert flags[-1] == (
+        "Det som andra mottagare lämnade inom sina tak fördelades om till dem som begärde mer, "
+        "enligt fördelningsbeslutet, som inte anger någon källa för regeln (påhittat exempel)."
+    )
+
+
+def test_an_approximate_carry_over_is_said_as_the_source_says_it(report: FollowupReport) -> None:
+    text = plain(report.carry_over().plain)
+    assert "Av kvarvarande medel från 2024 fördelades cirka 10,7 mnkr." in text
+    assert "10 700 000 kr." not in text and "fördelades 10 700 000" not in text
+    (table,) = report.checks().tables
+    (row,) = [row for row in table.rows if "är inte uppföljda" in str(row[1])]
+    assert "(cirka 10,7 mnkr)" in plain(str(row[1])) and row[2] is None  # never to the krona
 
 
 def test_not_applicable_is_a_dash_and_kinds_have_display_labels() -> None:
@@ -279,7 +302,7 @@ def test_repayment_is_a_sum_with_its_parts_and_its_alternative(report: FollowupR
 def test_made_up_marks_per_row_and_table(report: FollowupReport) -> None:
     (key,) = report.overview().tables
     labels = [row[0] for row in key.rows]
-    assert "Begärt, beviljat och fördelat till mottagarna (påhittat exempel)" in labels
+    assert "Rekvirerat och beviljat (påhittat exempel)" in labels
     # real: no mark
     assert "Förbrukat (redovisad total)" in labels
     assert "= Outnyttjat (mottaget − förbrukat)" in labels

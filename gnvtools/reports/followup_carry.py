@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from gnvtools.core.figures import Catalogue, unique_slugs
 from gnvtools.core.followup import Followup
+from gnvtools.core.spend import CarryOverFollowup
 from gnvtools.reports.display import Cell, Html, Table, paragraph, section
 from gnvtools.reports.followup_phrases import marked
 from gnvtools.reports.followup_tables import ROWS_NOTE
@@ -51,13 +52,22 @@ def carry_over_table(r: Followup, index: int) -> Table:
     )
 
 
+def _allocated_text(carry: CarryOverFollowup, f: Catalogue) -> str:
+    """What was handed out of the money: the whole of an approximate amount is said as the
+    source says it ("cirka 10,7 mnkr"), never to the krona; a part of it is the decided sum."""
+    whole = f"kvarvarande_{carry.year}"
+    if whole in f and f[whole].value == carry.allocated:
+        return f.text(whole)
+    return f.text(f"kvarvarande_{carry.year}_fordelat")
+
+
 def carry_over_section(r: Followup, f: Catalogue) -> Html:
     """Money left from earlier years, followed up apart from the year's grant."""
     if not r.carry_over:
         return Html("")
     parts: list[Html] = []
     for index, carry in enumerate(r.carry_over):
-        allocated = f.text(f"kvarvarande_{carry.year}_fordelat")
+        allocated = _allocated_text(carry, f)
         if carry.used is None:
             text = (
                 f"Av kvarvarande medel från {carry.year} fördelades {allocated}. Hur de har "

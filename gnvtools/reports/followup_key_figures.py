@@ -34,7 +34,7 @@ def _requisition_rows(f: Catalogue) -> list[tuple[str, str]]:
     asked = f.value("begart") if "begart" in f else None
     granted, allocated = f.value("rekvirerat"), f.value("fordelat_statsbidrag")
     if asked == granted == allocated:
-        return [*rows, ("Begärt, beviljat och fördelat till mottagarna", "rekvirerat")]
+        return [*rows, ("Rekvirerat och beviljat", "rekvirerat")]
     if not part and granted == allocated:
         granted_label = "Beviljat vid rekvisitionen och fördelat till mottagarna"
     else:

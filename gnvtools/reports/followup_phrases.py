@@ -105,7 +105,7 @@ def proposal_items(r: Followup, f: Catalogue) -> list[str]:
     if difference_open(f):
         used, repay = proposed_reading(r, f)
         repayment.append(
-            f"{who} redovisar att {f.text(used)} har förbrukats enligt "
+            f"{who} konstaterar att {f.text(used)} har förbrukats enligt "
             f"{reading_words(r, used)} och noterar att {f.text(repay)} betalas tillbaka till "
             f"{payer}."
         )

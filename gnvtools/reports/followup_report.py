@@ -231,7 +231,10 @@ class FollowupReport:
 
     def recipients(self) -> Html:
         """The per-recipient table, then each grant above its ceiling and why."""
-        flags = [paragraph(t, "flag") for t in trace.ceiling_texts(self.result, self.figures)]
+        flags = [
+            paragraph(t, "flag")
+            for t in trace.ceiling_texts(self.result, self.figures, self.readings)
+        ]
         return section("Per mottagare", self.recipient_table().block(), *flags)
 
     def recipient_chart(self) -> charts.Chart:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from gnvtools.core.figures import Catalogue, slug
 from gnvtools.core.followup import Followup
+from gnvtools.core.rulebook import Readings, source_shorts
 from gnvtools.reports.followup_phrases import (
     difference_open,
     marked,
@@ -18,7 +19,6 @@ from gnvtools.reports.followup_phrases import (
     proposed_reading,
     reading_words,
 )
-from gnvtools.reports.memo_sections import genitive_stem
 
 
 def counted_as_used(r: Followup, used: str, amount: str) -> str:
@@ -98,10 +98,10 @@ def readings_texts(r: Followup, f: Catalogue) -> list[str]:
     return texts
 
 
-def ceiling_texts(r: Followup, f: Catalogue) -> list[str]:
+def ceiling_texts(r: Followup, f: Catalogue, readings: Readings) -> list[str]:
     """The grants above a ceiling, per requisition step, and once the rule that moved the
-    money: what others left within their ceilings went to those who asked for more. No source
-    states that rule, so it is flagged as the organisation's own decision."""
+    money: what others left within their ceilings went to those who asked for more, by the
+    allocation decision (``decision_words``), marked when the requests are made up."""
     by_step: dict[str, list[str]] = {}
     names: list[str] = []
     for item in r.above_ceiling:
@@ -122,9 +122,22 @@ def ceiling_texts(r: Followup, f: Catalogue) -> list[str]:
         marked(f"I steget {step.lower()}: {'; '.join(grants)}.", f, *names)
         for step, grants in by_step.items()
     ]
-    owner = genitive_stem(r.plan.params.organisation.name) + "s"
     texts.append(
-        "Det som andra mottagare lämnade inom sina tak fördelades om till dem som begärde mer. "
-        f"Ingen källa i underlaget anger den omfördelningen; den är {owner} eget beslut."
+        marked(
+            "Det som andra mottagare lämnade inom sina tak fördelades om till dem som begärde "
+            f"mer, enligt {decision_words(r, readings)}.",
+            f,
+            *names,
+        )
     )
     return texts
+
+
+def decision_words(r: Followup, readings: Readings) -> str:
+    """The allocation decision that set the redistribution rule, cited by the memo's source
+    (``fördelningsbeslutet (Stockholms tjänsteutlåtande 2025)``); a decision that is no known
+    source says the rule has none."""
+    memo = r.plan.params.memo
+    if memo is None or not memo.source:
+        return "fördelningsbeslutet, som inte anger någon källa för regeln"
+    return f"fördelningsbeslutet ({source_shorts(readings).get(memo.source, memo.source)})"
