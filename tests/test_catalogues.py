@@ -268,6 +268,58 @@ def test_precision_is_derived_like_stage() -> None:
     assert cat["diff"].as_json()["precision"] == "osäker"
 
 
+def test_a_count_a_zero_and_a_decided_amount_are_never_approximate() -> None:
+    """Out of "cirka 10,3 mnkr" a count, 0 kr and what the decision sets for a recipient are
+    exact; what is worked out from the approximate amount stays approximate."""
+    cat = Catalogue()
+    cat.add("pott", 10_300_000, "kr", "pott", precision="cirka")
+    cat.add("antal", 11, "antal", "mottagare", derived_from=["pott"])
+    cat.add("aterstar", 0, "kr", "återstår", derived_from=["pott"])
+    cat.add("rad", 441_114, "kr", "till en utförare", derived_from=["pott"], decided=True)
+    cat.add("rest", 180_000, "kr", "det som blir kvar", derived_from=["pott"])
+    cat.add("last", 4_150_000, "kr", "läst", precision="osäker")
+    cat.add("lasrad", 415_000, "kr", "rad ur läst", derived_from=["last"], decided=True)
+    assert [cat[n].precision for n in ("antal", "aterstar", "rad", "rest", "lasrad")] == [
+        "exakt",
+        "exakt",
+        "exakt",
+        "cirka",
+        "osäker",
+    ]
+    assert plain(cat.text("aterstar")) == "0 kr"
+    assert plain(cat.text("rad")) == "441 114 kr"
+
+
+@pytest.mark.parametrize(("path", "report"), CASES, ids=IDS)
+def test_no_count_and_no_zero_is_approximate(path: Path, report: str) -> None:
+    cat = figures_file(path, report)
+    rough = [f.name for f in cat.values() if f.precision == "cirka"]
+    assert [n for n in rough if cat[n].kind == "antal"] == []
+    assert [n for n in rough if cat[n].value == 0] == []
+
+
+def test_stockholm_2023_amounts_the_decision_sets_are_exact() -> None:
+    """The pots of areas 2 and 3 are "cirka 10,3/5,2 mnkr"; the ceiling, the split by places and
+    each recipient's amount are set by the decision and printed to the krona."""
+    cat = figures_file(PARAMS / "stockholm/2023.yaml", "year-end-followup")
+    goda = "medel_goda_forutsattningar_for_vardens_medarbetare"
+    vidare = "medel_vidareutbildning_sjukskoterskor"
+    exact = {
+        f"{vidare}_steg_3_tak": "1 800 000 kr",
+        f"{goda}_steg_1_mottagare_socialpsykiatriskt_boende_egen_regi": "441 114 kr",
+        f"{goda}_steg_1_mottagare_lss_boende_privat_regi": "397 002 kr",
+        "mottagare_socialpsykiatriskt_boende_egen_regi": "441 114 kr",
+        f"mottagare_lss_boende_privat_regi_{goda[6:]}_vid_beslut": "397 002 kr",
+        "mottagare_aldreforvaltningen": "6 480 000 kr",
+        "antal_mottagare": "25",
+        f"{goda}_steg_1_antal_mottagare": "11",
+    }
+    assert {name: plain(cat.text(name)) for name in exact} == exact
+    # What is worked out from an approximate pot stays approximate: its remainder, the year's.
+    assert plain(cat.text(f"{vidare}_steg_4")) == "cirka 0,2 mnkr"
+    assert plain(cat.text("outnyttjat")).startswith("cirka")
+
+
 def test_the_checks_amounts_are_figures_named_in_the_table() -> None:
     """Each amount in a report's "Kontroller" table is its finding's figure ``kontroll_<n>``."""
     from gnvtools.reports.followup_report import FollowupReport

@@ -193,6 +193,7 @@ class Catalogue(Mapping[str, Figure]):
         sources: Sequence[FigureSource] = (),
         places: int = 0,
         precision_from: Sequence[str] | None = None,
+        decided: bool = False,
     ) -> Figure:
         """Add a figure; its stage and illustrative flag are derived from ``derived_from``.
 
@@ -207,6 +208,11 @@ class Catalogue(Mapping[str, Figure]):
         the figure takes: an amount the decision sets is exact even when it is split out of an
         approximate pot (800 000 kr to each district out of "cirka 10,7 mnkr"), while what is
         worked out arithmetically from the approximate amount (the pot's remainder) is not.
+        ``decided``: the decision sets this amount for a recipient (a step's line, a ceiling, a
+        recipient's sum of them): it is exact even where the pot it comes out of is approximate
+        (441 114 kr by a key out of "cirka 10,3 mnkr"); an uncertain reading stays uncertain.
+        A count (``antal``) and a zero are never approximate: "cirka 11 mottagare" and
+        "cirka 0,0 mnkr" say nothing true.
         """
         inputs: list[Figure] = []
         for other in derived_from:
@@ -218,6 +224,8 @@ class Catalogue(Mapping[str, Figure]):
             stage = later(stage, figure.stage)
         for figure in rough:
             precision = least_precise(precision, figure.precision)
+        if precision == "cirka" and (decided or kind == "antal" or value == 0):
+            precision = "exakt"  # a count, and nothing at all, is never "about"
         illustrative = made_up or any(figure.illustrative for figure in inputs)
         if name in self._figures:
             # Two labels slugging to the same name: keep both, numbered (stable for a given file).

@@ -272,6 +272,7 @@ def _recipient_figures(cat: Catalogue, allocation: Allocation) -> None:
                 stage=stages.get(who, "beslut"),
                 made_up=made_up.get(who, False),
                 derived_from=step_names.get(who, []),
+                decided=True,
                 sources=recipient_sources(allocation.plan, who, gave.get(who, [])),
             ).name
         )

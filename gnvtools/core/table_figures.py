@@ -121,22 +121,24 @@ def step_line_figures(cat: Catalogue, step: StepResult, name: str, made_up: bool
     for a long table the rows it folds into one (``folded`` over ``ranking``).
 
     A line is as late as its step; a ceiling is known at the decision (``beslut``), a request
-    when the step's requests are.
+    when the step's requests are. Lines and ceilings are amounts the decision sets (``decided``).
     """
     known: Stage = cat[name].stage
     _, rest = folded(ranking(step))
     amounts = [(line.recipient, line.amount) for line in step.lines]
-    _lines(cat, (name, ""), amounts, rest, ([name], known, made_up), f"{step.step}: till")
+    how: tuple[list[str], Stage, bool] = ([name], known, made_up)
+    _lines(cat, (name, ""), amounts, rest, how, f"{step.step}: till", decided=True)
     if step.kind != "requisition":
         return
     ceilings = [(line.recipient, line.ceiling or 0) for line in step.lines]
     tak = [f"{name}_tak"] if f"{name}_tak" in cat else []
-    _lines(cat, (name, "_tak"), ceilings, rest, (tak, "beslut", made_up), f"{step.step}: tak för")
+    ceiling_how: tuple[list[str], Stage, bool] = (tak, "beslut", made_up)
+    _lines(cat, (name, "_tak"), ceilings, rest, ceiling_how, f"{step.step}: tak för", decided=True)
     if f"{name}_begart" in cat:
         asked = cat[f"{name}_begart"]
         requests = [(line.recipient, line.requested or 0) for line in step.lines]
-        how: tuple[list[str], Stage, bool] = ([], asked.stage, asked.illustrative)
-        _lines(cat, (name, "_begart"), requests, rest, how, f"{step.step}: begärt av")
+        asked_how: tuple[list[str], Stage, bool] = ([], asked.stage, asked.illustrative)
+        _lines(cat, (name, "_begart"), requests, rest, asked_how, f"{step.step}: begärt av")
 
 
 def _lines(
@@ -146,6 +148,8 @@ def _lines(
     rest: list[str],
     how: tuple[list[str], Stage, bool],
     label: str,
+    *,
+    decided: bool = False,
 ) -> None:
     step, what = names
     derived, stage, made_up = how
@@ -159,6 +163,7 @@ def _lines(
             stage=stage,
             derived_from=derived,
             made_up=made_up,
+            decided=decided,
         )
     if rest:
         cat.add_sum(
@@ -173,8 +178,8 @@ def decision_figures(cat: Catalogue, decision: Allocation, made_up: Sequence[set
     from a pot that gives it nothing), over all pots, and what each pot places.
 
     ``decision`` is ``model.at_decision`` of the allocation; ``made_up`` per pot the recipients
-    whose amounts rest on made-up rows. All known at the decision (``beslut``), each as exact as
-    its pot's amount. Names by ``decision_names``.
+    whose amounts rest on made-up rows. All known at the decision (``beslut``); a recipient's
+    amount is one the decision sets (``decided``). Names by ``decision_names``.
     """
     names = decision_names(decision)
     pot_names = []
@@ -185,7 +190,6 @@ def decision_figures(cat: Catalogue, decision: Allocation, made_up: Sequence[set
         per = dict.fromkeys(names, 0)
         for line in pot.lines:
             per[line.recipient] += line.amount
-        rough = _steps_giving(cat, decision, index, pot_amount)
         given = _recipient_steps(cat, decision, index, names)
         note = requisition_note(decision, index)
         asked = {
@@ -204,7 +208,7 @@ def decision_figures(cat: Catalogue, decision: Allocation, made_up: Sequence[set
                 f"{who} av {pot.pot.name} vid beslutet{note if who in asked else ''}",
                 derived_from=given.get(who) or pot_amount,
                 made_up=who in made_up[index],
-                precision_from=rough.get(who, []),
+                decided=True,
             ).name
             totals[who].append(name)
             in_pot.append(name)
@@ -219,24 +223,6 @@ def decision_figures(cat: Catalogue, decision: Allocation, made_up: Sequence[set
     for who, parts in totals.items():
         cat.add_sum(f"mottagare_{names[who]}_vid_beslut", parts, f"{who} vid beslutet, alla medel")
     cat.add_sum("medel_vid_beslut", pot_names, "fördelat vid beslutet, alla medel")
-
-
-def _steps_giving(
-    cat: Catalogue, decision: Allocation, index: int, pot_amount: list[str]
-) -> dict[str, list[str]]:
-    """Per recipient, the step figures its amount in the pot comes from: their precision is
-    its precision (a fixed amount out of an approximate pot is exact). A step without a figure
-    at this stage (a requisition at its ceilings) counts as the pot."""
-    pot = decision.pots[index]
-    part = slug(pot.pot.name)
-    out: dict[str, list[str]] = {}
-    for number, step in enumerate(pot.steps, start=1):
-        name = f"medel_{part}_steg_{number}"
-        known = [n for n in (name, f"{name}_tak") if n in cat][:1]
-        for line in step.lines:
-            if line.amount:  # a step that gives nothing says nothing of the amount's precision
-                out.setdefault(line.recipient, []).extend(known or pot_amount)
-    return out
 
 
 def _recipient_steps(
