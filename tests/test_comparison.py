@@ -147,7 +147,12 @@ def test_findings_keep_their_made_up_flag(comparison: Comparison) -> None:
 def test_checks_say_where_they_come_from(comparison: Comparison) -> None:
     text = plain(comparison.checks().plain)
     assert "respektive års kontroller" not in text
-    assert "Så är det med varningarna om den nationella ramen 2025" in text
+    assert (
+        "Kontrollerna nedan gäller hela året, med underlag som kom efter respektive beslut; "
+        "varningarna om den nationella ramen 2025 jämför källor som anger olika belopp." in text
+    )
+    for how_the_tool_works in ("Jämförelsen räknar om", "hänvisar inte till sig självt"):
+        assert how_the_tool_works not in text
     table = comparison.findings_table()
     # a notice with no amount is said below the table, not shown with "uppgift saknas"
     assert all(row[-1] is not None for row in table.rows)

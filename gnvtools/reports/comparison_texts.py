@@ -130,20 +130,16 @@ def repayment_text(c: Comparison, year: Year, made_up: str) -> str:
 
 
 def checks_text(c: Comparison) -> str:
-    text = (
-        "Jämförelsen räknar om varje år från årets underlag och gör då samma kontroller som "
-        "årets egna rapporter, för hela året. Tabellen visar de fel och varningar som "
-        "kontrollerna ger, med året först. En del av dem står inte i något av årets egna "
-        "dokument: ett tjänsteutlåtande visar bara det som var känt vid beslutet och "
-        "hänvisar inte till sig självt."
-    )
+    """One sentence above the checks: they cover the whole year, and the frame warnings compare
+    sources that state different amounts."""
+    text = "Kontrollerna nedan gäller hela året, med underlag som kom efter respektive beslut"
     frames = sorted({f.message.split(":", 1)[0] for f in c.findings if f.code in FRAME_CODES})
     if frames:
         text += (
-            f" Så är det med varningarna om den nationella ramen {join_words(frames)}: "
-            "årets tjänsteutlåtande är självt en av de källor som jämförs."
+            f"; varningarna om den nationella ramen {join_words(frames)} jämför källor som "
+            "anger olika belopp"
         )
-    return text
+    return text + "."
 
 
 def finding_note(c: Comparison, finding: Finding) -> str:
