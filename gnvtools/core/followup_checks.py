@@ -313,7 +313,6 @@ def _carry_over(r: Followup) -> list[Finding]:
                     "carry-over-not-followed-up",
                     f"Kvarvarande medel från {carry.year} ({amount}) är inte uppföljda: "
                     "ingen förbrukningsrad anger att den avser dessa medel.",
-                    # an approximate amount is not shown to the krona; the message says it
                     None if spec is not None and spec.precision == "cirka" else carry.amount,
                 )
             )

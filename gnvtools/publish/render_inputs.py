@@ -105,7 +105,7 @@ def _check_report(report: str, params: Path) -> Checked:
     organisation = plan.params.organisation.name
     if report == "year-end-followup":
         from gnvtools.core.followup import followup
-        from gnvtools.reports.followup_report import followup_title
+        from gnvtools.reports.followup_phrases import followup_title
 
         title = followup_title(followup(plan))
         return Checked(title, tuple(plan_files(plan)), organisation)

@@ -94,6 +94,11 @@ def grant_words(r: Followup) -> str:
     return f"{r.plan.params.year} års {r.regime.money} {r.regime.purpose}"
 
 
+def followup_title(r: Followup) -> str:
+    """The follow-up's title in the regime's words: the title block's and the renderers'."""
+    return f"Uppföljning av {r.regime.money_definite} {r.regime.purpose} {r.plan.params.year}"
+
+
 def proposal_items(r: Followup, f: Catalogue) -> list[str]:
     """The default decision items: approve the follow-up; the repayment the administration
     recommends (where the reported total and its details disagree, the reading the parameter

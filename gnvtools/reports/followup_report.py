@@ -69,11 +69,6 @@ AUTHORED_SECTIONS = (
 MADE_UP = " (påhittat exempel)"
 
 
-def followup_title(r: Followup) -> str:
-    """The follow-up's title, in the regime's own words (the title block and the renderers')."""
-    return f"Uppföljning av {r.regime.money_definite} {r.regime.purpose} {r.plan.params.year}"
-
-
 def load_followup_texts(plan: Plan, figures: Catalogue) -> Texts | None:
     """The organisation's own follow-up sections, checked against the catalogue."""
     spec = plan.params.followup
@@ -175,7 +170,7 @@ class FollowupReport:
         if doc is not None and doc.illustrative_note:
             sources.append(" ".join(doc.illustrative_note.split()))
         head = title_block(
-            followup_title(r),
+            phrases.followup_title(r),
             meta,
             organisation=p.organisation.name,
             date=doc.date.isoformat() if doc is not None and doc.date else "",
@@ -231,10 +226,8 @@ class FollowupReport:
 
     def recipients(self) -> Html:
         """The per-recipient table, then each grant above its ceiling and why."""
-        flags = [
-            paragraph(t, "flag")
-            for t in trace.ceiling_texts(self.result, self.figures, self.readings)
-        ]
+        texts = trace.ceiling_texts(self.result, self.figures, self.readings)
+        flags = [paragraph(t, "flag") for t in texts]
         return section("Per mottagare", self.recipient_table().block(), *flags)
 
     def recipient_chart(self) -> charts.Chart:
