@@ -303,6 +303,7 @@ def test_stockholm_2025_memo_states_ceilings_only() -> None:
         _plain(part.plain)
         for part in (memo.proposal(), memo.summary(), memo.model(), memo.economics())
     )
-    assert "beviljas" not in text and "begärdes" not in text and "rekvirerade" not in text
+    # no outcome of the 2025 requisitions (2024's money "rekvirerades" before: that is known)
+    assert not re.search(r"\b(beviljas|begärdes|rekvirerade)\b", text), text
     assert any("(tak)" in c for c in memo.recipient_table().columns)
     assert [f for f in memo.shown_findings if f.code == "requisition-unclaimed"] == []

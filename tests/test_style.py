@@ -86,6 +86,7 @@ def test_negative_amounts_use_the_minus_sign(report: list[str]) -> None:
 
 
 def test_no_sentence_is_repeated(report: list[str]) -> None:
-    long_sentences = [s for s in report if len(s) > 60]
+    # A citation after each of two rules from the same section is not a repeated sentence.
+    long_sentences = [s for s in report if len(s) > 60 and not s.startswith("(Källa:")]
     repeated = [s for s, n in Counter(long_sentences).items() if n > 1]
     assert repeated == []

@@ -214,11 +214,7 @@ class Catalogue(Mapping[str, Figure]):
         A count (``antal``) and a zero are never approximate: "cirka 11 mottagare" and
         "cirka 0,0 mnkr" say nothing true.
         """
-        inputs: list[Figure] = []
-        for other in derived_from:
-            if other not in self._figures:
-                raise ValueError(f"{name} is derived from {other}, which is not in the catalogue")
-            inputs.append(self._figures[other])
+        inputs = [self._input(name, other) for other in derived_from]
         rough = inputs if precision_from is None else [self._figures[n] for n in precision_from]
         for figure in inputs:
             stage = later(stage, figure.stage)
@@ -227,13 +223,8 @@ class Catalogue(Mapping[str, Figure]):
         if precision == "cirka" and (decided or kind == "antal" or value == 0):
             precision = "exakt"  # a count, and nothing at all, is never "about"
         illustrative = made_up or any(figure.illustrative for figure in inputs)
-        if name in self._figures:
-            # Two labels slugging to the same name: keep both, numbered (stable for a given file).
-            n = 2
-            while f"{name}_{n}" in self._figures:
-                n += 1
-            name = f"{name}_{n}"
-        added = Figure(
+        name = self._free(name)
+        self._figures[name] = Figure(
             name,
             value,
             kind,
@@ -245,8 +236,21 @@ class Catalogue(Mapping[str, Figure]):
             tuple(dict.fromkeys(sources)),
             places,
         )
-        self._figures[name] = added
-        return added
+        return self._figures[name]
+
+    def _input(self, name: str, other: str) -> Figure:
+        if other not in self._figures:
+            raise ValueError(f"{name} is derived from {other}, which is not in the catalogue")
+        return self._figures[other]
+
+    def _free(self, name: str) -> str:
+        """``name``, numbered when two labels slug to it (stable for a given file)."""
+        if name not in self._figures:
+            return name
+        n = 2
+        while f"{name}_{n}" in self._figures:
+            n += 1
+        return f"{name}_{n}"
 
     def add_sum(self, name: str, parts: Sequence[str], label: str) -> Figure:
         """A kronor figure that is the sum of ``parts`` (figures already in the catalogue)."""

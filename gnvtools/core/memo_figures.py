@@ -276,13 +276,8 @@ def _recipient_figures(cat: Catalogue, allocation: Allocation) -> None:
                 sources=recipient_sources(allocation.plan, who, gave.get(who, [])),
             ).name
         )
-    cat.add(
-        "antal_mottagare",
-        sum(1 for v in totals.values() if v),
-        "antal",
-        "mottagare med medel",
-        derived_from=names,
-    )
+    count = sum(1 for v in totals.values() if v)
+    cat.add("antal_mottagare", count, "antal", "mottagare med medel", derived_from=names)
 
 
 def _made_up_recipients(allocation: Allocation) -> list[set[str]]:
