@@ -30,3 +30,29 @@ def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, s
     code = main(list(args))
     out, err = capsys.readouterr()
     return code, plain(out), plain(err)
+
+
+#: The six example reports: every format of each is rendered once per test process (``rendered``).
+EXAMPLES = [
+    ("allocation-memo", "stockholm/2023.yaml"),
+    ("allocation-memo", "stockholm/2025.yaml"),
+    ("allocation-memo", "jamtland/2025.yaml"),
+    ("year-end-followup", "stockholm/2023.yaml"),
+    ("year-end-followup", "stockholm/2025.yaml"),
+    ("multi-year", "stockholm/comparison-2023-2025.yaml"),
+]
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
+    """Each example rendered as HTML, Word, Excel and the executed notebook, by its folder."""
+    from gnvtools.cli import main
+
+    out = tmp_path_factory.mktemp("examples")
+    folders = {}
+    for report, params in EXAMPLES:
+        target = out / report / params.replace("/", "-")
+        args = ["render", report, str(PARAMS / params), "--to", "html,docx,xlsx,ipynb", "--out"]
+        assert main([*args, str(target)]) == 0
+        folders[(report, params)] = target
+    return folders

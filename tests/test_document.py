@@ -12,7 +12,6 @@ import base64
 import io
 import json
 import re
-from collections.abc import Iterator
 from fractions import Fraction
 from html.parser import HTMLParser
 from pathlib import Path
@@ -51,7 +50,7 @@ from gnvtools.reports.document import (
 )
 from gnvtools.reports.texts import inline, inline_runs, markdown_html, plain_inline
 
-from .conftest import PARAMS, ROOT
+from .conftest import EXAMPLES, PARAMS, ROOT
 
 WORD_MODULES = [
     ROOT / "gnvtools" / "publish" / f"{name}.py" for name in ("word", "word_blocks", "word_parts")
@@ -438,29 +437,6 @@ def test_the_document_of_a_notebook_skips_notebook_only_cells() -> None:
 
 
 # --- every example: the Word file has everything the HTML has ---------------------------------
-
-EXAMPLES = [
-    ("allocation-memo", "stockholm/2023.yaml"),
-    ("allocation-memo", "stockholm/2025.yaml"),
-    ("allocation-memo", "jamtland/2025.yaml"),
-    ("year-end-followup", "stockholm/2023.yaml"),
-    ("year-end-followup", "stockholm/2025.yaml"),
-    ("multi-year", "stockholm/comparison-2023-2025.yaml"),
-]
-
-
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[tuple[str, str], Path]]:
-    from gnvtools.cli import main
-
-    out = tmp_path_factory.mktemp("documents")
-    folders = {}
-    for report, params in EXAMPLES:
-        target = out / report / params.replace("/", "-")
-        args = ["render", report, str(PARAMS / params), "--to", "html,docx,ipynb", "--out"]
-        assert main([*args, str(target)]) == 0
-        folders[(report, params)] = target
-    yield folders
 
 
 @pytest.mark.slow

@@ -45,16 +45,8 @@ from gnvtools.reports.document import (
     document_of,
 )
 
-from .conftest import PARAMS
+from .conftest import EXAMPLES
 
-EXAMPLES = [
-    ("allocation-memo", "stockholm/2023.yaml"),
-    ("allocation-memo", "stockholm/2025.yaml"),
-    ("allocation-memo", "jamtland/2025.yaml"),
-    ("year-end-followup", "stockholm/2023.yaml"),
-    ("year-end-followup", "stockholm/2025.yaml"),
-    ("multi-year", "stockholm/comparison-2023-2025.yaml"),
-]
 FIGURES_MIME = "application/vnd.gnvtools.core.figures+json"
 #: Roles of blocks in the organisation's or a source's own words, from its files: its text file
 #: and Markdown (``authored``), a step's or a rule's wording from the parameter or rules file
@@ -212,20 +204,6 @@ def _values(items: Iterable[Any]) -> set[Any]:
             value = Fraction(item)
             out.add(int(value) if value.denominator == 1 else round(float(value), 9))
     return out
-
-
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
-    from gnvtools.cli import main
-
-    out = tmp_path_factory.mktemp("printed")
-    folders = {}
-    for report, params in EXAMPLES:
-        target = out / report / params.replace("/", "-")
-        args = ["render", report, str(PARAMS / params), "--to", "html,docx,xlsx,ipynb", "--out"]
-        assert main([*args, str(target)]) == 0
-        folders[(report, params)] = target
-    return folders
 
 
 def _load(folder: Path, report: str) -> tuple[Document, list[dict[str, Any]]]:
