@@ -48,6 +48,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         overrides=overrides,
         lock=outputs if inside else True,
         running=settings_of(args).with_project(project.config).running(),
+        early=True,  # one report: its process imports while this one prepares
     )
     for fmt, path in result.files.items():
         print(f"{fmt:>5}: {path}")

@@ -12,6 +12,7 @@ from typing import Any
 from papermill.engines import Engine, NBClientEngine
 
 from gnvtools.publish.warm import DEFAULT_TIMEOUT, _run_forked, warm_available
+from gnvtools.publish.warm_early import take
 
 
 class WarmEngine(Engine):  # type: ignore[misc]
@@ -34,7 +35,8 @@ class WarmEngine(Engine):  # type: ignore[misc]
         import nbformat
 
         cells = [(i, c) for i, c in enumerate(nb_man.nb.cells) if c.cell_type == "code"]
-        results = _run_forked(
+        early = take()  # a process forked when the report was checked, importing meanwhile
+        results = (early.run if early is not None else _run_forked)(
             [c.source for _, c in cells],
             float(execution_timeout or DEFAULT_TIMEOUT),
             [c.get("id") for _, c in cells],

@@ -111,6 +111,7 @@ def render(
     overrides: dict[str, Any] | None = None,
     lock: Path | bool = True,
     running: Running | None = None,
+    early: bool = False,
 ) -> Rendered:
     """Render one report into ``out_dir``.
 
@@ -124,11 +125,10 @@ def render(
     ``lock``: the outputs folder whose lock is held while the report is rendered (True: ``out_dir``
     itself; False: the caller holds it, as ``gnv build`` does). Whoever takes the lock first
     finishes or rolls back what a killed build left of this report (``atomic.recover``).
-    ``running``: the notebooks, engine and browser the command line chose.
+    ``running``: the notebooks, engine and browser the command line chose. ``early``: fork the
+    report's process once its parameters are checked (``warm_early``; not in a build).
     """
-    params = Path(params)
-    running = running or Running()
-    started = time.perf_counter()
+    params, running, started = Path(params), running or Running(), time.perf_counter()
     check_out_dir(out_dir, [f"{report}.{fmt}" for fmt in formats] + [f"{report}.manifest.json"])
     checked = check_report(report, params)
     formats = list(formats)
@@ -138,7 +138,7 @@ def render(
         if lock is False
         else folder_lock(out_dir if lock is True else lock)
     )
-    with held:
+    with held, _early(report, running, early):
         if lock is not False:
             try:
                 recover(out_dir, report)
@@ -160,6 +160,18 @@ def render(
             started,
             running,
         )
+
+
+def _early(report: str, running: Running, early: bool) -> contextlib.AbstractContextManager[Any]:
+    """The report's process forked now (``warm_early``), when asked and it runs warm."""
+    from gnvtools.publish.warm import warm_available
+
+    if not early or running.engine == "kernel" or not warm_available():
+        return contextlib.nullcontext()
+    from gnvtools.publish.render_execute import import_for
+    from gnvtools.publish.warm_early import early_child
+
+    return early_child(import_for(report))
 
 
 def _render_locked(

@@ -8,7 +8,7 @@ import contextlib
 import os
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import fields
 from importlib import resources
 from pathlib import Path
@@ -53,6 +53,31 @@ def _import_reports() -> None:
     charts.horizontal_bars(["Å"], {"x": [1]}, title="uppvärmning")
 
 
+REPORT_MODULES = {
+    "allocation-memo": "gnvtools.reports.memo",
+    "year-end-followup": "gnvtools.reports.followup_report",
+    "multi-year": "gnvtools.reports.comparison",
+}
+
+
+def import_for(report: str) -> Callable[[], None]:
+    """What one report's own process imports before its cells run (``warm_early``): the warm
+    engine's shell, the report's module and matplotlib's drawing (no warm-up chart: one
+    report draws its charts once)."""
+
+    def prepare() -> None:
+        import importlib
+
+        from gnvtools.publish.warm import prepare as prepare_shell
+
+        prepare_shell()
+        importlib.import_module(REPORT_MODULES.get(report, "gnvtools.reports.memo"))
+        import matplotlib.figure  # noqa: F401
+        from matplotlib.backends import backend_svg  # noqa: F401
+
+    return prepare
+
+
 def relative_params(params: Path) -> str:
     """The parameter file relative to its project root, with forward slashes."""
     from gnvtools.publish.manifest import portable
@@ -91,15 +116,18 @@ def with_options(source: Path, given: options.Options) -> Any:
 def _prepare_engine(engine: str) -> tuple[bool, dict[str, Any]]:
     """Whether the report runs warm, and the engine's own arguments; the exporters are imported
     while the report runs."""
+    from gnvtools.publish import warm_early
     from gnvtools.publish.warm import warm_available
 
     warm = engine != "kernel" and warm_available()
     engine_kwargs: dict[str, Any] = {}
     if warm:
         # The warm engine forks this process: import what the report needs first (and not in
-        # a thread, whose import locks a fork would copy); the exporters, which the report
+        # a thread, whose import locks a fork would copy) — unless its process was forked
+        # early and imports it itself (``warm_early``); the exporters, which the report
         # does not use, while it runs (``while_running``: after the fork, on the other core).
-        _import_reports()
+        if not warm_early.pending():
+            _import_reports()
         engine_kwargs["while_running"] = _import_exporters
     else:
         # While the kernel runs, this process only waits: import the exporters meanwhile.

@@ -208,6 +208,11 @@ def _run_forked(
     os.close(write_end)
     chunks = _read_child(pid, read_end, timeout, while_running)
     _, status = os.waitpid(pid, 0)
+    return _results(chunks, status)
+
+
+def _results(chunks: list[bytes], status: int) -> list[dict[str, Any]]:
+    """The cells' results a child sent (``chunks``), or its crash or early exit as an error."""
     if not chunks:
         raise RuntimeError(f"rapportens process avslutades utan resultat (status {status})")
     result = json.loads(b"".join(chunks).decode("utf-8"))
