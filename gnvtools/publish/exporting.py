@@ -48,6 +48,8 @@ def _html_exporter() -> Any:
             exclude_input_prompt=True,
             exclude_output_prompt=True,
             embed_images=True,
+            # Validated once, after every preprocessor has run, not after each of them.
+            optimistic_validation=True,
         )
         remover = TagRemovePreprocessor(remove_cell_tags={"notebook-only"}, enabled=True)  # type: ignore[no-untyped-call]
         exporter.register_preprocessor(remover, enabled=True)  # type: ignore[no-untyped-call]
@@ -72,11 +74,49 @@ def without_refresh(markup: str) -> str:
 def to_html(notebook: Any, title: str, style: Style | None = None) -> str:
     """Export an executed notebook through the project's memo template (outputs only)."""
     style = style or Style()
-    body, _ = _html_exporter().from_notebook_node(
-        notebook,
+    exporter = _html_exporter()
+    body, _ = exporter.from_notebook_node(
+        for_html(notebook, _shown_types(exporter)),
         resources={"gnv_css": style.css(), "gnv_title": title, "gnv_logo": style.logo_html()},
     )
     return without_refresh(str(body))
+
+
+def _shown_types(exporter: Any) -> frozenset[str]:
+    """The MIME types the exporter can show (its ``display_data_priority``): the template
+    shows an output by the first of these it has and reads no other."""
+    from nbconvert.utils.base import NbConvertBase
+
+    return frozenset(NbConvertBase(parent=exporter).display_data_priority)
+
+
+def for_html(notebook: Any, shown: frozenset[str]) -> Any:
+    """What the HTML export reads of ``notebook``, as a new notebook sharing its strings: the
+    cells without those tagged ``notebook-only`` (the exporter's ``TagRemovePreprocessor``
+    removes them too) and each output's data without the MIME types the template never shows
+    (the document, the figure catalogue, the tables as JSON). nbconvert deep-copies the
+    notebook twice and validates it: a report's JSON made that most of the export's time."""
+    from nbformat import NotebookNode
+
+    cells = []
+    for cell in notebook["cells"]:
+        if "notebook-only" in cell.get("metadata", {}).get("tags", []):
+            continue
+        if "outputs" in cell:
+            outputs = [_shown_output(output, shown) for output in cell["outputs"]]
+            cell = NotebookNode(cell, outputs=outputs)  # type: ignore[no-untyped-call]
+        cells.append(cell)
+    return NotebookNode(notebook, cells=cells)  # type: ignore[no-untyped-call]
+
+
+def _shown_output(output: Any, shown: frozenset[str]) -> Any:
+    data = output.get("data")
+    if not isinstance(data, dict) or all(kind in shown for kind in data):
+        return output
+    from nbformat import NotebookNode
+
+    kept = NotebookNode({k: v for k, v in data.items() if k in shown})  # type: ignore[no-untyped-call]
+    return NotebookNode(output, data=kept)  # type: ignore[no-untyped-call]
 
 
 def export(
@@ -96,7 +136,7 @@ def export(
     title = checked.title
     payload: dict[str, bytes] = {}
     html_text = ""
-    if "html" in formats or "pdf" in formats or "docx" in formats:
+    if "html" in formats or "pdf" in formats:  # Word is written from the document's blocks
         t = time.perf_counter()
         html_text = to_html(notebook, title, style)
         timings["html"] = time.perf_counter() - t
