@@ -1,23 +1,23 @@
-"""PDF by printing the report's HTML in a Chromium-family browser through Playwright.
+"""PDF by printing the report's HTML in a Chromium-family browser, spoken to directly over its
+DevTools pipe (``cdp``; no Playwright, no Node).
 
 A4 with margins, a header saying what the document is (organisation, title, dnr and its own
 date, from the report's head: ``pagesetup.running_header``) and a footer "Sida x (y)". The
 browser is found in this order: an explicit setting (``Running.browser``: gnv.yaml or the
-environment, as the command line resolved it), Playwright's own Chromium, then a system
-Chromium, Chrome or Edge (``pdf_browser``). One browser can be shared by a whole batch
-(``PdfPrinter``: its thread and bounded waits here, its pages in ``pdf_pages``).
+environment, as the command line resolved it), a Chromium that ``playwright install`` put on
+disk, then a system Chromium headless shell, Chromium, Chrome or Edge (``pdf_browser``). One
+browser can be shared by a whole batch (``PdfPrinter``: its launch and bounded waits here, its
+pages in ``pdf_pages`` and ``pdf_page``).
 """
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
-import contextlib
+import queue
 import threading
 from types import TracebackType
-from typing import Any
 
-from gnvtools.errors import BrowserFailedError, BrowserNotFoundError
+from gnvtools.errors import BrowserFailedError, GnvError
+from gnvtools.publish import cdp
 from gnvtools.publish.pagesetup import page_about, running_header, warm_up_page
 from gnvtools.publish.pdf_browser import (
     ARGS,
@@ -29,15 +29,13 @@ from gnvtools.publish.pdf_browser import (
     find_browser,
     launch_seconds,
 )
+from gnvtools.publish.pdf_page import Page
 from gnvtools.publish.pdf_pages import (
     CLOSE_TIMEOUT,
     PRINTS_PER_PAGE,
     RELAUNCHES,
     Pages,
     _debug,
-    _new_page,
-    _playwright_timeout,
-    _print_page,
 )
 from gnvtools.publish.running import Running
 
@@ -64,12 +62,11 @@ PRINT_TIMEOUT = 60.0  # seconds to load and print one report (a long national me
 class PdfPrinter(Pages):
     """One browser for many PDFs: ``with PdfPrinter() as printer: printer.print(html, title)``.
 
-    The browser lives in a thread of its own, driven by Playwright's asyncio API. It starts
-    launching at ``__enter__`` and is ready by the time a report has been executed, so its
-    start-up costs no wall time. It keeps ``pages`` pages open and prints as many documents at
-    once: ``print`` may be called from several threads (the print service of a batch does).
-    Opening a page costs as much as printing one, so pages are reused; ``set_content`` replaces
-    the whole document each time.
+    The browser starts launching in a thread at ``__enter__`` and is ready by the time a report
+    has been executed, so its start-up costs no wall time. It keeps ``pages`` pages open and
+    prints as many documents at once: ``print`` may be called from several threads (the print
+    service of a batch does), each print running in its caller's thread. Opening a page costs
+    as much as printing one, so pages are reused; each print replaces the whole document.
 
     Every wait is bounded: the launch by ``launch_timeout`` (``browser_timeout`` in gnv.yaml),
     each print by ``print_timeout``. A browser that does not start, a renderer that freezes or
@@ -98,14 +95,11 @@ class PdfPrinter(Pages):
         self.running = running
         self.print_timeout = print_timeout
         self._ready = threading.Event()
-        self._error: BaseException | None = None
+        self._error: GnvError | None = None
         self._thread: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._done: asyncio.Event | None = None
-        self._free: asyncio.Queue[tuple[Any, int]] | None = None
-        self._playwright: Any = None
-        self._browser: Any = None
-        self._relaunch = asyncio.Lock()
+        self._free = queue.Queue()
+        self._browser = None
+        self._relaunch = threading.Lock()
         self._relaunched = 0
         self._version = ""
 
@@ -116,7 +110,7 @@ class PdfPrinter(Pages):
         return self._version
 
     def __enter__(self) -> PdfPrinter:
-        self._thread = threading.Thread(target=self._serve, name="gnv-pdf", daemon=True)
+        self._thread = threading.Thread(target=self._launch, name="gnv-pdf", daemon=True)
         self._thread.start()
         return self
 
@@ -131,11 +125,7 @@ class PdfPrinter(Pages):
             return
         # A browser still launching is closed once it is up (or once its launch has timed out).
         self._ready.wait(timeout=self.launch_timeout + 2 * CLOSE_TIMEOUT)
-        loop, done = self._loop, self._done
-        if loop is not None and done is not None and thread.is_alive():
-            with contextlib.suppress(RuntimeError):  # the loop has already ended
-                loop.call_soon_threadsafe(done.set)
-        thread.join(timeout=3 * CLOSE_TIMEOUT)
+        self._close()
 
     def _wait_ready(self) -> None:
         """Wait for the launch, bounded; raise its error."""
@@ -144,109 +134,51 @@ class PdfPrinter(Pages):
         if self._error is not None:
             raise self._error
 
-    def _late(self) -> str:
-        return (
-            f"webbläsaren startade inte inom {self.launch_timeout:g} s ({self.choice.executable}); "
-            "PDF skapas inte. Ange en annan webbläsare (browser) eller en längre väntetid "
-            "(browser_timeout) i gnv.yaml"
-        )
-
-    def _serve(self) -> None:
+    def _launch(self) -> None:
+        """In the launching thread: the browser, its pages, each warmed up by a first print."""
         try:
-            asyncio.run(self._run())
-        except BaseException as exc:  # never a thread traceback: the caller gets the error
-            if self._error is None:
-                _debug(exc, self.running.debug)
-                self._error = BrowserFailedError("webbläsaren avslutades oväntat; PDF skapas inte")
-        finally:
-            self._loop = None
-            self._ready.set()
-
-    async def _run(self) -> None:
-        self._loop = asyncio.get_running_loop()
-        self._done = asyncio.Event()
-        try:
-            # Playwright bounds the launch itself (and then ends the browser it started); the
-            # outer bound also covers its driver and the first pages.
-            pages = await asyncio.wait_for(self._launch(), self.launch_timeout + CLOSE_TIMEOUT)
-        except (TimeoutError, _playwright_timeout()) as exc:
-            _debug(exc, self.running.debug)
-            self._error = BrowserFailedError(self._late())
-        except BrowserNotFoundError as exc:
+            self._browser = self._start_browser()
+            pages = [Page(self._browser, CLOSE_TIMEOUT) for _ in range(self.pages)]
+            # The first print on a page costs twice a later one (the renderer starts, fonts
+            # load): pay it now, while the caller is still preparing its first report.
+            warm_up = warm_up_page()
+            warming = [
+                threading.Thread(target=_warm, args=(page, warm_up), daemon=True) for page in pages
+            ]
+            for thread in warming:
+                thread.start()
+            for thread in warming:
+                thread.join()
+            for page in pages:
+                self._free.put((page, 1))
+        except GnvError as exc:
             self._error = exc
-        except Exception as exc:
+        except Exception as exc:  # never a thread traceback: the caller gets the error
             _debug(exc, self.running.debug)
             self._error = BrowserFailedError(
                 f"webbläsaren startade men kunde inte skriva ut ({self.choice.executable}); "
                 "PDF skapas inte"
             )
-        if self._error is not None:
-            self._ready.set()
-            await self._close()
-            return
-        self._free = asyncio.Queue()
-        for page in pages:
-            self._free.put_nowait((page, 0))
-        self._ready.set()
-        try:
-            await self._done.wait()
         finally:
-            await self._close()
-
-    async def _launch(self) -> list[Any]:
-        from playwright.async_api import async_playwright
-
-        try:
-            self._playwright = await async_playwright().start()
-        except Exception as exc:
-            _debug(exc, self.running.debug)
-            raise BrowserNotFoundError(
-                "Playwright kunde inte startas; PDF skapas inte (pip install 'gnvtools[pdf]')"
-            ) from None
-        try:
-            self._browser = await self._start_browser()
-        except _playwright_timeout():
-            raise
-        except Exception as exc:
-            _debug(exc, self.running.debug)
-            raise BrowserNotFoundError(
-                f"webbläsaren kunde inte startas ({self.choice.executable}); ange Chromium, "
-                f"Chrome eller Edge ({self.running.where}). PDF skapas inte"
-            ) from None
-        self._version = self._browser.version
-        pages = [await _new_page(self._browser) for _ in range(self.pages)]
-        # The first print on a page costs twice a later one (the renderer starts, fonts load):
-        # pay it now, while the caller is still preparing its first report.
-        warm_up = warm_up_page()
-        await asyncio.gather(*(_print_page(page, warm_up, "-") for page in pages))
-        return pages
+            if self._error is not None:
+                self._close()
+            self._ready.set()
 
     def print(self, page_html: str, title: str) -> bytes:
         if self._thread is None:
             raise BrowserFailedError("webbläsaren är inte startad; PDF skapas inte")
         self._wait_ready()
-        loop = self._loop
-        if loop is None or self._free is None:
-            raise BrowserFailedError("webbläsaren avslutades innan utskriften; PDF skapas inte")
-        try:
-            future = asyncio.run_coroutine_threadsafe(self._print(page_html, title), loop)
-        except RuntimeError:  # the loop has ended
-            raise BrowserFailedError(
-                "webbläsaren avslutades innan utskriften; PDF skapas inte"
-            ) from None
-        try:
-            # The loop bounds the print itself; this bounds the wait for a free page too.
-            return future.result(timeout=self.print_timeout * 2 + 3 * CLOSE_TIMEOUT)
-        except concurrent.futures.TimeoutError:
-            future.cancel()
-            raise BrowserFailedError(
-                f"utskriften till PDF tog mer än {self.print_timeout:g} s och avbröts "
-                "(webbläsaren svarar inte); PDF skapas inte"
-            ) from None
-        except concurrent.futures.CancelledError:
-            raise BrowserFailedError(
-                "webbläsaren avslutades under utskriften; PDF skapas inte"
-            ) from None
+        return self._print(page_html, title)
+
+
+def _warm(page: Page, warm_up: str) -> None:
+    """One print of the warm-up page, bounded; a page that fails it is replaced at its turn."""
+    import time
+
+    try:
+        page.print(warm_up, "-", time.monotonic() + CLOSE_TIMEOUT)
+    except cdp.CdpError:
+        page.crashed = True
 
 
 def html_to_pdf(

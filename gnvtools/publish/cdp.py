@@ -1,0 +1,278 @@
+"""A small client of Chromium's DevTools protocol over a pipe (``--remote-debugging-pipe``).
+
+The browser reads NUL-terminated JSON messages on its file descriptor 3 and writes its answers
+and events on 4. ``launch`` starts it so (its own flags, ``--headless``, a profile of its own in
+a temporary folder), ``Browser.call`` sends a command and waits for its answer, bounded, and
+events go to the handler of their session (``Target.attachToTarget`` with ``flatten``: every
+page's messages share the one pipe, marked with the page's ``sessionId``).
+
+One thread reads the pipe. When the browser ends or closes the pipe, every call still waiting
+fails at once (``BrowserGone``), and so does every later one. The browser ends with us: it
+ends when its pipe closes, which the kernel does when our process ends, ``kill -9`` included.
+
+Nothing here is for a user to read: the errors are English, for ``pdf_pages`` to turn into a
+Swedish message (and for ``--debug``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+Handler = Callable[[str, dict[str, Any]], None]  # (method, params) of an event
+
+# Chromium wants the pipe on its descriptors 3 and 4; subprocess hands over only 0-2 by number,
+# so a shell moves them there and then becomes the browser (exec: no process stays behind).
+_MOVE_FDS = 'exec "$@" 3<&0 4>&1 0</dev/null 1>/dev/null'
+
+
+class CdpError(Exception):
+    """The browser answered a command with an error, or a page it concerned went away."""
+
+
+class BrowserGone(CdpError):
+    """The browser has ended or closed its pipe."""
+
+
+class CallTimeout(CdpError):
+    """No answer in time."""
+
+
+class _Waiting:
+    __slots__ = ("answer", "done", "error", "session")
+
+    def __init__(self, session: str) -> None:
+        self.session = session
+        self.done = threading.Event()
+        self.answer: dict[str, Any] | None = None
+        self.error: CdpError | None = None
+
+
+class Browser:
+    """A running browser and its pipe: ``call``, ``send``, handlers for sessions, ``close``."""
+
+    def __init__(self, process: subprocess.Popen[bytes], write_fd: int, read_fd: int) -> None:
+        self.process = process
+        self.profile = ""  # the temporary profile folder, removed at ``close``
+        self._write_fd = write_fd
+        self._read_fd = read_fd
+        os.set_blocking(write_fd, False)  # a browser that stops reading cannot hold us
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()  # the waiting calls and the handlers
+        self._writing = threading.RLock()  # held to write, and to close the pipe
+        self._waiting: dict[int, _Waiting] = {}
+        self._handlers: dict[str, Handler] = {}
+        self.gone = False
+        self._reader = threading.Thread(target=self._read, name="gnv-cdp", daemon=True)
+        self._reader.start()
+
+    @property
+    def alive(self) -> bool:
+        return not self.gone
+
+    def on(self, session: str, handler: Handler | None) -> None:
+        """Send ``session``'s events ("" for the browser's own) to ``handler`` (None: nowhere).
+        Handlers run on the reading thread: they must not wait for the browser."""
+        with self._lock:
+            if handler is None:
+                self._handlers.pop(session, None)
+            else:
+                self._handlers[session] = handler
+
+    def send(self, method: str, params: dict[str, Any] | None = None, session: str = "") -> int:
+        """Send a command without waiting for its answer (which is then ignored)."""
+        number = next(self._ids)
+        self._write(number, method, params, session, time.monotonic() + 5)
+        return number
+
+    def call(
+        self,
+        method: str,
+        params: dict[str, Any] | None = None,
+        session: str = "",
+        *,
+        timeout: float,
+    ) -> dict[str, Any]:
+        """Send a command and wait at most ``timeout`` seconds for its result."""
+        deadline = time.monotonic() + max(timeout, 0.001)
+        number = next(self._ids)
+        waiting = _Waiting(session)
+        with self._lock:
+            if self.gone:
+                raise BrowserGone("the browser has ended")
+            self._waiting[number] = waiting
+        try:
+            self._write(number, method, params, session, deadline)
+            if not waiting.done.wait(max(deadline - time.monotonic(), 0)):
+                raise CallTimeout(f"{method}: no answer within {timeout:g} s")
+        finally:
+            with self._lock:
+                self._waiting.pop(number, None)
+        if waiting.error is not None:
+            raise waiting.error
+        answer = waiting.answer or {}
+        if "error" in answer:
+            raise CdpError(f"{method}: {answer['error'].get('message', answer['error'])}")
+        result: dict[str, Any] = answer.get("result", {})
+        return result
+
+    def fail_session(self, session: str, error: CdpError) -> None:
+        """Every call waiting on ``session`` fails with ``error`` (its page crashed or closed)."""
+        with self._lock:
+            for waiting in self._waiting.values():
+                if waiting.session == session and not waiting.done.is_set():
+                    waiting.error = error
+                    waiting.done.set()
+
+    def _write(self, number: int, method: str, params: Any, session: str, deadline: float) -> None:
+        message: dict[str, Any] = {"id": number, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        data = memoryview(json.dumps(message).encode("utf-8") + b"\0")
+        if not self._writing.acquire(timeout=max(deadline - time.monotonic(), 0)):
+            raise CallTimeout(f"{method}: the pipe is busy")
+        try:
+            while data:
+                if self.gone or self._write_fd < 0:
+                    raise BrowserGone("the browser has ended")
+                left = deadline - time.monotonic()
+                if left <= 0:  # the message is cut: nothing more can be said on this pipe
+                    self._end()
+                    raise CallTimeout(f"{method}: the browser does not read its pipe")
+                try:
+                    _, ready, _ = select.select([], [self._write_fd], [], min(left, 0.5))
+                    if ready:
+                        data = data[os.write(self._write_fd, data) :]
+                except BlockingIOError:
+                    continue
+                except (OSError, ValueError) as exc:
+                    self._end()
+                    raise BrowserGone(f"the pipe is closed ({exc})") from None
+        finally:
+            self._writing.release()
+
+    def _read(self) -> None:
+        buffer = b""
+        try:
+            while True:
+                chunk = os.read(self._read_fd, 1 << 20)
+                if not chunk:
+                    break
+                buffer += chunk
+                while b"\0" in buffer:
+                    message, buffer = buffer.split(b"\0", 1)
+                    self._dispatch(json.loads(message))
+        except (OSError, ValueError):
+            pass
+        finally:
+            self._end()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=5)  # reap it: no zombie stays behind
+
+    def _dispatch(self, message: dict[str, Any]) -> None:
+        if "id" in message:
+            with self._lock:
+                waiting = self._waiting.get(message["id"])
+            if waiting is not None and not waiting.done.is_set():
+                waiting.answer = message
+                waiting.done.set()
+            return
+        method, params = message.get("method", ""), message.get("params", {})
+        session = message.get("sessionId", "")
+        if method == "Target.detachedFromTarget":  # a page's session has ended
+            self.fail_session(params.get("sessionId", ""), CdpError("the page has closed"))
+            session = params.get("sessionId", "")
+        with self._lock:
+            handler = self._handlers.get(session)
+        if handler is not None:
+            handler(method, params)
+
+    def _end(self) -> None:
+        """The browser is gone: every waiting call fails now, later ones at once."""
+        with self._lock:
+            self.gone = True
+            waiting, self._waiting = list(self._waiting.values()), {}
+            handlers = list(self._handlers.values())
+        for one in waiting:
+            one.error = BrowserGone("the browser has ended")
+            one.done.set()
+        for handler in handlers:
+            with contextlib.suppress(Exception):
+                handler("gnv.browserGone", {})
+        with self._writing:  # a writer sees ``gone`` within half a second and lets go
+            if self._write_fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(self._write_fd)  # the browser ends when its pipe closes
+                self._write_fd = -1
+
+    def close(self, timeout: float) -> None:
+        """End the browser: close its pipe, wait for it at most ``timeout`` seconds, then kill
+        what is left of its process group; remove its profile."""
+        self._end()
+        process = self.process
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=timeout)
+        with contextlib.suppress(OSError):  # the renderers it may leave behind, or itself
+            os.killpg(process.pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=timeout)
+        self._reader.join(timeout=timeout)
+        with contextlib.suppress(OSError):
+            os.close(self._read_fd)
+        if self.profile:
+            shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def launch(executable: str, args: list[str], *, quiet: bool = True) -> Browser:
+    """Start ``executable`` with the DevTools pipe; it answers once ``Browser.getVersion`` does.
+
+    Raises ``OSError`` when it cannot be started at all. Not on Windows (no descriptors 3 and 4
+    to hand over): ``NotImplementedError``.
+    """
+    if sys.platform == "win32":
+        raise NotImplementedError("the DevTools pipe needs POSIX file descriptors")
+    profile = tempfile.mkdtemp(prefix="gnv-chromium-")
+    to_browser, ours_out = os.pipe()
+    ours_in, from_browser = os.pipe()
+    command = [
+        "/bin/sh",
+        "-c",
+        _MOVE_FDS,
+        "sh",
+        executable,
+        "--remote-debugging-pipe",
+        "--headless",
+        "--no-startup-window",
+        f"--user-data-dir={profile}",
+        *args,
+    ]
+    try:
+        process = subprocess.Popen(
+            command,
+            stdin=to_browser,
+            stdout=from_browser,
+            stderr=subprocess.DEVNULL if quiet else None,
+            process_group=0,  # Ctrl-C reaches us, not it; ``close`` kills the whole group
+        )
+    except OSError:
+        for fd in (to_browser, ours_out, ours_in, from_browser):
+            os.close(fd)
+        shutil.rmtree(profile, ignore_errors=True)
+        raise
+    os.close(to_browser)
+    os.close(from_browser)
+    browser = Browser(process, ours_out, ours_in)
+    browser.profile = profile
+    return browser
