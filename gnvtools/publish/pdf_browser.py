@@ -1,6 +1,8 @@
 """Which browser prints a PDF: an explicit setting (``Running.browser``: gnv.yaml or the
-environment, as the command line resolved it), Playwright's own Chromium, then a system
-Chromium, Chrome or Edge; its launch timeout; the quiet flags it starts with."""
+environment, as the command line resolved it), a Chromium that ``playwright install`` left on
+disk (found there; Playwright itself is not needed), then a system Chromium headless shell,
+Chromium, Chrome or Edge; its launch timeout; the quiet flags it starts with (``cdp.launch``
+adds the pipe, ``--headless`` and a temporary profile)."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ LAUNCH_TIMEOUT = 30.0  # seconds to start the browser; browser_timeout in gnv.ya
 
 
 # Chromium's headless shell first: it prints the same PDF as the full browser (the same Blink
-# and Skia; Playwright itself uses it for headless runs) for half the processor time, launch
+# and Skia; Playwright, too, uses it for headless runs) for half the processor time, launch
 # included (measured: 0,85 against 1,7 s to launch and close, 0,17 against 0,33 s a print).
 HEADLESS_SHELLS = (
     "/usr/lib/chromium/chromium-headless-shell",  # Debian's chromium-headless-shell, unwrapped
@@ -66,10 +68,9 @@ def find_browser(running: Running | None = None) -> BrowserChoice:
     running = running or Running()
     import importlib.util
 
-    if any(importlib.util.find_spec(m) is None for m in ("playwright", "pikepdf")):  # [pdf]
+    if importlib.util.find_spec("pikepdf") is None:  # [pdf]: the archival PDF (archive.py)
         raise BrowserNotFoundError(
-            "PDF kräver Playwright och pikepdf, som inte är installerade: "
-            "pip install 'gnvtools[pdf]'"
+            "PDF kräver pikepdf, som inte är installerat: pip install 'gnvtools[pdf]'"
         )
     setting = running.browser
     if setting:
