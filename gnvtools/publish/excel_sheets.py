@@ -31,12 +31,13 @@ def text_as_text(sheet: Any) -> None:
     openpyxl turns any string starting with ``=`` into a formula cell; resetting the type stores
     it as an inline string, and the text number format keeps Excel from re-reading it on edit.
     """
-    for row in sheet.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-                if cell.value.startswith(FORMULA_START):
-                    cell.number_format = "@"
+    # The cells written (openpyxl's own map): ``iter_rows`` would make a cell for every empty
+    # place in the sheet's range first, about as many as there are written ones.
+    for cell in list(sheet._cells.values()):
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+            if cell.value.startswith(FORMULA_START):
+                cell.number_format = "@"
 
 
 def head(ws: Any, title: str, note: str, columns: Sequence[str]) -> None:
