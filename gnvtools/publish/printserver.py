@@ -1,13 +1,14 @@
 """One browser for a whole batch: a print service the build's worker processes share.
 
-Starting Playwright's driver and a Chromium costs about half a second of processor time, and
-with one browser in every worker process the browsers compete with the reports for the same
-cores. ``gnv build`` with several workers therefore starts one print service, a process of its
-own (``python -m gnvtools.publish.printserver``), before it imports anything else, so the
-browser launches while the build gets ready. The service keeps one page per worker open and
-prints on them at the same time; each worker connects to it with ``RemotePrinter``, which has
-the same ``print`` and ``version`` as ``pdf.PdfPrinter``. Only the printing runs in the service:
-the archival post-processing of each PDF (``archive.make_archival``) stays in the worker.
+A browser costs processor time to start and more to warm up (its first print costs twice a
+later one), and with one browser in every worker process the browsers compete with the reports
+for the same cores. ``gnv build`` with several workers therefore starts one print service, a
+process of its own (``python -m gnvtools.publish.printserver``), before it imports anything
+else, so the browser launches while the build gets ready. The service keeps one page per
+worker open and prints on them at the same time; each worker connects to it with
+``RemotePrinter``, which has the same ``print`` and ``version`` as ``pdf.PdfPrinter``. Only the
+printing runs in the service: the archival post-processing of each PDF
+(``archive.make_archival``) stays in the worker.
 
 The connection is a local socket (a named pipe on Windows) from ``multiprocessing.connection``,
 authenticated with a random key the service reads from its standard input.
@@ -16,8 +17,9 @@ The service never outlives the build. It ends when its standard input closes (th
 of saying it is done), and also when the build process ends in any other way, ``kill -9``
 included: it asks for ``SIGTERM`` at its parent's death (``lifetime.die_with_parent``), since
 the pipe alone is not enough (the build's forked workers hold copies of it). On ``SIGTERM``,
-and again on its way out, it kills everything it started: Playwright's node driver, Chromium
-(which Playwright puts in a process group of its own) and Chromium's renderers. The service
+and again on its way out, it kills everything it started: Chromium (in a process group of its
+own, ``cdp.launch``) and Chromium's renderers. Chromium also ends by itself when its DevTools
+pipe closes, as it does when the service ends in any way. The service
 runs in a session of its own, so a Ctrl-C at the terminal reaches the build, which then ends
 the service, rather than the service half-way through a print.
 
@@ -72,7 +74,7 @@ def _answer(printer: Any, connection: Connection) -> None:
                 reply: tuple[str, Any, str] = ("ok", value, "")
             except GnvError as exc:
                 reply = ("fel", exc.message, type(exc).__name__)
-            except Exception:  # never Playwright's English: the PDF fails, the batch goes on
+            except Exception:  # never the browser's English: the PDF fails, the batch goes on
                 reply = (
                     "fel",
                     "utskriften till PDF misslyckades; PDF skapas inte",
@@ -131,7 +133,7 @@ def main(argv: list[str]) -> None:
 
 
 def _terminated(signum: int, frame: Any) -> None:
-    """The build has ended (or asks us to): end the browser and its driver now, then us."""
+    """The build has ended (or asks us to): end the browser now, then us."""
     end_descendants()
     os._exit(128 + signum)
 

@@ -1,5 +1,5 @@
 """The processes below one: found from ``/proc`` (or ``ps``) and killed, stopped first so that
-none escapes (the print service ends its browser, its driver and their renderers with it)."""
+none escapes (the print service ends its browser and the browser's renderers with it)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ def end_descendants(root: int | None = None) -> None:
     """Kill every process below ``root`` (default: this one), however deep and whatever its
     process group: stopped first, so none can start another or be reparented out of reach
     while the tree is read, then killed."""
-    if not hasattr(signal, "SIGSTOP"):  # Windows: Playwright ends its browser with its driver
+    if not hasattr(signal, "SIGSTOP"):  # Windows: no print service there (cdp.launch)
         return
     root = os.getpid() if root is None else root
     stopped: set[int] = set()
