@@ -34,6 +34,10 @@ from gnvtools.publish.provenance import describe_inputs, project_root, sha256, v
 
 MANIFEST_VERSION = 1
 
+#: The versions of Python and the key packages, read once per process (each lookup scans the
+#: installed distributions).
+_versions = cache(versions)
+
 
 def manifest_path(out_dir: Path, report: str) -> Path:
     return out_dir / f"{report}.manifest.json"
@@ -165,7 +169,7 @@ def build_manifest(
     notebook_file: Path | None = None,
 ) -> dict[str, Any]:
     root = project_root(params)
-    found = versions()
+    found = dict(_versions())
     if browser:
         found["browser"] = browser
     out_dir = out_dir or (next(iter(outputs.values())).parent if outputs else None)
@@ -209,18 +213,42 @@ def build_manifest(
 
 def portable_sources(figures: list[dict[str, Any]], root: Path) -> list[dict[str, Any]]:
     """The figures with each input cell's file relative to the project root, as ``inputs``
-    records the files (the catalogue names them as the parameter file was given)."""
+    records the files (the catalogue names them as the parameter file was given). Each file
+    is resolved once: a national memo's thousands of figures name a few files."""
+    found: dict[str, str] = {}
+
+    def relative(written: str) -> str:
+        if written not in found:
+            path = Path(written) if Path(written).is_absolute() else Path.cwd() / written
+            found[written] = portable(path, root)
+        return found[written]
+
     out = []
     for figure in figures:
         sources = []
         for source in figure.get("sources") or []:
             written = source.get("file") if isinstance(source, dict) else None
             if isinstance(written, str) and written:
-                path = Path(written) if Path(written).is_absolute() else Path.cwd() / written
-                source = {**source, "file": portable(path, root)}
+                source = {**source, "file": relative(written)}
             sources.append(source)
         out.append({**figure, "sources": sources} if "sources" in figure else figure)
     return out
+
+
+def manifest_text(manifest: dict[str, Any]) -> str:
+    """The manifest as written: a field per line and each item of a list on a line of its own
+    (the inputs, the tables, the figures: a national memo lists thousands). Every value is
+    encoded by json's C encoder; ``indent`` would use its pure-Python one, about three times
+    slower on a large catalogue."""
+    lines = []
+    for key, value in manifest.items():
+        name = json.dumps(key, ensure_ascii=False)
+        if isinstance(value, list) and value:
+            items = ",\n".join("    " + json.dumps(item, ensure_ascii=False) for item in value)
+            lines.append(f"  {name}: [\n{items}\n  ]")
+        else:
+            lines.append(f"  {name}: {json.dumps(value, ensure_ascii=False)}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
 __all__ = [
@@ -233,6 +261,7 @@ __all__ = [
     "is_project",
     "manifest_path",
     "manifest_root",
+    "manifest_text",
     "portable",
     "portable_sources",
     "read_manifest",

@@ -4,7 +4,6 @@ build finishes the set."""
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from dataclasses import dataclass, field
@@ -38,7 +37,7 @@ def write_files(
     """Write ``payload`` (bytes by format) and the manifest into ``result.out_dir`` as one set;
     ``record``: the rest of ``manifest.build_manifest``'s arguments. Fills ``result.files``
     and ``result.timings``."""
-    from gnvtools.publish.manifest import build_manifest, manifest_path
+    from gnvtools.publish.manifest import build_manifest, manifest_path, manifest_text
 
     report, out_dir, timings = result.report, result.out_dir, record.pop("timings")
     browser = record.pop("browser")
@@ -65,7 +64,7 @@ def write_files(
             final = {path.name: result.files[fmt].name for fmt, path in staged.items()}
             for item in manifest.get("outputs", []):
                 item["path"] = final.get(item.get("path"), item.get("path"))
-            text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
+            text = manifest_text(manifest)
             files.stage(manifest_path(out_dir, report).name, text.encode("utf-8"))
             # Outputs of this report that this render does not produce would no longer match
             # the manifest: they go with the old set.
