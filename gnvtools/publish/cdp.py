@@ -28,6 +28,7 @@ import sys
 import tempfile
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -36,6 +37,26 @@ Handler = Callable[[str, dict[str, Any]], None]  # (method, params) of an event
 # Chromium wants the pipe on its descriptors 3 and 4; subprocess hands over only 0-2 by number,
 # so a shell moves them there and then becomes the browser (exec: no process stays behind).
 _MOVE_FDS = 'exec "$@" 3<&0 4>&1 0</dev/null 1>/dev/null'
+
+
+_OPEN: weakref.WeakSet[Browser] = weakref.WeakSet()  # browsers whose pipe this process holds
+
+
+def _forget_after_fork() -> None:
+    """In a forked child: let go of every browser's pipe (no lock taken: another thread may
+    have held it at the fork). A child that kept it would keep the browser alive after us."""
+    for browser in list(_OPEN):
+        browser.gone = True
+        for fd in (browser._write_fd, browser._read_fd):
+            if fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        browser._write_fd = browser._read_fd = -1
+    _OPEN.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_after_fork)
 
 
 class CdpError(Exception):
@@ -75,6 +96,7 @@ class Browser:
         self._waiting: dict[int, _Waiting] = {}
         self._handlers: dict[str, Handler] = {}
         self.gone = False
+        _OPEN.add(self)
         self._reader = threading.Thread(target=self._read, name="gnv-cdp", daemon=True)
         self._reader.start()
 
@@ -229,8 +251,11 @@ class Browser:
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=timeout)
         self._reader.join(timeout=timeout)
-        with contextlib.suppress(OSError):
-            os.close(self._read_fd)
+        _OPEN.discard(self)
+        if self._read_fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(self._read_fd)
+            self._read_fd = -1
         if self.profile:
             shutil.rmtree(self.profile, ignore_errors=True)
 
