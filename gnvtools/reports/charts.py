@@ -14,57 +14,42 @@ block, which the Word export reads.
 from __future__ import annotations
 
 import base64
-import hashlib
-import io
+import functools
 import textwrap
 from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
-
-import matplotlib
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
-from matplotlib.rcsetup import cycler
-from matplotlib.ticker import FuncFormatter
+from typing import TYPE_CHECKING, Any
 
 from gnvtools.core import options
 from gnvtools.core.formatting import kr, number
+from gnvtools.reports.chart_drawing import (
+    PALETTE,
+    drawing,
+    import_drawing,
+    new_axes,
+    png_of,
+    svg_of,
+)
 from gnvtools.reports.display import esc
 from gnvtools.reports.document import DOCUMENT_MIME, ChartBlock, bundle
 
-# Okabe & Ito (2008), "Color Universal Design".
-# Okabe–Ito hues (safe for colour blindness), darkened where needed so that every series has at
-# least 3:1 contrast against the white background (WCAG 2.1, 1.4.11); tested.
-PALETTE = ["#0072B2", "#B35000", "#00785A", "#A8457F", "#2D6E9E", "#8F5A00", "#5C5C5C", "#000000"]
-DPI = 200
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+
+__all__ = ["PALETTE", "Chart", "grouped_columns", "horizontal_bars", "import_drawing"]
 
 
-def _style() -> None:
-    matplotlib.rcParams.update(
-        {
-            "font.family": "DejaVu Sans",
-            "font.size": 8,
-            "axes.titlesize": 10,
-            "axes.titleweight": "bold",
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-            "axes.prop_cycle": cycler(color=PALETTE),
-            "axes.grid": True,
-            "grid.color": "#dddddd",
-            "grid.linewidth": 0.6,
-            "axes.axisbelow": True,
-            "svg.hashsalt": "gnvtools",
-        }
-    )
+def _mnkr_axis(value: float, _pos: float) -> str:
+    return _millions(value)
 
 
-def _mnkr_axis(value: float, _pos: int) -> str:
+@functools.lru_cache(maxsize=256)
+def _millions(value: float) -> str:
+    """An axis value in kronor shown in millions (matplotlib asks for each tick many times)."""
     millions = Decimal(str(float(value))) / 1_000_000
     return number(millions, 0 if millions == millions.to_integral_value() else 1)
-
-
-def svg_key(svg: bytes) -> str:
-    return hashlib.sha256(svg).hexdigest()
 
 
 LABEL_WIDTH = 38  # characters per line of an axis label before it wraps
@@ -81,17 +66,8 @@ class Chart:
     ``png``: also make the PNG; ``None``: as the caller's options say (``chart_png``)."""
 
     def __init__(self, figure: Figure, alt: str, caption: str, png: bool | None = None) -> None:
-        buffer = io.BytesIO()
-        # No date and a fixed hash salt (see _style): the same chart gives the same bytes.
-        figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-        self.svg = buffer.getvalue()
-        self.png: bytes | None = None
-        if options.current().chart_png if png is None else png:
-            buffer = io.BytesIO()
-            figure.savefig(
-                buffer, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None}
-            )
-            self.png = buffer.getvalue()
+        self.svg = svg_of(figure)
+        self.png = png_of(figure) if (options.current().chart_png if png is None else png) else None
         self.alt = alt
         self.caption = caption
 
@@ -137,9 +113,43 @@ def _made_up_style(made_up: bool) -> dict[str, Any]:
 
 
 def _made_up_patch() -> Patch:
+    from matplotlib.patches import Patch
+
     return Patch(
         facecolor="#8a8a8a", hatch=HATCH, edgecolor="white", label=f"Streckat: {MADE_UP_LABEL}"
     )
+
+
+def _zero_mark(ax: Axes, y: float) -> None:
+    """A small "0" at the start of an empty bar, which would look like a missing one."""
+    ax.annotate(
+        "0",
+        (0, y),
+        xytext=(3, 0),
+        textcoords="offset points",
+        va="center",
+        fontsize=7,
+        color="#555555",
+    )
+
+
+def _bars(ax: Axes, count: int, series: dict[str, Sequence[int]], made_up: Collection[str]) -> None:
+    """One bar per label and series, series side by side within a label's band."""
+    bar = 0.8 / len(series)
+    for i, (name, values) in enumerate(series.items()):
+        offsets = [p - 0.4 + bar * (i + 0.5) for p in range(count)]
+        shown = no_math(name) + (f" ({MADE_UP_LABEL})" if name in made_up else "")
+        ax.barh(
+            offsets,
+            list(values),
+            height=bar * 0.92,
+            label=shown,
+            color=PALETTE[i % 8],
+            **_made_up_style(name in made_up),
+        )
+        for y, value in zip(offsets, values, strict=True):
+            if value == 0:
+                _zero_mark(ax, y)
 
 
 def horizontal_bars(
@@ -156,52 +166,84 @@ def horizontal_bars(
     A series named in ``made_up`` rests on made-up data: it is drawn striped and its legend
     entry and the alt text say so.
     """
-    _style()
     wrapped = [textwrap.fill(no_math(label), LABEL_WIDTH) for label in labels]
     lines = sum(max(1, w.count("\n") + 1) for w in wrapped)
     height = max(2.0, 0.26 * max(len(labels) * max(1, len(series)), lines) + 0.9)
-    fig = Figure(figsize=(6.4, height))
-    ax = fig.subplots()
-    count = len(series)
-    bar = 0.8 / count
-    positions = list(range(len(labels)))
-    for i, (name, values) in enumerate(series.items()):
-        offsets = [p - 0.4 + bar * (i + 0.5) for p in positions]
-        shown = no_math(name) + (f" ({MADE_UP_LABEL})" if name in made_up else "")
-        ax.barh(
-            offsets,
-            list(values),
-            height=bar * 0.92,
-            label=shown,
-            color=PALETTE[i % 8],
-            **_made_up_style(name in made_up),
-        )
-        for y, value in zip(offsets, values, strict=True):
-            if value == 0:  # an empty bar would look like a missing one
-                ax.annotate(
-                    "0",
-                    (0, y),
-                    xytext=(3, 0),
-                    textcoords="offset points",
-                    va="center",
-                    fontsize=7,
-                    color="#555555",
-                )
-    ax.set_yticks(positions, labels=wrapped)  # long names wrap; they are never cut
-    ax.invert_yaxis()
-    ax.xaxis.set_major_formatter(FuncFormatter(_mnkr_axis))
-    ax.set_xlabel(xlabel)
-    ax.set_title(no_math(title), loc="left")
-    ax.grid(axis="y", visible=False)
-    if count > 1 or made_up:
-        ax.legend(frameon=False, loc="lower right")
     alt = f"{title}. " + "; ".join(
         f"{label}: " + ", ".join(f"{name} {kr(vals[j])}" for name, vals in series.items())
         for j, label in enumerate(labels)
     )
     if made_up:
         alt += ". Påhittat exempel: " + ", ".join(n for n in series if n in made_up)
-    return Chart(fig, alt, caption or title)
+    with drawing():
+        fig, ax = new_axes(6.4, height)
+        _bars(ax, len(labels), series, made_up)
+        ax.set_yticks(range(len(labels)), labels=wrapped)  # long names wrap; never cut
+        ax.invert_yaxis()
+        ax.xaxis.set_major_formatter(_mnkr_axis)
+        ax.set_xlabel(xlabel)
+        ax.set_title(no_math(title), loc="left")
+        ax.grid(axis="y", visible=False)
+        if len(series) > 1 or made_up:
+            ax.legend(frameon=False, loc="lower right")
+        return Chart(fig, alt, caption or title)
+
+
+def _missing_mark(ax: Axes, x: float) -> None:
+    """A figure nobody stated: said on the chart, never drawn as 0."""
+    ax.text(
+        x,
+        0,
+        "uppgift saknas",
+        rotation=90,
+        ha="center",
+        va="bottom",
+        fontsize=7,
+        color="#555555",
+    )
+
+
+def _columns(
+    ax: Axes, series: dict[str, Sequence[int | None]], made_up: Mapping[str, Sequence[bool]]
+) -> None:
+    """One column per group and series, each with its value on top."""
+    width = 0.8 / len(series)
+    for i, (name, values) in enumerate(series.items()):
+        marks = made_up.get(name, [False] * len(values))
+        for j, value in enumerate(values):
+            x = j - 0.4 + width * (i + 0.5)
+            if value is None:
+                _missing_mark(ax, x)
+                continue
+            ax.bar(x, value, width=width * 0.92, color=PALETTE[i % 8], **_made_up_style(marks[j]))
+            # The value on every column, so that a zero is as visible as the rest.
+            ax.annotate(
+                _mnkr_label(value),
+                (x, value),
+                xytext=(0, 2),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=7,
+            )
+
+
+def _columns_legend(
+    ax: Axes, series: dict[str, Sequence[int | None]], made_up: Mapping[str, Sequence[bool]]
+) -> None:
+    """The series' colours, and the stripes if any column is made up, below the chart."""
+    from matplotlib.patches import Patch
+
+    handles = [Patch(color=PALETTE[i % 8], label=no_math(name)) for i, name in enumerate(series)]
+    if any(any(marks) for marks in made_up.values()):
+        handles.append(_made_up_patch())
+    ax.legend(
+        handles=handles,
+        frameon=False,
+        ncols=min(len(handles), 3),
+        loc="upper left",
+        bbox_to_anchor=(0, -0.12),
+    )
 
 
 def grouped_columns(
@@ -218,62 +260,23 @@ def grouped_columns(
     ``made_up[name][j]`` marks one column as resting on made-up data: it is drawn striped, the
     legend explains the stripes and the alt text names each such column.
     """
-    _style()
-    made_up = made_up or {}
-    fig = Figure(figsize=(6.4, 3.2))
-    ax = fig.subplots()
-    count = len(series)
-    width = 0.8 / count
-    for i, (name, values) in enumerate(series.items()):
-        marks = made_up.get(name, [False] * len(values))
-        for j, value in enumerate(values):
-            x = j - 0.4 + width * (i + 0.5)
-            if value is None:
-                ax.text(
-                    x,
-                    0,
-                    "uppgift saknas",
-                    rotation=90,
-                    ha="center",
-                    va="bottom",
-                    fontsize=7,
-                    color="#555555",
-                )
-                continue
-            ax.bar(x, value, width=width * 0.92, color=PALETTE[i % 8], **_made_up_style(marks[j]))
-            # The value on every column, so that a zero is as visible as the rest.
-            ax.annotate(
-                _mnkr_label(value),
-                (x, value),
-                xytext=(0, 2),
-                textcoords="offset points",
-                ha="center",
-                va="bottom",
-                fontsize=7,
-            )
-    ax.set_xticks(range(len(groups)), labels=[no_math(g) for g in groups])
-    ax.yaxis.set_major_formatter(FuncFormatter(_mnkr_axis))
-    ax.set_ylabel(ylabel)
-    ax.set_title(no_math(title), loc="left")
-    ax.grid(axis="x", visible=False)
-    handles = [Patch(color=PALETTE[i % 8], label=no_math(name)) for i, name in enumerate(series)]
-    any_made_up = any(any(marks) for marks in made_up.values())
-    if any_made_up:
-        handles.append(_made_up_patch())
-    ax.legend(
-        handles=handles,
-        frameon=False,
-        ncols=min(len(handles), 3),
-        loc="upper left",
-        bbox_to_anchor=(0, -0.12),
-    )
+    marked = made_up or {}
 
     def shown(name: str, values: Sequence[int | None], j: int) -> str:
-        mark = f" ({MADE_UP_LABEL})" if made_up.get(name, [False] * len(values))[j] else ""
+        mark = f" ({MADE_UP_LABEL})" if marked.get(name, [False] * len(values))[j] else ""
         return f"{name} {_amount_or_missing(values[j])}{mark}"
 
     alt = f"{title}. " + "; ".join(
         f"{g}: " + ", ".join(shown(name, vals, j) for name, vals in series.items())
         for j, g in enumerate(groups)
     )
-    return Chart(fig, alt, caption or title)
+    with drawing():
+        fig, ax = new_axes(6.4, 3.2)
+        _columns(ax, series, marked)
+        ax.set_xticks(range(len(groups)), labels=[no_math(g) for g in groups])
+        ax.yaxis.set_major_formatter(_mnkr_axis)
+        ax.set_ylabel(ylabel)
+        ax.set_title(no_math(title), loc="left")
+        ax.grid(axis="x", visible=False)
+        _columns_legend(ax, series, marked)
+        return Chart(fig, alt, caption or title)
