@@ -139,30 +139,41 @@ class PrintService:
 
 
 class OwnService:
-    """The printer of one ``gnv render``, started before the report is checked and run, so the
-    browser launches (in a process of its own, on the other core) while the report executes.
-
-    It is a ``pdf.PdfPrinter`` in this process: spoken to over its DevTools pipe, the browser
-    costs this process a thread and a few milliseconds, less than a print service's Python
-    would (a process of its own paid off while Playwright's driver ran here). It has ``print``
-    and ``version``, and ``close``. The browser is found here, as ``PdfPrinter`` finds it, so a
-    missing one is the same message."""
+    """The printer of one ``gnv render``: a print service of its own, started before anything
+    else is imported, so the browser launches and warms up on the other core while the report
+    runs here, and no thread of this process speaks to it. It has ``print`` and ``version``;
+    the first one connects. The browser is found here, as ``PdfPrinter`` finds it, so a missing
+    one is the same message."""
 
     def __init__(self, running: Running) -> None:
-        from gnvtools.publish.pdf import PdfPrinter
+        from gnvtools.publish.pdf import find_browser, launch_seconds
 
-        # BrowserNotFoundError: no PDF, the rest is written
-        self._printer = PdfPrinter(running=running).__enter__()
+        choice = find_browser(running)  # BrowserNotFoundError: no PDF, the rest is written
+        self.service = PrintService(
+            1, choice.executable, launch_timeout=launch_seconds(running), debug=running.debug
+        )
+        self.service.start()
+        self._client: RemotePrinter | None = None
+
+    def _printer(self) -> RemotePrinter:
+        if self._client is None:
+            try:
+                self._client = self.service.client()
+            except RenderError as exc:  # only the PDF is lost
+                raise BrowserFailedError(f"{exc.message}; PDF skapas inte") from exc
+        return self._client
 
     def print(self, page_html: str, title: str) -> bytes:
-        return self._printer.print(page_html, title)
+        return self._printer().print(page_html, title)
 
     @property
     def version(self) -> str:
-        return self._printer.version
+        return self._printer().version
 
     def close(self) -> None:
-        self._printer.__exit__(None, None, None)
+        if self._client is not None:
+            self._client.close()
+        self.service.__exit__(None, None, None)
 
 
 class RemotePrinter:
