@@ -1,17 +1,14 @@
 """A small client of Chromium's DevTools protocol over a pipe (``--remote-debugging-pipe``).
 
-The browser reads NUL-terminated JSON messages on its file descriptor 3 and writes its answers
-and events on 4. ``launch`` starts it so (its own flags, ``--headless``, a profile of its own in
-a temporary folder), ``Browser.call`` sends a command and waits for its answer, bounded, and
-events go to the handler of their session (``Target.attachToTarget`` with ``flatten``: every
-page's messages share the one pipe, marked with the page's ``sessionId``).
+The browser reads NUL-terminated JSON messages on its file descriptor 3 and writes answers and
+events on 4. ``launch`` starts it so (its own flags, ``--headless``, a temporary profile),
+``Browser.call`` sends a command and waits for its answer, bounded, and events go to the handler
+of their session (``Target.attachToTarget`` with ``flatten``: the pages share the one pipe).
 
-One thread reads the pipe. When the browser ends or closes the pipe, every call still waiting
-fails at once (``BrowserGone``), and so does every later one. The browser ends with us: it
-ends when its pipe closes, which the kernel does when our process ends, ``kill -9`` included.
-
-Nothing here is for a user to read: the errors are English, for ``pdf_pages`` to turn into a
-Swedish message (and for ``--debug``).
+One thread reads the pipe. When the browser ends or closes it, every call still waiting fails
+at once (``BrowserGone``), and every later one. The browser ends when its pipe closes, as the
+kernel does when our process ends, ``kill -9`` included (forked children let go of it). The
+errors are English, for ``pdf_pages`` to turn into a Swedish message (and for ``--debug``).
 """
 
 from __future__ import annotations
@@ -71,7 +68,7 @@ class CallTimeout(CdpError):
     """No answer in time."""
 
 
-class _Waiting:
+class _Waiting:  # a call waiting for its answer
     __slots__ = ("answer", "done", "error", "session")
 
     def __init__(self, session: str) -> None:
