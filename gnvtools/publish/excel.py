@@ -28,7 +28,13 @@ from gnvtools.publish.excel_reconcile import reconcile
 from gnvtools.publish.excel_sheets import text_as_text, write_figures, write_input
 from gnvtools.publish.excel_table import write_table
 from gnvtools.reports.display import FIGURES_MIME
-from gnvtools.reports.document import ILLUSTRATIVE, TableBlock, TitleBlock, document_of
+from gnvtools.reports.document import (
+    ILLUSTRATIVE,
+    Document,
+    TableBlock,
+    TitleBlock,
+    document_of,
+)
 
 #: The table writer under its former name here (``tests/test_sources.py`` imports it).
 _write_table = write_table
@@ -41,9 +47,11 @@ FIGURES = "Tal i rapporten"
 TABLE_FIELDS = ("key", "title", "columns", "kinds", "rows", "footer", "illustrative")
 
 
-def report_tables(notebook: Any) -> list[dict[str, Any]]:
-    """Every table the executed notebook displayed, in order (also ``recompute.Recomputed``)."""
-    shown = [table.as_json() for table in document_of(notebook).of_kind(TableBlock)]
+def report_tables(notebook: Any, document: Document | None = None) -> list[dict[str, Any]]:
+    """Every table the executed notebook displayed, in order (also ``recompute.Recomputed``);
+    ``document``: the notebook's document when the caller has read it already."""
+    document = document if document is not None else document_of(notebook)
+    shown = [table.as_json() for table in document.of_kind(TableBlock)]
     # Which figure each cell shows, when the table names them (manifest ``tables[].cells``).
     named = ("cells", "footer_cells")
     return [
@@ -118,19 +126,22 @@ def workbook_bytes(
     report: str | None = None,
     params: Path | None = None,
     inputs: Sequence[Path] | None = None,
+    document: Document | None = None,
 ) -> bytes:
     """The report's workbook: contents and provenance, a sheet per table (with reconciliation
     rows), the figures with their sources, and a sheet per input as read.
 
     ``report`` and ``params`` default to what the executed notebook records (papermill's
     parameters, resolved from the working folder, as ``gnv render`` runs); ``inputs`` to the
-    files the report declares (``render.validate_report``).
+    files the report declares (``render.validate_report``); ``document`` to what the notebook
+    shows (``reports.document.document_of``), when the caller has read it for Word too.
     """
+    document = document if document is not None else document_of(notebook)
     wb = Workbook()
-    _properties(wb, notebook, title)
+    _properties(wb, document, title)
     about = wb.active
     about.title = ABOUT
-    every = report_tables(notebook)
+    every = report_tables(notebook, document)
     figures = _figures(notebook)
     tables = [t for t in every if not t["key"].startswith("provenance-")]
     names = SheetNames(figures, reserved=[ABOUT], tables=tables)
@@ -156,11 +167,11 @@ def workbook_bytes(
     return buffer.getvalue()
 
 
-def _properties(wb: Any, notebook: Any, title: str) -> None:
+def _properties(wb: Any, document: Document, title: str) -> None:
     """Properties from the document itself (its ``TitleBlock``): the organisation as creator
     and last editor, the title with organisation and year (two organisations' workbooks of a
     year are told apart), and the document's own date as created and modified."""
-    head = next(iter(document_of(notebook).of_kind(TitleBlock)), TitleBlock(title))
+    head = next(iter(document.of_kind(TitleBlock)), TitleBlock(title))
     shown = head.title or title
     year = head.date[:4] if re.fullmatch(r"\d{4}-\d{2}-\d{2}", head.date) else ""
     parts = [shown, head.organisation, "" if re.search(r"\b\d{4}\b", shown) else year]

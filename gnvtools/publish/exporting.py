@@ -145,23 +145,33 @@ def export(
     printing = (
         _print_pdf(html_text, checked, browser, running, timings) if "pdf" in formats else None
     )
-    if "docx" in formats:
+    from gnvtools.reports.document import document_of
+
+    # The document the notebook shows, read once for Word and Excel.
+    document = document_of(notebook) if {"docx", "xlsx"} & set(formats) else None
+    if "docx" in formats and document is not None:
         from gnvtools.publish.word import document_to_docx
-        from gnvtools.reports.document import document_of
 
         t = time.perf_counter()
-        payload["docx"] = document_to_docx(document_of(notebook), title, style)
+        payload["docx"] = document_to_docx(document, title, style)
         timings["docx"] = time.perf_counter() - t
     if "ipynb" in formats:
-        import nbformat
+        from gnvtools.publish.notebook_json import notebook_text
 
-        payload["ipynb"] = nbformat.writes(notebook).encode("utf-8")  # type: ignore[no-untyped-call]
+        t = time.perf_counter()
+        payload["ipynb"] = notebook_text(notebook).encode("utf-8")
+        timings["ipynb"] = time.perf_counter() - t
     if "xlsx" in formats:
         from gnvtools.publish.excel import workbook_bytes
 
         t = time.perf_counter()
         payload["xlsx"] = workbook_bytes(
-            notebook, title, report=report, params=params, inputs=list(checked.inputs)
+            notebook,
+            title,
+            report=report,
+            params=params,
+            inputs=list(checked.inputs),
+            document=document,
         )
         timings["xlsx"] = time.perf_counter() - t
     problem: GnvError | None = None
