@@ -1,8 +1,8 @@
 """Charts in one consistent style: Okabe–Ito colours (safe for colour-blind readers), Swedish
 number format on the axes, a title and labelled axes on every chart.
 
-Figures are built with matplotlib's object API (no pyplot: no global state, no GUI backend, and
-a faster import in every report kernel). A chart is returned as a ``Chart``: an SVG embedded as a
+Figures are built with matplotlib's object API (no pyplot: no global state, no GUI backend) and
+written by ``chart_drawing``, which imports matplotlib only when a chart is drawn. A chart is returned as a ``Chart``: an SVG embedded as a
 data URI with alt text, so the HTML report is self-contained, the PDF holds the chart as vector
 graphics (sharp at any zoom), and nothing is rasterised twice (SVG takes about half the time of a
 200 dpi PNG to make, and the browser prints it faster). Word cannot show SVG, so when a report is
