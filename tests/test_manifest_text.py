@@ -62,3 +62,44 @@ def test_a_figures_file_is_relative_to_the_project_root(
     assert out[1]["sources"] == [{"file": "data/a.csv", "row": 3}]
     assert out[2] is figures[2]
     assert figures[0]["sources"][0]["file"] == written  # the catalogue itself is not changed
+
+
+def test_the_written_outputs_are_recorded_with_their_hashes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+    import time
+
+    import nbformat
+
+    from gnvtools.publish import manifest as module
+    from gnvtools.publish.manifest import manifest_path
+
+    read_again: list[str] = []
+    hashed = module.sha256
+
+    def counted(path: Path) -> str:
+        read_again.append(Path(path).name)
+        return hashed(path)
+
+    monkeypatch.setattr(module, "sha256", counted)
+    from gnvtools.publish.render_files import Rendered, write_files
+
+    params = tmp_path / "parameters/org/2025.yaml"
+    params.parent.mkdir(parents=True)
+    params.write_text("year: 2025\n", encoding="utf-8")
+    out = tmp_path / "outputs"
+    result = Rendered("allocation-memo", params, out, notebook=nbformat.v4.new_notebook())
+    payload = {"html": b"<p>1 200 kr</p>", "xlsx": b"PK\x03\x04 arbetsbok"}
+    write_files(
+        result, payload, time.perf_counter(), inputs=[params], timings={}, key="k",
+        browser=None, commit=None,
+    )  # fmt: skip
+    manifest = json.loads(manifest_path(out, "allocation-memo").read_text("utf-8"))
+    recorded = {item["path"]: item for item in manifest["outputs"]}
+    assert set(recorded) == {"allocation-memo.html", "allocation-memo.xlsx"}
+    for name, item in recorded.items():
+        data = (out / name).read_bytes()
+        assert item["sha256"] == hashlib.sha256(data).hexdigest()
+        assert item["size"] == len(data)
+    assert not [name for name in read_again if "allocation-memo." in name]  # hashed when staged

@@ -167,7 +167,11 @@ def build_manifest(
     out_dir: Path | None = None,
     formats: Sequence[str] = (),
     notebook_file: Path | None = None,
+    hashes: dict[str, str] | None = None,
 ) -> dict[str, Any]:
+    """The manifest of a rendered report. ``hashes``: the outputs' SHA-256 by file name when
+    the caller has them (``atomic.FileSet`` hashes what it stages); others are read and hashed."""
+    known = hashes or {}
     root = project_root(params)
     found = dict(_versions())
     if browser:
@@ -199,7 +203,12 @@ def build_manifest(
         "git_commit": commit,  # read once by the render, which gave it to the report too
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "outputs": [
-            {"format": fmt, "path": path.name, "sha256": sha256(path), "size": path.stat().st_size}
+            {
+                "format": fmt,
+                "path": path.name,
+                "sha256": known.get(path.name) or sha256(path),
+                "size": path.stat().st_size,
+            }
             for fmt, path in outputs.items()
         ]
         if out_dir

@@ -44,10 +44,13 @@ def write_files(
     try:
         with FileSet(out_dir, report) as files:
             staged: dict[str, Path] = {}
+            hashes: dict[str, str] = {}  # by the staged file's name
             for fmt in FORMATS:
                 if fmt in payload:
-                    staged[fmt] = files.stage(f"{report}.{fmt}", payload[fmt])
-                    result.files[fmt] = out_dir / f"{report}.{fmt}"
+                    name = f"{report}.{fmt}"
+                    staged[fmt] = files.stage(name, payload[fmt])
+                    hashes[staged[fmt].name] = files.hashes[name]
+                    result.files[fmt] = out_dir / name
             timings["total"] = time.perf_counter() - started
             result.timings = timings
             manifest = build_manifest(
@@ -59,6 +62,7 @@ def write_files(
                 timings=timings,
                 out_dir=out_dir,
                 browser=browser.version if browser is not None and "pdf" in payload else None,
+                hashes=hashes,
                 **record,
             )
             final = {path.name: result.files[fmt].name for fmt, path in staged.items()}
