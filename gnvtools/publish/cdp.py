@@ -237,16 +237,14 @@ class Browser:
                 self._write_fd = -1
 
     def close(self, timeout: float) -> None:
-        """End the browser: close its pipe, wait for it at most ``timeout`` seconds, then kill
-        what is left of its process group; remove its profile."""
+        """End the browser now: its pipe closed and its process group killed (its renderers
+        too; a graceful exit would only cost time: the profile is a temporary one, removed
+        here), waiting at most ``timeout`` seconds for it to be reaped."""
         self._end()
-        process = self.process
+        with contextlib.suppress(OSError):
+            os.killpg(self.process.pid, signal.SIGKILL)
         with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=timeout)
-        with contextlib.suppress(OSError):  # the renderers it may leave behind, or itself
-            os.killpg(process.pid, signal.SIGKILL)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=timeout)
+            self.process.wait(timeout=timeout)
         self._reader.join(timeout=timeout)
         _OPEN.discard(self)
         if self._read_fd >= 0:
