@@ -19,7 +19,7 @@ from typing import ClassVar
 import pytest
 
 from gnvtools.errors import BrowserFailedError, BrowserNotFoundError
-from gnvtools.publish import cdp
+from gnvtools.publish import cdp, cdp_launch
 from gnvtools.publish.pdf import BrowserChoice, PdfPrinter
 from gnvtools.publish.pdf_page import inches, print_options
 from gnvtools.publish.processtree import _descendants
@@ -68,7 +68,7 @@ def printer() -> Iterator[PdfPrinter]:
 
 def test_a_browser_that_ends_fails_the_waiting_call_at_once(tmp_path: Path) -> None:
     _posix()
-    browser = cdp.launch(_fake(tmp_path, "sleep 1"), [])
+    browser = cdp_launch.launch(_fake(tmp_path, "sleep 1"), [])
     started = time.monotonic()
     with pytest.raises(cdp.BrowserGone):
         browser.call("Browser.getVersion", timeout=60)
@@ -82,7 +82,7 @@ def test_a_browser_that_ends_fails_the_waiting_call_at_once(tmp_path: Path) -> N
 
 def test_a_call_nobody_answers_is_bounded_and_close_ends_the_whole_group(tmp_path: Path) -> None:
     _posix()
-    browser = cdp.launch(_fake(tmp_path, "sleep 300 & sleep 300"), [])
+    browser = cdp_launch.launch(_fake(tmp_path, "sleep 300 & sleep 300"), [])
     with pytest.raises(cdp.CallTimeout):
         browser.call("Browser.getVersion", timeout=0.5)
     group = browser.process.pid
@@ -92,10 +92,24 @@ def test_a_call_nobody_answers_is_bounded_and_close_ends_the_whole_group(tmp_pat
     assert _group(group) == []
 
 
+def test_a_profile_left_by_a_killed_process_is_removed_at_the_next_launch(
+    tmp_path: Path,
+) -> None:
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    stale = tmp_path / f"{cdp_launch.PROFILE_PREFIX}{ended.pid}-abc"
+    live = tmp_path / f"{cdp_launch.PROFILE_PREFIX}{os.getpid()}-abc"
+    other = tmp_path / "gnv-chromium-utan-pid"
+    for folder in (stale, live, other):
+        (folder / "Default").mkdir(parents=True)
+    cdp_launch.remove_stale_profiles(str(tmp_path))
+    assert not stale.exists() and live.exists() and other.exists()
+
+
 def test_a_real_browser_answers_and_ends_when_its_pipe_closes() -> None:
     executable = require_browser()
     assert executable is not None
-    browser = cdp.launch(executable, ["--no-sandbox"] if os.geteuid() == 0 else [])
+    browser = cdp_launch.launch(executable, ["--no-sandbox"] if os.geteuid() == 0 else [])
     version = browser.call("Browser.getVersion", timeout=30)
     assert "Chrome" in version["product"]
     with pytest.raises(cdp.CdpError, match=r"wasn't found|not found"):

@@ -1,9 +1,9 @@
 """A small client of Chromium's DevTools protocol over a pipe (``--remote-debugging-pipe``).
 
 The browser reads NUL-terminated JSON messages on its file descriptor 3 and writes answers and
-events on 4. ``launch`` starts it so (its own flags, ``--headless``, a temporary profile),
-``Browser.call`` sends a command and waits for its answer, bounded, and events go to the handler
-of their session (``Target.attachToTarget`` with ``flatten``: the pages share the one pipe).
+events on 4 (``cdp_launch`` starts it so). ``Browser.call`` sends a command and waits for its
+answer, bounded, and events go to the handler of their session (``Target.attachToTarget`` with
+``flatten``: the pages share the one pipe).
 
 One thread reads the pipe. When the browser ends or closes it, every call still waiting fails
 at once (``BrowserGone``), and every later one. The browser ends when its pipe closes, as the
@@ -21,8 +21,6 @@ import select
 import shutil
 import signal
 import subprocess
-import sys
-import tempfile
 import threading
 import time
 import weakref
@@ -30,10 +28,6 @@ from collections.abc import Callable
 from typing import Any
 
 Handler = Callable[[str, dict[str, Any]], None]  # (method, params) of an event
-
-# Chromium wants the pipe on its descriptors 3 and 4; subprocess hands over only 0-2 by number,
-# so a shell moves them there and then becomes the browser (exec: no process stays behind).
-_MOVE_FDS = 'exec "$@" 3<&0 4>&1 0</dev/null 1>/dev/null'
 
 
 _OPEN: weakref.WeakSet[Browser] = weakref.WeakSet()  # browsers whose pipe this process holds
@@ -253,46 +247,3 @@ class Browser:
             self._read_fd = -1
         if self.profile:
             shutil.rmtree(self.profile, ignore_errors=True)
-
-
-def launch(executable: str, args: list[str], *, quiet: bool = True) -> Browser:
-    """Start ``executable`` with the DevTools pipe; it answers once ``Browser.getVersion`` does.
-
-    Raises ``OSError`` when it cannot be started at all. Not on Windows (no descriptors 3 and 4
-    to hand over): ``NotImplementedError``.
-    """
-    if sys.platform == "win32":
-        raise NotImplementedError("the DevTools pipe needs POSIX file descriptors")
-    profile = tempfile.mkdtemp(prefix="gnv-chromium-")
-    to_browser, ours_out = os.pipe()
-    ours_in, from_browser = os.pipe()
-    command = [
-        "/bin/sh",
-        "-c",
-        _MOVE_FDS,
-        "sh",
-        executable,
-        "--remote-debugging-pipe",
-        "--headless",
-        "--no-startup-window",
-        f"--user-data-dir={profile}",
-        *args,
-    ]
-    try:
-        process = subprocess.Popen(
-            command,
-            stdin=to_browser,
-            stdout=from_browser,
-            stderr=subprocess.DEVNULL if quiet else None,
-            process_group=0,  # Ctrl-C reaches us, not it; ``close`` kills the whole group
-        )
-    except OSError:
-        for fd in (to_browser, ours_out, ours_in, from_browser):
-            os.close(fd)
-        shutil.rmtree(profile, ignore_errors=True)
-        raise
-    os.close(to_browser)
-    os.close(from_browser)
-    browser = Browser(process, ours_out, ours_in)
-    browser.profile = profile
-    return browser

@@ -1,7 +1,7 @@
 """Which browser prints a PDF: an explicit setting (``Running.browser``: gnv.yaml or the
 environment, as the command line resolved it), a Chromium that ``playwright install`` left on
 disk (found there; Playwright itself is not needed), then a system Chromium headless shell,
-Chromium, Chrome or Edge; its launch timeout; the quiet flags it starts with (``cdp.launch``
+Chromium, Chrome or Edge; its launch timeout; the quiet flags it starts with (``cdp_launch.launch``
 adds the pipe, ``--headless`` and a temporary profile)."""
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ import threading
 import time
 
 from gnvtools.errors import BrowserFailedError, BrowserNotFoundError
-from gnvtools.publish import cdp
+from gnvtools.publish import cdp, cdp_launch
 from gnvtools.publish.cdp import CallTimeout, CdpError
 from gnvtools.publish.pdf_browser import ARGS, BrowserChoice
 from gnvtools.publish.pdf_page import Page
@@ -44,7 +44,7 @@ class Pages:
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             args.append("--no-sandbox")  # Chromium refuses to sandbox as root
         try:
-            browser = cdp.launch(self.choice.executable, args, quiet=not self.running.debug)
+            browser = cdp_launch.launch(self.choice.executable, args, quiet=not self.running.debug)
         except NotImplementedError:
             raise BrowserNotFoundError(
                 "PDF skrivs ut genom webbläsarens DevTools-rör, som gnv ännu inte kan använda "

@@ -18,7 +18,7 @@ of saying it is done), and also when the build process ends in any other way, ``
 included: it asks for ``SIGTERM`` at its parent's death (``lifetime.die_with_parent``), since
 the pipe alone is not enough (the build's forked workers hold copies of it). On ``SIGTERM``,
 and again on its way out, it kills everything it started: Chromium (in a process group of its
-own, ``cdp.launch``) and Chromium's renderers. Chromium also ends by itself when its DevTools
+own, ``cdp_launch.launch``) and Chromium's renderers. Chromium also ends by itself when its DevTools
 pipe closes, as it does when the service ends in any way. The service
 runs in a session of its own, so a Ctrl-C at the terminal reaches the build, which then ends
 the service, rather than the service half-way through a print.

@@ -13,7 +13,7 @@ def end_descendants(root: int | None = None) -> None:
     """Kill every process below ``root`` (default: this one), however deep and whatever its
     process group: stopped first, so none can start another or be reparented out of reach
     while the tree is read, then killed."""
-    if not hasattr(signal, "SIGSTOP"):  # Windows: no print service there (cdp.launch)
+    if not hasattr(signal, "SIGSTOP"):  # Windows: no print service there (cdp_launch)
         return
     root = os.getpid() if root is None else root
     stopped: set[int] = set()
