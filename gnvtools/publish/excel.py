@@ -12,7 +12,6 @@ with their stage and source and each input as read, with file and row (``excel_s
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -25,6 +24,7 @@ from openpyxl.styles import Font
 from gnvtools.publish.excel_inputs import input_tables, notebook_report
 from gnvtools.publish.excel_names import SheetNames
 from gnvtools.publish.excel_reconcile import reconcile
+from gnvtools.publish.excel_save import workbook_bytes as saved_bytes
 from gnvtools.publish.excel_sheets import text_as_text, write_figures, write_input
 from gnvtools.publish.excel_table import write_table
 from gnvtools.reports.display import FIGURES_MIME
@@ -162,9 +162,7 @@ def workbook_bytes(
         write_input(wb.create_sheet(name), found)
     _write_about(about, title, tables, contents, every)
     text_as_text(about)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return saved_bytes(wb)
 
 
 def _properties(wb: Any, document: Document, title: str) -> None:
