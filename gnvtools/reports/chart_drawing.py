@@ -95,8 +95,9 @@ def _crop(figure: Figure, x0: float, y0: float, width: float, height: float) -> 
 
 
 def svg_of(figure: Figure) -> bytes:
-    """The figure as SVG, cropped to what is drawn plus ``PAD_INCHES``; text as paths (no
-    font needed to show it, and a PDF made from it has no text layer for axis numbers)."""
+    """The figure as SVG, cropped to what is drawn plus ``PAD_INCHES`` (the figure is resized
+    to that box); text as paths (no font needed to show it, and a PDF made from it has no text
+    layer for axis numbers)."""
     from matplotlib.backends.backend_svg import RendererSVG
 
     with drawing():
@@ -117,8 +118,8 @@ def svg_of(figure: Figure) -> bytes:
 
 
 def png_of(figure: Figure) -> bytes:
-    """The figure as PNG at ``DPI`` (for Word): one draw of the whole figure, which ``svg_of``
-    has already cropped to what is drawn plus ``PAD_INCHES``."""
+    """The figure as PNG at ``DPI`` (for Word): one draw of the whole figure, so call it after
+    ``svg_of``, which has cropped the figure to what is drawn plus ``PAD_INCHES``."""
     buffer = io.BytesIO()
     with drawing():
         figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
