@@ -72,8 +72,9 @@ def import_for(report: str) -> Callable[[], None]:
 
         prepare_shell()
         importlib.import_module(REPORT_MODULES.get(report, "gnvtools.reports.memo"))
-        import matplotlib.figure  # noqa: F401
-        from matplotlib.backends import backend_svg  # noqa: F401
+        from gnvtools.reports.chart_drawing import import_drawing
+
+        import_drawing()
 
     return prepare
 
