@@ -401,3 +401,37 @@ def test_the_followup_is_titled_as_its_title_block_says(tmp_path: Path) -> None:
     assert docx.core_properties.title == title
     header = [p.text for p in docx.sections[0].header.paragraphs]
     assert [line.split("\t")[0] for line in header][1] == title
+
+
+def test_a_template_without_a_style_has_each_text_once(tmp_path: Path) -> None:
+    """A style the template lacks: the text once, in the default style (bold for a heading)."""
+    from docx import Document as NewDocx
+
+    from gnvtools.publish.style import Style
+
+    template = NewDocx()
+    for name in ("Title", "Heading 1", "Caption", "List Bullet", "Table Grid"):
+        element = template.styles[name].element
+        element.getparent().remove(element)
+    template.save(str(tmp_path / "mall.docx"))
+    document = Document(
+        [
+            TitleBlock("Fördelning 2025", organisation="Umeå kommun"),
+            ListBlock.of(["punkt"], ordered=False),
+            TableBlock(
+                "t",
+                "Tabell ett",
+                ("Mottagare", "Belopp"),
+                ("text", "kr"),
+                (("Vård", 1),),
+                (("Vård", "1 kr"),),
+            ),
+        ]
+    )
+    docx = _open(document_to_docx(document, "T", Style(word_template=tmp_path / "mall.docx")))
+    texts = [p.text for p in docx.paragraphs]
+    for text in ("Fördelning 2025", "punkt", "Tabell ett"):
+        assert texts.count(text) == 1, texts
+    title = next(p for p in docx.paragraphs if p.text == "Fördelning 2025")
+    assert title.runs[0].bold and title.style.name == "Normal"
+    assert docx.tables[0].cell(1, 0).text == "Vård"

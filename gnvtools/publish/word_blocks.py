@@ -39,6 +39,9 @@ from gnvtools.reports.document import (
 LOGO_ALT = "Logotyp"
 SIGNERS_A_ROW = 3
 
+#: A style the document's template does not have (``BlockWriter._style_id``).
+MISSING_STYLE = object()
+
 
 def made_up_note(note: Note) -> bool:
     """A note about made-up data (``common.illustrative_notice``), set apart in its own style."""
@@ -58,29 +61,48 @@ class BlockWriter:
         self.doc = document
         self.style = style
         self.figures = 0
+        self._ids: dict[tuple[str, bool], Any] = {}
 
     # --- styles that an organisation's template may lack ------------------------------------
 
+    def _style_id(self, name: str, table: bool = False) -> Any:
+        """The id a paragraph (or table) of style ``name`` names, as python-docx's ``style``
+        setter finds it (``None`` for the template's default style), or ``MISSING_STYLE``.
+        Looked up once per document: python-docx scans every style for the default at each
+        assignment, most of the time spent writing a report's Word file."""
+        from docx.enum.style import WD_STYLE_TYPE
+
+        if (name, table) not in self._ids:
+            kind = WD_STYLE_TYPE.TABLE if table else WD_STYLE_TYPE.PARAGRAPH
+            try:
+                self._ids[name, table] = self.doc.styles.get_style_id(name, kind)
+            except KeyError:
+                self._ids[name, table] = MISSING_STYLE
+        return self._ids[name, table]
+
     def _paragraph(self, text: str = "", style: str | None = None) -> Any:
-        try:
-            return self.doc.add_paragraph(text, style=style)
-        except KeyError:
-            return self.doc.add_paragraph(text)
+        """A new paragraph in ``style``, or the template's default one when it lacks that."""
+        found = MISSING_STYLE if style is None else self._style_id(style)
+        paragraph = self.doc.add_paragraph(text)
+        if found is not MISSING_STYLE:
+            paragraph._p.style = found  # as python-docx's ``Paragraph.style`` sets it
+        return paragraph
 
     def _heading(self, text: str, level: int) -> None:
-        try:  # the colour and font are the heading style's (``word_parts.heading_look``)
-            added = self.doc.add_heading(text, level=level)
-        except KeyError:
+        # The colour and font are the heading style's (``word_parts.heading_look``).
+        if self._style_id(f"Heading {level}") is MISSING_STYLE:
             added = self.doc.add_paragraph()
             added.add_run(text).bold = True
+        else:
+            added = self._paragraph(text, f"Heading {level}")
         if text == ANNEX_TITLE:  # the provenance annex is an attachment: it starts a page
             added.paragraph_format.page_break_before = True
 
     def _title(self, text: str) -> None:
-        try:
-            self.doc.add_heading(text, level=0)
-        except KeyError:
+        if self._style_id("Title") is MISSING_STYLE:
             self._heading(text, 1)
+        else:
+            self._paragraph(text, "Title")
 
     def _runs(
         self, paragraph: Any, runs: Iterable[Run], bold: bool = False, italic: bool = False
@@ -162,7 +184,7 @@ class BlockWriter:
             cells = table.add_row().cells
             for cell, lines in zip(cells, people[start : start + columns], strict=False):
                 shown = [_squash(line).strip() for line in lines if line.strip()]
-                cell.paragraphs[0].style = self.doc.styles[SIGNATURE_STYLE]
+                cell.paragraphs[0]._p.style = self._style_id(SIGNATURE_STYLE)
                 cell.paragraphs[0].add_run(shown[0])
                 for line in shown[1:]:
                     cell.add_paragraph(line)
@@ -187,16 +209,19 @@ class BlockWriter:
             rows.append(("foot", block.shown_footer))
         numeric = block.numeric
         table = self.doc.add_table(rows=0, cols=len(block.columns))
-        with contextlib.suppress(KeyError, ValueError):
-            table.style = "Table Grid"
+        with contextlib.suppress(ValueError):
+            grid = self._style_id("Table Grid", table=True)
+            if grid is not MISSING_STYLE:
+                table._tbl.tblStyle_val = grid  # as python-docx's ``Table.style`` sets it
         for part, cells in rows:
             row = table.add_row()
             if part == "head":  # repeat the header row on every page
                 flag = OxmlElement("w:tblHeader")
                 flag.set(qn("w:val"), "true")
                 row._tr.get_or_add_trPr().append(flag)
+            shown = row.cells  # python-docx works the row's cells out at each ``cells``
             for index, text in enumerate(cells):
-                cell_paragraph = row.cells[index].paragraphs[0]
+                cell_paragraph = shown[index].paragraphs[0]
                 run = cell_paragraph.add_run(_squash(text).strip())
                 run.bold = part in ("head", "foot") or None
                 if numeric[index]:
