@@ -197,7 +197,7 @@ def _import_for_workers(running: Running) -> None:
     import gnvtools.publish.render
     import gnvtools.publish.render_execute
 
-    gnvtools.publish.exporting._import_exporters()
+    gnvtools.publish.render_execute.import_exporters()
     from gnvtools.publish.warm import warm_available
 
     if running.engine != "kernel" and warm_available():

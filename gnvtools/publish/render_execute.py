@@ -79,6 +79,21 @@ def import_for(report: str) -> Callable[[], None]:
     return prepare
 
 
+def import_exporters() -> None:
+    """Import what exporting a report uses — nbconvert and openpyxl (``_import_exporters``),
+    and pikepdf with the sRGB profile that the PDF's archival pass embeds, when the PDF
+    extra is installed — while the report's cells run in another process."""
+    import importlib.util
+
+    _import_exporters()
+    if importlib.util.find_spec("pikepdf") is not None:
+        import pikepdf  # noqa: F401
+
+        from gnvtools.publish.archive import srgb_profile
+
+        srgb_profile()
+
+
 def relative_params(params: Path) -> str:
     """The parameter file relative to its project root, with forward slashes."""
     from gnvtools.publish.manifest import portable
@@ -129,10 +144,10 @@ def _prepare_engine(engine: str) -> tuple[bool, dict[str, Any]]:
         # does not use, while it runs (``while_running``: after the fork, on the other core).
         if not warm_early.pending():
             _import_reports()
-        engine_kwargs["while_running"] = _import_exporters
+        engine_kwargs["while_running"] = import_exporters
     else:
         # While the kernel runs, this process only waits: import the exporters meanwhile.
-        threading.Thread(target=_import_exporters, name="gnv-import", daemon=True).start()
+        threading.Thread(target=import_exporters, name="gnv-import", daemon=True).start()
     return warm, engine_kwargs
 
 
