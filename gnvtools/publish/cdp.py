@@ -177,16 +177,17 @@ class Browser:
             self._writing.release()
 
     def _read(self) -> None:
-        buffer = b""
+        parts: list[bytes] = []  # of a message not yet whole (a PDF's part spans many reads)
         try:
-            while True:
-                chunk = os.read(self._read_fd, 1 << 20)
-                if not chunk:
-                    break
-                buffer += chunk
-                while b"\0" in buffer:
-                    message, buffer = buffer.split(b"\0", 1)
-                    self._dispatch(json.loads(message))
+            while chunk := os.read(self._read_fd, 1 << 20):
+                start = 0
+                while (end := chunk.find(b"\0", start)) >= 0:
+                    parts.append(chunk[start:end])
+                    self._dispatch(json.loads(b"".join(parts)))
+                    parts.clear()
+                    start = end + 1
+                if start < len(chunk):
+                    parts.append(chunk[start:])
         except (OSError, ValueError):
             pass
         finally:
