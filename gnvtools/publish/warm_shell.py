@@ -142,7 +142,7 @@ def _like_a_fresh_kernel(shell: Any) -> None:
         os.environ["MPLBACKEND"] = INLINE_BACKEND
     matplotlib = sys.modules.get("matplotlib")
     if matplotlib is not None:
-        _rc_file_defaults(matplotlib)  # the style the parent's charts set, undone
+        _rc_file_defaults(matplotlib)  # whatever the parent's code changed, undone
         pyplot = sys.modules.get("matplotlib.pyplot")
         if pyplot is None:  # the backend is loaded, with the shell's hooks, when first used
             matplotlib.rcParams["backend"] = os.environ["MPLBACKEND"]
