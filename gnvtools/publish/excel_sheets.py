@@ -40,6 +40,14 @@ def text_as_text(sheet: Any) -> None:
                 cell.number_format = "@"
 
 
+def _put(ws: Any, row: int, values: Sequence[Any]) -> None:
+    """``values`` from column A of ``row``, as ``ws.cell(row, column, value)`` would write each
+    (``append`` makes the cells without looking each place up; it writes below the last row)."""
+    if row != ws._current_row + 1:  # openpyxl's last row written, where ``append`` goes on
+        raise ValueError(f"row {row} does not follow row {ws._current_row}")
+    ws.append(list(values))
+
+
 def head(ws: Any, title: str, note: str, columns: Sequence[str]) -> None:
     """Title in A1, a note in A2, the column headings in row 3 (as on every table sheet)."""
     ws["A1"] = title
@@ -62,14 +70,14 @@ def write_figures(ws: Any, figures: list[dict[str, Any]]) -> None:
         FIGURE_COLUMNS,
     )
     rows = figure_rows(figures)
-    for r, values in enumerate(rows, start=4):
-        for c, value in enumerate(values, start=1):
-            cell = ws.cell(row=r, column=c, value=value)
-            kind = figures[r - 4].get("kind")
-            if c == 3 and isinstance(value, int):
-                cell.number_format = KR_FORMAT if kind == "kr" else INT_FORMAT
-            elif c == 3 and isinstance(value, float):
-                cell.number_format = PERCENT_FORMAT
+    for r, (values, figure) in enumerate(zip(rows, figures, strict=True), start=4):
+        _put(ws, r, values)
+        value = values[2]
+        if isinstance(value, int):
+            number = KR_FORMAT if figure.get("kind") == "kr" else INT_FORMAT
+            ws.cell(row=r, column=3).number_format = number
+        elif isinstance(value, float):
+            ws.cell(row=r, column=3).number_format = PERCENT_FORMAT
     text_as_text(ws)
     if rows:
         ws.auto_filter.ref = f"A3:{get_column_letter(len(FIGURE_COLUMNS))}{3 + len(rows)}"
@@ -87,8 +95,7 @@ def write_input(ws: Any, found: InputTable) -> None:
     )
     rows = found.rows()
     for r, (file, place, values) in enumerate(rows, start=4):
-        for c, value in enumerate([file, place, *values], start=1):
-            ws.cell(row=r, column=c, value=value)
+        _put(ws, r, [file, place, *values])
     text_as_text(ws)
     if rows:
         ws.auto_filter.ref = f"A3:{get_column_letter(len(columns))}{3 + len(rows)}"
