@@ -8,11 +8,12 @@ these modules):
 - executing notebooks: ``render`` (one report: ``render_inputs`` checks before a kernel starts,
   ``render_execute`` runs papermill, ``render_files`` writes the set and its manifest),
   ``notebook_params`` (the notebooks' typed parameters), ``warm``, ``warm_shell``,
-  ``warm_record`` and ``engine`` (the ``gnvwarm`` engine: each report in a fork of a warm
-  process), ``running`` (the notebooks, engine and browser the command line chose),
-  ``lifetime``;
+  ``warm_record``, ``warm_early`` and ``engine`` (the ``gnvwarm`` engine: each report in a
+  fork of a warm process; ``gnv render`` forks it early, to import in parallel),
+  ``running`` (the notebooks, engine and browser the command line chose), ``lifetime``;
 - renderers per format: ``exporting`` (runs them for one report), HTML through nbconvert
-  (``templates/gnvmemo``, ``style``, ``pagesetup``), ``pdf``, ``pdf_browser``, ``pdf_pages``,
+  (``templates/gnvmemo``, ``style``, ``pagesetup``), ``pdf`` with ``cdp`` and ``cdp_launch``
+  (Chromium's DevTools protocol over a pipe), ``pdf_browser``, ``pdf_pages``, ``pdf_page``,
   ``printserver``, ``printclient`` and ``processtree`` (one browser for a batch), ``archive``
   (PDF/A), ``word``, ``word_blocks`` and ``word_parts`` with ``docx_template``, ``docx_zip``
   and ``docx_clean`` (the organisation's template, cleaned), ``excel`` with ``excel_table``,
