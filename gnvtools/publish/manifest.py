@@ -177,7 +177,8 @@ def build_manifest(
     if browser:
         found["browser"] = browser
     out_dir = out_dir or (next(iter(outputs.values())).parent if outputs else None)
-    params_rel = describe_inputs([params], root)[0].path
+    described = describe_inputs([params], root)[0]  # read and hashed once
+    params_rel = described.path
     out_rel = portable(out_dir, root) if out_dir else "."
     extra = " ".join(f"-p {shlex.quote(f'{k}={v}')}" for k, v in (overrides or {}).items())
     return {
@@ -191,11 +192,8 @@ def build_manifest(
             f"--to {','.join(formats) or 'html'} --out {shlex.quote(out_rel)} {extra}"
         ).strip(),
         "code": code_record(notebook_file),
-        "params": describe_inputs([params], root)[0].__dict__,
-        "parameters": {
-            "params_file": describe_inputs([params], root)[0].path,
-            **(overrides or {}),
-        },
+        "params": dict(described.__dict__),
+        "parameters": {"params_file": params_rel, **(overrides or {})},
         "inputs": [
             {**f.__dict__, **_content(root / f.path)} for f in describe_inputs(inputs, root)
         ],
