@@ -145,35 +145,7 @@ def export(
     printing = (
         _print_pdf(html_text, checked, browser, running, timings) if "pdf" in formats else None
     )
-    from gnvtools.reports.document import document_of
-
-    # The document the notebook shows, read once for Word and Excel.
-    document = document_of(notebook) if {"docx", "xlsx"} & set(formats) else None
-    if "docx" in formats and document is not None:
-        from gnvtools.publish.word import document_to_docx
-
-        t = time.perf_counter()
-        payload["docx"] = document_to_docx(document, title, style)
-        timings["docx"] = time.perf_counter() - t
-    if "ipynb" in formats:
-        from gnvtools.publish.notebook_json import notebook_text
-
-        t = time.perf_counter()
-        payload["ipynb"] = notebook_text(notebook).encode("utf-8")
-        timings["ipynb"] = time.perf_counter() - t
-    if "xlsx" in formats:
-        from gnvtools.publish.excel import workbook_bytes
-
-        t = time.perf_counter()
-        payload["xlsx"] = workbook_bytes(
-            notebook,
-            title,
-            report=report,
-            params=params,
-            inputs=list(checked.inputs),
-            document=document,
-        )
-        timings["xlsx"] = time.perf_counter() - t
+    payload.update(_from_the_document(report, params, notebook, formats, checked, timings, style))
     problem: GnvError | None = None
     if printing is not None:
         try:
@@ -182,6 +154,49 @@ def export(
             problem = exc
             formats.remove("pdf")
     return payload, problem
+
+
+def _from_the_document(
+    report: str,
+    params: Path,
+    notebook: Any,
+    formats: list[str],
+    checked: Checked,
+    timings: dict[str, float],
+    style: Style,
+) -> dict[str, bytes]:
+    """Word, the notebook and Excel, made while the PDF prints."""
+    from gnvtools.reports.document import document_of
+
+    made: dict[str, bytes] = {}
+    # The document the notebook shows, read once for Word and Excel.
+    document = document_of(notebook) if {"docx", "xlsx"} & set(formats) else None
+    if "docx" in formats and document is not None:
+        from gnvtools.publish.word import document_to_docx
+
+        t = time.perf_counter()
+        made["docx"] = document_to_docx(document, checked.title, style)
+        timings["docx"] = time.perf_counter() - t
+    if "ipynb" in formats:
+        from gnvtools.publish.notebook_json import notebook_text
+
+        t = time.perf_counter()
+        made["ipynb"] = notebook_text(notebook).encode("utf-8")
+        timings["ipynb"] = time.perf_counter() - t
+    if "xlsx" in formats:
+        from gnvtools.publish.excel import workbook_bytes
+
+        t = time.perf_counter()
+        made["xlsx"] = workbook_bytes(
+            notebook,
+            checked.title,
+            report=report,
+            params=params,
+            inputs=list(checked.inputs),
+            document=document,
+        )
+        timings["xlsx"] = time.perf_counter() - t
+    return made
 
 
 def _print_pdf(

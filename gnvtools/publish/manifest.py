@@ -171,7 +171,6 @@ def build_manifest(
 ) -> dict[str, Any]:
     """The manifest of a rendered report. ``hashes``: the outputs' SHA-256 by file name when
     the caller has them (``atomic.FileSet`` hashes what it stages); others are read and hashed."""
-    known = hashes or {}
     root = project_root(params)
     found = dict(_versions())
     if browser:
@@ -200,22 +199,25 @@ def build_manifest(
         "versions": found,
         "git_commit": commit,  # read once by the render, which gave it to the report too
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "outputs": [
-            {
-                "format": fmt,
-                "path": path.name,
-                "sha256": known.get(path.name) or sha256(path),
-                "size": path.stat().st_size,
-            }
-            for fmt, path in outputs.items()
-        ]
-        if out_dir
-        else [],
+        "outputs": _outputs(outputs, hashes or {}) if out_dir else [],
         "timings": {k: round(v, 3) for k, v in timings.items()},
         "cache_key": key,
         "tables": figure_tables(notebook),
         "figures": portable_sources(report_figures(notebook), root),
     }
+
+
+def _outputs(outputs: dict[str, Path], hashes: dict[str, str]) -> list[dict[str, Any]]:
+    """Each output file with its hash (taken from ``hashes`` by file name when there)."""
+    return [
+        {
+            "format": fmt,
+            "path": path.name,
+            "sha256": hashes.get(path.name) or sha256(path),
+            "size": path.stat().st_size,
+        }
+        for fmt, path in outputs.items()
+    ]
 
 
 def portable_sources(figures: list[dict[str, Any]], root: Path) -> list[dict[str, Any]]:
