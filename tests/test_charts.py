@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 import textwrap
+from typing import Any
 
 import pytest
 
@@ -187,3 +188,100 @@ def test_the_style_stays_with_the_chart() -> None:
     charts.horizontal_bars(["Å"], {"Belopp": [1_000_000]}, title="Titel")
     after = (matplotlib.rcParams["font.size"], matplotlib.rcParams["svg.hashsalt"])
     assert after == before != (8, "gnvtools")
+
+
+# --- made-up bars: striped with lines, never a hatch pattern ---------------------------------
+
+
+#: How the SVG writes a path of white lines (the stripes; white 1 pt lines are SVG's default).
+STRIPES = b'style="fill: none; stroke: #ffffff"'
+
+
+def _two_series(made_up: list[str]) -> charts.Chart:
+    return charts.horizontal_bars(
+        ["Bräcke", "Ragunda", "Strömsund"],
+        {"Tilldelat": [3_500_000, 2_000_000, 1_000_000], "Förbrukat": [1_000_000, 0, 500_000]},
+        title="Tilldelat och förbrukat",
+        made_up=made_up,
+    )
+
+
+def _columns(marks: list[bool]) -> charts.Chart:
+    return charts.grouped_columns(
+        ["2023", "2024", "2025"],
+        {"Mottaget": [10_000_000, 10_000_000, 10_000_000]},
+        title="Mottaget per år",
+        made_up={"Mottaget": marks},
+    )
+
+
+def test_made_up_bars_are_striped_with_lines_not_a_pattern() -> None:
+    """A ``<pattern>`` fill is printed by Chromium as bitmap images (an 8 MB PDF): the stripes
+    are line segments, one path per bar clipped to it, and one over the legend's swatch."""
+    striped, plain_bars = _two_series(["Förbrukat"]), _two_series([])
+    assert b"<pattern" not in striped.svg
+    # two made-up bars drawn (the third is 0 kr: nothing to stripe) and the legend's swatch
+    assert striped.svg.count(b"<clipPath") - plain_bars.svg.count(b"<clipPath") == 2 + 1
+    assert striped.svg.count(STRIPES) == 2 + 1 and STRIPES not in plain_bars.svg
+    assert striped.alt.endswith(". Påhittat exempel: Förbrukat")
+
+    columns, real = _columns([False, True, True]), _columns([False, False, False])
+    assert b"<pattern" not in columns.svg
+    # two made-up columns and the legend's "Streckat" entry
+    assert columns.svg.count(b"<clipPath") - real.svg.count(b"<clipPath") == 2 + 1
+    assert columns.svg.count(STRIPES) == 2 + 1 and STRIPES not in real.svg
+
+
+def _boxes(
+    png: bytes, colour: tuple[int, int, int], least: int = 20
+) -> list[tuple[int, int, int, int]]:
+    """The boxes of the areas filled with ``colour``, left to right (apart by a gap), in
+    pixel columns with at least ``least`` pixels of it, at least 4 pixels wide."""
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    mask = np.abs(pixels - colour).sum(axis=2) < 10
+    boxes = []
+    for xs in _runs(np.flatnonzero(mask.sum(axis=0) >= least)):
+        if len(xs) < 4:
+            continue  # a letter's stroke, not an area
+        rows = _runs(np.flatnonzero(mask[:, xs[0] : xs[-1] + 1].any(axis=1)))
+        ys = max(rows, key=len)  # the column itself, not the legend's swatch below it
+        boxes.append((int(xs[0]), int(ys[0]), int(xs[-1]), int(ys[-1])))
+    return boxes
+
+
+def _runs(indices: Any) -> list[list[int]]:
+    """Consecutive runs in a sorted sequence of whole numbers."""
+    runs: list[list[int]] = []
+    for i in indices:
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(int(i))
+        else:
+            runs.append([int(i)])
+    return runs
+
+
+def _white_share(png: bytes, box: tuple[int, int, int, int]) -> float:
+    """The share of near-white pixels inside ``box`` (inset by 2 pixels), seen in greyscale."""
+    import numpy as np
+    from PIL import Image
+
+    grey = np.asarray(Image.open(io.BytesIO(png)).convert("L"))
+    x0, y0, x1, y1 = box
+    inside = grey[y0 + 2 : y1 - 1, x0 + 2 : x1 - 1]
+    return float((inside > 230).mean())
+
+
+def test_the_png_shows_the_stripes_on_the_made_up_columns_only() -> None:
+    with using(chart_png=True):
+        chart = _columns([False, True, True])
+    assert chart.png is not None
+    blue = (0x00, 0x72, 0xB2)
+    real, *made_up = _boxes(chart.png, blue)[:3]
+    assert _white_share(chart.png, real) == 0
+    for box in made_up:  # white stripes, about 1 pt of every 4,2 pt across: also in greyscale
+        assert 0.15 < _white_share(chart.png, box) < 0.35
+    grey_swatch = _boxes(chart.png, (0x8A, 0x8A, 0x8A), least=6)  # the legend's "Streckat" entry
+    assert len(grey_swatch) == 1 and _white_share(chart.png, grey_swatch[0]) > 0.1

@@ -2,13 +2,13 @@
 number format on the axes, a title and labelled axes on every chart.
 
 Figures are built with matplotlib's object API (no pyplot: no global state, no GUI backend) and
-written by ``chart_drawing``, which imports matplotlib only when a chart is drawn. A chart is returned as a ``Chart``: an SVG embedded as a
-data URI with alt text, so the HTML report is self-contained, the PDF holds the chart as vector
-graphics (sharp at any zoom), and nothing is rasterised twice (SVG takes about half the time of a
-200 dpi PNG to make, and the browser prints it faster). Word cannot show SVG, so when a report is
-also made as Word (``chart_png`` in ``core.options``, which ``gnv render`` gives the report for
-``docx``; or ``png=True``), each chart also carries a PNG at print resolution in its document
-block, which the Word export reads.
+written by ``chart_drawing``, which imports matplotlib only when a chart is drawn. A chart is
+returned as a ``Chart``: an SVG embedded as a data URI with alt text, so the HTML report is
+self-contained, the PDF holds the chart as vector graphics (sharp at any zoom), and nothing is
+rasterised twice (SVG takes about half the time of a 200 dpi PNG to make, and the browser prints
+it faster). Word cannot show SVG, so when a report is also made as Word (``chart_png`` in
+``core.options``, which ``gnv render`` gives the report for ``docx``; or ``png=True``), each
+chart also carries a PNG at print resolution in its document block, which the Word export reads.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from gnvtools.reports.document import DOCUMENT_MIME, ChartBlock, bundle
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.container import BarContainer
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
 
@@ -99,25 +100,17 @@ def _amount_or_missing(value: int | None) -> str:
     return "uppgift saknas" if value is None else kr(value)
 
 
-#: How a made-up bar or column is drawn: white stripes over its series colour, so that it is
-#: told apart in the image itself (and in greyscale print), with its own legend entry.
-HATCH = "////"
+#: A made-up bar or column is drawn with white stripes over its series colour
+#: (``chart_stripes``), so that it is told apart in the image itself (and in greyscale print),
+#: with its own legend entry.
 MADE_UP_LABEL = "påhittat exempel"
 
 
-def _made_up_style(made_up: bool) -> dict[str, Any]:
-    """Keyword arguments for a bar: striped when made up."""
-    if not made_up:
-        return {}
-    return {"hatch": HATCH, "edgecolor": "white", "linewidth": 0}
-
-
 def _made_up_patch() -> Patch:
+    """The legend's swatch for the stripes (drawn striped by ``chart_stripes.striped_handler``)."""
     from matplotlib.patches import Patch
 
-    return Patch(
-        facecolor="#8a8a8a", hatch=HATCH, edgecolor="white", label=f"Streckat: {MADE_UP_LABEL}"
-    )
+    return Patch(facecolor="#8a8a8a", edgecolor="white", label=f"Streckat: {MADE_UP_LABEL}")
 
 
 def _zero_mark(ax: Axes, y: float) -> None:
@@ -133,23 +126,36 @@ def _zero_mark(ax: Axes, y: float) -> None:
     )
 
 
-def _bars(ax: Axes, count: int, series: dict[str, Sequence[int]], made_up: Collection[str]) -> None:
-    """One bar per label and series, series side by side within a label's band."""
+def _bars(
+    ax: Axes, count: int, series: dict[str, Sequence[int]], made_up: Collection[str]
+) -> list[BarContainer]:
+    """One bar per label and series, series side by side within a label's band; the made-up
+    series' bars striped, and returned (their legend entries are striped too)."""
+    from gnvtools.reports.chart_stripes import stripe
+
     bar = 0.8 / len(series)
+    striped = []
     for i, (name, values) in enumerate(series.items()):
         offsets = [p - 0.4 + bar * (i + 0.5) for p in range(count)]
         shown = no_math(name) + (f" ({MADE_UP_LABEL})" if name in made_up else "")
-        ax.barh(
-            offsets,
-            list(values),
-            height=bar * 0.92,
-            label=shown,
-            color=PALETTE[i % 8],
-            **_made_up_style(name in made_up),
-        )
+        bars = ax.barh(offsets, list(values), height=bar * 0.92, label=shown, color=PALETTE[i % 8])
+        if name in made_up:
+            stripe(ax, list(bars))
+            striped.append(bars)
         for y, value in zip(offsets, values, strict=True):
             if value == 0:
                 _zero_mark(ax, y)
+    return striped
+
+
+def _bars_legend(ax: Axes, striped: list[BarContainer]) -> None:
+    """The series' legend, a made-up series' swatch striped as its bars."""
+    from matplotlib.legend_handler import update_from_first_child
+
+    from gnvtools.reports.chart_stripes import striped_handler
+
+    handler = striped_handler(update_func=update_from_first_child)
+    ax.legend(frameon=False, loc="lower right", handler_map=dict.fromkeys(striped, handler))
 
 
 def horizontal_bars(
@@ -177,7 +183,7 @@ def horizontal_bars(
         alt += ". Påhittat exempel: " + ", ".join(n for n in series if n in made_up)
     with drawing():
         fig, ax = new_axes(6.4, height)
-        _bars(ax, len(labels), series, made_up)
+        striped = _bars(ax, len(labels), series, made_up)
         ax.set_yticks(range(len(labels)), labels=wrapped)  # long names wrap; never cut
         ax.invert_yaxis()
         ax.xaxis.set_major_formatter(_mnkr_axis)
@@ -185,7 +191,7 @@ def horizontal_bars(
         ax.set_title(no_math(title), loc="left")
         ax.grid(axis="y", visible=False)
         if len(series) > 1 or made_up:
-            ax.legend(frameon=False, loc="lower right")
+            _bars_legend(ax, striped)
         return Chart(fig, alt, caption or title)
 
 
@@ -206,7 +212,9 @@ def _missing_mark(ax: Axes, x: float) -> None:
 def _columns(
     ax: Axes, series: dict[str, Sequence[int | None]], made_up: Mapping[str, Sequence[bool]]
 ) -> None:
-    """One column per group and series, each with its value on top."""
+    """One column per group and series, each with its value on top; a made-up one striped."""
+    from gnvtools.reports.chart_stripes import stripe
+
     width = 0.8 / len(series)
     for i, (name, values) in enumerate(series.items()):
         marks = made_up.get(name, [False] * len(values))
@@ -215,7 +223,9 @@ def _columns(
             if value is None:
                 _missing_mark(ax, x)
                 continue
-            ax.bar(x, value, width=width * 0.92, color=PALETTE[i % 8], **_made_up_style(marks[j]))
+            column = ax.bar(x, value, width=width * 0.92, color=PALETTE[i % 8])
+            if marks[j]:
+                stripe(ax, list(column))
             # The value on every column, so that a zero is as visible as the rest.
             ax.annotate(
                 _mnkr_label(value),
@@ -234,11 +244,17 @@ def _columns_legend(
     """The series' colours, and the stripes if any column is made up, below the chart."""
     from matplotlib.patches import Patch
 
+    from gnvtools.reports.chart_stripes import striped_handler
+
     handles = [Patch(color=PALETTE[i % 8], label=no_math(name)) for i, name in enumerate(series)]
+    striped = {}
     if any(any(marks) for marks in made_up.values()):
-        handles.append(_made_up_patch())
+        swatch = _made_up_patch()
+        handles.append(swatch)
+        striped[swatch] = striped_handler()
     ax.legend(
         handles=handles,
+        handler_map=striped,
         frameon=False,
         ncols=min(len(handles), 3),
         loc="upper left",
