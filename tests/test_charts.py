@@ -217,19 +217,29 @@ def _columns(marks: list[bool]) -> charts.Chart:
 
 def test_made_up_bars_are_striped_with_lines_not_a_pattern() -> None:
     """A ``<pattern>`` fill is printed by Chromium as bitmap images (an 8 MB PDF): the stripes
-    are line segments, one path per bar clipped to it, and one over the legend's swatch."""
+    are lines, one path over the made-up bars clipped to them, and one over the legend's
+    swatch."""
     striped, plain_bars = _two_series(["Förbrukat"]), _two_series([])
     assert b"<pattern" not in striped.svg
-    # two made-up bars drawn (the third is 0 kr: nothing to stripe) and the legend's swatch
-    assert striped.svg.count(b"<clipPath") - plain_bars.svg.count(b"<clipPath") == 2 + 1
-    assert striped.svg.count(STRIPES) == 2 + 1 and STRIPES not in plain_bars.svg
+    assert striped.svg.count(b"<clipPath") - plain_bars.svg.count(b"<clipPath") == 1 + 1
+    assert striped.svg.count(STRIPES) == 1 + 1 and STRIPES not in plain_bars.svg
     assert striped.alt.endswith(". Påhittat exempel: Förbrukat")
 
     columns, real = _columns([False, True, True]), _columns([False, False, False])
     assert b"<pattern" not in columns.svg
-    # two made-up columns and the legend's "Streckat" entry
-    assert columns.svg.count(b"<clipPath") - real.svg.count(b"<clipPath") == 2 + 1
-    assert columns.svg.count(STRIPES) == 2 + 1 and STRIPES not in real.svg
+    assert columns.svg.count(b"<clipPath") - real.svg.count(b"<clipPath") == 1 + 1
+    assert columns.svg.count(STRIPES) == 1 + 1 and STRIPES not in real.svg
+
+
+def test_the_stripes_are_clipped_to_the_made_up_bars() -> None:
+    """The clip path over the bars outlines the two made-up bars that are drawn (the third is
+    0 kr), not the real ones."""
+    svg = _two_series(["Förbrukat"]).svg.decode("utf-8")
+    clip_id = re.search(r'clip-path="url\(#(\w+)\)" style="fill: none; stroke: #ffffff"', svg)
+    assert clip_id is not None
+    clip = re.search(rf'<clipPath id="{clip_id.group(1)}">\s*<path d="([^"]*)"', svg)
+    assert clip is not None
+    assert clip.group(1).count("M") == 2 and clip.group(1).count("z") == 2
 
 
 def _boxes(

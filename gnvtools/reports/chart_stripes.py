@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
@@ -51,23 +52,31 @@ def stripes_path(box: Bbox, spacing: float, margin: float) -> Path:
     return path
 
 
-def draw_stripes(patch: Patch, artist: Artist, renderer: RendererBase) -> None:
-    """Draw the stripes over ``patch`` where it is now: in whatever figure size, crop and
-    resolution the chart is being written at."""
-    from matplotlib.transforms import IdentityTransform, TransformedPath
+def draw_stripes(patches: Sequence[Patch], artist: Artist, renderer: RendererBase) -> None:
+    """Draw the stripes over ``patches`` where they are now, in whatever figure size, crop and
+    resolution the chart is being written at: one path of lines across the box around them
+    all, clipped to the patches (one clip path of all their outlines). Lines across the whole
+    box rather than bar by bar: a chart's 54 striped bars make one path of about 150 lines,
+    not 3 000 short ones."""
+    from matplotlib.path import Path
+    from matplotlib.transforms import Bbox, IdentityTransform, TransformedPath
 
-    if not (artist.get_visible() and patch.get_visible()):
+    shown = [p for p in patches if p.get_visible()]
+    boxes = [p.get_window_extent(renderer) for p in shown]
+    outlines = [
+        p.get_path().transformed(p.get_transform())
+        for p, box in zip(shown, boxes, strict=True)
+        if box.width > 0 and box.height > 0  # an empty bar: nothing to stripe
+    ]
+    if not (artist.get_visible() and outlines):
         return
-    box = patch.get_window_extent(renderer)
-    if box.width <= 0 or box.height <= 0:
-        return  # an empty bar: nothing to stripe
     gc = renderer.new_gc()
     gc.set_foreground(COLOUR)
     gc.set_linewidth(LINE_WIDTH)
     gc.set_capstyle("butt")
-    gc.set_clip_path(TransformedPath(patch.get_path(), patch.get_transform()))
+    gc.set_clip_path(TransformedPath(Path.make_compound_path(*outlines), IdentityTransform()))
     points = cast("float", renderer.points_to_pixels(1.0))  # display units per point
-    path = stripes_path(box, SPACING * points, LINE_WIDTH * points)
+    path = stripes_path(Bbox.union(boxes), SPACING * points, LINE_WIDTH * points)
     renderer.draw_path(gc, path, IdentityTransform())
     gc.restore()
 
@@ -80,16 +89,16 @@ def _classes() -> tuple[type[Artist], type[HandlerPatch]]:
     from matplotlib.legend_handler import HandlerPatch
 
     class Stripes(Artist):
-        """The stripes over one patch (a bar, or a legend swatch), drawn right after it."""
+        """The stripes over some patches (bars, or a legend swatch), drawn right after them."""
 
-        def __init__(self, patch: Patch) -> None:
+        def __init__(self, patches: Sequence[Patch]) -> None:
             super().__init__()
-            self._patch = patch
-            self.set_zorder(patch.get_zorder())
-            self.set_in_layout(False)  # nothing outside the bar: no part of the chart's box
+            self._patches = list(patches)
+            self.set_zorder(max(p.get_zorder() for p in patches))
+            self.set_in_layout(False)  # nothing outside the bars: no part of the chart's box
 
         def draw(self, renderer: RendererBase) -> None:
-            draw_stripes(self._patch, self, renderer)
+            draw_stripes(self._patches, self, renderer)
             self.stale = False
 
     class StripedHandler(HandlerPatch):
@@ -108,16 +117,16 @@ def _classes() -> tuple[type[Artist], type[HandlerPatch]]:
         ) -> list[Artist]:
             box = (xdescent, ydescent, width, height, fontsize)
             swatches = super().create_artists(legend, orig_handle, *box, trans)
-            return [*swatches, *(Stripes(cast("Patch", swatch)) for swatch in swatches)]
+            return [*swatches, Stripes(cast("list[Patch]", swatches))]
 
     return Stripes, StripedHandler
 
 
-def stripe(ax: Axes, patches: list[Rectangle]) -> None:
-    """Stripes over each of ``patches`` (bars drawn on ``ax``)."""
-    stripes, _ = _classes()
-    for patch in patches:
-        ax.add_artist(stripes(patch))  # type: ignore[call-arg]
+def stripe(ax: Axes, patches: Sequence[Rectangle]) -> None:
+    """Stripes over ``patches`` (bars drawn on ``ax``), if any."""
+    if patches:
+        stripes, _ = _classes()
+        ax.add_artist(stripes(patches))  # type: ignore[call-arg]
 
 
 def striped_handler(**kwargs: Any) -> HandlerPatch:

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.container import BarContainer
     from matplotlib.figure import Figure
-    from matplotlib.patches import Patch
+    from matplotlib.patches import Patch, Rectangle
 
 __all__ = ["PALETTE", "Chart", "grouped_columns", "horizontal_bars", "import_drawing"]
 
@@ -100,9 +100,8 @@ def _amount_or_missing(value: int | None) -> str:
     return "uppgift saknas" if value is None else kr(value)
 
 
-#: A made-up bar or column is drawn with white stripes over its series colour
-#: (``chart_stripes``), so that it is told apart in the image itself (and in greyscale print),
-#: with its own legend entry.
+#: A made-up bar or column is drawn with white stripes (``chart_stripes``): told apart in the
+#: image itself (and in greyscale print), with its own legend entry.
 MADE_UP_LABEL = "påhittat exempel"
 
 
@@ -140,11 +139,11 @@ def _bars(
         shown = no_math(name) + (f" ({MADE_UP_LABEL})" if name in made_up else "")
         bars = ax.barh(offsets, list(values), height=bar * 0.92, label=shown, color=PALETTE[i % 8])
         if name in made_up:
-            stripe(ax, list(bars))
             striped.append(bars)
         for y, value in zip(offsets, values, strict=True):
             if value == 0:
                 _zero_mark(ax, y)
+    stripe(ax, [bar for bars in striped for bar in bars])
     return striped
 
 
@@ -216,6 +215,7 @@ def _columns(
     from gnvtools.reports.chart_stripes import stripe
 
     width = 0.8 / len(series)
+    striped: list[Rectangle] = []
     for i, (name, values) in enumerate(series.items()):
         marks = made_up.get(name, [False] * len(values))
         for j, value in enumerate(values):
@@ -225,7 +225,7 @@ def _columns(
                 continue
             column = ax.bar(x, value, width=width * 0.92, color=PALETTE[i % 8])
             if marks[j]:
-                stripe(ax, list(column))
+                striped += column
             # The value on every column, so that a zero is as visible as the rest.
             ax.annotate(
                 _mnkr_label(value),
@@ -236,6 +236,7 @@ def _columns(
                 va="bottom",
                 fontsize=7,
             )
+    stripe(ax, striped)
 
 
 def _columns_legend(
