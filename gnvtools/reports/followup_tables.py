@@ -3,7 +3,7 @@
 Made-up marks are per row where a table mixes real and made-up figures (the key figures), per
 table where every row rests on made-up rows (per recipient, per activity), and absent where the
 figures are the organisation's own (per area, when it reported them). A chart draws a made-up
-series hatched, with a legend entry that says so.
+series striped, with a legend entry that says so.
 """
 
 from __future__ import annotations
