@@ -17,6 +17,25 @@ from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
 
+from gnvtools.publish.excel_rows import Unsupported, sheet_data
+
+
+class _RowsAtOnce(WorksheetWriter):  # type: ignore[misc]
+    """openpyxl's sheet writer, its rows written as one piece (``excel_rows.sheet_data``)
+    when the sheet holds only what that knows; otherwise cell by cell, as openpyxl does."""
+
+    def write_rows(self) -> None:
+        try:
+            data, comments = sheet_data(self.ws, self.rows())
+        except Unsupported:
+            super().write_rows()
+            return
+        self.ws._comments.extend(comments)
+        xf = self.xf.send(True)
+        xf.flush()  # what lxml holds goes out first: the rows come after it in the buffer
+        self.out.write(data)
+        self.xf.send(None)
+
 
 class _InMemoryWriter(ExcelWriter):  # type: ignore[misc]
     """openpyxl's writer, each sheet's XML written to a buffer instead of a temporary file."""
@@ -26,7 +45,7 @@ class _InMemoryWriter(ExcelWriter):  # type: ignore[misc]
         ws._drawing = SpreadsheetDrawing()
         ws._drawing.charts = ws._charts
         ws._drawing.images = ws._images
-        writer = WorksheetWriter(ws, out=io.BytesIO())
+        writer = _RowsAtOnce(ws, out=io.BytesIO())
         writer.write()
         ws._rels = writer._rels
         self._archive.writestr(ws.path[1:], writer.read())
