@@ -22,17 +22,18 @@ import yaml
 from gnvtools.core import allocation as engine
 from gnvtools.core import options, reuse
 from gnvtools.core import params as p
-from gnvtools.core.folding import closest
-from gnvtools.core.money import combine_keys, swedish_sorted
-from gnvtools.core.regimes import get_regime
-from gnvtools.core.tables import (
-    Table,
-    check_unique,
-    parse_amount,
-    parse_number,
-    read_table,
-    split_sheet,
+from gnvtools.core.bulk import collector_paused
+from gnvtools.core.model_keys import (
+    Recipient,
+    RecipientTable,
+    build_key,
+    read_recipients,
+    require_column,
+    row_numbers,
 )
+from gnvtools.core.money import ExactKey, swedish_sorted
+from gnvtools.core.regimes import get_regime
+from gnvtools.core.tables import check_unique, parse_amount, read_table, split_sheet
 from gnvtools.errors import InputError, ModelError
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
@@ -43,24 +44,6 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "==": operator.eq,
     "!=": operator.ne,
 }
-
-
-@dataclass(frozen=True)
-class Recipient:
-    """A recipient and its data: numbers are exact, ``None`` where the cell was empty."""
-
-    name: str
-    group: str
-    numbers: Mapping[str, Fraction | None]
-    texts: Mapping[str, str]
-    row: int
-
-
-@dataclass(frozen=True)
-class RecipientTable:
-    spec: p.RecipientGroup
-    table: Table
-    recipients: tuple[Recipient, ...]
 
 
 @dataclass
@@ -213,27 +196,13 @@ def _load_group(file: ParamFile, spec: p.RecipientGroup) -> RecipientTable:
             file=table.path,
             row=table.header_row + 1,
         )
-    names = [(row_no, row["name"]) for row_no, row in table.numbered()]
-    for row_no, name in names:
-        if not name:
-            raise InputError("namnet saknas", file=table.path, row=row_no, column="name")
-    check_unique(table, "name", names)
-    recipients = []
-    for row_no, row in table.numbered():
-        numbers: dict[str, Fraction | None] = {}
-        texts: dict[str, str] = {}
-        for column in table.columns:
-            if column == "name":
-                continue
-            cell = row[column]
-            if column in spec.text_columns:
-                texts[column] = cell
-            elif cell == "":
-                numbers[column] = None
-            else:
-                numbers[column] = parse_number(cell, file=table.path, row=row_no, column=column)
-        recipients.append(Recipient(row["name"], spec.group, numbers, texts, row_no))
-    return RecipientTable(spec, table, tuple(recipients))
+    names = table.column("name")
+    rows = row_numbers(table)
+    if not all(names):
+        raise InputError("namnet saknas", file=table.path, row=rows[names.index("")], column="name")
+    if len(set(names)) < len(names):
+        check_unique(table, "name", list(zip(rows, names, strict=True)))
+    return RecipientTable(spec, table, read_recipients(table, spec))
 
 
 def unknown_recipient(name: str, known: Iterable[str]) -> str:
@@ -326,6 +295,8 @@ class _Builder:
                 "group",
             )
         table = self.groups[selection.group]
+        if not selection.where:
+            return list(table.recipients)  # a group has at least one recipient
         chosen = []
         for recipient in table.recipients:
             if all(
@@ -352,20 +323,7 @@ class _Builder:
         return _OPS[cond.op](value, Fraction(str(cond.value)))
 
     def _require_column(self, table: RecipientTable, column: str, loc: tuple[Any, ...]) -> None:
-        if column not in table.table.columns or column in table.spec.text_columns:
-            path = ".".join(str(x) for x in loc)
-            line = self.file.line(*loc)
-            where = f"rad {line} i {self.file.shown}" if line else self.file.shown
-            numeric = [c for c in table.table.columns if c not in table.spec.text_columns]
-            close = difflib.get_close_matches(column, numeric, n=1, cutoff=0.6)
-            hint = f"; menar du {close[0]}?" if close and column not in table.table.columns else ""
-            raise InputError(
-                f'kolumnen "{column}" saknas eller är inte numerisk (behövs av nyckeln {path}, '
-                f"{where}){hint}" + table.table._elsewhere(column),
-                file=table.table.path,
-                row=1,
-                column=column,
-            )
+        require_column(self.file, table, column, loc)
 
     def key(
         self,
@@ -373,71 +331,8 @@ class _Builder:
         weights: p.ColumnWeights,
         weight_by: p.CategoryWeights | None,
         *loc: int | str,
-    ) -> dict[str, Fraction]:
-        if weight_by is not None:
-            self._check_categories(chosen, weight_by, loc)
-        columns: dict[str, dict[str, Fraction]] = {}
-        for column in weights:
-            values: dict[str, Fraction] = {}
-            for recipient in chosen:
-                table = self.groups[recipient.group]
-                self._require_column(table, column, (*loc, "key", column))
-                value = recipient.numbers.get(column)
-                if value is None:
-                    raise InputError(
-                        "värde saknas men behövs för fördelningsnyckeln",
-                        file=table.table.path,
-                        row=recipient.row,
-                        column=column,
-                    )
-                if weight_by is not None:
-                    value *= self._category_weight(recipient, weight_by, loc)
-                values[recipient.name] = value
-            columns[column] = values
-        mixed = combine_keys(columns, {c: Fraction(str(w)) for c, w in weights.items()})
-        if sum(mixed.values()) == 0:
-            raise self.file.error("fördelningsnyckeln är noll för alla mottagare", *loc, "key")
-        return mixed
-
-    def _check_categories(
-        self, chosen: Sequence[Recipient], weight_by: p.CategoryWeights, loc: tuple[Any, ...]
-    ) -> None:
-        """Every category ``weight_by.weights`` names must occur in its column: a typo
-        (``tatort`` for ``tätort``) would give its rows weight 0 without a word."""
-        column = weight_by.column
-        groups = {c.group for c in chosen}
-        if any(column not in self.groups[g].spec.text_columns for g in groups):
-            return  # _category_weight names the column that is missing
-        found = {r.texts.get(column, "") for g in groups for r in self.groups[g].recipients}
-        found.discard("")
-        for category in weight_by.weights:
-            if category in found:
-                continue
-            near = closest(category, found, n=1)
-            hint = f' (menar du "{near[0]}"?)' if near else ""
-            listed = ", ".join(f'"{c}"' for c in swedish_sorted(found))
-            raise self.file.error(
-                f'kategorin "{category}" finns inte i kolumnen "{column}"{hint}; där finns '
-                f"{listed}",
-                *loc,
-                "weight_by",
-                "weights",
-                category,
-            )
-
-    def _category_weight(
-        self, recipient: Recipient, weight_by: p.CategoryWeights, loc: tuple[Any, ...]
-    ) -> Fraction:
-        table = self.groups[recipient.group]
-        if weight_by.column not in table.spec.text_columns:
-            raise InputError(
-                f'kolumnen "{weight_by.column}" saknas eller är inte angiven som textkolumn',
-                file=table.table.path,
-                row=1,
-                column=weight_by.column,
-            )
-        category = recipient.texts.get(weight_by.column, "")
-        return Fraction(str(weight_by.weights.get(category, 0)))
+    ) -> ExactKey:
+        return build_key(self.file, self.groups, chosen, weights, weight_by, loc)
 
     def source_amount(self, pot: p.PotSpec, index: int) -> int:
         params = self.file.params
@@ -461,6 +356,7 @@ class _Builder:
         )
 
     def step(self, spec: Any, *loc: int | str) -> engine.Step:
+        key: Mapping[str, Fraction]
         match spec:
             case p.FixedStep():
                 amounts = {
@@ -521,7 +417,7 @@ def build_plan(path: Path | str, *, shown: str | None = None) -> Plan:
     if kept is not None:
         plan: Plan = kept
         return plan
-    with reuse.recording() as files:
+    with reuse.recording() as files, collector_paused():  # a bulk of rows and recipients
         plan = _build_plan(path, shown)
     _PLANS.put(key, files, plan)
     return plan
@@ -588,7 +484,8 @@ def allocate(plan: Plan) -> Allocation:
     kept = _ALLOCATIONS.get(key)
     if kept is not None and kept.plan is plan:
         return kept  # type: ignore[no-any-return]
-    result = Allocation(plan, [engine.run_pot(pot) for pot in plan.pots])
+    with collector_paused():  # a bulk of lines
+        result = Allocation(plan, [engine.run_pot(pot) for pot in plan.pots])
     _ALLOCATIONS.put(key, (), result)
     return result
 

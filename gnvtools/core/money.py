@@ -16,10 +16,12 @@ the name that comes first (of Ärla, Åsa and Örebro, Åsa).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from fractions import Fraction
 from functools import cache
-from typing import Any
+from itertools import compress, repeat
+from operator import add, eq, floordiv, gt, mod, mul, sub
+from typing import Any, cast
 
 Weight = int | Fraction
 
@@ -45,12 +47,50 @@ def swedish_sorted(items: Iterable[Any], key: Callable[[Any], str] | None = None
     return sorted(items, key=lambda item: swedish_key(get(item)))
 
 
+class ExactKey(Mapping[str, Fraction]):
+    """Exact key values held as integer numerators over one common denominator.
+
+    Reads as a mapping of names to ``Fraction`` (``key["a"] == Fraction(3, 8)``), but keeps the
+    integers, so a key over 100 000 recipients makes no ``Fraction`` per name: ``as_integers``
+    and ``split`` take the numerators as they are.
+    """
+
+    __slots__ = ("denominator", "numerators")
+
+    def __init__(self, numerators: dict[str, int], denominator: int) -> None:
+        if denominator <= 0:
+            raise ValueError("the denominator must be positive")
+        self.numerators = numerators
+        self.denominator = denominator
+
+    def __getitem__(self, name: str) -> Fraction:
+        return Fraction(self.numerators[name], self.denominator)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.numerators
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.numerators)
+
+    def __len__(self) -> int:
+        return len(self.numerators)
+
+    def __repr__(self) -> str:
+        return f"ExactKey({dict(self.items())!r})"
+
+
 def as_integers(values: Mapping[str, Weight]) -> tuple[dict[str, int], int]:
     """Exact values as integer numerators over one common denominator (same ratios, no floats).
 
     ``{"a": Fraction(1, 2), "b": 1}`` → ``({"a": 1, "b": 2}, 2)``. Integer arithmetic keeps large
-    splits (100 000 recipients) fast without giving up exactness.
+    splits (100 000 recipients) fast without giving up exactness. The denominator is the least
+    one, except for an ``ExactKey``, whose own numerators and denominator are returned (a common
+    multiple: the same ratios, which is all a split or a key depends on).
     """
+    if isinstance(values, ExactKey):
+        return dict(values.numerators), values.denominator
+    if set(map(type, values.values())) <= {int}:  # whole numbers only: nothing to scale
+        return dict(cast(Mapping[str, int], values)), 1
     pairs: dict[str, tuple[int, int]] = {}
     for name, value in values.items():
         if type(value) is int:
@@ -67,19 +107,38 @@ def as_integers(values: Mapping[str, Weight]) -> tuple[dict[str, int], int]:
 def _largest_remainder(
     numerators: Mapping[str, int], denominator: int, weights: Mapping[str, int]
 ) -> dict[str, int]:
-    """Round ``numerators / denominator`` (summing to whole kronor) once, by largest remainder."""
-    total, rest = divmod(sum(numerators.values()), denominator)
+    """Round ``numerators / denominator`` (summing to whole kronor) once, by largest remainder.
+
+    The kronor left after the floors go one each to the names first in the order (remainder
+    descending, weight descending, Swedish name order). Remainder and weight are ranked as one
+    integer, ``remainder × span + (weight − lowest weight)`` with ``span`` above every weight
+    difference, which orders exactly as the pair does. With ``cut`` the rank of the last krona
+    (the ``left``-th largest rank), the first ``left`` names in that order are those ranked above
+    ``cut`` and, of those ranked at ``cut``, the first in Swedish order: sort keys are made for
+    those names only, once each, and only when some of them are left out.
+    """
+    names = list(numerators)
+    values = list(numerators.values())
+    total, rest = divmod(sum(values), denominator)
     if rest:
         raise ValueError("the exact parts must sum to whole kronor")
-    parts = {name: value // denominator for name, value in numerators.items()}  # floor: >= 0
-    left = total - sum(parts.values())
+    floors = list(map(floordiv, values, repeat(denominator)))  # each part's floor: >= 0
+    parts = dict(zip(names, floors, strict=True))
+    left = total - sum(floors)
     if left == 0:
         return parts
-    order = sorted(
-        numerators,
-        key=lambda n: (-(numerators[n] % denominator), -weights[n], swedish_key(n)),
-    )
-    for name in order[:left]:
+    shifted = list(map(weights.__getitem__, names))
+    lowest = min(shifted)
+    span = max(shifted) - lowest + 1
+    remainders = map(mod, values, repeat(denominator))
+    shifted = list(map(sub, shifted, repeat(lowest)))
+    ranks = list(map(add, map(mul, remainders, repeat(span)), shifted))
+    cut = sorted(ranks, reverse=True)[left - 1]
+    chosen = list(compress(names, map(gt, ranks, repeat(cut))))
+    tied = list(compress(names, map(eq, ranks, repeat(cut))))
+    if len(chosen) + len(tied) > left:  # the cut falls among equal ranks: Swedish order decides
+        tied = sorted(tied, key=swedish_key)[: left - len(chosen)]
+    for name in chosen + tied:
         parts[name] += 1
     return parts
 
@@ -149,13 +208,19 @@ def split(amount: int, weights: Mapping[str, Weight]) -> dict[str, int]:
         if amount:
             raise ValueError("nothing to split the amount over")
         return {}
-    ints, _ = as_integers(weights)  # amount × w / W on integers: exact, and fast
-    if any(w < 0 for w in ints.values()):
+    # On integers: with weights w_i over one denominator and W = Σ w_i, part i's exact share is
+    # amount × w_i / W, its floor amount × w_i // W and its fractional remainder
+    # (amount × w_i mod W) / W, so comparing the integers amount × w_i mod W compares the
+    # remainders exactly, and no Fraction is made (tests/test_money_exact.py checks this
+    # against the same rounding done with Fraction).
+    ints, _ = as_integers(weights)
+    if min(ints.values()) < 0:
         raise ValueError("negative weight")
     total = sum(ints.values())
     if total == 0:
         raise ValueError("all weights are zero")
-    return _largest_remainder({n: amount * w for n, w in ints.items()}, total, ints)
+    shares = dict(zip(ints, map(mul, repeat(amount), ints.values()), strict=True))
+    return _largest_remainder(shares, total, ints)
 
 
 def split_equally(amount: int, names: Iterable[str]) -> dict[str, int]:
@@ -164,14 +229,15 @@ def split_equally(amount: int, names: Iterable[str]) -> dict[str, int]:
 
 
 def combine_keys(
-    columns: Mapping[str, Mapping[str, Fraction]], column_weights: Mapping[str, Weight]
-) -> dict[str, Fraction]:
+    columns: Mapping[str, Mapping[str, Weight]], column_weights: Mapping[str, Weight]
+) -> ExactKey:
     """Blend several data columns into one key.
 
     Each column is first turned into shares of its own total, then the shares are mixed by the
     column weights. ``{"population": 1, "population_65plus": 1}`` therefore means half by share of
     population and half by share of elderly, whatever the scale of each column. A column whose
-    total is zero contributes nothing.
+    total is zero contributes nothing. The key reads as exact ``Fraction`` values; it holds them
+    as integers over one denominator (``ExactKey``).
     """
     names: dict[str, None] = {}  # ordered and O(1) membership: linear for 100 000 rows
     for values in columns.values():
@@ -181,21 +247,24 @@ def combine_keys(
         raise ValueError("the column weights must be positive")
     # key[name] = Σ factor[column] × value, with factor = weight / total weight / column total.
     # On integers over one common denominator the work stays linear and cheap for 100 000 rows.
-    numerators = dict.fromkeys(names, 0)
     factors: dict[str, Fraction] = {}
-    scaled_columns: dict[str, tuple[dict[str, int], int]] = {}
+    scaled_columns: dict[str, dict[str, int]] = {}
     for column, weight in column_weights.items():
         ints, denominator = as_integers(columns[column])
         column_total = Fraction(sum(ints.values()), denominator)
         if column_total == 0:
             continue
         factors[column] = Fraction(weight) / total_weight / column_total / denominator
-        scaled_columns[column] = (ints, denominator)
+        scaled_columns[column] = ints
     if not factors:
-        return {name: Fraction(0) for name in names}
+        return ExactKey(dict.fromkeys(names, 0), 1)
     common = math.lcm(*(f.denominator for f in factors.values()))
+    order = list(names)
+    summed = [0] * len(order)
     for column, factor in factors.items():
         multiplier = factor.numerator * (common // factor.denominator)
-        for name, value in scaled_columns[column][0].items():
-            numerators[name] += multiplier * value
-    return {name: Fraction(value, common) for name, value in numerators.items()}
+        ints = scaled_columns[column]
+        # a column holds every name in the same order (the usual case), or misses some: 0
+        aligned = ints.values() if list(ints) == order else [ints.get(n, 0) for n in order]
+        summed = list(map(add, summed, map(mul, repeat(multiplier), aligned)))
+    return ExactKey(dict(zip(order, summed, strict=True)), common)

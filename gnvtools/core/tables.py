@@ -23,6 +23,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gnvtools.core import reuse
+from gnvtools.core.bulk import collector_paused
 from gnvtools.core.tables_bounds import (
     MAX_EXCEL_ROWS,
     MAX_PACKING_RATIO,
@@ -109,7 +110,8 @@ def read_table(path: Path, *, display: str | None = None) -> Table:
     kept = _READ.get(key)
     if kept is None:
         found = reuse.stamp(path)
-        kept = _read_table(path, display)  # looked up here, so a test can count the reads
+        with collector_paused():  # a bulk of rows
+            kept = _read_table(path, display)  # looked up here, so a test can count the reads
         _READ.put(key, [(key[1], found)], kept)
         reuse.note([(key[1], found)])
     table: Table = kept

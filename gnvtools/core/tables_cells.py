@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
+from gnvtools.core.tables_numbers import plain_integers
 from gnvtools.errors import InputError
 
 MAX_CELL_CHARS = 1_000
@@ -37,6 +39,9 @@ class Table:
     header_row: int = 1
     sheet: str | None = None
     preview: tuple[tuple[str, ...], ...] = ()
+    _integers: dict[str, list[int] | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def require(self, *names: str) -> None:
         """Raise an ``InputError`` naming the file and the first missing column."""
@@ -56,6 +61,17 @@ class Table:
             if index + 1 != self.header_row and name in (cell.strip() for cell in line):
                 return "; " + header_advice(self.path, self.sheet, index + 1)
         return ""
+
+    def column(self, name: str) -> list[str]:
+        """The cells of one column, in row order."""
+        return list(map(itemgetter(name), self.rows))
+
+    def integers(self, name: str) -> list[int] | None:
+        """A column's cells as whole numbers when every one is a plain digit string (``1200``),
+        else ``None``; parsed once per table and kept (``plain_integers``)."""
+        if name not in self._integers:
+            self._integers[name] = plain_integers(self.column(name))
+        return self._integers[name]
 
     def numbered(self) -> Iterator[tuple[int, dict[str, str]]]:
         """Rows with their row number as a spreadsheet shows it (the header is row 1)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 
 from gnvtools.core.tables_cells import (
@@ -39,7 +40,10 @@ def table_from_lines(
     preview = tuple(tuple(line) for line in lines[:PREVIEW_ROWS])
     if header_row > len(lines) or not any(c.strip() for c in lines[header_row - 1]):
         raise InputError("filen är tom eller saknar rubrikrad", file=shown, row=header_row)
-    body, skip = _trimmed([line[first_column - 1 :] for line in lines[header_row - 1 :]])
+    body = lines[header_row - 1 :]
+    if first_column > 1:
+        body = [line[first_column - 1 :] for line in body]
+    body, skip = _trimmed(body)
     offset = first_column - 1 + skip  # cells before the table's first column
     header = _header(body[0], shown, header_row)
     where = _Where(shown, sheet, header_row, explicit, lines)
@@ -90,7 +94,8 @@ def _trimmed(body: list[list[str]]) -> tuple[list[list[str]], int]:
         if any(line[skip : skip + 1] and line[skip].strip() for line in body):
             break
         skip += 1
-    body = [line[skip:] for line in body]
+    if skip:
+        body = [line[skip:] for line in body]
     while body[0] and not body[0][-1].strip():  # Excel's empty trailing header cells
         body[0] = body[0][:-1]
     return body, skip
@@ -120,39 +125,83 @@ def _header(cells: list[str], shown: Path | str, header_row: int) -> list[str]:
 def _rows(
     body: list[list[str]], header: list[str], where: _Where
 ) -> tuple[list[dict[str, str]], list[int]]:
-    """The data rows by heading, blank rows skipped, with their row numbers; every cell checked."""
-    shown = where.shown
+    """The data rows by heading, blank rows skipped, with their row numbers; every cell checked.
+
+    One pass, little work per row: a row's cells are stripped and joined once, and when the
+    joined text is short, ASCII and printable, so is every cell (``check_text`` would return each
+    unchanged); only other rows are checked cell by cell."""
+    plain = _plain_rows(body, header, where.header_row + 1)
+    if plain is not None:
+        return plain
+    width = len(header)
     rows: list[dict[str, str]] = []
     numbers: list[int] = []
     for line_no, cells in enumerate(body, start=where.header_row + 1):
-        if not any(cell.strip() for cell in cells):
-            continue
-        while len(cells) > len(header) and not cells[-1].strip():
-            cells = cells[:-1]
-        if len(cells) > len(header):
-            raise InputError(
-                too_wide(
-                    len(cells),
-                    len(header),
-                    where.header_row,
-                    where.explicit,
-                    shown,
-                    where.sheet,
-                    where.lines,
-                ),
-                file=shown,
-                row=line_no,
-            )
-        padded = [""] * len(header)
-        for index, cell in enumerate(cells):
-            text = cell.strip()
-            # check_text's own fast path, without a call per cell (100 000 rows, 3 columns)
-            if len(text) > MAX_CELL_CHARS or not (text.isascii() and text.isprintable()):
-                column = header[index]
-                text = check_text(
-                    text, file=shown, row=line_no, column=column, names=column in KEY_COLUMNS
-                )
-            padded[index] = text
-        rows.append(dict(zip(header, padded, strict=True)))
+        texts = list(map(str.strip, cells))
+        joined = "".join(texts)
+        if not joined:
+            continue  # a blank row
+        if len(texts) != width:
+            texts = _fitted(texts, width, where, line_no)
+        if len(joined) > MAX_CELL_CHARS or not (joined.isascii() and joined.isprintable()):
+            texts = _checked(texts, header, where.shown, line_no)
+        rows.append(dict(zip(header, texts, strict=True)))
         numbers.append(line_no)
     return rows, numbers
+
+
+def _plain_rows(
+    body: list[list[str]], header: list[str], first: int
+) -> tuple[list[dict[str, str]], list[int]] | None:
+    """``_rows`` at C speed for the usual table, else ``None``: every row as wide as the
+    headings and not blank, every cell short, ASCII and printable (so ``check_text`` keeps it
+    as it is) without a space at either end (so stripping keeps it as it is too)."""
+    width = len(header)
+    if not body or min(map(len, body)) != width or max(map(len, body)) != width:
+        return None
+    joined = list(map("".join, body))  # a row's cells; empty only for a blank row
+    if not all(joined) or max(map(len, joined)) > MAX_CELL_CHARS:
+        return None
+    text = "".join(joined)
+    if not (text.isascii() and text.isprintable()):
+        return None  # so no cell holds "\0", which marks where each cell starts and ends below
+    marked = "\0" + "\0".join(map("\0".join, body)) + "\0"
+    if " \0" in marked or "\0 " in marked:
+        return None
+    rows = list(map(dict, map(zip, repeat(header), body)))
+    return rows, list(range(first, first + len(body)))
+
+
+def _fitted(texts: list[str], width: int, where: _Where, line_no: int) -> list[str]:
+    """A row's cells as wide as the headings: empty cells at the end dropped, missing ones
+    empty; a row still wider is refused."""
+    while len(texts) > width and not texts[-1]:
+        texts = texts[:-1]
+    if len(texts) > width:
+        raise InputError(
+            too_wide(
+                len(texts),
+                width,
+                where.header_row,
+                where.explicit,
+                where.shown,
+                where.sheet,
+                where.lines,
+            ),
+            file=where.shown,
+            row=line_no,
+        )
+    return texts + [""] * (width - len(texts))
+
+
+def _checked(texts: list[str], header: list[str], shown: Path | str, line_no: int) -> list[str]:
+    """Every cell of a row through ``check_text`` (the first bad cell is refused)."""
+    checked = []
+    for index, text in enumerate(texts):
+        if len(text) > MAX_CELL_CHARS or not (text.isascii() and text.isprintable()):
+            column = header[index]
+            text = check_text(
+                text, file=shown, row=line_no, column=column, names=column in KEY_COLUMNS
+            )
+        checked.append(text)
+    return checked

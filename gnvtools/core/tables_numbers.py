@@ -8,6 +8,7 @@ read through a float.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -34,6 +35,18 @@ def loose_number(text: str) -> int | Decimal | None:
     if not _NUMBER.match(cleaned):
         return None
     return Decimal(cleaned.replace(",", "."))  # exact: Decimal reads a decimal as written
+
+
+def plain_integers(cells: Sequence[str]) -> list[int] | None:
+    """Every cell as an ``int`` when each is a plain digit string of at most 30 digits (what
+    ``loose_number`` and ``parse_number`` read the same way, by their own fast path), else
+    ``None``. One check over the whole column: a table of 100 000 rows is read at C speed."""
+    joined = "".join(cells)
+    if not (all(cells) and joined.isascii() and joined.isdigit()):
+        return None
+    if max(map(len, cells)) > 30:
+        return None
+    return list(map(int, cells))
 
 
 def is_number(text: str) -> bool:

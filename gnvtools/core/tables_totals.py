@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from decimal import Decimal, localcontext
+from itertools import accumulate, compress, islice
+from operator import eq
 from pathlib import Path
 
 from gnvtools.core.tables_cells import KEY_COLUMNS, PREVIEW_ROWS, Table, header_advice
@@ -123,6 +125,64 @@ def refuse_totals(table: Table, formulas: dict[tuple[int, int], str], offset: in
     columns, or one when the row has no name). Shares and yes/no flags (values up to 1) may
     stand in a total row as averages or marks and are not compared.
     """
+    if formulas or _label_rows(table) or _summing_rows(table):
+        _refuse_row_by_row(table, formulas, offset)
+
+
+def _label_rows(table: Table) -> bool:
+    """Whether a label column has a cell that may read as a total row's label: the cells are
+    looked at only when one starts with a letter a label can start with."""
+    columns = table.columns
+    for i, column in enumerate(columns):
+        if i != 0 and column not in KEY_COLUMNS:
+            continue
+        cells = table.column(column)
+        starts = {c for c in {cell[:1] for cell in cells} if c.casefold() in _LABEL_STARTS}
+        if starts and any(is_total_label(cell) for cell in cells if cell[:1] in starts):
+            return True
+    return False
+
+
+def _summing_rows(table: Table) -> bool:
+    """Whether some column has a value above 1 that is the sum of at least two numbers above it
+    (before the column's first text): a superset of the rows ``_refuse_row_by_row`` refuses by
+    their numbers, found column by column. A column of plain whole numbers is compared at C
+    speed against its running sums (``Table.integers``, parsed once)."""
+    for column in table.columns:
+        values = table.integers(column)
+        if values is not None:
+            sums = accumulate(values)
+            later = islice(values, 2, None)
+            equal = map(eq, islice(values, 2, None), islice(sums, 1, None))
+            if any(value > 1 for value in compress(later, equal)):
+                return True
+        elif _sums_in_cells(table.column(column)):
+            return True
+    return False
+
+
+def _sums_in_cells(cells: list[str]) -> bool:
+    """``_summing_rows`` for a column not all plain whole numbers: each cell read by
+    ``loose_number``, the column given up at its first text, as ``_refuse_row_by_row`` does."""
+    total: int | Decimal = 0
+    count = 0
+    with localcontext(prec=80):  # as in _refuse_row_by_row
+        for cell in cells:
+            if not cell:
+                continue
+            value = loose_number(cell)
+            if value is None:
+                return False
+            if value > 1 and count >= 2 and value == total:
+                return True
+            total += value
+            count += 1
+    return False
+
+
+def _refuse_row_by_row(table: Table, formulas: dict[tuple[int, int], str], offset: int) -> None:
+    """``refuse_totals`` row by row, raising at the first total row: run for a sheet with
+    formulas, and for a table where a label or a column's numbers may make a total row."""
     columns = table.columns
     width = len(columns)
     labels = [i for i, c in enumerate(columns) if i == 0 or c in KEY_COLUMNS]
