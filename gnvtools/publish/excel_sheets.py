@@ -65,8 +65,9 @@ def write_figures(ws: Any, figures: list[dict[str, Any]]) -> None:
     head(
         ws,
         "Rapportens tal",
-        "Varje tal rapporten anger, med skede och källa: indata när katalogen anger dem, "
-        "annars talen det är beräknat ur.",
+        "Talkatalogen: varje tal rapporten bygger på, även de som bara står här, med skede "
+        "och källa (indata när katalogen anger dem, annars talen det är beräknat ur). "
+        "Rapporten kan visa ett tal exakt där katalogen har en avrundad text.",
         FIGURE_COLUMNS,
     )
     rows = figure_rows(figures)
