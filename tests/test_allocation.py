@@ -195,3 +195,28 @@ def test_the_worked_example_in_the_docs() -> None:
         "| Årsta | 10 001 | 30 000 | 10 001 | 19 999 | 3 333,67 | 4 500,5 | 14 501,5 | 14 502 |"
         in docs
     )
+
+
+def test_hand_written_inits_set_every_field_in_order() -> None:
+    """``Line`` and ``Recipient`` write their fields directly (fast for 100 000 rows): each
+    field, in the dataclass's order, still frozen, equal as before."""
+    import dataclasses
+    import inspect
+
+    from gnvtools.core.allocation import Line
+    from gnvtools.core.model_keys import Recipient
+
+    cases: list[tuple[type, tuple[object, ...]]] = [
+        (Line, ("P", "s", "Åsa", 5, 6, 7)),
+        (Recipient, ("Åsa", "g", {"a": 1}, {"t": "x"}, 2)),
+    ]
+    for cls, args in cases:
+        names = [f.name for f in dataclasses.fields(cls)]
+        assert list(inspect.signature(cls.__init__).parameters)[1:] == names
+        made = cls(*args)
+        assert vars(made) == dict(zip(names, args, strict=True))
+        assert made == cls(*args) and made == dataclasses.replace(made)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(made, names[0], "x")
+    assert Line("P", "s", "Åsa", 5) == Line("P", "s", "Åsa", 5, None, None)
+    assert hash(Line("P", "s", "Åsa", 5)) == hash(Line("P", "s", "Åsa", 5, None, None))

@@ -8,6 +8,7 @@ compared with the plain per-row version on random tables of hostile cells.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 from fractions import Fraction
 from pathlib import Path
@@ -173,7 +174,7 @@ def test_recipients_read_as_row_by_row(body: list[list[str]], text: bool) -> Non
     spec = p.RecipientGroup(group="g", label="G", file="t.csv", text_columns=["typ"])
     fast = outcome(read_recipients, table, spec)
     if not isinstance(fast, tuple) or fast[:1] != ("error",):
-        fast = [(r.name, r.group, dict(r.numbers), dict(r.texts), r.row) for r in fast]
+        fast = [(r.name, r.group, dict(r.numbers), dict(r.texts), r.row) for r in fast.recipients]
         assert all(
             type(v) is int or isinstance(v, Fraction) or v is None
             for r in fast
@@ -210,3 +211,23 @@ def test_collector_paused_and_on_again() -> None:
         assert not gc.isenabled()  # left as it was
     finally:
         gc.enable()
+
+
+def test_a_key_over_the_whole_group_reads_its_parsed_columns() -> None:
+    """Over a whole group, in order, a key column is the column as parsed; over any other list
+    of recipients it is read recipient by recipient. Both give the same values."""
+    from gnvtools.core.model_keys import _key_column
+
+    spec = p.RecipientGroup(group="g", label="G", file="t.csv")
+    body = [["A", "3", "1,5"], ["B", "0", "2"], ["C", "7", ""]]
+    group = read_recipients(_table(body, ["name", "a", "b"]), spec)
+    groups = {"g": group}
+    whole = list(group.recipients)
+    copied = [dataclasses.replace(r) for r in whole]  # equal, but not the group's own
+    fast = _key_column(None, groups, whole, "a", None, ())  # type: ignore[arg-type]
+    slow = _key_column(None, groups, copied, "a", None, ())  # type: ignore[arg-type]
+    assert fast == slow == {"A": 3, "B": 0, "C": 7}
+    assert list(fast) == ["A", "B", "C"]
+    for chosen in (whole, copied):  # a missing value: refused at its row either way
+        with pytest.raises(InputError, match='rad 4, kolumn "b": värde saknas'):
+            _key_column(None, groups, chosen, "b", None, ())  # type: ignore[arg-type]

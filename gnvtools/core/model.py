@@ -202,7 +202,7 @@ def _load_group(file: ParamFile, spec: p.RecipientGroup) -> RecipientTable:
         raise InputError("namnet saknas", file=table.path, row=rows[names.index("")], column="name")
     if len(set(names)) < len(names):
         check_unique(table, "name", list(zip(rows, names, strict=True)))
-    return RecipientTable(spec, table, read_recipients(table, spec))
+    return read_recipients(table, spec)
 
 
 def unknown_recipient(name: str, known: Iterable[str]) -> str:

@@ -9,8 +9,9 @@ reading would raise first, with the same message.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import repeat
 from typing import TYPE_CHECKING, Any, cast
@@ -37,12 +38,33 @@ class Recipient:
     texts: Mapping[str, str]
     row: int
 
+    def __init__(
+        self,
+        name: str,
+        group: str,
+        numbers: Mapping[str, Number | None],
+        texts: Mapping[str, str],
+        row: int,
+    ) -> None:
+        # As allocation.Line: the instance's dict written directly, not field by field through
+        # object.__setattr__ (100 000 recipients). Same fields, same order (tested).
+        fields = self.__dict__
+        fields["name"] = name
+        fields["group"] = group
+        fields["numbers"] = numbers
+        fields["texts"] = texts
+        fields["row"] = row
+
 
 @dataclass(frozen=True)
 class RecipientTable:
+    """A group's table and its recipients; ``columns`` holds each number column's values in
+    the recipients' order (what their ``numbers`` hold), for keys over the whole group."""
+
     spec: p.RecipientGroup
     table: Table
     recipients: tuple[Recipient, ...]
+    columns: Mapping[str, Sequence[Number | None]] = field(default_factory=dict)
 
 
 def row_numbers(table: Table) -> Sequence[int]:
@@ -50,7 +72,7 @@ def row_numbers(table: Table) -> Sequence[int]:
     return table.row_numbers or range(2, len(table.rows) + 2)
 
 
-def read_recipients(table: Table, spec: p.RecipientGroup) -> tuple[Recipient, ...]:
+def read_recipients(table: Table, spec: p.RecipientGroup) -> RecipientTable:
     """The table's rows as recipients of ``spec.group``: text columns as text, the other
     columns' cells as exact numbers (``None`` when empty), each parsed once."""
     others = [c for c in table.columns if c != "name"]
@@ -64,12 +86,12 @@ def read_recipients(table: Table, spec: p.RecipientGroup) -> tuple[Recipient, ..
         zip(*text_columns, strict=True) if text_columns else repeat(())
     )
     group = spec.group
-    return tuple(
+    recipients = tuple(
         Recipient(
             name,
             group,
             dict(zip(numeric, nums, strict=True)),
-            dict(zip(texts, cells, strict=True)),
+            dict(zip(texts, cells, strict=True)) if texts else {},
             row,
         )
         # the rows of numbers or texts are endless (repeat) when a table has none
@@ -77,6 +99,7 @@ def read_recipients(table: Table, spec: p.RecipientGroup) -> tuple[Recipient, ..
             table.column("name"), rows, number_rows, text_rows, strict=False
         )
     )
+    return RecipientTable(spec, table, recipients, dict(zip(numeric, parsed, strict=True)))
 
 
 def _numbers(table: Table, columns: list[str], rows: Sequence[int]) -> list[list[Number | None]]:
@@ -166,10 +189,17 @@ def _key_column(
 ) -> dict[str, Number]:
     """One column's values over ``chosen`` (times the category weights). The column of each
     group is checked at the group's first recipient; a missing value is refused at its row."""
-    if weight_by is None and all(
-        numeric_column(groups[g], column) for g in {r.group for r in chosen}
-    ):
-        found = {r.name: r.numbers.get(column) for r in chosen}
+    used = {r.group for r in chosen}
+    if weight_by is None and all(numeric_column(groups[g], column) for g in used):
+        whole = groups[next(iter(used))] if len(used) == 1 else None
+        if (
+            whole
+            and len(chosen) == len(whole.recipients)
+            and all(map(operator.is_, chosen, whole.recipients))
+        ):  # the whole group, in its order: the column as parsed (what each recipient holds)
+            found = dict(zip(whole.table.column("name"), whole.columns[column], strict=True))
+        else:
+            found = {r.name: r.numbers.get(column) for r in chosen}
         if None not in found.values():  # the usual case: nothing to refuse, nothing to weigh
             return cast(dict[str, Number], found)
     values: dict[str, Number] = {}
