@@ -231,3 +231,31 @@ def test_a_key_over_the_whole_group_reads_its_parsed_columns() -> None:
     for chosen in (whole, copied):  # a missing value: refused at its row either way
         with pytest.raises(InputError, match='rad 4, kolumn "b": värde saknas'):
             _key_column(None, groups, chosen, "b", None, ())  # type: ignore[arg-type]
+
+
+def test_a_recipient_in_two_groups_is_refused_at_its_second_row(tmp_path: Path) -> None:
+    from gnvtools.core.model import build_plan
+
+    (tmp_path / "a.csv").write_text("name,population\nAlby,10\nBerga,20\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_text("name,population\nCentrum,5\nBerga,7\n", encoding="utf-8")
+    (tmp_path / "2025.yaml").write_text(
+        """organisation: {name: Exempelkommun, type: kommun}
+year: 2025
+regime: sfs-2024-1253
+title: Två grupper
+received: {total: 1000}
+recipients:
+  - {group: a, label: A, file: a.csv}
+  - {group: b, label: B, file: b.csv}
+pots:
+  - name: Statsbidrag
+    steps:
+      - {name: Nyckel, kind: key, amount: rest, recipients: {group: a}, key: {population: 1}}
+""",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught:
+        build_plan(tmp_path / "2025.yaml")
+    assert str(caught.value).endswith(
+        'b.csv, rad 3, kolumn "name": mottagaren "Berga" finns redan i gruppen "a"'
+    ), str(caught.value)

@@ -266,6 +266,10 @@ class _Builder:
             loaded = _load_group(self.file, spec)
             self.data_files.append(self.file.data_path(spec.file)[0])
             self.groups[spec.group] = loaded
+            names = loaded.table.column("name")  # unique within the group (_load_group)
+            if self.recipients.keys().isdisjoint(names):  # the usual case: nobody twice
+                self.recipients.update(zip(names, loaded.recipients, strict=True))
+                continue
             for recipient in loaded.recipients:
                 if recipient.name in self.recipients:
                     other = self.recipients[recipient.name]
@@ -516,5 +520,6 @@ def at_decision(allocation: Allocation) -> Allocation:
             else step
             for j, step in enumerate(pot.steps)
         ]
-        pots.append(engine.run_pot(replace(pot, steps=steps)))
+        with collector_paused():  # a bulk of lines
+            pots.append(engine.run_pot(replace(pot, steps=steps)))
     return Allocation(allocation.plan, pots)
