@@ -295,3 +295,27 @@ def test_the_png_shows_the_stripes_on_the_made_up_columns_only() -> None:
         assert 0.15 < _white_share(chart.png, box) < 0.35
     grey_swatch = _boxes(chart.png, (0x8A, 0x8A, 0x8A), least=6)  # the legend's "Streckat" entry
     assert len(grey_swatch) == 1 and _white_share(chart.png, grey_swatch[0]) > 0.1
+
+
+def test_a_made_up_recipients_bars_are_striped_and_the_legend_says_so() -> None:
+    """The memo's chart has one series, where some recipients rest on made-up keys: their bars
+    (and only theirs) are striped, a legend entry explains the stripes, the alt text names
+    them."""
+    labels = ["Bromma (påhittat)", "Farsta", "Kista (påhittat)"]
+    amounts = {"Fördelat": [3_000_000, 2_000_000, 1_000_000]}
+    marked = charts.horizontal_bars(labels, amounts, title="Per mottagare", made_up_bars={0, 2})
+    plain = charts.horizontal_bars(labels, amounts, title="Per mottagare")
+    assert b"<pattern" not in marked.svg
+    assert marked.svg.count(STRIPES) == 1 + 1 and STRIPES not in plain.svg  # bars, swatch
+    svg = marked.svg.decode("utf-8")
+    clip_id = re.search(r'clip-path="url\(#(\w+)\)" style="fill: none; stroke: #ffffff"', svg)
+    assert clip_id is not None
+    clip = re.search(rf'<clipPath id="{clip_id.group(1)}">\s*<path d="([^"]*)"', svg)
+    assert clip is not None and clip.group(1).count("M") == 2  # Bromma and Kista, not Farsta
+    assert marked.alt.endswith(". Streckat, påhittat exempel: Bromma (påhittat), Kista (påhittat)")
+    assert "Streckat" not in plain.alt
+    with using(chart_png=True):
+        png = charts.horizontal_bars(labels, amounts, title="Per mottagare", made_up_bars={0})
+    assert png.png is not None
+    swatch = _boxes(png.png, (0x8A, 0x8A, 0x8A), least=6)  # the legend's "Streckat" entry
+    assert len(swatch) == 1

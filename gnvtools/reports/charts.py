@@ -126,35 +126,49 @@ def _zero_mark(ax: Axes, y: float) -> None:
 
 
 def _bars(
-    ax: Axes, count: int, series: dict[str, Sequence[int]], made_up: Collection[str]
+    ax: Axes,
+    count: int,
+    series: dict[str, Sequence[int]],
+    made_up: Collection[str],
+    made_up_bars: Collection[int] = (),
 ) -> list[BarContainer]:
     """One bar per label and series, series side by side within a label's band; the made-up
-    series' bars striped, and returned (their legend entries are striped too)."""
+    series' bars striped, and returned (their legend entries are striped too), and every bar
+    of a label in ``made_up_bars`` striped."""
     from gnvtools.reports.chart_stripes import stripe
 
     bar = 0.8 / len(series)
-    striped = []
+    striped, patches = [], []
     for i, (name, values) in enumerate(series.items()):
         offsets = [p - 0.4 + bar * (i + 0.5) for p in range(count)]
         shown = no_math(name) + (f" ({MADE_UP_LABEL})" if name in made_up else "")
         bars = ax.barh(offsets, list(values), height=bar * 0.92, label=shown, color=PALETTE[i % 8])
         if name in made_up:
             striped.append(bars)
+        patches += [b for j, b in enumerate(bars) if name in made_up or j in made_up_bars]
         for y, value in zip(offsets, values, strict=True):
             if value == 0:
                 _zero_mark(ax, y)
-    stripe(ax, [bar for bars in striped for bar in bars])
+    stripe(ax, patches)
     return striped
 
 
-def _bars_legend(ax: Axes, striped: list[BarContainer]) -> None:
-    """The series' legend, a made-up series' swatch striped as its bars."""
+def _bars_legend(ax: Axes, striped: list[BarContainer], swatch: bool) -> None:
+    """The series' legend, a made-up series' swatch striped as its bars; ``swatch``: also an
+    entry saying what a striped bar is."""
     from matplotlib.legend_handler import update_from_first_child
 
     from gnvtools.reports.chart_stripes import striped_handler
 
-    handler = striped_handler(update_func=update_from_first_child)
-    ax.legend(frameon=False, loc="lower right", handler_map=dict.fromkeys(striped, handler))
+    handles, _ = ax.get_legend_handles_labels()
+    handler_map: dict[Any, Any] = dict.fromkeys(
+        striped, striped_handler(update_func=update_from_first_child)
+    )
+    if swatch:
+        made_up_swatch = _made_up_patch()
+        handles.append(made_up_swatch)
+        handler_map[made_up_swatch] = striped_handler()
+    ax.legend(handles=handles, frameon=False, loc="lower right", handler_map=handler_map)
 
 
 def horizontal_bars(
@@ -165,11 +179,14 @@ def horizontal_bars(
     xlabel: str = "miljoner kronor",
     caption: str = "",
     made_up: Collection[str] = (),
+    made_up_bars: Collection[int] = (),
 ) -> Chart:
     """Horizontal bars, one group per label and one bar per series (amounts in kronor).
 
     A series named in ``made_up`` rests on made-up data: it is drawn striped and its legend
-    entry and the alt text say so.
+    entry and the alt text say so. A label whose index is in ``made_up_bars`` rests on made-up
+    data in every series: its bars are striped, the legend says what stripes are and the alt
+    text names it.
     """
     wrapped = [textwrap.fill(no_math(label), LABEL_WIDTH) for label in labels]
     lines = sum(max(1, w.count("\n") + 1) for w in wrapped)
@@ -180,17 +197,20 @@ def horizontal_bars(
     )
     if made_up:
         alt += ". Påhittat exempel: " + ", ".join(n for n in series if n in made_up)
+    bars_made_up = [label for j, label in enumerate(labels) if j in made_up_bars]
+    if bars_made_up:
+        alt += ". Streckat, påhittat exempel: " + ", ".join(bars_made_up)
     with drawing():
         fig, ax = new_axes(6.4, height)
-        striped = _bars(ax, len(labels), series, made_up)
+        striped = _bars(ax, len(labels), series, made_up, made_up_bars)
         ax.set_yticks(range(len(labels)), labels=wrapped)  # long names wrap; never cut
         ax.invert_yaxis()
         ax.xaxis.set_major_formatter(_mnkr_axis)
         ax.set_xlabel(xlabel)
         ax.set_title(no_math(title), loc="left")
         ax.grid(axis="y", visible=False)
-        if len(series) > 1 or made_up:
-            _bars_legend(ax, striped)
+        if len(series) > 1 or made_up or bars_made_up:
+            _bars_legend(ax, striped, bool(bars_made_up))
         return Chart(fig, alt, caption or title)
 
 

@@ -250,10 +250,11 @@ def chart(decision: Allocation, year: int, made_up: set[str]) -> charts.Chart:
     caption = "Belopp per mottagare, alla medel sammanlagda (miljoner kronor)"
     caption += "; för rekvisition visas taket." if requisition else "."
     if made_up & {name for name, _ in ranked}:
-        caption += " Staplar märkta (påhittat) bygger på påhittade nyckeltal."
+        caption += " Streckade staplar, märkta (påhittat), bygger på påhittade nyckeltal."
     return charts.horizontal_bars(
         [name + (MADE_UP if name in made_up else "") for name, _ in ranked],
         {"Högst" if requisition else "Fördelat": [amount for _, amount in ranked]},
         title=f"Fördelning per mottagare {year}",
         caption=caption,
+        made_up_bars={j for j, (name, _) in enumerate(ranked) if name in made_up},
     )
