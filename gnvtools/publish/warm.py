@@ -188,27 +188,38 @@ def _run_forked(
     prepare()
     parent = os.getpid()
     read_end, write_end = os.pipe()
+
+    def child(mask: Any) -> NoReturn:
+        os.close(read_end)
+        _child(sources, cell_ids, parent, write_end, mask)
+
+    pid = fork_child(child)
+    os.close(write_end)
+    chunks = _read_child(pid, read_end, timeout, while_running)
+    _, status = os.waitpid(pid, 0)
+    return _results(chunks, status)
+
+
+def fork_child(main: Callable[[Any], NoReturn]) -> int:
+    """Fork; the child runs ``main(mask)`` and never returns into this process's code (any
+    way out of it ends in ``os._exit``). No signal handler of this process may run in the
+    child before it has its own: the stop signals are blocked across the fork, and ``main``
+    gets the mask to restore once its handlers are set."""
     sys.stdout.flush()
     sys.stderr.flush()
-    # No signal handler of this process may run in the child before it has its own: blocked
-    # across the fork, unblocked in the child once its handlers are set.
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     pid = -1
     try:
         pid = os.fork()
         if pid == 0:
             try:
-                os.close(read_end)
-                _child(sources, cell_ids, parent, write_end, mask)
+                main(mask)
             finally:
                 os._exit(70)
     finally:
         if pid != 0:
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-    os.close(write_end)
-    chunks = _read_child(pid, read_end, timeout, while_running)
-    _, status = os.waitpid(pid, 0)
-    return _results(chunks, status)
+    return pid
 
 
 def _results(chunks: list[bytes], status: int) -> list[dict[str, Any]]:

@@ -21,11 +21,10 @@ import contextlib
 import json
 import os
 import signal
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NoReturn
 
-from gnvtools.publish.warm import STOP_SIGNALS, _child, _read_child, _results
+from gnvtools.publish.warm import _child, _read_child, _results, fork_child
 
 _PENDING: EarlyChild | None = None  # the child waiting for this process's next report
 
@@ -37,25 +36,15 @@ class EarlyChild:
         parent = os.getpid()
         cells_read, self._cells = os.pipe()
         self._results, results_write = os.pipe()
-        sys.stdout.flush()
-        sys.stderr.flush()
-        mask = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
-        pid = -1
-        try:
-            pid = os.fork()
-            if pid == 0:
-                try:
-                    os.close(self._cells)
-                    os.close(self._results)
-                    _wait_for_cells(prepare, parent, cells_read, results_write, mask)
-                finally:
-                    os._exit(70)
-        finally:
-            if pid != 0:
-                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+        def child(mask: Any) -> NoReturn:
+            os.close(self._cells)
+            os.close(self._results)
+            _wait_for_cells(prepare, parent, cells_read, results_write, mask)
+
+        self.pid = fork_child(child)
         os.close(cells_read)
         os.close(results_write)
-        self.pid = pid
         self._used = False
 
     def run(
