@@ -2,7 +2,9 @@
 
 This is the edge between files and the pure engine in ``gnvtools.core.allocation``. Every reference
 (recipient, group, column, data file) is checked here, and a bad one raises an error that names
-the parameter file and its line, or the data file with its row and column.
+the parameter file and its line, or the data file with its row and column. Reading a group's
+recipients and building a step's key, the work that grows with the rows, is in
+``gnvtools.core.model_keys``.
 """
 
 from __future__ import annotations
