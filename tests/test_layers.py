@@ -202,7 +202,7 @@ MAX_FUNCTION_LINES = 60
 OVER_THE_LIMIT = {
     # being split by others (issue 19, item 7); cli.py, core/tables.py and publish/ build,
     # pdf, printserver, warm, render and atomic are within the limits already
-    "core/model.py": (623, 36),
+    "core/model.py": (527, 37),
     "core/params.py": (693, 52),
     "core/reconciliation.py": (405, 75),
     "reports/blocks.py": (406, 24),
