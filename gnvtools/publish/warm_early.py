@@ -18,6 +18,7 @@ runs the cells with ``warm.run_cells`` in the folder papermill ran it from, and 
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import signal
@@ -92,8 +93,11 @@ def _wait_for_cells(
     die_with_parent(parent)
     with contextlib.suppress(ValueError, OSError):
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # as a kernel: the parent stops it
+    gc.disable()  # importing makes many objects and no garbage: no collection meanwhile
     with contextlib.suppress(BaseException):
         prepare()  # a failing import fails again, and is reported, in the cell that needs it
+    gc.freeze()  # what was imported is kept for good: later collections need not walk it
+    gc.enable()
     with os.fdopen(cells, "rb") as pipe:
         size = int.from_bytes(_read_exactly(pipe, 8), "big")
         request = json.loads(_read_exactly(pipe, size).decode("utf-8"))
