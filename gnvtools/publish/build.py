@@ -20,6 +20,7 @@ This module runs a build; planning it (the jobs, which are current, the summary)
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Sequence
 from dataclasses import replace
@@ -189,7 +190,18 @@ def _run_todo(
 
 def _import_for_workers(running: Running) -> None:
     """Workers are forked: what the parent has imported (and the HTML exporter with its
-    templates compiled), they need not import or make again."""
+    templates compiled), they need not import or make again. Imported with the cycle
+    collector off (importing makes no garbage) and then frozen, so no collection in a worker
+    or a report walks it again (and no collection touches the pages the fork shares)."""
+    gc.disable()
+    try:
+        _import_all(running)
+    finally:
+        gc.freeze()
+        gc.enable()
+
+
+def _import_all(running: Running) -> None:
     import nbformat  # noqa: F401
     import papermill  # noqa: F401
 
