@@ -324,7 +324,8 @@ def test_stockholm_2023_amounts_the_decision_sets_are_exact() -> None:
 
 
 def test_the_checks_amounts_are_figures_named_in_the_table() -> None:
-    """Each amount in a report's "Kontroller" table is its finding's figure ``kontroll_<n>``."""
+    """Each amount in a report's "Kontroller" table is its finding's figure
+    ``kontroll_<code>_<k>``: the k-th finding of that code with an amount."""
     from gnvtools.reports.followup_report import FollowupReport
     from gnvtools.reports.table_cells import findings_table
 
@@ -333,19 +334,36 @@ def test_the_checks_amounts_are_figures_named_in_the_table() -> None:
     table = findings_table(findings, report.figures)
     with_amount = [n for n, f in enumerate(findings, start=1) if f.amount is not None]
     assert with_amount
-    for n, (finding, row, names) in enumerate(
-        zip(findings, table.rows, table.cells, strict=True), start=1
-    ):
+    per_code: dict[str, int] = {}
+    for finding, row, names in zip(findings, table.rows, table.cells, strict=True):
         if finding.amount is None:
             assert row[2] is None and names[2] == ""
             continue
+        per_code[finding.code] = per_code.get(finding.code, 0) + 1
+        expected = f"kontroll_{finding.code.replace('-', '_')}_{per_code[finding.code]}"
         figure = report.figures[names[2]]
-        assert names[2] == f"kontroll_{n}" and figure.value == finding.amount == row[2]
+        assert names[2] == expected and figure.value == finding.amount == row[2]
         assert finding.code in figure.label
         assert figure.illustrative == finding.illustrative
     # Another list than the one the catalogue was built from is refused, not shown unnamed.
-    with pytest.raises(ValueError, match="kontroll_1"):
-        findings_table([findings[with_amount[-1] - 1], *findings], report.figures)
+    last = findings[with_amount[-1] - 1]
+    with pytest.raises(ValueError, match=r"kontroll_\w+ is not the amount of finding"):
+        findings_table([last, *findings], report.figures)
+
+
+def test_a_finding_of_another_kind_renames_no_other_check() -> None:
+    """Two builds whose findings differ by one of another code name the rest alike, so that
+    ``gnv verify`` compares each finding with itself."""
+    from gnvtools.core.finding_figures import finding_names
+    from gnvtools.core.reconciliation import Finding
+
+    a = Finding("warning", "rows-vs-area", "a", 4)
+    b = Finding("warning", "rows-vs-area", "b", 7)
+    new = Finding("error", "sum-mismatch", "ny", 3)
+    without = finding_names([a, Finding("info", "note", "text"), b])
+    with_new = finding_names([new, a, b])
+    assert without == ["kontroll_rows_vs_area_1", "", "kontroll_rows_vs_area_2"]
+    assert with_new == ["kontroll_sum_mismatch_1", *[n for n in without if n]]
 
 
 def test_a_year_without_a_file_names_the_comparison_file_as_its_source() -> None:

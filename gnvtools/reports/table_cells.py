@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from gnvtools.core.figures import Catalogue
-from gnvtools.core.finding_figures import finding_name
+from gnvtools.core.finding_figures import finding_names
 from gnvtools.core.reconciliation import LEVEL_NAMES, Finding
 from gnvtools.reports.blocks import TableBlock
 from gnvtools.reports.display import Cell, Table
@@ -100,13 +100,12 @@ class NamedTable(Table):
 def findings_table(
     findings: Sequence[Finding], figures: Catalogue, key: str = "Kontroller"
 ) -> NamedTable:
-    """The checks: level, message and amount, each amount the figure ``kontroll_<n>`` that
-    ``core.finding_figures`` added for the same list, in the same order."""
+    """The checks: level, message and amount, each amount the figure ``kontroll_<code>_<k>``
+    that ``core.finding_figures`` added for the same list, in the same order."""
     rows: list[list[Cell | Named]] = []
-    for n, finding in enumerate(findings, start=1):
+    for n, (finding, name) in enumerate(zip(findings, finding_names(findings), strict=True), 1):
         amount: Cell | Named = None
-        if finding.amount is not None:
-            name = finding_name(n)
+        if name:
             if name not in figures or figures.value(name) != finding.amount:
                 raise ValueError(f"{name} is not the amount of finding {n} ({finding.code})")
             amount = fig(figures, name)
