@@ -3,268 +3,52 @@
 A finding never corrects anything. It says, in Swedish, what does not add up and by how much;
 the reports list them all and ``gnv check`` exits 1 when any is at error level. Checks that
 pass are recorded as ``info`` findings, so a report can show what was verified.
+
+``reconcile_allocation`` runs them all. ``Finding`` and the levels are in
+``reconciliation_findings``, the checks of the money coming in in ``reconciliation_sources``,
+those of each pot in ``reconciliation_pots``; the budget and the national frames are checked
+here. Every name is importable from here.
 """
 
 from __future__ import annotations
 
 import itertools
-from dataclasses import asdict, dataclass
-from typing import Any, Literal
 
-from gnvtools.core.allocation import RESERVE
-from gnvtools.core.figures import Precision, amount_text
-from gnvtools.core.formatting import capitalise, kr
+from gnvtools.core.formatting import kr
 from gnvtools.core.model import Allocation, at_ceilings, at_decision
+from gnvtools.core.reconciliation_findings import (
+    CODE_ALIASES,
+    LEVEL_NAMES,
+    LEVELS,
+    Finding,
+    Level,
+    has_errors,
+    sort_findings,
+)
+from gnvtools.core.reconciliation_pots import check_pots
+from gnvtools.core.reconciliation_sources import (
+    check_components,
+    check_sources,
+    source_precision,
+)
 
-Level = Literal["error", "warning", "info"]
-LEVELS: tuple[Level, ...] = ("error", "warning", "info")
-LEVEL_NAMES = {"error": "fel", "warning": "varning", "info": "upplysning"}
-#: Earlier names of a code, still written beside it (``aliases`` in JSON) for one release so a
-#: script that looks for the old name finds it (docs/findings.md).
-CODE_ALIASES: dict[str, tuple[str, ...]] = {"rows-vs-reported": ("details-vs-reported",)}
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One check result. ``amount`` is the difference in whole kronor, when there is one."""
-
-    level: Level
-    code: str
-    message: str
-    amount: int | None = None
-    #: The finding rests on made-up example data (its message says so too).
-    illustrative: bool = False
-
-    def as_dict(self) -> dict[str, object]:
-        data: dict[str, object] = asdict(self)
-        if self.code in CODE_ALIASES:
-            data["aliases"] = list(CODE_ALIASES[self.code])
-        return data
-
-
-def has_errors(findings: list[Finding]) -> bool:
-    return any(f.level == "error" for f in findings)
-
-
-def sort_findings(findings: list[Finding]) -> list[Finding]:
-    """Errors first, then warnings, then info; otherwise in the order the checks ran."""
-    return sorted(findings, key=lambda f: LEVELS.index(f.level))
-
-
-def check_components(allocation: Allocation) -> list[Finding]:
-    received = allocation.plan.params.received
-    if received.total == 0:
-        return [
-            Finding(
-                "warning",
-                "received-zero",
-                "Mottaget belopp är 0 kr; ange received.total i parameterfilen.",
-                0,
-            )
-        ]
-    if not received.components:
-        return []
-    total = sum(c.amount for c in received.components)
-    parts = " + ".join(amount_text(c.amount, _precision(c)) for c in received.components)
-    diff = total - received.total
-    if diff:
-        return [
-            Finding(
-                "error",
-                "components-vs-received",
-                f"Delbeloppen ({parts} = {kr(total)}) skiljer sig från mottaget belopp "
-                f"{kr(received.total)} med {kr(abs(diff))}.",
-                diff,
-            )
-        ]
-    return [
-        Finding(
-            "info",
-            "components-vs-received",
-            f"Delbeloppen {parts} summerar till mottaget belopp "
-            f"{amount_text(received.total, source_precision(allocation.plan.params, 'received'))}.",
-            0,
-        )
-    ]
-
-
-def check_sources(allocation: Allocation) -> list[Finding]:
-    """Each source of money (the grant, a component, a carry-over) against the pots using it."""
-    plan = allocation.plan
-    params = plan.params
-    used: dict[str, int] = {}
-    for pot in plan.pots:
-        source = plan.pot_sources[pot.name]
-        used[source] = used.get(source, 0) + pot.amount
-    findings: list[Finding] = []
-    available = {"received": params.received.total}
-    for component in params.received.components:
-        available[f"component:{component.name}"] = component.amount
-    for carry in params.carry_over:
-        available[f"carry-over:{carry.year}"] = carry.amount
-    drawn_from_components = any(s.startswith("component:") for s in used)
-    pots_of: dict[str, list[str]] = {}
-    for pot in plan.pots:
-        pots_of.setdefault(plan.pot_sources[pot.name], []).append(pot.name)
-    for source, amount in available.items():
-        if source == "received" and drawn_from_components and source not in used:
-            continue
-        if source.startswith("component:") and not drawn_from_components:
-            continue
-        in_pots = used.get(source, 0)
-        label = _source_label(source)
-        diff = in_pots - amount
-        stated = amount_text(amount, source_precision(params, source))
-        if diff > 0:
-            findings.append(
-                Finding(
-                    "error",
-                    "pots-exceed-source",
-                    f"Fördelningen tar {kr(in_pots)} ur {label}, som bara är {kr(amount)}: "
-                    f"{kr(diff)} för mycket.",
-                    diff,
-                )
-            )
-        elif diff < 0:
-            findings.append(
-                Finding(
-                    "warning",
-                    "source-not-in-pots",
-                    f"Av {label} ({stated}) ingår {kr(-diff)} inte i fördelningen.",
-                    -diff,
-                )
-            )
-        elif len(pots_of.get(source, [])) > 1:
-            # With one pot, that pot's own row says it (placed in full, or what is not yet).
-            findings.append(
-                Finding(
-                    "info",
-                    "pots-vs-source",
-                    f"{capitalise(label)}, {stated}, ligger i sin helhet i potterna "
-                    f"{_names(pots_of[source])}.",
-                    0,
-                )
-            )
-    return findings
-
-
-def _names(names: list[str]) -> str:
-    return ", ".join(names[:-1]) + " och " + names[-1] if len(names) > 1 else "".join(names)
-
-
-def source_precision(params: Any, source: str) -> Precision:
-    """How exactly the parameter file states a source of money (``precision``, default
-    ``exakt``): the carry-over "cirka 10,7 mnkr" is printed as the source says it."""
-    if source.startswith("carry-over:"):
-        year = source.partition(":")[2]
-        found = [c for c in params.carry_over if str(c.year) == year]
-        return _precision(found[0]) if found else "exakt"
-    if source.startswith("component:"):
-        name = source.partition(":")[2]
-        found = [c for c in params.received.components if c.name == name]
-        return _precision(found[0]) if found else "exakt"
-    rough = [_precision(c) for c in params.received.components if _precision(c) != "exakt"]
-    return rough[0] if rough else _precision(params.received)
-
-
-def _precision(spec: Any) -> Precision:
-    value: Precision = getattr(spec, "precision", "exakt") or "exakt"
-    return value
-
-
-def _pot_precision(allocation: Allocation, name: str) -> Precision:
-    """A pot is as exact as its amount: its own (exact) or its source's whole amount."""
-    plan = allocation.plan
-    spec = next((p for p in plan.params.pots if p.name == name), None)
-    if spec is None or spec.amount is not None:
-        return "exakt"
-    return source_precision(plan.params, plan.pot_sources[name])
-
-
-def _source_label(source: str) -> str:
-    if source == "received":
-        return "mottaget statsbidrag"
-    kind, _, name = source.partition(":")
-    if kind == "carry-over":
-        return f"kvarvarande medel från {name}"
-    return f"delbeloppet {name[:1].lower() + name[1:]}"  # a component name, mid-sentence
-
-
-def check_pots(allocation: Allocation) -> list[Finding]:
-    findings: list[Finding] = []
-    for pot in allocation.pots:
-        name = pot.pot.name
-        has = amount_text(pot.pot.amount, _pot_precision(allocation, name))
-        mid = name[:1].lower() + name[1:]  # a pot's name inside a sentence
-        exceeding = [s for s in pot.steps if s.target > max(s.available, 0)]
-        for step in exceeding:
-            left = max(step.available, 0)
-            findings.append(
-                Finding(
-                    "error",
-                    "step-exceeds-pot",
-                    f"Steget {step.step} i {mid} ska fördela {kr(step.target)}, men bara "
-                    f"{kr(left)} återstår: {kr(step.target - left)} för mycket. Beloppet "
-                    "får inte vara större än det som finns kvar (skriv rest för resten).",
-                    step.target - left,
-                )
-            )
-        if pot.unplaced < 0 and exceeding:
-            pass  # the step that overdraws is named above; the same money is not reported twice
-        elif pot.unplaced < 0:
-            findings.append(
-                Finding(
-                    "error",
-                    "pot-overdrawn",
-                    f"Stegen för {mid} fördelar {kr(pot.placed)}, {kr(-pot.unplaced)} mer "
-                    f"än de {has} som finns.",
-                    pot.unplaced,
-                )
-            )
-        elif pot.unplaced > 0:
-            findings.append(
-                Finding(
-                    "warning",
-                    "pot-unplaced",
-                    f"Av {mid} ({has}) är {kr(pot.unplaced)} ännu inte fördelade.",
-                    pot.unplaced,
-                )
-            )
-        reserve = sum(line.amount for line in pot.lines if line.recipient == RESERVE)
-        if reserve:
-            findings.append(
-                Finding(
-                    "info",
-                    "pot-reserve",
-                    f"Av {mid} ({has}) går {kr(pot.placed - reserve)} till "
-                    f"mottagare och {kr(reserve)} hålls som ofördelad reserv.",
-                    reserve,
-                )
-            )
-        elif pot.unplaced == 0:
-            findings.append(
-                Finding(
-                    "info",
-                    "pot-placed",
-                    f"{name} ({has}) fördelas i sin helhet.",
-                    0,
-                )
-            )
-        for step in pot.steps:
-            if step.kind == "requisition" and step.placed < step.target:
-                unclaimed = step.target - step.placed
-                requested = sum(line.requested or 0 for line in step.lines)
-                findings.append(
-                    Finding(
-                        "info",
-                        "requisition-unclaimed",
-                        f"I steget {step.step} begärdes {kr(requested)} och beviljades "
-                        f"{kr(step.placed)} av taken {kr(step.target)}; {kr(unclaimed)} "
-                        "rekvirerades inte.",
-                        unclaimed,
-                    )
-                )
-    return findings
+__all__ = [  # this module's own names and those imported from here
+    "CODE_ALIASES",
+    "LEVELS",
+    "LEVEL_NAMES",
+    "Finding",
+    "Level",
+    "check_budget",
+    "check_components",
+    "check_national_frames",
+    "check_pots",
+    "check_sources",
+    "decided_by_recipient",
+    "has_errors",
+    "reconcile_allocation",
+    "sort_findings",
+    "source_precision",
+]
 
 
 def check_budget(allocation: Allocation) -> list[Finding]:
