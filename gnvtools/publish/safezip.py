@@ -57,6 +57,23 @@ def _kind(info: zipfile.ZipInfo) -> int:
 
 def extract(bundle: Path, into: Path) -> list[Path]:
     """Unpack ``bundle`` into ``into`` within the bounds above; return the files written."""
+    size = _checked_size(bundle)
+    try:
+        archive = zipfile.ZipFile(bundle)
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError) as exc:
+        raise InputError(
+            "filen är inget granskningspaket (ingen läsbar zip-fil)", file=bundle
+        ) from exc
+    with archive:
+        entries = archive.infolist()
+        if len(entries) > MAX_ENTRIES:
+            raise InputError(f"paketet har fler än {MAX_ENTRIES} filer", file=bundle)
+        _check_entries(entries, size, bundle)
+        return _unpack(archive, entries, into, bundle)
+
+
+def _checked_size(bundle: Path) -> int:
+    """The size of ``bundle``, a regular file within ``MAX_ZIP_BYTES``."""
     try:
         details = os.stat(bundle)
     except OSError as exc:
@@ -65,74 +82,74 @@ def extract(bundle: Path, into: Path) -> list[Path]:
         raise InputError("paketet är ingen vanlig fil", file=bundle)
     if details.st_size > MAX_ZIP_BYTES:
         raise InputError(f"paketet är större än {_mb(MAX_ZIP_BYTES)}", file=bundle)
-    try:
-        archive = zipfile.ZipFile(bundle)
-    except (OSError, zipfile.BadZipFile, ValueError, EOFError) as exc:
+    return details.st_size
+
+
+def _check_entries(entries: list[zipfile.ZipInfo], size: int, bundle: Path) -> None:
+    """Every entry before any is unpacked: a plain name, once; each file within its bounds
+    (``_check_file``), all of them together within theirs (``size`` the zip's own)."""
+    seen: set[str] = set()
+    declared = 0
+    for info in entries:
+        name = safe_name(info.filename)
+        if name is None:
+            raise InputError(
+                f"paketet innehåller en otillåten sökväg: {info.filename[:120]!r}", file=bundle
+            )
+        key = name.as_posix().casefold()
+        if key in seen:
+            raise InputError(f"paketet har filen {name} två gånger", file=bundle)
+        seen.add(key)
+        if info.is_dir():
+            continue
+        _check_file(info, name, bundle)
+        declared += info.file_size
+        if declared > RATIO_FROM and declared > MAX_RATIO * max(size, 1):
+            raise InputError(
+                f"paketets filer packas upp till mer än {MAX_RATIO} gånger paketets storlek; "
+                "paketet avvisas",
+                file=bundle,
+            )
+        if declared > MAX_TOTAL_BYTES:
+            raise InputError(
+                f"paketets filer är tillsammans större än {_mb(MAX_TOTAL_BYTES)}", file=bundle
+            )
+
+
+def _check_file(info: zipfile.ZipInfo, name: PurePosixPath, bundle: Path) -> None:
+    """One file entry: a regular file, not encrypted, within its size and ratio bounds."""
+    if _kind(info) not in (0, stat.S_IFREG):
+        raise InputError(f"paketet innehåller en länk eller specialfil: {name}", file=bundle)
+    if info.flag_bits & 0x1:
+        raise InputError(f"paketet innehåller en krypterad fil: {name}", file=bundle)
+    if info.file_size > MAX_ENTRY_BYTES:
+        raise InputError(f"filen {name} i paketet är större än {_mb(MAX_ENTRY_BYTES)}", file=bundle)
+    if info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
         raise InputError(
-            "filen är inget granskningspaket (ingen läsbar zip-fil)", file=bundle
-        ) from exc
+            f"filen {name} i paketet packas upp till mer än {MAX_RATIO} gånger sin "
+            "lagrade storlek; paketet avvisas",
+            file=bundle,
+        )
+
+
+def _unpack(
+    archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo], into: Path, bundle: Path
+) -> list[Path]:
+    """Write each checked file entry below ``into``, each with a bounded copy."""
     written: list[Path] = []
-    with archive:
-        entries = archive.infolist()
-        if len(entries) > MAX_ENTRIES:
-            raise InputError(f"paketet har fler än {MAX_ENTRIES} filer", file=bundle)
-        seen: set[str] = set()
-        declared = 0
-        for info in entries:
-            name = safe_name(info.filename)
-            if name is None:
-                raise InputError(
-                    f"paketet innehåller en otillåten sökväg: {info.filename[:120]!r}", file=bundle
-                )
-            key = name.as_posix().casefold()
-            if key in seen:
-                raise InputError(f"paketet har filen {name} två gånger", file=bundle)
-            seen.add(key)
-            kind = _kind(info)
-            if info.is_dir():
-                continue
-            if kind not in (0, stat.S_IFREG):
-                raise InputError(
-                    f"paketet innehåller en länk eller specialfil: {name}", file=bundle
-                )
-            if info.flag_bits & 0x1:
-                raise InputError(f"paketet innehåller en krypterad fil: {name}", file=bundle)
-            if info.file_size > MAX_ENTRY_BYTES:
-                raise InputError(
-                    f"filen {name} i paketet är större än {_mb(MAX_ENTRY_BYTES)}", file=bundle
-                )
-            if info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * max(
-                info.compress_size, 1
-            ):
-                raise InputError(
-                    f"filen {name} i paketet packas upp till mer än {MAX_RATIO} gånger sin "
-                    "lagrade storlek; paketet avvisas",
-                    file=bundle,
-                )
-            declared += info.file_size
-            if declared > RATIO_FROM and declared > MAX_RATIO * max(details.st_size, 1):
-                raise InputError(
-                    f"paketets filer packas upp till mer än {MAX_RATIO} gånger paketets storlek; "
-                    "paketet avvisas",
-                    file=bundle,
-                )
-            if declared > MAX_TOTAL_BYTES:
-                raise InputError(
-                    f"paketets filer är tillsammans större än {_mb(MAX_TOTAL_BYTES)}", file=bundle
-                )
-        for info in entries:
-            if info.is_dir():
-                continue
-            target = into.joinpath(*PurePosixPath(info.filename).parts)
-            try:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                _copy_bounded(archive, info, target, bundle)
-            except OSError as exc:  # a name that is both a file and a folder, a full disk
-                raise InputError(
-                    f"filen {info.filename} i paketet kan inte packas upp ({_os_reason(exc)})",
-                    file=bundle,
-                ) from exc
-            written.append(target)
+    for info in entries:
+        if info.is_dir():
+            continue
+        target = into.joinpath(*PurePosixPath(info.filename).parts)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _copy_bounded(archive, info, target, bundle)
+        except OSError as exc:  # a name that is both a file and a folder, a full disk
+            raise InputError(
+                f"filen {info.filename} i paketet kan inte packas upp ({_os_reason(exc)})",
+                file=bundle,
+            ) from exc
+        written.append(target)
     return written
 
 
