@@ -3,33 +3,35 @@
 A recipient is checked against the strictest limit that applies to it: what it requisitioned
 (only if it had a requisition step or a row in the requisitions file) or what it was allocated.
 A recipient that requisitioned nothing but spent money gets one finding that says both. A
-finding that rests on made-up rows says so in its message and is flagged ``illustrative``.
+finding that rests on made-up rows says so in its message and is flagged ``illustrative``
+(``followup_made_up``). The checks of one recipient are in ``followup_check_recipients``.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from gnvtools.core.followup_check_recipients import above_ceiling, above_limit, not_requisitioned
+from gnvtools.core.followup_made_up import MADE_UP, with_made_up_note
 from gnvtools.core.formatting import kr, mnkr, percent
 from gnvtools.core.reconciliation import Finding
 from gnvtools.core.regimes import join_words
 
 if TYPE_CHECKING:
-    from gnvtools.core.followup import Followup, RecipientFigures
+    from gnvtools.core.followup import Followup
 
-#: Appended to a finding's message when it rests on made-up rows.
-MADE_UP = " (Bygger på påhittade exempelrader.)"
+__all__ = ["MADE_UP", "followup_findings"]
 
 
 def followup_findings(r: Followup) -> list[Finding]:
     """Every finding of a follow-up, in the order a reader meets the figures."""
     findings = _totals(r)
     for name in r.not_requisitioned:
-        findings.append(_not_requisitioned(r, r.by_recipient[name]))
+        findings.append(not_requisitioned(r, r.by_recipient[name]))
     for f in r.by_recipient.values():
-        findings += _above_ceiling(r, f)
+        findings += above_ceiling(r, f)
         if f.name not in r.not_requisitioned:
-            findings += _above_limit(r, f)
+            findings += above_limit(r, f)
     findings += _ineligible(r)
     findings += _unclassified(r)
     findings += _details(r)
@@ -81,103 +83,6 @@ def _totals(r: Followup) -> list[Finding]:
     return findings
 
 
-def _made_up(r: Followup, text: str, requisition: bool = False) -> tuple[str, bool]:
-    made_up = r.requisitions_illustrative if requisition else r.illustrative
-    return (text + MADE_UP if made_up else text), made_up
-
-
-def _not_requisitioned(r: Followup, f: RecipientFigures) -> Finding:
-    """One finding for a recipient that asked for nothing, whether or not it spent money."""
-    could = f" (taket var {kr(f.ceiling)})" if f.ceiling else ""
-    text = f"{f.name} rekvirerade inga medel{_which_money(r)}{could}"
-    if f.used > f.allocated:  # spent beyond what it got from other steps: the same cause
-        text += (
-            f" men har förbrukat {kr(f.used)}, {kr(f.used - f.allocated)} mer än tilldelade "
-            f"{kr(f.allocated)}"
-        )
-    message, made_up = _made_up(r, text + ".", requisition=True)
-    return Finding(
-        "warning", "not-requisitioned", message, f.ceiling or 0, made_up or r.illustrative
-    )
-
-
-def _which_money(r: Followup) -> str:
-    """Which money could be requisitioned, when only part of the year's was (Stockholm 2023:
-    `` i steget ansökan om nya utbildningsplatser``); else nothing."""
-    if r.requisition_target is None or r.requisition_target >= r.received:
-        return ""
-    sources = r.plan.pot_sources
-    steps = [
-        step.name.lower()
-        for pot in r.plan.params.pots
-        if not sources[pot.name].startswith("carry-over")
-        for step in pot.steps
-        if step.kind == "requisition"
-    ]
-    return f" i {'steget' if len(steps) == 1 else 'stegen'} {join_words(steps)}"
-
-
-def _above_ceiling(r: Followup, f: RecipientFigures) -> list[Finding]:
-    """A requisitions-file amount above what the steps let the recipient have: an error."""
-    if f.step_limit is None or f.requisitioned is None or f.requisitioned <= f.step_limit:
-        return []
-    limit = kr(f.step_limit)
-    what = f"taket {limit}" if f.step_limit == (f.ceiling or 0) else f"de {limit} som steget gav"
-    spec = r.plan.params.followup
-    shown = r.plan.file.data_path(spec.requisitions)[1] if spec and spec.requisitions else ""
-    text = (
-        f"{f.name} rekvirerade {kr(f.requisitioned)} enligt {shown}, "
-        f"{kr(f.requisitioned - f.step_limit)} mer än {what}."
-    )
-    message, made_up = _made_up(r, text, requisition=True)
-    return [
-        Finding(
-            "error",
-            "requisitioned-above-ceiling",
-            message,
-            f.requisitioned - f.step_limit,
-            made_up,
-        )
-    ]
-
-
-def _above_limit(r: Followup, f: RecipientFigures) -> list[Finding]:
-    """At most one finding: above what it requisitioned when that is the lower limit (a
-    requisitions file granted less than the steps), else above what it was allocated.
-
-    The requisitioned limit is the allocation with the requisition steps' grant replaced by the
-    requisitioned amount, so money from other steps counts; a recipient without a requisition
-    has no requisitioned limit at all.
-    """
-    limit = f.limit
-    if limit < f.allocated and f.used > limit:
-        req = f.requisitioned or 0
-        other = f.allocated - f.granted
-        besides = f" och {kr(other)} från andra steg" if other else ""
-        text = (
-            f"{f.name} har förbrukat {kr(f.used)}, {kr(f.used - limit)} mer än rekvirerade "
-            f"{kr(req)}{besides}."
-        )
-        message, made_up = _made_up(r, text)
-        return [
-            Finding(
-                "warning",
-                "used-above-requisitioned",
-                message,
-                f.used - limit,
-                made_up or r.requisitions_illustrative,
-            )
-        ]
-    if f.used > f.allocated:
-        text = (
-            f"{f.name} har förbrukat {kr(f.used)}, {kr(f.used - f.allocated)} mer än "
-            f"tilldelade {kr(f.allocated)}."
-        )
-        message, made_up = _made_up(r, text)
-        return [Finding("warning", "used-above-allocated", message, f.used - f.allocated, made_up)]
-    return []
-
-
 def _ineligible(r: Followup) -> list[Finding]:
     spec = r.plan.params.followup
     spend_file = r.plan.file.data_path(spec.spend)[1] if spec else ""
@@ -189,7 +94,7 @@ def _ineligible(r: Followup) -> list[Finding]:
             f"får inte användas så: {item.reason}. Beloppet ska betalas tillbaka "
             f"({spend_file}, rad {line.row})."
         )
-        message, made_up = _made_up(r, text)
+        message, made_up = with_made_up_note(r, text)
         findings.append(Finding("error", "ineligible-spend", message, line.amount, made_up))
     return findings
 
@@ -213,7 +118,7 @@ def _unclassified(r: Followup) -> list[Finding]:
             f"{kr(amounts[kind])}). {owner} behöver ange sin tolkning med källa i sin regelfil "
             "(activity_types); till dess räknas beloppet inte som använt utanför reglerna."
         )
-        message, made_up = _made_up(r, text)
+        message, made_up = with_made_up_note(r, text)
         findings.append(
             Finding("warning", "activity-type-unclassified", message, amounts[kind], made_up)
         )
@@ -237,7 +142,9 @@ def _details(r: Followup) -> list[Finding]:
     total and its parts (per area when the organisation reported them, else the rows)."""
     findings = []
     if r.unassigned:
-        message, made_up = _made_up(r, f"Av förbrukningen saknar {kr(r.unassigned)} insatsområde.")
+        message, made_up = with_made_up_note(
+            r, f"Av förbrukningen saknar {kr(r.unassigned)} insatsområde."
+        )
         findings.append(Finding("warning", "spend-without-area", message, r.unassigned, made_up))
     if r.reported_by_area:
         findings += _rows_vs_areas(r)
@@ -257,7 +164,7 @@ def _details(r: Followup) -> list[Finding]:
     if r.reported_by_area:
         message, made_up = text + _reading_note(r), False
     else:
-        message, made_up = _made_up(r, text)
+        message, made_up = with_made_up_note(r, text)
     findings.append(Finding("warning", "rows-vs-reported", message, gap, made_up))
     return findings
 
@@ -283,14 +190,14 @@ def _rows_vs_areas(r: Followup) -> list[Finding]:
                 f"Förbrukningsraderna för insatsområde {area} summerar till {kr(rows)}, men "
                 f"{who} redovisar inget belopp för området."
             )
-            message, made_up = _made_up(r, text)
+            message, made_up = with_made_up_note(r, text)
             findings.append(Finding("warning", "rows-vs-area", message, -rows, made_up))
         elif rows != reported:
             text = (
                 f"Förbrukningsraderna för insatsområde {area} summerar till {kr(rows)}, men "
                 f"{who} redovisar {kr(reported)} för området."
             )
-            message, made_up = _made_up(r, text)
+            message, made_up = with_made_up_note(r, text)
             findings.append(Finding("warning", "rows-vs-area", message, reported - rows, made_up))
     return findings
 
@@ -317,7 +224,7 @@ def _carry_over(r: Followup) -> list[Finding]:
                 )
             )
         else:
-            message, made_up = _made_up(
+            message, made_up = with_made_up_note(
                 r,
                 f"Av kvarvarande medel från {carry.year} ({amount}) förbrukades "
                 f"{kr(carry.used)}; de följs upp för sig och påverkar inte årets återbetalning.",
