@@ -3,6 +3,8 @@
 ``followup(plan)`` reads the spend (and, if given, requisition) files a year's parameter file
 points to and returns every figure of the follow-up report with its findings. Only this year's
 grant is followed up; pots that distribute money carried over from earlier years are shown apart.
+The tallies per recipient and per area are in ``followup_tally``, the findings in
+``followup_checks``.
 """
 
 from __future__ import annotations
@@ -12,11 +14,20 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from gnvtools.core.allocation import RESERVE
 from gnvtools.core.followup_checks import followup_findings
 from gnvtools.core.followup_json import followup_json
 from gnvtools.core.followup_readings import NO_READING, ActivityReading, activity_reading
-from gnvtools.core.followup_requisitions import AboveCeiling, above_ceilings, requisition_figures
+from gnvtools.core.followup_requisitions import AboveCeiling, above_ceilings
+from gnvtools.core.followup_tally import (
+    RecipientFigures,
+    RecipientTally,
+    SpendTally,
+    repayments,
+    reported_by_area,
+    tally_recipients,
+    tally_spend,
+    year_pots,
+)
 from gnvtools.core.model import (
     Allocation,
     Plan,
@@ -32,41 +43,16 @@ from gnvtools.core.spend import (
     SpendLine,
     area8_applies,
     carry_over_followup,
-    ineligibility,
     load_spend,
 )
 
-
-@dataclass
-class RecipientFigures:
-    name: str
-    group: str
-    allocated: int = 0
-    requisitioned: int | None = None
-    ceiling: int | None = None
-    used: int = 0
-    ineligible: int = 0
-    #: What the year's requisition steps granted (part of ``allocated``).
-    granted: int = 0
-    #: With a requisitions file: the most the steps let it requisition (ceiling or grant).
-    step_limit: int | None = None
-
-    @property
-    def unused(self) -> int:
-        return self.allocated - self.used
-
-    @property
-    def used_share(self) -> Fraction | None:
-        """Used as a share of allocated (not the utilisation, which is of received)."""
-        return Fraction(self.used, self.allocated) if self.allocated else None
-
-    @property
-    def limit(self) -> int:
-        """What the recipient may use: its allocation, with the requisition steps' grant
-        replaced by what it requisitioned (the same unless a requisitions file says otherwise)."""
-        if self.requisitioned is None:
-            return self.allocated
-        return self.allocated - self.granted + self.requisitioned
+__all__ = [  # this module's own names and those imported from here
+    "Followup",
+    "RecipientFigures",
+    "followup",
+    "followup_file",
+    "utilisation",
+]
 
 
 @dataclass
@@ -166,138 +152,82 @@ def utilisation(used: int, received: int) -> Fraction:
     return Fraction(used, received) if received else Fraction(0)
 
 
-def _year_pots(allocation: Allocation) -> list[Any]:
-    sources = allocation.plan.pot_sources
-    return [p for p in allocation.pots if not sources[p.pot.name].startswith("carry-over")]
-
-
-def _reported_by_area(plan: Plan, spec: FollowupSpec, regime: Regime) -> dict[int, int]:
-    """The organisation's own use per area, checked against the regime's areas."""
-    out: dict[int, int] = {}
-    for index, item in enumerate(spec.reported_by_area):
-        where = ("followup", "reported_by_area", index, "area")
-        if item.area not in regime.areas:
-            numbers = ", ".join(str(a) for a in regime.areas)
-            raise plan.file.error(
-                f"okänt insatsområde {item.area}; {regime.short} har områdena {numbers}", *where
-            )
-        if item.area in out:
-            raise plan.file.error(f"insatsområde {item.area} står två gånger", *where)
-        out[item.area] = item.amount
-    return out
-
-
-def _repayment(regime: Regime, spec: FollowupSpec, unused: int, ineligible: int) -> tuple[int, int]:
-    """(carried over, to pay back) for a year's unused money and its ineligible use."""
-    if regime.unused_must_be_repaid:
-        carried = min(spec.carried_over, max(unused, 0))
-        return carried, max(unused, 0) - carried + ineligible
-    if regime.unused_must_be_repaid is None:  # the sources are silent: claim nothing
-        return 0, ineligible
-    return max(unused, 0), ineligible
-
-
 def followup(plan: Plan, allocation: Allocation | None = None) -> Followup:
     """The year-end figures; pass ``allocation`` when the caller has already run it."""
-    params = plan.params
-    spec = params.followup
+    spec = plan.params.followup
     if spec is None:
         raise plan.file.error("parameterfilen har ingen uppföljning (nyckeln followup saknas)")
-    regime = get_regime(params.regime, file=plan.file.shown, row=plan.file.line("regime"))
+    regime = get_regime(plan.params.regime, file=plan.file.shown, row=plan.file.line("regime"))
     allocation = allocation or allocate(plan)
     spend = load_spend(plan, spec, regime)
-    reported_by_area = _reported_by_area(plan, spec, regime)
+    by_area = reported_by_area(plan, spec, regime)
     area8 = area8_applies(plan, spec)
     reading = activity_reading(plan, regime)
-    owner = params.organisation.name
-    unclassified: list[SpendLine] = []
-    figures: dict[str, RecipientFigures] = {}
+    recipients = tally_recipients(plan, allocation, spec)
+    rows = tally_spend(spend, regime, recipients, area8, reading)
+    result = _result(plan, regime, spec, allocation, spend, by_area, recipients, rows)
+    result.findings = sort_findings(followup_findings(result))
+    return result
 
-    def figure(name: str) -> RecipientFigures:
-        if name not in figures:
-            figures[name] = RecipientFigures(name, plan.recipients[name].group)
-        return figures[name]
 
-    for pot in _year_pots(allocation):
-        for line in pot.lines:
-            if line.recipient != RESERVE:
-                figure(line.recipient).allocated += line.amount
-    steps = [s for pot in _year_pots(allocation) for s in pot.steps if s.kind == "requisition"]
-    has_requisition, asked = requisition_figures(plan, steps, spec, figure)
-
-    year_spend = [line for line in spend if line.fund is None]
-    ineligible: list[Ineligible] = []
-    rows_by_area = dict.fromkeys(regime.areas, 0)
-    unassigned = 0
-    for line in year_spend:
-        f = figure(line.recipient)
-        f.used += line.amount
-        if line.area is None:
-            unassigned += line.amount
-        else:
-            rows_by_area[line.area] += line.amount
-        reason = ineligibility(line, regime, area8, reading, owner)
-        if reason:
-            ineligible.append(Ineligible(line, reason))
-            f.ineligible += line.amount
-        elif line.activity_type and not reading.classifies(line.activity_type):
-            unclassified.append(line)  # not judged: the organisation must state its reading
-
+def _result(
+    plan: Plan,
+    regime: Regime,
+    spec: FollowupSpec,
+    allocation: Allocation,
+    spend: list[SpendLine],
+    reported: dict[int, int],
+    recipients: RecipientTally,
+    rows: SpendTally,
+) -> Followup:
+    """The follow-up's totals from the tallies: use, unused, carried over and paid back."""
+    params = plan.params
     received = params.received.total
-    rows_used = sum(line.amount for line in year_spend)
+    figures, asked, steps = recipients.figures, recipients.asked, recipients.steps
     # What the organisation reported to the payer is the year's use; the rows are its detail.
-    used = spec.reported_used if spec.reported_used is not None else rows_used
-    ineligible_total = sum(i.line.amount for i in ineligible)
-    carried, repay = _repayment(regime, spec, received - used, ineligible_total)
-    # The alternative reading of an undecided difference: only the details count as used.
-    details = sum(reported_by_area.values()) if reported_by_area else rows_used
-    repay_if_details = None
-    if used != details:
-        repay_if_details = _repayment(regime, spec, received - details, ineligible_total)[1]
+    used = spec.reported_used if spec.reported_used is not None else rows.used
+    details = sum(reported.values()) if reported else rows.used
+    carried, repay, repay_if_details = repayments(
+        regime, spec, received, used, details, rows.ineligible_total
+    )
     made_up_groups = {g for g, t in plan.groups.items() if t.spec.illustrative}
-    result = Followup(
+    return Followup(
         plan=plan,
         regime=regime,
         received=received,
         carry_over_in=sum(c.amount for c in params.carry_over),
         allocated=sum(f.allocated for f in figures.values()),
-        requisitioned=(
-            sum(f.requisitioned or 0 for f in figures.values()) if has_requisition else None
-        ),
+        requisitioned=recipients.requisitioned,
         requisition_target=sum(s.target for s in steps) if steps else None,
-        requested=sum(asked.values()) if has_requisition else None,
+        requested=recipients.requested,
         used=used,
-        rows_used=rows_used,
+        rows_used=rows.used,
         reported_used=spec.reported_used,
         unused=received - used,
-        ineligible=ineligible_total,
+        ineligible=rows.ineligible_total,
         carried_over=carried,
         repay=repay,
-        by_area={a: reported_by_area.get(a, 0) for a in regime.areas}
-        if reported_by_area
-        else rows_by_area,
-        unassigned=unassigned,
+        by_area={a: reported.get(a, 0) for a in regime.areas} if reported else rows.rows_by_area,
+        unassigned=rows.unassigned,
         by_recipient=figures,
         # Everyone a requisition step was open to who asked for nothing, whatever else they got.
         not_requisitioned=[name for name, amount in asked.items() if amount == 0],
-        ineligible_lines=ineligible,
-        spend=year_spend,
-        reading=reading,
-        unclassified=unclassified,
-        area8=area8,
-        above_ceiling=above_ceilings(_year_pots(allocation)),
+        ineligible_lines=rows.ineligible,
+        spend=rows.rows,
+        reading=rows.reading,
+        unclassified=rows.unclassified,
+        area8=rows.area8,
+        above_ceiling=above_ceilings(year_pots(allocation)),
         illustrative=spec.illustrative,
         carry_over=carry_over_followup(allocation, spend),
-        rows_by_area=rows_by_area,
-        reported_by_area=reported_by_area,
+        rows_by_area=rows.rows_by_area,
+        reported_by_area=reported,
         uncertain_areas={i.area: i.reading for i in spec.reported_by_area if i.reading},
         repay_if_details=repay_if_details,
         requisitions_illustrative=any(
             plan.recipients[name].group in made_up_groups for name in asked
         ),
     )
-    result.findings = sort_findings(followup_findings(result))
-    return result
 
 
 def followup_file(path: Path | str) -> Followup:
