@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from gnvtools import __version__
 from gnvtools.errors import InputError
@@ -151,6 +152,21 @@ def bundle(directory: Path, out: Path, *, project: ProjectConfig | None = None) 
     manifest; every entry name is a plain relative path. A manifest that points elsewhere
     (``"project": "/"``, a link out of the project) is refused with a Swedish message.
     """
+    manifests, trusted = _manifests(directory, out)
+    files: dict[str, bytes] = {}
+    reports = [_add_report(path, directory, trusted, project, files) for path in manifests]
+    _add_bundle_files(files, reports, out)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(files):
+            archive.writestr(name, files[name])
+    write_bytes(out, buffer.getvalue())
+    return out, len(manifests)
+
+
+def _manifests(directory: Path, out: Path) -> tuple[list[Path], list[Path]]:
+    """The manifests under ``directory`` and the project roots a bundle may take files from;
+    ``InputError`` when there are none or ``out`` is a folder."""
     if not directory.is_dir():
         raise InputError("mappen finns inte", file=directory)
     manifests = sorted(directory.rglob("*.manifest.json"))
@@ -167,50 +183,66 @@ def bundle(directory: Path, out: Path, *, project: ProjectConfig | None = None) 
             "parameters/); kör gnv bundle i projektmappen",
             file=directory,
         )
-    files: dict[str, bytes] = {}
-    reports = []
-    for path in manifests:
-        if inside(path, directory) is None:
-            raise InputError("manifestet är en länk ut ur mappen och läses inte", file=path)
-        manifest = read_manifest(path)
-        try:
-            root = manifest_root(manifest, path.parent).resolve()
-        except InputError as exc:
-            if exc.file is not None:
-                raise
-            raise InputError(exc.message, file=path) from exc
-        if not any(inside(root, top) for top in trusted):
-            raise InputError(
-                f"manifestet pekar på projektmappen {root}, som inte är projektet "
-                f"{trusted[0]}; paketet tar bara filer ur projektet",
-                file=path,
-            )
-        folder = path.parent.relative_to(directory).as_posix()
-        zip_folder = posixpath.normpath(posixpath.join(REPORTS, folder))
-        for item in manifest["inputs"]:
-            name = entry_name(INPUTS, PurePosixPath(item["path"]).as_posix())
-            source = root / item["path"]
-            if not source.exists() and not source.is_symlink():
-                raise InputError(
-                    f"underlaget {item['path']} finns inte; bygg om rapporten", file=path
-                )
-            files[name] = _read(source, root, MAX_FILE_BYTES, f"underlaget {item['path']}", path)
-        for extra, data in _project_extras(root, project).items():
-            files[entry_name(INPUTS, extra)] = data
-        for item in manifest["outputs"]:
-            output = path.parent / item["path"]
-            if output.exists() or output.is_symlink():
-                name = entry_name(zip_folder, PurePosixPath(item["path"]).as_posix())
-                what = f"rapporten {item['path']}"
-                files[name] = _read(output, path.parent, MAX_FILE_BYTES, what, path)
-        manifest["project"] = posixpath.relpath(INPUTS, zip_folder)
-        manifest.pop("root", None)
-        files[entry_name(zip_folder, path.name)] = (
-            json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
-        ).encode("utf-8")
-        reports.append(
-            {"report": manifest["report"], "title": manifest.get("title", ""), "folder": folder}
+    return manifests, trusted
+
+
+def _manifest_root(path: Path, directory: Path, trusted: list[Path]) -> tuple[dict[str, Any], Path]:
+    """The manifest at ``path`` and its project root, which must be a trusted project."""
+    if inside(path, directory) is None:
+        raise InputError("manifestet är en länk ut ur mappen och läses inte", file=path)
+    manifest = read_manifest(path)
+    try:
+        root = manifest_root(manifest, path.parent).resolve()
+    except InputError as exc:
+        if exc.file is not None:
+            raise
+        raise InputError(exc.message, file=path) from exc
+    if not any(inside(root, top) for top in trusted):
+        raise InputError(
+            f"manifestet pekar på projektmappen {root}, som inte är projektet "
+            f"{trusted[0]}; paketet tar bara filer ur projektet",
+            file=path,
         )
+    return manifest, root
+
+
+def _add_report(
+    path: Path,
+    directory: Path,
+    trusted: list[Path],
+    project: ProjectConfig | None,
+    files: dict[str, bytes],
+) -> dict[str, Any]:
+    """Add one report to ``files``: its inputs and the project's extras under ``underlag/``,
+    its outputs and its manifest (pointing at ``underlag/``) under ``rapporter/``; returns its
+    line in ``paket.json``."""
+    manifest, root = _manifest_root(path, directory, trusted)
+    folder = path.parent.relative_to(directory).as_posix()
+    zip_folder = posixpath.normpath(posixpath.join(REPORTS, folder))
+    for item in manifest["inputs"]:
+        name = entry_name(INPUTS, PurePosixPath(item["path"]).as_posix())
+        source = root / item["path"]
+        if not source.exists() and not source.is_symlink():
+            raise InputError(f"underlaget {item['path']} finns inte; bygg om rapporten", file=path)
+        files[name] = _read(source, root, MAX_FILE_BYTES, f"underlaget {item['path']}", path)
+    for extra, data in _project_extras(root, project).items():
+        files[entry_name(INPUTS, extra)] = data
+    for item in manifest["outputs"]:
+        output = path.parent / item["path"]
+        if output.exists() or output.is_symlink():
+            name = entry_name(zip_folder, PurePosixPath(item["path"]).as_posix())
+            what = f"rapporten {item['path']}"
+            files[name] = _read(output, path.parent, MAX_FILE_BYTES, what, path)
+    manifest["project"] = posixpath.relpath(INPUTS, zip_folder)
+    manifest.pop("root", None)
+    files[entry_name(zip_folder, path.name)] = (
+        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
+    ).encode("utf-8")
+    return {"report": manifest["report"], "title": manifest.get("title", ""), "folder": folder}
+
+
+def _add_bundle_files(files: dict[str, bytes], reports: list[dict[str, Any]], out: Path) -> None:
+    """The rules, ``paket.json`` (version, when, which reports) and ``LÄSMIG.txt``."""
     files[RULES_IN_BUNDLE] = package_file("data/regimes.yaml").read_bytes()
     created = datetime.now(UTC).isoformat(timespec="seconds")
     files["paket.json"] = (
@@ -224,9 +256,3 @@ def bundle(directory: Path, out: Path, *, project: ProjectConfig | None = None) 
     files["LÄSMIG.txt"] = README.format(version=__version__, created=created, name=out.name).encode(
         "utf-8"
     )
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in sorted(files):
-            archive.writestr(name, files[name])
-    write_bytes(out, buffer.getvalue())
-    return out, len(manifests)
