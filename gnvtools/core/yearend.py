@@ -4,22 +4,25 @@ Names, stages and how to recompute each figure by hand are in docs/parameters.md
 follow-up"). Example (Stockholm 2025): ``forbrukat_enligt_rader`` = 28 630 915 (the spend rows),
 ``forbrukat`` = ``redovisat_forbrukat`` = 28 714 265 (the reported total), ``outnyttjat`` =
 41 991 440 − 28 714 265 = 13 277 175.
+
+The requisition figures are in ``yearend_requisitions``, the parts of the unused money in
+``yearend_unused``, the figures the follow-up's tables show in ``yearend_tables``.
 """
 
 from __future__ import annotations
 
-from gnvtools.core.figure_sources import yaml_cell
+from gnvtools.core.figure_sources import FigureSource, yaml_cell
 from gnvtools.core.figures import Catalogue, slug
 from gnvtools.core.followup import Followup
 from gnvtools.core.followup_sources import (
     ineligible_rows,
     repayment_rule,
-    requisitions_cell,
     scope_rule,
     spend_cell,
 )
 from gnvtools.core.memo_figures import allocation_figures
 from gnvtools.core.model import Allocation
+from gnvtools.core.yearend_requisitions import requisition_totals
 from gnvtools.core.yearend_tables import (
     activity_figures,
     area_figures,
@@ -37,10 +40,28 @@ def followup_figures(result: Followup, cat: Catalogue | None = None) -> Catalogu
     Without ``cat`` a new catalogue holds only ``mottaget`` besides the year-end figures.
     """
     cat = cat if cat is not None else Catalogue()
-    file = result.plan.file
-    org_type = result.plan.params.organisation.type
+    _allocation_totals(cat, result)
+    requisition_totals(cat, result)
+    _used_figures(cat, result)
+    _unused_figures(cat, result)
+    repayment = repayment_rule(result.regime, result.plan.params.organisation.type)
+    _repayment_figures(cat, result, repayment)
+    _spend_figures(cat, result)
+    _details_reading(cat, result, repayment)
+    carried_over_figures(cat, result)
+    recipient_figures(cat, result)
+    above_ceiling_figures(cat, result)
+    area_figures(cat, result)
+    activity_figures(cat, result)
+    carry_over_figures(cat, result)
+    ineligible_figures(cat, result)
+    return cat
+
+
+def _allocation_totals(cat: Catalogue, result: Followup) -> None:
+    """``mottaget`` and ``fordelat_statsbidrag``, unless the allocation's catalogue has them."""
     if "mottaget" not in cat:
-        total = [yaml_cell(file, "received", "total")]
+        total = [yaml_cell(result.plan.file, "received", "total")]
         cat.add(
             "mottaget",
             result.received,
@@ -56,8 +77,11 @@ def followup_figures(result: Followup, cat: Catalogue | None = None) -> Catalogu
             "kr",
             "fördelat till mottagare av årets statsbidrag",
         )
-    _requisition_totals(cat, result)
-    _used_figures(cat, result)
+
+
+def _unused_figures(cat: Catalogue, result: Followup) -> None:
+    """The unused money and its parts, the utilisation, what was used outside the rules and
+    what is carried over."""
     cat.add(
         "outnyttjat",
         result.unused,
@@ -87,9 +111,13 @@ def followup_figures(result: Followup, cat: Catalogue | None = None) -> Catalogu
         "kr",
         "outnyttjat som förs över till nästa år",
         derived_from=["outnyttjat"],
-        sources=[yaml_cell(file, "followup", "carried_over")],
+        sources=[yaml_cell(result.plan.file, "followup", "carried_over")],
     )
-    repayment = repayment_rule(result.regime, org_type)
+
+
+def _repayment_figures(cat: Catalogue, result: Followup, repayment: list[FigureSource]) -> None:
+    """What is paid back: the unused part (when the regime says unused money goes back) and
+    in all; ``repayment`` is the regime's rule that says so."""
     if result.regime.unused_must_be_repaid:
         cat.add(
             "outnyttjat_att_betala",
@@ -107,33 +135,30 @@ def followup_figures(result: Followup, cat: Catalogue | None = None) -> Catalogu
         derived_from=["outnyttjat", "fors_over", "utanfor_reglerna"],
         sources=repayment,
     )
-    _spend_figures(cat, result)
-    if result.repay_if_details is not None:
-        details = "forbrukat_inom_omraden" if result.reported_by_area else "forbrukat_enligt_rader"
-        cat.add(
-            "redovisat_utover_detaljerna",
-            cat.amount("redovisat_forbrukat") - cat.amount(details),
-            "kr",
-            "redovisad förbrukning utöver detaljerna (per område eller rad)",
-            derived_from=["redovisat_forbrukat", details],
-        )
-        cat.add(
-            "att_betala_tillbaka_enligt_detaljerna",
-            result.repay_if_details,
-            "kr",
-            "att betala tillbaka om summan av beloppen per insatsområde (eller av "
-            "förbrukningsraderna) räknas som förbrukad i stället för den redovisade totalen",
-            derived_from=["mottaget", details, "fors_over", "utanfor_reglerna"],
-            sources=repayment,
-        )
-    carried_over_figures(cat, result)
-    recipient_figures(cat, result)
-    above_ceiling_figures(cat, result)
-    area_figures(cat, result)
-    activity_figures(cat, result)
-    carry_over_figures(cat, result)
-    ineligible_figures(cat, result)
-    return cat
+
+
+def _details_reading(cat: Catalogue, result: Followup, repayment: list[FigureSource]) -> None:
+    """When the reported total and its details differ: the difference, and what would be paid
+    back if only the details counted as used."""
+    if result.repay_if_details is None:
+        return
+    details = "forbrukat_inom_omraden" if result.reported_by_area else "forbrukat_enligt_rader"
+    cat.add(
+        "redovisat_utover_detaljerna",
+        cat.amount("redovisat_forbrukat") - cat.amount(details),
+        "kr",
+        "redovisad förbrukning utöver detaljerna (per område eller rad)",
+        derived_from=["redovisat_forbrukat", details],
+    )
+    cat.add(
+        "att_betala_tillbaka_enligt_detaljerna",
+        result.repay_if_details,
+        "kr",
+        "att betala tillbaka om summan av beloppen per insatsområde (eller av "
+        "förbrukningsraderna) räknas som förbrukad i stället för den redovisade totalen",
+        derived_from=["mottaget", details, "fors_over", "utanfor_reglerna"],
+        sources=repayment,
+    )
 
 
 def _spend_figures(cat: Catalogue, result: Followup) -> None:
@@ -189,6 +214,11 @@ def _spend_figures(cat: Catalogue, result: Followup) -> None:
             made_up=result.illustrative,
             sources=[spend_cell(result, "där area är tom")],
         )
+    _recipient_use(cat, result)
+
+
+def _recipient_use(cat: Catalogue, result: Followup) -> None:
+    """Each recipient's use, from the spend rows that name it."""
     for who in result.by_recipient.values():
         cat.add(
             f"mottagare_{slug(who.name)}_forbrukat",
@@ -199,71 +229,6 @@ def _spend_figures(cat: Catalogue, result: Followup) -> None:
             made_up=result.illustrative,
             sources=[spend_cell(result, f"där recipient == {who.name}")],
         )
-
-
-def _requisition_totals(cat: Catalogue, result: Followup) -> None:
-    """Requested and granted over the year's requisition steps (or the requisitions file)."""
-    params = result.plan.params
-    steps = [
-        f"medel_{slug(pot.name)}_steg_{index}"
-        for pot in params.pots
-        if not result.plan.pot_sources[pot.name].startswith("carry-over")
-        for index, step in enumerate(pot.steps, start=1)
-        if step.kind == "requisition"
-    ]
-    steps = [name for name in steps if name in cat]
-    separate = params.followup is not None and params.followup.requisitions is not None
-    if result.requisition_target is not None:
-        cat.add(
-            "rekvisition_tak",
-            result.requisition_target,
-            "kr",
-            "belopp som kunde rekvireras",
-            derived_from=[f"{name}_tak" for name in steps],
-        )
-    if result.requisitioned is not None:
-        cat.add(
-            "rekvirerat",
-            result.requisitioned,
-            "kr",
-            "beviljat vid rekvisitionen",
-            stage="rekvisition",
-            derived_from=[] if separate else steps,
-            sources=requisitions_cell(result),
-        )
-    if result.requested is not None:
-        asked = [] if separate else [f"{name}_begart" for name in steps]
-        cat.add(
-            "begart",
-            result.requested,
-            "kr",
-            "begärt i rekvisitionerna",
-            stage="rekvisition",
-            derived_from=asked,
-            made_up=result.illustrative,
-            sources=requisitions_cell(result),
-        )
-    stated = params.followup.stated if params.followup is not None else None
-    if stated is not None and stated.not_requisitioned is not None:
-        # The source's own count is real even where the rows that name them are made up.
-        cat.add(
-            "antal_ej_rekvirerat",
-            stated.not_requisitioned,
-            "antal",
-            "mottagare som inte rekvirerade, enligt källan",
-            stage="rekvisition",
-            sources=[yaml_cell(result.plan.file, "followup", "stated", "not_requisitioned")],
-        )
-        return
-    cat.add(
-        "antal_ej_rekvirerat",
-        len(result.not_requisitioned),
-        "antal",
-        "mottagare som inte rekvirerade",
-        stage="rekvisition",
-        derived_from=["begart"] if "begart" in cat else [],
-        made_up=result.requisitions_illustrative,
-    )
 
 
 def _used_figures(cat: Catalogue, result: Followup) -> None:

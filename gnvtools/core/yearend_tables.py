@@ -73,6 +73,11 @@ def recipient_figures(cat: Catalogue, r: Followup) -> None:
                 f"förbrukat av {who.name} som andel av tilldelat",
                 derived_from=[used, allocated],
             )
+    _rows_sum(cat, r)
+
+
+def _rows_sum(cat: Catalogue, r: Followup) -> None:
+    """The per-recipient table's sum row: allocated minus the rows' use, and its share."""
     cat.add(
         "outnyttjat_enligt_rader",
         r.rows_unused,

@@ -22,18 +22,12 @@ from __future__ import annotations
 
 from gnvtools.core.figures import Catalogue, slug
 from gnvtools.core.followup import Followup
+from gnvtools.core.yearend_requisitions import year_requisition_steps
 
 
 def not_requisitioned_steps(cat: Catalogue, result: Followup) -> list[str]:
     """The year's requisition steps' ``<step>_ej_rekvirerat`` figures in the catalogue."""
-    params = result.plan.params
-    names = [
-        f"medel_{slug(pot.name)}_steg_{index}_ej_rekvirerat"
-        for pot in params.pots
-        if not result.plan.pot_sources[pot.name].startswith("carry-over")
-        for index, step in enumerate(pot.steps, start=1)
-        if step.kind == "requisition"
-    ]
+    names = [f"{step}_ej_rekvirerat" for step in year_requisition_steps(result)]
     return [name for name in names if name in cat]
 
 
