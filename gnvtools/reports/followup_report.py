@@ -8,7 +8,7 @@ difference is undecided), the checks, signatures and attachments, and the proven
 
 Figures come from the catalogue (``core.yearend``), sentences from ``followup_phrases``, tables
 and charts from ``followup_tables``; nothing here computes money. The organisation's own
-sections come from the text file under ``followup.texts``.
+sections come from the text file under ``followup.texts`` (read by ``followup_load``).
 """
 
 from __future__ import annotations
@@ -27,11 +27,9 @@ from gnvtools.core.rulebook import (
     NO_READINGS,
     KindRule,
     Readings,
-    read_readings,
     rules_for_document,
 )
 from gnvtools.core.yearend import year_end_figures
-from gnvtools.errors import InputError
 from gnvtools.reports import charts
 from gnvtools.reports import followup_phrases as phrases
 from gnvtools.reports import followup_tables as tables
@@ -54,45 +52,14 @@ from gnvtools.reports.display import (
 )
 from gnvtools.reports.followup_carry import carry_over_section, ineligible_section
 from gnvtools.reports.followup_key_figures import key_figures
+from gnvtools.reports.followup_load import AUTHORED_SECTIONS, load_followup_texts, load_readings
 from gnvtools.reports.memo_sections import rules_by_kind
 from gnvtools.reports.table_cells import findings_table
-from gnvtools.reports.texts import Texts, check_text, markdown_html, read_texts, substitute
+from gnvtools.reports.texts import Texts, markdown_html, substitute
 
-#: The sections an organisation may write in its follow-up text file, in the order shown.
-AUTHORED_SECTIONS = (
-    "Sammanfattning",
-    "Bakgrund",
-    "Ärendets beredning",
-    "Förvaltningens synpunkter",
-    "Jämställdhetsanalys",
-)
+__all__ = ["AUTHORED_SECTIONS", "MADE_UP", "FollowupReport", "load_followup_texts", "load_readings"]
+
 MADE_UP = " (påhittat exempel)"
-
-
-def load_followup_texts(plan: Plan, figures: Catalogue) -> Texts | None:
-    """The organisation's own follow-up sections, checked against the catalogue."""
-    spec = plan.params.followup
-    if spec is None or not spec.texts:
-        return None
-    resolved, shown = plan.file.data_path(spec.texts)
-    if resolved.suffix.lower() != ".md":
-        raise InputError(
-            "textfilen ska vara en Markdown-fil (.md)",
-            file=plan.file.shown,
-            row=plan.file.line("followup", "texts"),
-            key="followup.texts",
-        )
-    texts = read_texts(resolved, shown, AUTHORED_SECTIONS)
-    check_text(texts, figures)
-    return texts
-
-
-def load_readings(plan: Plan) -> Readings:
-    """The organisation's own rules file (``rules:``), or none: another organisation's
-    readings never reach this report."""
-    if not plan.params.rules:
-        return NO_READINGS
-    return read_readings(*plan.file.data_path(plan.params.rules))
 
 
 @dataclass
