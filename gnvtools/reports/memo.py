@@ -7,7 +7,8 @@ shows ceilings for a requisition step, its checks run on the allocation as the d
 
 Figures come from the catalogue (``gnvtools.core.figures``); a section is either generated (a
 Swedish default built from the figures, phrased in ``memo_phrases``, tables in ``memo_tables``,
-rules and consequences in ``memo_sections``) or authored by the organisation in its text file.
+rules and consequences in ``memo_sections``, the decision items and summary in ``memo_summary``)
+or authored by the organisation in its text file.
 The order follows a real tjänsteutlåtande: proposal, summary, background, the case and its
 preparation, the administration's view, the model step by step, left-over money, economic
 consequences, reporting and repayment, the gender-equality analysis, checks, signatures,
@@ -21,46 +22,27 @@ from pathlib import Path
 
 from gnvtools.core.decision_totals import decision_totals
 from gnvtools.core.figures import Catalogue
-from gnvtools.core.figures import slug as _slug
 from gnvtools.core.finding_figures import finding_figures
-from gnvtools.core.formatting import count
 from gnvtools.core.memo_figures import allocation_figures
 from gnvtools.core.memo_inputs import decision_inputs
-from gnvtools.core.model import Allocation, Plan, allocate, at_ceilings, at_decision, build_plan
+from gnvtools.core.model import Allocation, Plan, allocate, at_decision, build_plan
 from gnvtools.core.params import Params, locate
 from gnvtools.core.reconciliation import Finding, reconcile_allocation
 from gnvtools.core.regimes import Regime, get_regime
-from gnvtools.core.rulebook import (
-    NO_READINGS,
-    KindRule,
-    Readings,
-    rules_for_document,
-)
+from gnvtools.core.rulebook import NO_READINGS, KindRule, Readings, rules_for_document
 from gnvtools.reports import (
     charts,
     memo_head,
     memo_model,
     memo_phrases,
-    memo_proposal,
     memo_sections,
+    memo_summary,
     memo_tables,
 )
-from gnvtools.reports.common import (
-    appendix,
-    findings_sentence,
-)
-from gnvtools.reports.display import (
-    Html,
-    Table,
-    bullets,
-    paragraph,
-    paragraphs,
-    section,
-)
+from gnvtools.reports.common import appendix, findings_sentence
+from gnvtools.reports.display import Html, Table, bullets, paragraph, paragraphs, section
 from gnvtools.reports.memo_load import AFTER_REQUISITIONS as AFTER_REQUISITIONS
-from gnvtools.reports.memo_load import (
-    AUTHORED_SECTIONS as AUTHORED_SECTIONS,
-)
+from gnvtools.reports.memo_load import AUTHORED_SECTIONS as AUTHORED_SECTIONS
 from gnvtools.reports.memo_load import STAGE, by_stage, citable_frames, decision_plan
 from gnvtools.reports.memo_load import document_date as document_date
 from gnvtools.reports.memo_load import load_readings as load_readings
@@ -68,11 +50,7 @@ from gnvtools.reports.memo_load import load_texts as load_texts
 from gnvtools.reports.memo_phrases import describe_key as describe_key
 from gnvtools.reports.memo_phrases import join_names as join_names
 from gnvtools.reports.table_cells import findings_table
-from gnvtools.reports.texts import (
-    Texts,
-    markdown_html,
-    substitute,
-)
+from gnvtools.reports.texts import Texts, markdown_html, substitute
 
 
 @dataclass
@@ -175,15 +153,7 @@ class AllocationMemo:
 
     def proposal_items(self) -> list[str]:
         """The decision items: the parameter file's own, else a default true to the model."""
-        memo = self.params.memo
-        if memo is not None and memo.decisions:
-            return [" ".join(substitute(item, self.figures).split()) for item in memo.decisions]
-        p = self.params
-        who = p.decided_by or p.organisation.name
-        return [
-            memo_proposal.decision_item(who, self.figures, key, what, goes)
-            for key, what, goes in memo_proposal.sources(self.at_decision)
-        ]
+        return memo_summary.proposal_items(self)
 
     def proposal(self) -> Html:
         memo = self.params.memo
@@ -192,34 +162,11 @@ class AllocationMemo:
 
     def summary_texts(self) -> list[str]:
         """The generated summary (used when the text file has no Sammanfattning)."""
-        p = self.params
-        f = self.figures
-        first = f"{p.organisation.name} har för {p.year} tagit emot {f.text('mottaget')}"
-        if p.received.components:
-            parts = join_names(
-                [
-                    f"{f.text('delbelopp_' + _slug(c.name))} avser {c.name.lower()}"
-                    for c in p.received.components
-                ]
-            )
-            first += f", varav {parts}"
-        texts = [first + "."]
-        for i, pot in enumerate(self.at_decision.pots):
-            plan = self.allocation.plan
-            ceilings = any(at_ceilings(plan, i, j) for j in range(len(pot.steps)))
-            texts.append(memo_proposal.pot_summary(pot, f, ceilings))
-        split = memo_proposal.overall(f)
-        return texts + ([split] if split else []) + self.open_questions()
+        return memo_summary.summary_texts(self)
 
     def open_questions(self) -> list[str]:
         """Differences in the material, as matters the reader should know before deciding."""
-        serious = [f for f in self.shown_findings if f.level in ("error", "warning")]
-        if not serious:
-            return []
-        return [
-            f"Underlaget innehåller {count(len(serious), 'avvikelse', 'avvikelser')},"
-            " som redovisas med belopp under Kontroller."
-        ]
+        return memo_summary.open_questions(self)
 
     def summary(self) -> Html:
         body = (
