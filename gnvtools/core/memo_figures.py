@@ -1,18 +1,29 @@
 """The allocation memo's figures: received, components, pots, steps and recipients.
 
 The catalogue type itself is ``gnvtools.core.figures``; the follow-up's figures are in
-``gnvtools.core.yearend``, the multi-year report's in ``gnvtools.core.multiyear``.
+``gnvtools.core.yearend``, the multi-year report's in ``gnvtools.core.multiyear``. A step's
+own figures and what its split rests on are in ``memo_steps``; the figures read straight from
+the parameter file in ``memo_inputs``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from gnvtools.core.figure_sources import yaml_cell
 from gnvtools.core.figures import Catalogue, Stage, later, slug
 from gnvtools.core.memo_inputs import document_figures, received_figures
 from gnvtools.core.memo_sources import recipient_sources, step_sources
+from gnvtools.core.memo_steps import (
+    data_stage,
+    known_stage,
+    made_up_groups,
+    requisition_step_figures,
+    step_counts,
+    step_illustrative,
+    step_rests_on_made_up,
+)
 from gnvtools.core.table_figures import (
     decision_figures,
     frame_figures,
@@ -21,8 +32,14 @@ from gnvtools.core.table_figures import (
 )
 
 if TYPE_CHECKING:
-    from gnvtools.core.model import Allocation, Plan
+    from gnvtools.core.model import Allocation
     from gnvtools.core.reconciliation import Finding
+
+__all__ = [  # this module's own names and those imported from here
+    "allocation_figures",
+    "at_decision",
+    "step_rests_on_made_up",
+]
 
 
 def at_decision(allocation: Allocation) -> Allocation:
@@ -48,7 +65,6 @@ def allocation_figures(
     (the follow-up's at ``uppföljning``); their counts ``antal_fel``/``antal_varningar`` belong
     to that stage.
     """
-    params = allocation.plan.params
     cat = Catalogue()
     document_figures(cat, allocation.plan.file)
     sources = received_figures(cat, allocation.plan.file)
@@ -70,21 +86,7 @@ def allocation_figures(
             "kvarvarande_totalt", sources["carry-over"], "kvarvarande medel från tidigare år"
         )
     _recipient_figures(cat, allocation)
-    if params.budget:
-        budget = sum(line.amount for line in params.budget)
-        funds = params.received.total + sum(c.amount for c in params.carry_over)
-        lines = [
-            yaml_cell(allocation.plan.file, "budget", i, "amount")
-            for i in range(len(params.budget))
-        ]
-        cat.add("budget", budget, "kr", "det budgeten räknade med", stage="underlag", sources=lines)
-        cat.add(
-            "budget_mot_mottaget",
-            budget - funds,
-            "kr",
-            "budget minus mottagna medel",
-            derived_from=["budget", "mottaget", *sources["carry-over"]],
-        )
+    _budget_figures(cat, allocation, sources["carry-over"])
     # The checks run over the whole allocation: they are as late as its latest figure.
     last: Stage = "beslut"
     for figure in cat.values():
@@ -95,17 +97,36 @@ def allocation_figures(
         decision_figures(cat, at_decision(allocation), _made_up_recipients(allocation))
     if checked_at is not None:
         last = later(last, checked_at)
+    _check_counts(cat, findings, last)
+    return cat
+
+
+def _budget_figures(cat: Catalogue, allocation: Allocation, carry_over: list[str]) -> None:
+    """What the budget counted on, and that minus the money received and carried over."""
+    params = allocation.plan.params
+    if not params.budget:
+        return
+    budget = sum(line.amount for line in params.budget)
+    funds = params.received.total + sum(c.amount for c in params.carry_over)
+    lines = [
+        yaml_cell(allocation.plan.file, "budget", i, "amount") for i in range(len(params.budget))
+    ]
+    cat.add("budget", budget, "kr", "det budgeten räknade med", stage="underlag", sources=lines)
+    cat.add(
+        "budget_mot_mottaget",
+        budget - funds,
+        "kr",
+        "budget minus mottagna medel",
+        derived_from=["budget", "mottaget", *carry_over],
+    )
+
+
+def _check_counts(cat: Catalogue, findings: list[Finding], last: Stage) -> None:
+    """``antal_fel`` and ``antal_varningar``: the findings' errors and warnings, at ``last``."""
     errors = sum(1 for f in findings if f.level == "error")
     cat.add("antal_fel", errors, "antal", "fel", stage=last)
     warnings = sum(1 for f in findings if f.level == "warning")
     cat.add("antal_varningar", warnings, "antal", "varningar", stage=last)
-    return cat
-
-
-def _known(spec: Any) -> Stage:
-    """When a requisition step's requests are known (the parameter file may say)."""
-    stage: Stage = getattr(spec, "stage", "rekvisition")
-    return stage
 
 
 def _pot_figures(
@@ -128,38 +149,9 @@ def _pot_figures(
         derived_from=source,
         sources=[] if spec.amount is None else [yaml_cell(plan.file, "pots", index, "amount")],
     ).name
-    made_up_groups = _made_up_groups(plan)
     steps: list[str] = []
-    reserve_steps: list[str] = []
-    for step_index, step in enumerate(pot.steps, start=1):
-        step_spec = spec.steps[step_index - 1]
-        # A requisition's total depends on the requests; a key step always places its amount.
-        made_up = step.kind == "requisition" and _step_illustrative(
-            step_spec, plan.recipients, made_up_groups
-        )
-        # "rest" and the remainder take what the earlier steps left: derived from them.
-        takes_rest = step_spec.kind == "remainder" or getattr(step_spec, "amount", None) == "rest"
-        before = [medel, *steps] if takes_rest else []
-        requisition = step.kind == "requisition"
-        name = cat.add(
-            f"medel_{part}_steg_{step_index}",
-            step.placed,
-            "kr",
-            f"{pot.pot.name}, steg {step_index} ({step.step})",
-            stage=_known(step_spec) if requisition else "beslut",
-            derived_from=before,
-            made_up=made_up,
-            sources=step_sources(plan, index, step_index - 1),
-        ).name
-        steps.append(name)
-        if any(line.recipient == RESERVE for line in step.lines):
-            reserve_steps.append(name)
-        if requisition:
-            _requisition_figures(cat, name, step, before, made_up, _known(step_spec))
-        else:
-            _step_counts(cat, plan, name, step, step_spec, (index, step_index - 1))
-        split_made_up = step_rests_on_made_up(plan, index, step_index - 1)
-        step_line_figures(cat, step, name, split_made_up)
+    for step_index in range(len(pot.steps)):
+        steps.append(_step_figures(cat, allocation, (index, step_index), [medel, *steps]))
     reserve = sum(line.amount for line in pot.lines if line.recipient == RESERVE)
     placed = cat.add(
         f"medel_{part}_fordelat",
@@ -178,60 +170,40 @@ def _pot_figures(
     return {"medel": medel, "fordelat": placed, "ofordelat": unplaced}
 
 
-def _step_counts(
-    cat: Catalogue, plan: Plan, name: str, step: Any, spec: Any, at: tuple[int, int]
-) -> None:
-    """A step's recipients (``<step>_antal_mottagare``: "var och en av de elva", "bland de
-    elva som uppfyller villkoren") and, for an equal amount to each, that amount
-    (``<step>_per_mottagare``: 800 000 kr, read from the parameter file)."""
-    from gnvtools.core.allocation import RESERVE
-
-    given = [line for line in step.lines if line.recipient != RESERVE]
-    cat.add(
-        f"{name}_antal_mottagare", len(given), "antal", "mottagare i steget", derived_from=[name]
+def _step_figures(
+    cat: Catalogue, allocation: Allocation, at: tuple[int, int], earlier: list[str]
+) -> str:
+    """A step's figure (``medel_<pot>_steg_<n>``), its own figures and its lines; returns its
+    name. ``at``: the pot's and the step's index; ``earlier``: the pot's amount and the
+    figures of the steps before it."""
+    plan = allocation.plan
+    pot = allocation.pots[at[0]]
+    step = pot.steps[at[1]]
+    step_spec = plan.params.pots[at[0]].steps[at[1]]
+    # A requisition's total depends on the requests; a key step always places its amount.
+    made_up = step.kind == "requisition" and step_illustrative(
+        step_spec, plan.recipients, made_up_groups(plan)
     )
-    if spec.kind == "each":
-        cat.add(
-            f"{name}_per_mottagare",
-            spec.amount,
-            "kr",
-            "belopp till var och en i steget",
-            stage=cat[name].stage,
-            sources=[yaml_cell(plan.file, "pots", at[0], "steps", at[1], "amount")],
-        )
-
-
-def _requisition_figures(
-    cat: Catalogue, name: str, step: Any, before: list[str], made_up: bool, known: Stage
-) -> None:
-    """A requisition step's ceiling, requests, what was not requisitioned and the counts."""
-    requested = sum(line.requested or 0 for line in step.lines)
-    asked = sum(1 for line in step.lines if line.requested)
-    cat.add(f"{name}_tak", step.target, "kr", "belopp som kunde rekvireras", derived_from=before)
-    cat.add(
-        f"{name}_begart",
-        requested,
+    # "rest" and the remainder take what the earlier steps left: derived from them.
+    takes_rest = step_spec.kind == "remainder" or getattr(step_spec, "amount", None) == "rest"
+    before = earlier if takes_rest else []
+    requisition = step.kind == "requisition"
+    name = cat.add(
+        f"medel_{slug(pot.pot.name)}_steg_{at[1] + 1}",
+        step.placed,
         "kr",
-        "begärt i rekvisitionerna",
-        stage=known,
+        f"{pot.pot.name}, steg {at[1] + 1} ({step.step})",
+        stage=known_stage(step_spec) if requisition else "beslut",
+        derived_from=before,
         made_up=made_up,
-    )
-    cat.add(
-        f"{name}_ej_rekvirerat",
-        step.target - step.placed,
-        "kr",
-        "inte rekvirerat",
-        derived_from=[f"{name}_tak", name],
-    )
-    cat.add(
-        f"{name}_antal_rekvirerande",
-        asked,
-        "antal",
-        "mottagare som rekvirerade",
-        stage=known,
-        made_up=made_up,
-    )
-    cat.add(f"{name}_antal_mottagare", len(step.lines), "antal", "möjliga mottagare")
+        sources=step_sources(plan, *at),
+    ).name
+    if requisition:
+        requisition_step_figures(cat, name, step, before, made_up, known_stage(step_spec))
+    else:
+        step_counts(cat, plan, name, step, step_spec, at)
+    step_line_figures(cat, step, name, step_rests_on_made_up(plan, *at))
+    return name
 
 
 def _recipient_figures(cat: Catalogue, allocation: Allocation) -> None:
@@ -255,7 +227,7 @@ def _recipient_figures(cat: Catalogue, allocation: Allocation) -> None:
                 totals[who] = totals.get(who, 0) + line.amount
                 gave.setdefault(who, []).append((pot_index, step_index - 1))
                 made_up[who] = made_up.get(who, False) or split_made_up
-                data = _data_stage(allocation.plan, pot_index, step_index - 1)
+                data = data_stage(allocation.plan, pot_index, step_index - 1)
                 stages[who] = later(stages.get(who, "beslut"), data)
                 if step_figure is not None:
                     step_names.setdefault(who, []).append(step_figure.name)
@@ -291,53 +263,3 @@ def _made_up_recipients(allocation: Allocation) -> list[set[str]]:
         }
         for p, pot in enumerate(allocation.pots)
     ]
-
-
-def step_rests_on_made_up(plan: Plan, pot_index: int, step_index: int) -> bool:
-    """Whether a step's split rests on made-up rows (its keys or requests are made up).
-
-    The step's total may still be real (a key step always places its whole amount); the
-    amounts per recipient are not. The memo marks such a step's table.
-    """
-    spec = plan.params.pots[pot_index].steps[step_index]
-    return _step_illustrative(spec, plan.recipients, _made_up_groups(plan))
-
-
-def _data_stage(plan: Plan, pot_index: int, step_index: int) -> Stage:
-    """When the recipient data a key splits by becomes known (the group's ``stage``).
-
-    Only a split by key reads the data; a fixed or equal amount to a name does not.
-    """
-    spec = plan.params.pots[pot_index].steps[step_index]
-    keyed = spec.kind in ("key", "requisition") or (
-        spec.kind == "remainder" and spec.split == "key"
-    )
-    selection = getattr(spec, "recipients", None)
-    if not keyed or selection is None:
-        return "beslut"
-    names = selection if isinstance(selection, list) else []
-    groups = {selection.group} if not names else {plan.recipients[n].group for n in names}
-    stage: Stage = "beslut"
-    for group in groups:
-        table = plan.groups.get(group)
-        if table is not None:
-            stage = later(stage, table.spec.stage)
-    return stage
-
-
-def _made_up_groups(plan: Plan) -> set[str]:
-    return {g for g, t in plan.groups.items() if t.spec.illustrative}
-
-
-def _step_illustrative(spec: Any, recipients: Mapping[str, Any], groups: set[str]) -> bool:
-    """A step rests on made-up data when it splits by a key or requests over made-up rows."""
-    if spec.kind not in ("key", "requisition") and not (
-        spec.kind == "remainder" and spec.split == "key"
-    ):
-        return False
-    selection = spec.recipients
-    if selection is None:
-        return False
-    if isinstance(selection, list):
-        return any(recipients[n].group in groups for n in selection if n in recipients)
-    return bool(selection.group in groups)

@@ -87,35 +87,7 @@ def received_figures(cat: Catalogue, file: Any) -> dict[str, list[str]]:
         sources=[yaml_cell(file, "received", "total")],
     )
     for index, component in enumerate(params.received.components):
-        part = slug(component.name)
-        at = ("received", "components", index)
-        amount = cat.add(
-            f"delbelopp_{part}",
-            component.amount,
-            "kr",
-            f"delbeloppet {component.name}",
-            stage="underlag",
-            precision=precision_of(component),
-            sources=[yaml_cell(file, *at, "amount")],
-        )
-        names[f"component:{component.name}"] = [amount.name]
-        if component.national_frame:
-            frame = cat.add(
-                f"nationell_ram_{part}",
-                component.national_frame,
-                "kr",
-                f"nationell ram för delbeloppet {component.name}",
-                stage="underlag",
-                sources=[yaml_cell(file, *at, "national_frame")],
-            )
-            cat.add(
-                f"andel_av_ram_{part}",
-                Fraction(component.amount, component.national_frame),
-                "andel",
-                f"delbeloppet {component.name} som andel av den nationella ramen",
-                derived_from=[amount.name, frame.name],
-                places=2,  # a region's share of a frame is a few percent: "9,40 %", not "9 %"
-            )
+        names[f"component:{component.name}"] = [_component_figures(cat, file, index)]
     for index, carry in enumerate(params.carry_over):
         figure = cat.add(
             f"kvarvarande_{carry.year}",
@@ -129,6 +101,41 @@ def received_figures(cat: Catalogue, file: Any) -> dict[str, list[str]]:
         names[f"carry-over:{carry.year}"] = [figure.name]
         names["carry-over"].append(figure.name)
     return names
+
+
+def _component_figures(cat: Catalogue, file: Any, index: int) -> str:
+    """A component of the money received (``delbelopp_<name>``) and, when its national frame
+    is stated, that frame and the component's share of it; returns the component's figure name."""
+    component = file.params.received.components[index]
+    part = slug(component.name)
+    at = ("received", "components", index)
+    amount = cat.add(
+        f"delbelopp_{part}",
+        component.amount,
+        "kr",
+        f"delbeloppet {component.name}",
+        stage="underlag",
+        precision=precision_of(component),
+        sources=[yaml_cell(file, *at, "amount")],
+    )
+    if component.national_frame:
+        frame = cat.add(
+            f"nationell_ram_{part}",
+            component.national_frame,
+            "kr",
+            f"nationell ram för delbeloppet {component.name}",
+            stage="underlag",
+            sources=[yaml_cell(file, *at, "national_frame")],
+        )
+        cat.add(
+            f"andel_av_ram_{part}",
+            Fraction(component.amount, component.national_frame),
+            "andel",
+            f"delbeloppet {component.name} som andel av den nationella ramen",
+            derived_from=[amount.name, frame.name],
+            places=2,  # a region's share of a frame is a few percent: "9,40 %", not "9 %"
+        )
+    return amount.name
 
 
 def decision_inputs(plan: Any) -> list[Path]:
