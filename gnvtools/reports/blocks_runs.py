@@ -47,8 +47,8 @@ def emphasised_runs(text: str, strong: re.Pattern[str], em: re.Pattern[str]) -> 
     """Runs of ``text`` where the matches of ``strong`` and then ``em`` (group 1 the emphasised
     text, applied in that order as the HTML's ``<strong>`` and ``<em>`` are) are bold and italic.
 
-    The authored text's Markdown (``texts.inline_runs``) gives the same matches to the HTML and to
-    the document this way; adjacent runs of the same kind are joined.
+    The authored text's Markdown (``texts_markdown.inline_runs``) gives the same matches to the
+    HTML and to the document this way; adjacent runs of the same kind are joined.
     """
     text = _MARKERS.sub("", text)  # the markers are ours alone
     marked = em.sub(
