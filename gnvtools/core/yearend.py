@@ -30,6 +30,7 @@ from gnvtools.core.yearend_tables import (
     carry_over_figures,
     ineligible_figures,
     recipient_figures,
+    spend_figure,
 )
 from gnvtools.core.yearend_unused import above_ceiling_figures, unused_parts
 
@@ -205,14 +206,13 @@ def _spend_figures(cat: Catalogue, result: Followup) -> None:
             derived_from=["redovisat_forbrukat", "forbrukat_inom_omraden"],
         )
     if result.unassigned:
-        cat.add(
+        spend_figure(
+            cat,
+            result,
             "forbrukat_utan_omrade",
             result.unassigned,
-            "kr",
             "förbrukat utan insatsområde",
-            stage="uppföljning",
-            made_up=result.illustrative,
-            sources=[spend_cell(result, "där area är tom")],
+            "där area är tom",
         )
     _recipient_use(cat, result)
 
@@ -220,27 +220,20 @@ def _spend_figures(cat: Catalogue, result: Followup) -> None:
 def _recipient_use(cat: Catalogue, result: Followup) -> None:
     """Each recipient's use, from the spend rows that name it."""
     for who in result.by_recipient.values():
-        cat.add(
+        spend_figure(
+            cat,
+            result,
             f"mottagare_{slug(who.name)}_forbrukat",
             who.used,
-            "kr",
             f"förbrukat av {who.name}",
-            stage="uppföljning",
-            made_up=result.illustrative,
-            sources=[spend_cell(result, f"där recipient == {who.name}")],
+            f"där recipient == {who.name}",
         )
 
 
 def _used_figures(cat: Catalogue, result: Followup) -> None:
     """What the spend rows sum to, the reported total if any, and ``forbrukat`` from them."""
-    cat.add(
-        "forbrukat_enligt_rader",
-        result.rows_used,
-        "kr",
-        "summan av förbrukningsraderna",
-        stage="uppföljning",
-        made_up=result.illustrative,
-        sources=[spend_cell(result)],
+    spend_figure(
+        cat, result, "forbrukat_enligt_rader", result.rows_used, "summan av förbrukningsraderna"
     )
     source = "forbrukat_enligt_rader"
     if result.reported_used is not None:

@@ -20,11 +20,28 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from gnvtools.core.figures import Catalogue, slug, unique_slugs
+from gnvtools.core.figure_sources import ALL_ROWS
+from gnvtools.core.figures import Catalogue, Figure, slug, unique_slugs
 from gnvtools.core.followup import Followup
 from gnvtools.core.followup_sources import spend_cell
 
 NO_KIND = "ej angiven"
+
+
+def spend_figure(
+    cat: Catalogue, r: Followup, name: str, amount: int, label: str, rows: str = ALL_ROWS
+) -> Figure:
+    """A kronor figure the spend file's rows give (``rows``: all, a filter or row numbers):
+    known at the follow-up, made up when the rows are."""
+    return cat.add(
+        name,
+        amount,
+        "kr",
+        label,
+        stage="uppföljning",
+        made_up=r.illustrative,
+        sources=[spend_cell(r, rows)],
+    )
 
 
 def recipient_figures(cat: Catalogue, r: Followup) -> None:
@@ -56,14 +73,13 @@ def recipient_figures(cat: Catalogue, r: Followup) -> None:
             f"outnyttjat av {who.name}",
             derived_from=[allocated, used],
         )
-        cat.add(
+        spend_figure(
+            cat,
+            r,
             f"{head}_utanfor_reglerna",
             who.ineligible,
-            "kr",
             f"använt utanför reglerna av {who.name}",
-            stage="uppföljning",
-            made_up=r.illustrative,
-            sources=[spend_cell(r, f"där recipient == {who.name}")],
+            f"där recipient == {who.name}",
         )
         if who.used_share is not None:
             cat.add(
@@ -161,14 +177,13 @@ def activity_figures(cat: Catalogue, r: Followup) -> dict[str, str]:
         totals[kind] = totals.get(kind, 0) + line.amount
     names = {}
     for kind, amount in totals.items():
-        names[kind] = cat.add(
+        names[kind] = spend_figure(
+            cat,
+            r,
             f"forbrukat_verksamhet_{slug(kind)}",
             amount,
-            "kr",
             f"förbrukat inom verksamhetstypen {kind}",
-            stage="uppföljning",
-            made_up=r.illustrative,
-            sources=[spend_cell(r, f"där activity_type == {kind}")],
+            f"där activity_type == {kind}",
         ).name
     return names
 
@@ -189,14 +204,13 @@ def carry_over_figures(cat: Catalogue, r: Followup) -> None:
             ).name
             if used is None:
                 continue
-            spent = cat.add(
+            spent = spend_figure(
+                cat,
+                r,
                 f"{name}_forbrukat",
                 used,
-                "kr",
                 f"förbrukat av {who} av kvarvarande medel från {carry.year}",
-                stage="uppföljning",
-                made_up=r.illustrative,
-                sources=[spend_cell(r, f"där recipient == {who} och fund == {carry.year}")],
+                f"där recipient == {who} och fund == {carry.year}",
             ).name
             left = carry.unused_by(who)
             if left is not None:
@@ -227,14 +241,13 @@ def carried_over_figures(cat: Catalogue, result: Followup) -> None:
         )
         if carry.used is None:
             continue
-        used = cat.add(
+        used = spend_figure(
+            cat,
+            result,
             f"kvarvarande_{carry.year}_forbrukat",
             carry.used,
-            "kr",
             f"förbrukat av kvarvarande medel från {carry.year}",
-            stage="uppföljning",
-            made_up=result.illustrative,
-            sources=[spend_cell(result, f"där fund == kvarvarande {carry.year}")],
+            f"där fund == kvarvarande {carry.year}",
         ).name
         if f"kvarvarande_{carry.year}" in cat and carry.unused is not None:
             cat.add(
@@ -251,22 +264,20 @@ def ineligible_figures(cat: Catalogue, r: Followup) -> None:
     kinds of activity no source for the organisation classifies (``forbrukat_ej_bedomt``)."""
     if r.unclassified:
         rows = ", ".join(str(line.row) for line in r.unclassified)
-        cat.add(
+        spend_figure(
+            cat,
+            r,
             "forbrukat_ej_bedomt",
             sum(line.amount for line in r.unclassified),
-            "kr",
             "förbrukat inom verksamhetstyper som ingen källa för organisationen delar in",
-            stage="uppföljning",
-            made_up=r.illustrative,
-            sources=[spend_cell(r, rows)],
+            rows,
         )
     for item in r.ineligible_lines:
-        cat.add(
+        spend_figure(
+            cat,
+            r,
             f"utanfor_reglerna_rad_{item.line.row}",
             item.line.amount,
-            "kr",
             f"använt utanför reglerna, rad {item.line.row} ({item.reason})",
-            stage="uppföljning",
-            made_up=r.illustrative,
-            sources=[spend_cell(r, str(item.line.row))],
+            str(item.line.row),
         )
