@@ -45,58 +45,71 @@ def markdown_blocks(lines: list[str]) -> tuple[str, str]:
 
 def markdown_html(lines: list[str]) -> Html:
     """The subset as HTML, plain text and document blocks (paragraph, list, sub-heading)."""
-    markup: list[str] = []
-    plain: list[str] = []
-    blocks: list[Block] = []
-    paragraph: list[str] = []
-    items: list[str] = []
-    list_tag = ""
-
-    def flush_paragraph() -> None:
-        if paragraph:
-            text = " ".join(s.strip() for s in paragraph)
-            markup.append(f"<p>{inline(text)}</p>")
-            plain.append(plain_inline(text))
-            blocks.append(Paragraph(inline_runs(text), AUTHORED))
-            paragraph.clear()
-
-    def flush_list() -> None:
-        nonlocal list_tag
-        if items:
-            inner = "".join(f"<li>{inline(i)}</li>" for i in items)
-            markup.append(f"<{list_tag}>{inner}</{list_tag}>")
-            plain.extend(f"- {plain_inline(i)}" for i in items)
-            runs = tuple(inline_runs(i) for i in items)
-            blocks.append(ListBlock(runs, list_tag == "ol", AUTHORED))
-            items.clear()
-        list_tag = ""
-
+    out = _Written()
     for line in lines:
+        out.line(line)
+    out.flush_paragraph()
+    out.flush_list()
+    return Html("".join(out.markup), "\n".join(out.plain), blocks=out.blocks)
+
+
+class _Written:
+    """What ``markdown_html`` has written so far (markup, plain text, blocks), and the
+    paragraph or list it is gathering."""
+
+    def __init__(self) -> None:
+        self.markup: list[str] = []
+        self.plain: list[str] = []
+        self.blocks: list[Block] = []
+        self.paragraph: list[str] = []
+        self.items: list[str] = []
+        self.list_tag = ""
+
+    def line(self, line: str) -> None:
+        """One line of the text: it ends, continues or starts a paragraph, list or heading."""
         stripped = line.strip()
         bullet = _BULLET.match(line)
         numbered = _NUMBERED.match(line)
         if not stripped:
-            flush_paragraph()
-            flush_list()
+            self.flush_paragraph()
+            self.flush_list()
         elif stripped.startswith("### "):
-            flush_paragraph()
-            flush_list()
-            title = stripped.lstrip("#").strip()
-            markup.append(f"<h3>{inline(title)}</h3>")
-            plain.append(plain_inline(title))
-            blocks.append(Heading(3, plain_inline(title)))
+            self.flush_paragraph()
+            self.flush_list()
+            self.heading(stripped.lstrip("#").strip())
         elif bullet or numbered:
-            flush_paragraph()
+            self.flush_paragraph()
             tag = "ul" if bullet else "ol"
-            if list_tag and list_tag != tag:
-                flush_list()
-            list_tag = tag
-            items.append((bullet or numbered).group(1).strip())  # type: ignore[union-attr]
-        elif items and line.startswith((" ", "\t")):
-            items[-1] += " " + stripped  # a continued list item
+            if self.list_tag and self.list_tag != tag:
+                self.flush_list()
+            self.list_tag = tag
+            self.items.append((bullet or numbered).group(1).strip())  # type: ignore[union-attr]
+        elif self.items and line.startswith((" ", "\t")):
+            self.items[-1] += " " + stripped  # a continued list item
         else:
-            flush_list()
-            paragraph.append(stripped)
-    flush_paragraph()
-    flush_list()
-    return Html("".join(markup), "\n".join(plain), blocks=blocks)
+            self.flush_list()
+            self.paragraph.append(stripped)
+
+    def heading(self, title: str) -> None:
+        self.markup.append(f"<h3>{inline(title)}</h3>")
+        self.plain.append(plain_inline(title))
+        self.blocks.append(Heading(3, plain_inline(title)))
+
+    def flush_paragraph(self) -> None:
+        if self.paragraph:
+            text = " ".join(s.strip() for s in self.paragraph)
+            self.markup.append(f"<p>{inline(text)}</p>")
+            self.plain.append(plain_inline(text))
+            self.blocks.append(Paragraph(inline_runs(text), AUTHORED))
+            self.paragraph.clear()
+
+    def flush_list(self) -> None:
+        if self.items:
+            tag = self.list_tag
+            inner = "".join(f"<li>{inline(i)}</li>" for i in self.items)
+            self.markup.append(f"<{tag}>{inner}</{tag}>")
+            self.plain.extend(f"- {plain_inline(i)}" for i in self.items)
+            runs = tuple(inline_runs(i) for i in self.items)
+            self.blocks.append(ListBlock(runs, tag == "ol", AUTHORED))
+            self.items.clear()
+        self.list_tag = ""
