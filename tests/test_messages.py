@@ -308,3 +308,25 @@ def test_check_json_on_a_comparison_file_follows_the_check_schema(
     found = json.loads(out)
     jsonschema.Draft202012Validator(load("check")).validate(found)
     assert {f["code"] for f in found} >= {"year-partial"}
+
+
+def test_every_year_end_figure_of_a_real_followup_is_known_as_one() -> None:
+    """The hint follows the builders, whatever helper adds a figure: every figure of the
+    Stockholm 2023 follow-up known only at the year end is listed as a follow-up figure, and a
+    recipient's share of a requisition's outcome is told to come after the decision."""
+    from gnvtools.reports.followup_report import FollowupReport
+    from gnvtools.reports.later_figures import in_followup, later_reason
+    from gnvtools.reports.memo import AllocationMemo
+
+    params = PARAMS / "stockholm" / "2023.yaml"
+    figures = FollowupReport.load(params).figures
+    memo = set(AllocationMemo.load(params).figures)
+    year_end = [
+        n
+        for n in figures
+        if figures[n].stage == "uppföljning" and n not in memo and not n.startswith("kontroll_")
+    ]  # a check's amount (``kontroll_…``) is named by what the data gives, in either document
+    assert year_end and [name for name in year_end if not in_followup(name)] == []
+    share = "medel_vidareutbildning_sjukskoterskor_steg_3_mottagare_bromma"
+    assert share in figures and share not in memo
+    assert "efter beslutet" in (later_reason(share, memo) or "")

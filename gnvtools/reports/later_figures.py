@@ -4,8 +4,8 @@ requisition step's outcome.
 The memo is a decision document and its catalogue holds no year-end figure, so
 ``{{ forbrukat }}`` in the memo's text is an unknown name there. To tell the writer why (the
 figure exists, but only in the follow-up, a later stage), the follow-up's names are listed from
-its builders, ``core/yearend.py`` and the ``yearend_*`` modules it calls: the first argument of
-every ``cat.add(...)`` there, a name (``"forbrukat"``) or a pattern
+its builders, ``core/yearend.py`` and the ``yearend_*`` modules it calls: the name argument of
+every ``cat.add(...)`` (and ``spend_figure(...)``) there, a name (``"forbrukat"``) or a pattern
 (``f"forbrukat_omrade_{area}"`` matches ``forbrukat_omrade_3``). Listing the builders keeps
 this in step with them without a second list to maintain.
 """
@@ -22,22 +22,41 @@ from functools import cache
 _FILLED = "[a-z0-9_]+"
 
 
+#: The calls that add a figure, and which positional argument is its name: the catalogue's
+#: own (``cat.add(name, …)``) and the builders' helper for a figure the spend rows give
+#: (``spend_figure(cat, r, name, …)``).
+_ADDERS = {"add": 0, "add_sum": 0, "spend_figure": 2}
+
+
 @cache
 def followup_names() -> tuple[re.Pattern[str], ...]:
-    """Patterns of every name the follow-up's builder adds (empty if its source is absent)."""
-    from gnvtools.core import yearend, yearend_tables, yearend_unused
+    """Patterns of every name the follow-up's builder adds: every ``yearend*`` module of
+    ``core`` (empty if their sources are absent)."""
+    import importlib
+    import pkgutil
+
+    import gnvtools.core as core
 
     try:
-        trees = [ast.parse(inspect.getsource(m)) for m in (yearend, yearend_tables, yearend_unused)]
+        trees = [
+            ast.parse(inspect.getsource(importlib.import_module(f"gnvtools.core.{m.name}")))
+            for m in pkgutil.iter_modules(core.__path__)
+            if m.name.startswith("yearend")
+        ]
     except (OSError, TypeError):  # installed without sources: no hint, the check still holds
         return ()
-    patterns: list[re.Pattern[str]] = []
+    # Names a builder makes from another name rather than writes out (``yearend_tables``:
+    # each area's share, from its ``forbrukat_omrade_<n>``).
+    patterns = [re.compile(f"andel_omrade_{_FILLED}"), re.compile("andel_utan_omrade")]
     for node in (node for tree in trees for node in ast.walk(tree)):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+        if not isinstance(node, ast.Call):
             continue
-        if node.func.attr not in ("add", "add_sum") or not node.args:
+        func = node.func
+        called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        index = _ADDERS.get(called)
+        if index is None or len(node.args) <= index:
             continue
-        pattern = _pattern(node.args[0])
+        pattern = _pattern(node.args[index])
         if pattern is not None:
             patterns.append(re.compile(pattern))
     return tuple(patterns)
@@ -72,8 +91,8 @@ def later_reason(name: str, known: Collection[str]) -> str | None:
     - a year-end figure (``forbrukat``) in a document without the year-end figures: it exists
       in the year-end follow-up;
     - a requisition step's outcome (``medel_<pot>_steg_<n>``, ``_begart``, ``_ej_rekvirerat``,
-      ``_antal_rekvirerande``) where the step's ceilings (``_tak``) are known: the requests
-      come after the decision.
+      ``_antal_rekvirerande``, a recipient's ``_mottagare_<name>``) where the step's ceilings
+      (``_tak``) are known: the requests come after the decision.
 
     ``None`` when neither is the reason (a misspelt name).
     """
@@ -83,9 +102,10 @@ def later_reason(name: str, known: Collection[str]) -> str | None:
             "(tjänsteutlåtandet visar bara det som är känt vid beslutet); "
             "gnv figures PARAMS --report year-end-followup listar den"
         )
+    whole = name.partition("_mottagare_")[0]  # a recipient's share of the outcome too
     for suffix in _REQUEST_SUFFIXES:
-        step = name.removesuffix(suffix) if suffix else name
-        if (step != name or not suffix) and f"{step}_tak" in known:
+        step = whole.removesuffix(suffix) if suffix else whole
+        if (step != whole or not suffix) and f"{step}_tak" in known:
             return (
                 "rekvisitionssteget fördelar efter beslutet, så utfallet är känt först när "
                 f"rekvisitionerna har kommit in; vid beslutet finns taket {step}_tak (eller "
