@@ -17,17 +17,13 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from gnvtools.commands.checking import cmd_check, cmd_figures, cmd_schema
 from gnvtools.commands.common import plain, settings_of, terminate_as_interrupt
-from gnvtools.commands.model import cmd_allocate, cmd_followup
 from gnvtools.commands.parser import build_parser
-from gnvtools.commands.project import cmd_init, cmd_notebooks
-from gnvtools.commands.reports import cmd_build, cmd_bundle, cmd_render, cmd_verify
 from gnvtools.core import options
 from gnvtools.errors import GnvError
 from gnvtools.settings import Settings
 
-__all__ = ["HANDLERS", "build_parser", "lab_command", "lab_environment", "main", "run"]
+__all__ = ["HANDLERS", "build_parser", "handler", "lab_command", "lab_environment", "main", "run"]
 
 
 def lab_command(root: Path, options: Sequence[str] = ()) -> list[str]:
@@ -105,21 +101,32 @@ def lab_environment(settings: Settings, folder: Path) -> dict[str, str]:
     return env
 
 
-#: Each command's handler, by the name ``build_parser`` gives it (``args.command``).
-HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "check": cmd_check,
-    "figures": cmd_figures,
-    "schema": cmd_schema,
-    "allocate": cmd_allocate,
-    "followup": cmd_followup,
-    "render": cmd_render,
-    "build": cmd_build,
-    "init": cmd_init,
-    "notebooks": cmd_notebooks,
-    "lab": cmd_lab,
-    "verify": cmd_verify,
-    "bundle": cmd_bundle,
+#: Each command's handler, by the name ``build_parser`` gives it (``args.command``): the module
+#: and function, imported when that command runs (``handler``), so a command loads only its
+#: own code.
+HANDLERS: dict[str, str] = {
+    "check": "gnvtools.commands.checking:cmd_check",
+    "figures": "gnvtools.commands.checking:cmd_figures",
+    "schema": "gnvtools.commands.checking:cmd_schema",
+    "allocate": "gnvtools.commands.model:cmd_allocate",
+    "followup": "gnvtools.commands.model:cmd_followup",
+    "render": "gnvtools.commands.reports:cmd_render",
+    "build": "gnvtools.commands.reports:cmd_build",
+    "init": "gnvtools.commands.project:cmd_init",
+    "notebooks": "gnvtools.commands.project:cmd_notebooks",
+    "lab": "gnvtools.cli:cmd_lab",
+    "verify": "gnvtools.commands.reports:cmd_verify",
+    "bundle": "gnvtools.commands.reports:cmd_bundle",
 }
+
+
+def handler(command: str) -> Callable[[argparse.Namespace], int]:
+    """The function that runs ``command`` (``HANDLERS``)."""
+    import importlib
+
+    module, _, name = HANDLERS[command].partition(":")
+    found: Callable[[argparse.Namespace], int] = getattr(importlib.import_module(module), name)
+    return found
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -132,7 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(words)
     if passed:
         args.jupyter = passed
-    func = HANDLERS[args.command]
+    func = handler(args.command)
     settings = args.settings = Settings.from_environment()
     try:
         with options.using(settings.options()):

@@ -277,3 +277,26 @@ def test_the_size_check_finds_a_long_module_and_function(tmp_path: Path) -> None
         "probe.py: outer.inner has 62 lines (limit 60)",
     ]
     assert oversized(probe, (lines, 64)) == []  # as long as when it was listed: allowed
+
+
+def test_every_command_has_a_handler_and_loads_only_its_own_code() -> None:
+    import subprocess
+    import sys
+
+    from gnvtools.cli import HANDLERS, build_parser, handler
+
+    commands = set(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    assert commands == set(HANDLERS)
+    assert all(callable(handler(name)) for name in HANDLERS)
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, gnvtools.cli; "
+            "print(sorted(m for m in sys.modules if m.startswith('gnvtools.commands.')))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "gnvtools.commands.reports" not in loaded and "gnvtools.commands.checking" not in loaded
