@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from gnvtools.core.figures import Catalogue
 from gnvtools.core.model import Plan
-from gnvtools.core.rulebook import NO_READINGS, Readings, read_readings
 from gnvtools.errors import InputError
 from gnvtools.reports.texts import Texts, check_text, read_texts
 
@@ -36,11 +35,3 @@ def load_followup_texts(plan: Plan, figures: Catalogue) -> Texts | None:
     texts = read_texts(resolved, shown, AUTHORED_SECTIONS)
     check_text(texts, figures)
     return texts
-
-
-def load_readings(plan: Plan) -> Readings:
-    """The organisation's own rules file (``rules:``), or none: another organisation's
-    readings never reach this report."""
-    if not plan.params.rules:
-        return NO_READINGS
-    return read_readings(*plan.file.data_path(plan.params.rules))

@@ -52,7 +52,8 @@ from gnvtools.reports.display import (
 )
 from gnvtools.reports.followup_carry import carry_over_section, ineligible_section
 from gnvtools.reports.followup_key_figures import key_figures
-from gnvtools.reports.followup_load import AUTHORED_SECTIONS, load_followup_texts, load_readings
+from gnvtools.reports.followup_load import AUTHORED_SECTIONS, load_followup_texts
+from gnvtools.reports.memo_load import load_readings  # the same reading of the rules file
 from gnvtools.reports.memo_sections import rules_by_kind
 from gnvtools.reports.table_cells import findings_table
 from gnvtools.reports.texts import Texts, markdown_html, substitute

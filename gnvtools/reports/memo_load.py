@@ -65,7 +65,8 @@ def load_texts(plan: Plan, catalogue: Catalogue) -> Texts | None:
 
 
 def load_readings(plan: Plan) -> Readings:
-    """The organisation's own rules file (``rules:``), or none."""
+    """The organisation's own rules file (``rules:``), or none: another organisation's
+    readings never reach its documents (the memo's and the follow-up's)."""
     if not plan.params.rules:
         return NO_READINGS
     resolved, shown = plan.file.data_path(plan.params.rules)
