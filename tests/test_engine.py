@@ -23,6 +23,16 @@ CASES = [
 ]
 
 
+def outputs(nb: object) -> str:
+    """An executed notebook's code cells: their outputs and counts, as one comparable text."""
+    cells = [
+        {"outputs": c.get("outputs", []), "count": c.get("execution_count")}
+        for c in nb.cells  # type: ignore[attr-defined]
+        if c.cell_type == "code"
+    ]
+    return json.dumps(cells, sort_keys=True)
+
+
 @pytest.mark.slow
 @pytest.mark.xdist_group("kernel")
 @pytest.mark.parametrize(("report", "params"), CASES, ids=lambda x: str(x))
@@ -32,15 +42,6 @@ def test_warm_outputs_are_byte_identical_to_the_kernels(report: str, params: str
     path = PARAMS / params
     kernel = execute(report, path, engine="kernel")
     warm = execute(report, path, engine="warm")
-
-    def outputs(nb: object) -> str:
-        cells = [
-            {"outputs": c.get("outputs", []), "count": c.get("execution_count")}
-            for c in nb.cells  # type: ignore[attr-defined]
-            if c.cell_type == "code"
-        ]
-        return json.dumps(cells, sort_keys=True)
-
     assert outputs(warm) == outputs(kernel)
     assert to_html(warm, "t") == to_html(kernel, "t")
 

@@ -3,7 +3,6 @@ the cells it is given exactly as a process forked late would, and never outlives
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import time
@@ -16,6 +15,7 @@ from gnvtools.publish.warm import warm_available
 from gnvtools.publish.warm_early import EarlyChild, early_child
 
 from .conftest import PARAMS
+from .test_engine import outputs
 
 pytestmark = pytest.mark.skipif(not warm_available(), reason="os.fork is not available here")
 
@@ -123,15 +123,6 @@ def test_a_report_run_early_has_the_outputs_of_one_forked_late(report: str, para
     with early_child(import_for(report)):
         early = execute(report, path)
         assert not warm_early.pending()  # the engine used it
-
-    def outputs(nb: object) -> str:
-        cells = [
-            {"outputs": c.get("outputs", []), "count": c.get("execution_count")}
-            for c in nb.cells  # type: ignore[attr-defined]
-            if c.cell_type == "code"
-        ]
-        return json.dumps(cells, sort_keys=True)
-
     assert outputs(early) == outputs(late)
 
 
