@@ -210,3 +210,34 @@ def test_gnv_render_prints_in_a_process_of_its_own(
     monkeypatch.setattr(pdf.PdfPrinter, "__enter__", refused)
     result = render("allocation-memo", Path("parameters/jamtland/2025.yaml"), tmp_path, ["pdf"])
     assert result.files["pdf"].read_bytes().startswith(b"%PDF")
+
+
+def test_the_executed_notebook_is_serialised_once(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """papermill would serialise the finished notebook too (for no file: gnv writes it), and a
+    write papermill is asked for elsewhere is still its own."""
+    import nbformat
+    import papermill.execute
+
+    from gnvtools.publish.render import render
+    from gnvtools.publish.render_execute import _no_final_write
+
+    made: list[int] = []
+    writes = nbformat.writes
+
+    def counted(nb: Any, *args: Any, **kwargs: Any) -> str:
+        made.append(len(nb.cells))
+        return writes(nb, *args, **kwargs)
+
+    monkeypatch.setattr(nbformat, "writes", counted)
+    original = papermill.execute.write_ipynb
+    result = render("allocation-memo", Path("parameters/jamtland/2025.yaml"), tmp_path, ["ipynb"])
+    executed = nbformat.read(result.files["ipynb"], as_version=4)
+    # papermill's reading of the (unexecuted) notebook node is the only serialisation left
+    assert all(cells == len(executed.cells) - 1 for cells in made), made
+    assert len(made) <= 1, made
+    assert papermill.execute.write_ipynb is original  # put back after the report
+    with _no_final_write():
+        papermill.execute.write_ipynb(executed, str(tmp_path / "asked.ipynb"))
+    assert nbformat.read(tmp_path / "asked.ipynb", as_version=4) == executed

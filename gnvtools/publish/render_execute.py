@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import fields
@@ -162,43 +161,64 @@ def _execute(
     import papermill as pm  # its entry points load gnvtools.publish.engine (gnvwarm)
 
     warm, engine_kwargs = _prepare_engine(engine)
-    with tempfile.TemporaryDirectory(prefix="gnv-") as tmp:
-        output = Path(tmp) / source.name
-        try:
-            with _quiet_kernel_stderr():
-                # No save at every cell start and end: only the finished notebook is used.
-                executed = pm.execute_notebook(
-                    with_options(source, given),
-                    str(output),
-                    # Relative to the project root, which is the kernel's folder: the executed
-                    # notebook names no absolute path and re-runs on any machine.
-                    parameters={**(overrides or {}), "params_file": relative_params(params)},
-                    kernel_name=KERNEL,
-                    cwd=str(project_root(params)),
-                    progress_bar=False,
-                    log_output=False,
-                    report_mode=False,
-                    request_save_on_cell_execute=False,
-                    engine_name="gnvwarm" if warm else None,
-                    execution_timeout=REPORT_TIMEOUT,
-                    **engine_kwargs,
-                )
-        except pm.PapermillExecutionError as exc:
-            raise RenderError(
-                f"rapporten {report} avbröts i cell {exc.exec_count}: {exc.ename}: {exc.evalue}",
-                file=params,
-            ) from exc
-        except (TimeoutError, RuntimeError) as exc:  # the warm engine: a hang or a crash
-            raise RenderError(f"rapporten {report} avbröts: {exc}", file=params) from exc
-        for cell in executed.cells:
-            # papermill gives its injected cell a random id; a fixed one keeps re-runs identical
-            if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
-                cell["id"] = "injected-parameters"
-        _portable_papermill_paths(executed, report, source, project_root(params))
-        from gnvtools.publish import notebook_params  # imports the reports: not for a rebuild
+    try:
+        with _quiet_kernel_stderr(), _no_final_write():
+            # No save at every cell start and end, and none at the end (``output_path`` None):
+            # gnv writes the executed notebook itself (``notebook_json``).
+            executed = pm.execute_notebook(
+                with_options(source, given),
+                None,
+                # Relative to the project root, which is the kernel's folder: the executed
+                # notebook names no absolute path and re-runs on any machine.
+                parameters={**(overrides or {}), "params_file": relative_params(params)},
+                kernel_name=KERNEL,
+                cwd=str(project_root(params)),
+                progress_bar=False,
+                log_output=False,
+                report_mode=False,
+                request_save_on_cell_execute=False,
+                engine_name="gnvwarm" if warm else None,
+                execution_timeout=REPORT_TIMEOUT,
+                **engine_kwargs,
+            )
+    except pm.PapermillExecutionError as exc:
+        raise RenderError(
+            f"rapporten {report} avbröts i cell {exc.exec_count}: {exc.ename}: {exc.evalue}",
+            file=params,
+        ) from exc
+    except (TimeoutError, RuntimeError) as exc:  # the warm engine: a hang or a crash
+        raise RenderError(f"rapporten {report} avbröts: {exc}", file=params) from exc
+    for cell in executed.cells:
+        # papermill gives its injected cell a random id; a fixed one keeps re-runs identical
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell["id"] = "injected-parameters"
+    _portable_papermill_paths(executed, report, source, project_root(params))
+    from gnvtools.publish import notebook_params  # imports the reports: not for a rebuild
 
-        notebook_params.apply(executed, report, overrides or {})  # sections left out, charts
-        return executed
+    notebook_params.apply(executed, report, overrides or {})  # sections left out, charts
+    return executed
+
+
+@contextlib.contextmanager
+def _no_final_write() -> Iterator[None]:
+    """papermill serialises the finished notebook even when told to write it nowhere
+    (``output_path`` None goes to its ``NoIOHandler``, but ``write_ipynb`` makes the text first:
+    nbformat's validation, a deep copy and indented JSON in pure Python, about 0,04 s a report
+    for a text nobody reads). While a report runs here, a write to no path is skipped; any
+    other write is papermill's own."""
+    import papermill.execute as pm_execute
+
+    papermills = pm_execute.write_ipynb
+
+    def write_ipynb(nb: Any, path: Any) -> None:
+        if path is not None:
+            papermills(nb, path)
+
+    pm_execute.write_ipynb = write_ipynb
+    try:
+        yield
+    finally:
+        pm_execute.write_ipynb = papermills
 
 
 def _portable_papermill_paths(notebook: Any, report: str, source: Path, root: Path) -> None:
