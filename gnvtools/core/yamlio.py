@@ -17,112 +17,21 @@ an analyst edits, so this loader:
 from __future__ import annotations
 
 import copy
-import re
 from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.composer import Composer
-from yaml.constructor import ConstructorError, SafeConstructor
-from yaml.events import AliasEvent
+from yaml.constructor import ConstructorError
 
 from gnvtools.core import reuse
+from gnvtools.core.yamlio_strict import MAX_NODES, Refused, StrictLoader, compose_fast
 from gnvtools.errors import InputError
 
+__all__ = ["MAX_NODES", "MAX_YAML_BYTES", "StrictLoader", "load_text", "read_yaml"]
+
 MAX_YAML_BYTES = 2_000_000
-MAX_NODES = 200_000
 _READ = reuse.cache(64)  # parsed files of this process, reused while unchanged (core.reuse)
 
-
-class _Refused(yaml.MarkedYAMLError):
-    """A construct this loader does not accept; ``problem`` is already Swedish."""
-
-
-class StrictLoader(yaml.SafeLoader):
-    """SafeLoader with the YAML 1.2 core schema, no aliases, no duplicate keys, bounded."""
-
-    yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012  (filled below)
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._nodes = 0
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise _Refused(
-                None,
-                None,
-                "alias (*namn) stöds inte i parameterfiler; skriv ut värdet där det behövs",
-                event.start_mark,
-            )
-        event = self.peek_event()  # type: ignore[no-untyped-call]
-        if getattr(event, "anchor", None):
-            raise _Refused(
-                None,
-                None,
-                "ankare (&namn) stöds inte i parameterfiler; skriv ut värdet där det behövs",
-                event.start_mark,
-            )
-        self._nodes += 1
-        if self._nodes > MAX_NODES:
-            raise _Refused(
-                None,
-                None,
-                f"filen har fler än {MAX_NODES} värden; den är för stor",
-                event.start_mark,
-            )
-        return Composer.compose_node(self, parent, index)
-
-    def flatten_mapping(self, node: Any) -> None:
-        for key_node, _ in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                raise _Refused(
-                    None,
-                    None,
-                    "sammanslagningsnyckeln << stöds inte; skriv ut nycklarna",
-                    key_node.start_mark,
-                )
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
-        if isinstance(node, yaml.MappingNode):
-            self.flatten_mapping(node)
-            seen: dict[Any, int] = {}
-            for key_node, _ in node.value:
-                key = self.construct_object(key_node, deep=True)
-                try:
-                    first = seen.get(key)
-                except TypeError:  # an unhashable key: PyYAML reports it below
-                    continue
-                if first is not None:
-                    raise _Refused(
-                        None,
-                        None,
-                        f'nyckeln "{key}" förekommer två gånger (första gången på rad {first})',
-                        key_node.start_mark,
-                    )
-                seen[key] = key_node.start_mark.line + 1
-        return SafeConstructor.construct_mapping(self, node, deep=deep)
-
-
-StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
-)
-StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"),
-    list("-+.0123456789"),
-)
-StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
-)
-StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:timestamp", re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), list("0123456789")
-)
-StrictLoader.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"])
 
 # PyYAML's problems, as a reader should see them.
 _PROBLEMS = [
@@ -205,11 +114,23 @@ def _parse_file(path: Path, what: str) -> tuple[Any, yaml.Node | None]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError(f"{what} är inte sparad som UTF-8", file=path, row=line) from exc
-    loader = StrictLoader(text)
+    return load_text(text, path, what)
+
+
+def load_text(text: str, path: Path, what: str = "parameterfilen") -> tuple[Any, yaml.Node | None]:
+    """A YAML text's data and node tree, or the InputError naming ``path`` and the line.
+
+    libyaml reads it when ``compose_fast`` can; otherwise, and for every error, the pure-Python
+    StrictLoader reads it, so each message is the one that loader gives."""
+    fast = compose_fast(text)
+    if fast is not None:
+        return fast
+    loader = None
     try:
+        loader = StrictLoader(text)  # its reader refuses control characters at once
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
-    except _Refused as exc:
+    except Refused as exc:
         mark = exc.problem_mark
         raise InputError(str(exc.problem), file=path, row=mark.line + 1 if mark else None) from exc
     except (ConstructorError, yaml.MarkedYAMLError) as exc:
@@ -224,5 +145,6 @@ def _parse_file(path: Path, what: str) -> tuple[Any, yaml.Node | None]:
     except RecursionError as exc:
         raise InputError(f"{what} är för djupt nästlad", file=path) from exc
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return data, node
