@@ -4,7 +4,6 @@ the same Swedish message and row, because it is StrictLoader that reports it."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -31,23 +30,17 @@ def _pure(text: str) -> tuple[Any, yaml.Node | None]:
         loader.dispose()
 
 
-def _pure_outcome(text: str) -> tuple[str, Any]:
-    """What read_yaml made of ``text`` before the fast path: its data and nodes, or its error."""
+def _outcome(text: str, *, fast: bool = True) -> tuple[str, Any]:
+    """What load_text makes of ``text`` (without the fast path: what it made before it)."""
     original = yamlio.compose_fast
     try:
-        yamlio.compose_fast = lambda _text: None  # type: ignore[assignment]
+        if not fast:
+            yamlio.compose_fast = lambda _text: None  # type: ignore[assignment]
         return "ok", yamlio.load_text(text, PATH)
     except InputError as exc:
         return "error", (str(exc), exc.row)
     finally:
         yamlio.compose_fast = original  # type: ignore[assignment]
-
-
-def _outcome(text: str) -> tuple[str, Any]:
-    try:
-        return "ok", yamlio.load_text(text, PATH)
-    except InputError as exc:
-        return "error", (str(exc), exc.row)
 
 
 def _typed(value: Any) -> Any:
@@ -81,7 +74,7 @@ def _assert_same(text: str) -> None:
         assert _typed(fast[0]) == _typed(data)
         assert _tree(fast[1]) == _tree(node)
     kind, got = _outcome(text)
-    pure_kind, pure = _pure_outcome(text)
+    pure_kind, pure = _outcome(text, fast=False)
     assert kind == pure_kind
     if kind == "ok":
         assert _typed(got[0]) == _typed(pure[0])
@@ -112,6 +105,7 @@ def test_every_shipped_yaml_file_reads_the_same_by_both_paths(path: Path) -> Non
 def test_the_shipped_files_are_found() -> None:
     names = {p.relative_to(ROOT).as_posix() for p in _shipped()}
     assert {"parameters/stockholm/2025.yaml", "gnvtools/data/regimes.yaml"} <= names
+    assert _typed({"a": 1}) != _typed({"a": 1.0}) and _typed([True]) != _typed([1])
 
 
 @pytest.mark.parametrize(
@@ -143,7 +137,6 @@ BAD = {
     "document end then more": "a: 1\n...\nb: 2\n",
     "start marker": "---\na: 1\n",
     "directive": "%YAML 1.2\n---\na: 1\n",
-    "unknown directive": "%FOO bar\n---\na: 1\n",
     "unhashable key": "? [1, 2]\n: x\n",
     "unhashable flow key": "{[1]: 2}\n",
     "bare tag": "a: !tagg 1\n",
@@ -153,10 +146,8 @@ BAD = {
     "verbatim tag": "a: !<tag:yaml.org,2002:str> 5\n",
     "non-specific tag": "a: ! 5\n",
     "impossible date": "a: 2025-02-30\n",
-    "month 13": "a: 2025-13-01\n",
     "duplicate key": "a: 1\nb: 2\na: 3\n",
     "duplicate key deep": "a:\n  x: 1\n  x: 2\n",
-    "duplicate int key": "1: a\n1: b\n",
     "alias": "a: &x 1\nb: *x\n",
     "undefined alias": "a: *x\n",
     "merge key": "a: {x: 1}\nb:\n  <<: {y: 2}\n",
@@ -164,7 +155,6 @@ BAD = {
     "bad indent": "a:\n  b: 1\n c: 2\n",
     "bad list indent": "a:\n  - 1\n - 2\n",
     "open quote": 'a: "abc\n',
-    "open single quote": "a: 'abc\n",
     "open flow map": "a: {b: 1\n",
     "open flow list": "a: [1, 2\n",
     "key without colon": "a: 1\nb\nc: 2\n",
@@ -175,7 +165,6 @@ BAD = {
     "question key": "? a\n: 1\n",
     "empty": "",
     "only comment": "# bara en kommentar\n",
-    "only spaces": "   \n\n",
     "null document": "~\n",
     "scalar document": "hej\n",
     "block scalars": "a: |\n  rad 1\n   rad 2\nb: >-\n  en\n  två\n\nc: |+\n  x\n\n",
@@ -268,41 +257,28 @@ def _block(depth: int) -> st.SearchStrategy[list[str]]:
         return scalar_line
     child = st.deferred(lambda: _block(depth + 1))
     key = st.one_of(_WORD, _WORD.flatmap(_quoted), st.integers(0, 99).map(str))
-    entry = st.tuples(
-        key, st.one_of(_SCALAR.map(lambda v: ("inline", v)), child.map(lambda c: ("block", c)))
-    )
+    value = st.one_of(_SCALAR.map(lambda v: ("inline", v)), child.map(lambda c: ("block", c)))
 
-    def mapping(pairs: list[tuple[str, tuple[str, Any]]]) -> list[str]:
-        lines = []
-        for name, (kind, value) in pairs:
+    def lines(entries: list[tuple[str, tuple[str, Any]]]) -> list[str]:
+        out = []
+        for head, (kind, part) in entries:
             if kind == "inline":
-                lines.append(
-                    f"{pad}{name}: {value[0] if isinstance(value, list) else value}".rstrip()
-                )
+                out.append(f"{pad}{head} {part}".rstrip())
             else:
-                lines.append(f"{pad}{name}:")
-                lines.extend(_indent(value, pad + "  "))
-        return lines
+                out.append(pad + head)
+                out.extend(_indent(part, pad + "  "))
+        return out
 
-    def sequence(items: list[tuple[str, Any]]) -> list[str]:
-        lines = []
-        for kind, value in items:
-            if kind == "inline":
-                lines.append(f"{pad}- {value}".rstrip())
-            else:
-                lines.append(f"{pad}-")
-                lines.extend(_indent(value, pad + "  "))
-        return lines
-
+    pair = st.tuples(key.map(lambda k: k + ":"), value)
+    item = st.tuples(st.just("-"), value)
     flow = st.lists(_SCALAR, max_size=4).map(
         lambda vs: ["[" + ", ".join(v or "''" for v in vs) + "]"]
     )
-    item = st.one_of(_SCALAR.map(lambda v: ("inline", v)), child.map(lambda c: ("block", c)))
     return st.one_of(
         scalar_line,
         flow,
-        st.lists(entry, min_size=1, max_size=4).map(mapping),
-        st.lists(item, min_size=1, max_size=4).map(sequence),
+        st.lists(pair, min_size=1, max_size=4).map(lines),
+        st.lists(item, min_size=1, max_size=4).map(lines),
     )
 
 
@@ -328,7 +304,10 @@ def test_generated_documents_read_the_same_by_both_paths(text: str) -> None:
     _assert_same(text)
 
 
-def test_the_typed_comparison_tells_types_apart() -> None:
-    assert _typed({"a": 1}) != _typed({"a": 1.0})
-    assert _typed([True]) != _typed([1])
-    assert _typed(dt.date(2025, 1, 1)) == ("date", dt.date(2025, 1, 1))
+def test_the_package_rules_file_reads_as_yaml_safe_load_did() -> None:
+    """regimes.yaml is read by PyYAML's safe loader (YAML 1.1) with libyaml's parser: the same
+    data, types included, as yaml.safe_load gave."""
+    from gnvtools.core.regimes import SAFE_LOADER
+
+    text = (ROOT / "gnvtools/data/regimes.yaml").read_text("utf-8")
+    assert _typed(yaml.load(text, Loader=SAFE_LOADER)) == _typed(yaml.safe_load(text))

@@ -15,6 +15,10 @@ import yaml
 
 from gnvtools.errors import InputError
 
+# yaml.safe_load's loader (YAML 1.1, as the package's own files have always been read), with
+# libyaml's parser when PyYAML is built with it: some ten times faster.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 @dataclass(frozen=True)
 class Source:
@@ -143,7 +147,7 @@ def _period(regime_id: str, spec: dict[str, object]) -> dict[str, int | None]:
 @cache
 def all_regimes() -> dict[str, Regime]:
     text = resources.files("gnvtools").joinpath("data/regimes.yaml").read_text("utf-8")
-    raw = yaml.safe_load(text)
+    raw = yaml.load(text, Loader=SAFE_LOADER)
     sources = {
         key: Source(key, _text(spec["title"]), spec["short"])
         for key, spec in raw.pop("sources").items()

@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 import yaml
 
-from gnvtools.core.regimes import Citation, Regime, Rule, Source
+from gnvtools.core.regimes import SAFE_LOADER, Citation, Regime, Rule, Source
 from gnvtools.core.yamlio import read_yaml
 from gnvtools.errors import InputError
 
@@ -70,7 +70,7 @@ def _date(value: Any) -> dt.date | None:
 def shared_sources() -> dict[str, tuple[Source, SourceInfo]]:
     """The sources of ``data/regimes.yaml`` with their kind and date."""
     text = resources.files("gnvtools").joinpath("data/regimes.yaml").read_text("utf-8")
-    raw = yaml.safe_load(text)["sources"]
+    raw = yaml.load(text, Loader=SAFE_LOADER)["sources"]
     return {
         key: (
             Source(key, _text(spec["title"]), spec["short"]),
