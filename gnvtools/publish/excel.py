@@ -18,14 +18,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
+from gnvtools.publish.excel_book import Book
 from gnvtools.publish.excel_inputs import input_tables, notebook_report
 from gnvtools.publish.excel_names import SheetNames
 from gnvtools.publish.excel_reconcile import reconcile
 from gnvtools.publish.excel_save import workbook_bytes as saved_bytes
-from gnvtools.publish.excel_sheets import text_as_text, write_figures, write_input
+from gnvtools.publish.excel_sheets import (
+    BOLD,
+    MADE_UP,
+    TITLE,
+    text_as_text,
+    write_figures,
+    write_input,
+)
 from gnvtools.publish.excel_table import write_table
 from gnvtools.reports.display import FIGURES_MIME
 from gnvtools.reports.document import (
@@ -71,9 +76,8 @@ def _write_about(
     provenance: list[dict[str, Any]],
 ) -> None:
     """The first sheet: what the workbook is, where it comes from, and what is made up."""
-    bold = Font(bold=True)
     ws["A1"] = title
-    ws["A1"].font = Font(bold=True, size=14)
+    ws["A1"].font = TITLE
     ws["A2"] = f"Skapad {datetime.now(UTC).astimezone().strftime('%Y-%m-%d %H:%M')} av gnvtools"
     ws["A3"] = (
         "Arbetsboken innehåller rapportens alla tabeller, en per flik, rapportens tal med "
@@ -88,15 +92,15 @@ def _write_about(
     names = [name for name, _ in contents[: len(tables)]]
     made_up = [(n, t) for n, t in zip(names, tables, strict=True) if t.get("illustrative")]
     if made_up:
-        ws.cell(row=row, column=1, value=ILLUSTRATIVE).font = Font(bold=True, color="7A5C00")
+        ws.cell(row=row, column=1, value=ILLUSTRATIVE).font = MADE_UP
         row += 1
         for name, table in made_up:
             ws.cell(row=row, column=1, value=name)
             ws.cell(row=row, column=2, value=table["illustrative"])
             row += 1
         row += 1
-    ws.cell(row=row, column=1, value="Flik").font = bold
-    ws.cell(row=row, column=2, value="Innehåll").font = bold
+    ws.cell(row=row, column=1, value="Flik").font = BOLD
+    ws.cell(row=row, column=2, value="Innehåll").font = BOLD
     for name, full in contents:
         row += 1
         ws.cell(row=row, column=1, value=name)
@@ -106,10 +110,10 @@ def _write_about(
         if found is None:
             continue
         row += 2
-        ws.cell(row=row, column=1, value=label).font = bold
+        ws.cell(row=row, column=1, value=label).font = BOLD
         row += 1
         for col, header in enumerate(found["columns"], start=1):
-            ws.cell(row=row, column=col, value=header).font = bold
+            ws.cell(row=row, column=col, value=header).font = BOLD
         for values in found["rows"]:
             row += 1
             for col, value in enumerate(values, start=1):
@@ -136,8 +140,26 @@ def workbook_bytes(
     files the report declares (``render.validate_report``); ``document`` to what the notebook
     shows (``reports.document.document_of``), when the caller has read it for Word too.
     """
+    book = Book()
+    fill_workbook(
+        book, notebook, title, report=report, params=params, inputs=inputs, document=document
+    )
+    return saved_bytes(book)
+
+
+def fill_workbook(
+    wb: Any,
+    notebook: Any,
+    title: str,
+    *,
+    report: str | None = None,
+    params: Path | None = None,
+    inputs: Sequence[Path] | None = None,
+    document: Document | None = None,
+) -> None:
+    """Write the report's sheets into ``wb``, a new workbook: an ``excel_book.Book`` (what
+    ``workbook_bytes`` saves) or openpyxl's ``Workbook`` (the tests' reference)."""
     document = document if document is not None else document_of(notebook)
-    wb = Workbook()
     _properties(wb, document, title)
     about = wb.active
     about.title = ABOUT
@@ -162,7 +184,6 @@ def workbook_bytes(
         write_input(wb.create_sheet(name), found)
     _write_about(about, title, tables, contents, every)
     text_as_text(about)
-    return saved_bytes(wb)
 
 
 def _properties(wb: Any, document: Document, title: str) -> None:

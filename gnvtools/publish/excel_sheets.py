@@ -20,6 +20,14 @@ PERCENT_FORMAT = '0.0" "%'  # Swedish: 68,4 % (Excel shows the decimal comma by 
 YEAR_FORMAT = "0"
 INT_FORMAT = "#,##0"
 
+# The formats used, made once (a cell holds a shared one: openpyxl and ``excel_book`` alike).
+BOLD = Font(bold=True)
+ITALIC = Font(italic=True)
+HEADING = Font(bold=True, size=12)  # a sheet's title in A1
+TITLE = Font(bold=True, size=14)  # the workbook's title on the first sheet
+MADE_UP = Font(bold=True, color="7A5C00")  # the mark of made-up data, as the report shows it
+WRAPPED = Alignment(wrap_text=True, vertical="top")  # column headings
+
 # Text beginning with these is a formula or command to a spreadsheet (OWASP: CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -51,13 +59,13 @@ def _put(ws: Any, row: int, values: Sequence[Any]) -> None:
 def head(ws: Any, title: str, note: str, columns: Sequence[str]) -> None:
     """Title in A1, a note in A2, the column headings in row 3 (as on every table sheet)."""
     ws["A1"] = title
-    ws["A1"].font = Font(bold=True, size=12)
+    ws["A1"].font = HEADING
     if note:
         ws["A2"] = note
     for col, header in enumerate(columns, start=1):
         cell = ws.cell(row=3, column=col, value=header)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell.font = BOLD
+        cell.alignment = WRAPPED
     ws.freeze_panes = "A4"
 
 

@@ -18,15 +18,19 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from gnvtools.publish.excel_inputs import root_sources
 from gnvtools.publish.excel_reconcile import Line, Reconciliation
 from gnvtools.publish.excel_sheets import (
+    BOLD,
+    HEADING,
     INT_FORMAT,
+    ITALIC,
     KR_FORMAT,
+    MADE_UP,
     PERCENT_FORMAT,
+    WRAPPED,
     YEAR_FORMAT,
     text_as_text,
 )
@@ -130,14 +134,14 @@ def _write_reconciliation(
         lines += [("Utanför tabellen", line, check.column) for line in check.outside]
     lines += [("Enligt rapporten", check.stated, check.column) for check in checks]
     for prefix, line, column in lines:
-        ws.cell(row=row, column=1, value=f"{prefix}: {line.label}").font = Font(italic=True)
+        ws.cell(row=row, column=1, value=f"{prefix}: {line.label}").font = ITALIC
         cell = ws.cell(row=row, column=column + 1, value=line.value)
         cell.number_format = KR_FORMAT
-        ws.cell(row=row, column=width + 1, value=f"tal: {line.name}").font = Font(italic=True)
+        ws.cell(row=row, column=width + 1, value=f"tal: {line.name}").font = ITALIC
         row += 1
     reason = _why_not(table, checks)
     if reason:
-        ws.cell(row=row, column=1, value=reason).font = Font(italic=True)
+        ws.cell(row=row, column=1, value=reason).font = ITALIC
         row += 1
     return row
 
@@ -172,7 +176,7 @@ def _write_rows(
             cell = ws.cell(row=r, column=c, value=value)
             cell.number_format = _FORMATS.get(kind, "General")
             if footer is not None and r == 3 + len(rows):
-                cell.font = Font(bold=True)
+                cell.font = BOLD
             if c - 1 < len(names) and names[c - 1]:
                 cell.comment = Comment(f"tal: {names[c - 1]}", "gnvtools")
         # Where the row's amounts come from (a share's sources are those of its amounts).
@@ -192,11 +196,11 @@ def write_table(
 ) -> None:
     """A report table (as ``excel.report_tables`` gives it) on sheet ``ws``."""
     ws["A1"] = table["title"]
-    ws["A1"].font = Font(bold=True, size=12)
+    ws["A1"].font = HEADING
     if table.get("illustrative"):
         # The same mark the report shows at the table: made-up data must be seen where used.
         ws["A2"] = f"{ILLUSTRATIVE}: {table['illustrative']}"
-        ws["A2"].font = Font(bold=True, color="7A5C00")
+        ws["A2"].font = MADE_UP
     kinds, columns = table["kinds"], table["columns"]
     by_name = {str(f.get("name")): f for f in figures}
     sourced = _write_rows(ws, table, by_name)
@@ -204,8 +208,8 @@ def write_table(
     source = SOURCE if SOURCE not in columns else f"{SOURCE} till talen"
     for col, header in enumerate([*columns, source][:width], start=1):
         cell = ws.cell(row=3, column=col, value=header)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell.font = BOLD
+        cell.alignment = WRAPPED
     text_as_text(ws)
     body = list(table["rows"])
     footer = table.get("footer")
@@ -217,7 +221,7 @@ def write_table(
     )
     if footer and body:
         # A total an auditor can check: the same sum, recomputed by Excel from the rows.
-        ws.cell(row=after, column=1, value=CHECK).font = Font(italic=True)
+        ws.cell(row=after, column=1, value=CHECK).font = ITALIC
         labels = [str(r[0]) for r in body]
         for c, kind in enumerate(kinds, start=1):
             if kind not in ("kr", "int") or c == 1:
@@ -228,7 +232,7 @@ def write_table(
                 continue
             cell = ws.cell(row=after, column=c, value=formula)
             cell.number_format = KR_FORMAT if kind == "kr" else INT_FORMAT
-            cell.font = Font(italic=True)
+            cell.font = ITALIC
     for col, kind in enumerate(kinds, start=1):
         ws.column_dimensions[get_column_letter(col)].width = 44 if kind == "text" else 18
     if sourced:

@@ -1,0 +1,184 @@
+"""A workbook held as plain cells, for the project's own writer (``excel_save``).
+
+openpyxl's object model costs more than the report's workbook needs: each cell is an object
+with descriptors, each font a validated object registered again per cell, each sheet a dozen
+sub-objects; saving then walks all of it. ``Book`` and ``Sheet`` hold what a report's workbook
+has (values, a font, an alignment and a number format per cell, comments, column widths, a
+frozen pane, an auto-filter, the document properties) under the names openpyxl uses for them:
+the sheet writers (``excel``, ``excel_table``, ``excel_sheets``) write to either, and the tests
+write each example report both ways and compare what openpyxl reads back.
+
+A value is bound as openpyxl binds it (``openpyxl.cell.cell.Cell._bind_value``): the same
+types, the same text checks, a text beginning with ``=`` a formula.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.packaging.core import DocumentProperties
+from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils.exceptions import IllegalCharacterError
+
+_COORDINATE = re.compile(r"^([A-Z]{1,3})([0-9]+)$")
+#: A text openpyxl stores whole: longer ones are cut to this length.
+MAX_TEXT = 32767
+
+
+def bind(value: Any) -> tuple[Any, str]:
+    """``(value, data_type)`` as openpyxl stores ``value`` in a cell; raises as openpyxl does for
+    a type a cell cannot hold (gnvtools writes numbers, text, true/false and empty cells)."""
+    if value is None:
+        return None, "n"
+    kind = type(value)
+    if kind is str:
+        value = value[:MAX_TEXT]
+        if ILLEGAL_CHARACTERS_RE.search(value):
+            raise IllegalCharacterError(f"{value} cannot be used in worksheets.")
+        if len(value) > 1 and value[0] == "=":
+            return value, "f"
+        return value, "e" if value in ERROR_CODES else "s"
+    if kind is bool:
+        return value, "b"
+    if kind is int or kind is float:
+        return value, "n"
+    raise ValueError(f"Cannot convert {value!r} to Excel")
+
+
+class Cell:
+    """A cell: its value and data type (as openpyxl binds them) and its format."""
+
+    __slots__ = (
+        "_value",
+        "alignment",
+        "column",
+        "comment",
+        "data_type",
+        "font",
+        "number_format",
+        "row",
+    )
+
+    def __init__(self, row: int, column: int) -> None:
+        self.row = row
+        self.column = column
+        self._value: Any = None
+        self.data_type = "n"
+        self.font: Any = None  # an openpyxl ``Font``; None: the workbook's default
+        self.alignment: Any = None  # an openpyxl ``Alignment``; None: the default
+        self.number_format = "General"
+        self.comment: Any = None  # an openpyxl ``Comment`` (its text and author are written)
+
+    @property
+    def value(self) -> Any:
+        return self._value
+
+    @value.setter
+    def value(self, value: Any) -> None:
+        self._value, self.data_type = bind(value)
+
+    @property
+    def coordinate(self) -> str:
+        return f"{get_column_letter(self.column)}{self.row}"
+
+
+@dataclass
+class Dimension:
+    """A column's width (``None``: Excel's default)."""
+
+    width: float | None = None
+
+
+class _Columns(dict[str, Dimension]):
+    """``sheet.column_dimensions["B"].width = 18``, as on an openpyxl sheet."""
+
+    def __missing__(self, letter: str) -> Dimension:
+        self[letter] = found = Dimension()
+        return found
+
+
+@dataclass
+class Filter:
+    """The sheet's auto-filter range (``"A3:D5"``), or none."""
+
+    ref: str | None = None
+
+
+class Sheet:
+    """A worksheet: cells by place, column widths, frozen pane and auto-filter."""
+
+    def __init__(self, title: str) -> None:
+        self.title = title
+        #: Every cell written, by ``(row, column)`` (openpyxl's map of the same name).
+        self._cells: dict[tuple[int, int], Cell] = {}
+        #: The last row written to (openpyxl's, where ``append`` goes on).
+        self._current_row = 0
+        self._last = (0, 0)  # the place of the last cell made: cells made in order need no sort
+        self._in_order = True
+        self.column_dimensions = _Columns()
+        self.freeze_panes: str | None = None
+        self.auto_filter = Filter()
+
+    def cell(self, row: int, column: int, value: Any = None) -> Cell:
+        """The cell at ``row``, ``column`` (made when first used); ``value`` set unless None."""
+        found = self._cells.get((row, column))
+        if found is None:
+            found = self._cells[(row, column)] = Cell(row, column)
+            if row > self._current_row:
+                self._current_row = row
+            if (row, column) < self._last:
+                self._in_order = False
+            self._last = max(self._last, (row, column))
+        if value is not None:
+            found.value = value
+        return found
+
+    def __getitem__(self, coordinate: str) -> Cell:
+        found = _COORDINATE.match(coordinate)
+        if found is None:
+            raise ValueError(f"{coordinate} is not a cell's place")
+        return self.cell(int(found[2]), column_index_from_string(found[1]))
+
+    def __setitem__(self, coordinate: str, value: Any) -> None:
+        self[coordinate].value = value
+
+    def append(self, values: list[Any]) -> None:
+        """``values`` from column A of the row below the last one written."""
+        row = self._current_row + 1
+        cells = self._cells
+        for column, value in enumerate(values, start=1):
+            cell = cells[(row, column)] = Cell(row, column)
+            if value is not None:
+                cell._value, cell.data_type = bind(value)
+        self._current_row = row
+        self._last = max(self._last, (row, len(values)))
+
+    def in_order(self) -> list[tuple[tuple[int, int], Cell]]:
+        """The cells by place, row by row and left to right."""
+        cells = self._cells.items()
+        return list(cells) if self._in_order else sorted(cells, key=lambda item: item[0])
+
+
+class Book:
+    """A workbook: its sheets in order and its properties (openpyxl's own, written by openpyxl);
+    starts with one sheet, as openpyxl's ``Workbook()`` does."""
+
+    def __init__(self) -> None:
+        self.properties = DocumentProperties()
+        self.worksheets: list[Sheet] = [Sheet("Sheet")]
+
+    @property
+    def active(self) -> Sheet:
+        return self.worksheets[0]
+
+    @property
+    def sheetnames(self) -> list[str]:
+        return [sheet.title for sheet in self.worksheets]
+
+    def create_sheet(self, title: str) -> Sheet:
+        sheet = Sheet(title)
+        self.worksheets.append(sheet)
+        return sheet
