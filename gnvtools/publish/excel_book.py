@@ -49,28 +49,19 @@ def bind(value: Any) -> tuple[Any, str]:
 
 
 class Cell:
-    """A cell: its value and data type (as openpyxl binds them) and its format."""
+    """A cell: its value and data type (as openpyxl binds them) and its format. What a cell
+    does not set is the class's default (most cells set only a value)."""
 
-    __slots__ = (
-        "_value",
-        "alignment",
-        "column",
-        "comment",
-        "data_type",
-        "font",
-        "number_format",
-        "row",
-    )
+    _value: Any = None
+    data_type = "n"
+    font: Any = None  # an openpyxl ``Font``; None: the workbook's default
+    alignment: Any = None  # an openpyxl ``Alignment``; None: the default
+    number_format = "General"
+    comment: Any = None  # an openpyxl ``Comment`` (its text and author are written)
 
     def __init__(self, row: int, column: int) -> None:
         self.row = row
         self.column = column
-        self._value: Any = None
-        self.data_type = "n"
-        self.font: Any = None  # an openpyxl ``Font``; None: the workbook's default
-        self.alignment: Any = None  # an openpyxl ``Alignment``; None: the default
-        self.number_format = "General"
-        self.comment: Any = None  # an openpyxl ``Comment`` (its text and author are written)
 
     @property
     def value(self) -> Any:
@@ -151,7 +142,10 @@ class Sheet:
         cells = self._cells
         for column, value in enumerate(values, start=1):
             cell = cells[(row, column)] = Cell(row, column)
-            if value is not None:
+            kind = type(value)
+            if kind is int or kind is float:  # a number: data type "n", the default
+                cell._value = value
+            elif value is not None:
                 cell._value, cell.data_type = bind(value)
         self._current_row = row
         self._last = max(self._last, (row, len(values)))

@@ -16,7 +16,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from gnvtools.core.model import Plan, build_plan
+from gnvtools.core.model import Plan, build_plan, confine
+from gnvtools.core.params import load_comparison, locate
 from gnvtools.core.provenance import project_root
 from gnvtools.core.tables import Table, read_table
 
@@ -47,11 +48,20 @@ class InputTable:
 
 
 def _plans(report: str, params: Path) -> list[Plan]:
-    if report == "multi-year":
-        from gnvtools.reports.comparison import Comparison
-
-        return [year.plan for year in Comparison.load(params).years if year.plan is not None]
-    return [build_plan(params)]
+    """The plans whose inputs the report read: the multi-year report's, one per year that has
+    a parameter file, built as ``comparison_inputs.load_years`` builds them (only the plans:
+    the years' allocations and figures are not needed to list the inputs)."""
+    if report != "multi-year":
+        return [build_plan(params)]
+    path = locate(params)
+    years = sorted(load_comparison(path).years, key=lambda y: y.year)
+    return [
+        build_plan(
+            confine(path, y.file, str(path.parent / y.file)), shown=str(path.parent / y.file)
+        )
+        for y in years
+        if y.file
+    ]
 
 
 def _read(plan: Plan, name: str) -> tuple[Path, InputTable]:

@@ -5,15 +5,20 @@ format or a comment kept as an empty element.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 from openpyxl.compat import safe_string
 from openpyxl.utils import get_column_letter
 
+_SPECIAL = re.compile("[&<>\r]")
+
 
 def text(value: str) -> str:
     """Element text, escaped as lxml escapes it."""
+    if _SPECIAL.search(value) is None:
+        return value
     return (
         value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
     )
@@ -26,25 +31,32 @@ def attribute(value: str) -> str:
 
 
 def t_element(value: str) -> str:
-    space = ' xml:space="preserve"' if value != value.strip() else ""
-    return f"<t{space}>{text(value)}</t>"
+    """``<t>`` with ``value``, its spaces kept when it begins or ends with one (as openpyxl)."""
+    if value and (value[0].isspace() or value[-1].isspace()):
+        return f'<t xml:space="preserve">{text(value)}</t>'
+    return f"<t>{text(value)}</t>"
 
 
-def _cell(cell: Any, style: int) -> str:
+def _cell(place: str, kind: str, value: Any, style: int) -> str:
     """One cell's ``<c>`` element as openpyxl's ``lxml_write_cell`` writes it."""
-    kind = cell.data_type
-    value = cell._value
-    head = f'<c r="{get_column_letter(cell.column)}{cell.row}"'
+    if kind == "s":  # most cells: text
+        head = (
+            f'<c r="{place}" s="{style}" t="inlineStr">'
+            if style
+            else f'<c r="{place}" t="inlineStr">'
+        )
+        return (
+            f"{head}</c>"
+            if value is None or value == ""
+            else f"{head}<is>{t_element(value)}</is></c>"
+        )
+    head = f'<c r="{place}"'
     if style:
         head += f' s="{style}"'
-    if kind == "s":
-        head += ' t="inlineStr"'
-    elif kind != "f":
+    if kind != "f":
         head += f' t="{kind}"'
     if value is None or value == "":
         return head + "></c>"
-    if kind == "s":
-        return f"{head}><is>{t_element(value)}</is></c>"
     if kind == "f":
         return f"{head}><f>{text(value[1:])}</f><v></v></c>"
     return f"{head}><v>{text(safe_string(value))}</v></c>"
@@ -55,22 +67,26 @@ def sheet_data(sheet: Any, style: Callable[[Any], int]) -> tuple[str, str, list[
     in row order; ``style(cell)`` numbers a cell's format (0: none)."""
     cells = sheet.in_order()
     parts = ["<sheetData>"]
+    add = parts.append
     noted = []
     row = 0
-    for (number, _), cell in cells:
+    letters: dict[int, str] = {}
+    for (number, column), cell in cells:
         if number != row:
-            parts.append(f'</row><row r="{number}">' if row else f'<row r="{number}">')
+            add(f'</row><row r="{number}">' if row else f'<row r="{number}">')
             row = number
-        if cell.comment is not None:
+        comment = cell.comment
+        if comment is not None:
             noted.append(cell)
         shown = style(cell)
-        if cell._value is None and not shown and cell.comment is None:
+        value = cell._value
+        if value is None and not shown and comment is None:
             continue
-        parts.append(_cell(cell, shown))
-    parts.append("</row></sheetData>" if row else "</sheetData>")
+        letter = letters.get(column) or letters.setdefault(column, get_column_letter(column))
+        add(_cell(f"{letter}{number}", cell.data_type, value, shown))
+    add("</row></sheetData>" if row else "</sheetData>")
     if not cells:
         return "".join(parts), "A1:A1", noted
-    rows = [r for r, _ in sheet._cells]
-    columns = [c for _, c in sheet._cells]
+    columns = [c for _, c in sheet._cells]  # every cell made, written or not (as openpyxl)
     first, last = get_column_letter(min(columns)), get_column_letter(max(columns))
-    return "".join(parts), f"{first}{min(rows)}:{last}{max(rows)}", noted
+    return "".join(parts), f"{first}{cells[0][0][0]}:{last}{cells[-1][0][0]}", noted

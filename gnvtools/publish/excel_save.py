@@ -122,7 +122,8 @@ def workbook_bytes(book: Any) -> bytes:
     book.properties.modified = datetime.datetime.now(tz=datetime.UTC).replace(tzinfo=None)
     buffer = io.BytesIO()
     styles = Styles()
-    with ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+    # The fastest compression: a tenth larger than openpyxl's, in half the time.
+    with ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=1) as archive:
         archive.writestr("docProps/app.xml", tostring(ExtendedProperties().to_tree()))
         archive.writestr("docProps/core.xml", tostring(book.properties.to_tree()))
         archive.writestr("xl/theme/theme1.xml", theme_xml)
