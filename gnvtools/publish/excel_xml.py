@@ -23,7 +23,8 @@ RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relations
 def _view(freeze: str | None) -> str:
     """``<sheetViews>``: a frozen pane above and left of ``freeze`` (as openpyxl sets it)."""
     if not freeze or freeze == "A1":
-        return '<sheetViews><sheetView workbookViewId="0"><selection activeCell="A1" sqref="A1"/></sheetView></sheetViews>'  # noqa: E501
+        selection = '<selection activeCell="A1" sqref="A1"/>'
+        return f'<sheetViews><sheetView workbookViewId="0">{selection}</sheetView></sheetViews>'
     column, row, _, _ = range_boundaries(freeze)
     split = f' xSplit="{column - 1}"' if column > 1 else ""
     split += f' ySplit="{row - 1}"' if row > 1 else ""
