@@ -143,11 +143,9 @@ if CParser is not None:
 # What the fast path leaves to StrictLoader. Anchors, aliases and merge keys ("&", "*", "<<":
 # refused while composing, which libyaml does not know to do); tabs (libyaml accepts some that
 # PyYAML refuses); the line breaks NEL, LS and PS and a lone CR (lines counted differently); a
-# byte-order mark inside the text; and every character PyYAML's reader refuses.
-_RISKY = re.compile(
-    r"[&*\t\x85\u2028\u2029\ufeff]|<<|\r(?!\n)|"
-    r"[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]"
-)
+# byte-order mark inside the text; and (Reader.NON_PRINTABLE, compiled by PyYAML already) every
+# character PyYAML's reader refuses.
+_RISKY = re.compile(r"[&*\t\x85\u2028\u2029\ufeff]|<<|\r(?!\n)")
 
 
 def _nesting_bound(text: str) -> int:
@@ -191,6 +189,7 @@ def _fits(text: str) -> bool:
         and len(text) <= FAST_MAX_CHARS
         and (text == "" or text.endswith("\n"))
         and not _RISKY.search(text)
+        and not Reader.NON_PRINTABLE.search(text)
         and _nesting_bound(text) <= FAST_MAX_NESTING
     )
 
