@@ -76,7 +76,8 @@ def _rules(title: str, columns: Sequence[str], figures: Sequence[Mapping[str, An
     """Column → (the stated total, first found; figures that are outside the table)."""
     by_label = {str(f.get("label")): str(f.get("name")) for f in figures}
     pot, _, step = title.partition(": ")
-    number = step_numbers(figures).get((pot, step))
+    # A step's table is titled "pot: step" (a step's label needs both; the others are skipped)
+    number = step_numbers(figures).get((pot, step)) if pot and step else None
     if number is not None:
         return {"Belopp": ((by_label.get(f"{pot}, steg {number} ({step})", ""),), ())}
     if title == "Mottagna medel":

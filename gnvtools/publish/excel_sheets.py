@@ -42,9 +42,10 @@ def text_as_text(sheet: Any) -> None:
     # The cells written (openpyxl's own map): ``iter_rows`` would make a cell for every empty
     # place in the sheet's range first, about as many as there are written ones.
     for cell in list(sheet._cells.values()):
-        if isinstance(cell.value, str):
+        value = cell._value  # what ``value`` gives, on both kinds of cell, without a call
+        if isinstance(value, str):
             cell.data_type = "s"
-            if cell.value.startswith(FORMULA_START):
+            if value.startswith(FORMULA_START):
                 cell.number_format = "@"
 
 
