@@ -37,11 +37,12 @@ def _html_exporter() -> Any:
     global _EXPORTER
     if _EXPORTER is None:
         import nbformat
-        from nbconvert import HTMLExporter
         from nbconvert.preprocessors import TagRemovePreprocessor
 
+        from gnvtools.publish.html_exporter import MemoHTMLExporter
+
         templates = resources.files("gnvtools").joinpath("templates")
-        exporter = HTMLExporter(  # type: ignore[no-untyped-call]
+        exporter = MemoHTMLExporter(  # type: ignore[no-untyped-call]
             extra_template_basedirs=[str(templates)],
             template_name="gnvmemo",
             exclude_input=True,
