@@ -179,8 +179,13 @@ def _run_todo(
                     executable=running.browser,
                     launch_timeout=launch_seconds(running),
                     debug=running.debug,
-                ).__enter__()
+                )
+                # Started, not waited for: it answers where it listens once it has imported
+                # its own modules, read after this process has imported its own.
+                service.start()
             _import_for_workers(running)
+            if service is not None:
+                service.connect()
             _run_pools(jobs, todo, formats, style, running, workers, service, results, bar.update)
     finally:
         bar.close()
