@@ -1,4 +1,4 @@
-"""Swedish number formatting through Babel's CLDR data (locale ``sv_SE``).
+"""Swedish number formatting as Babel's CLDR data (locale ``sv_SE``) gives it.
 
 Swedish convention groups thousands with a space and uses a decimal comma: 41 991 440 kr,
 42,0 mnkr, 68 %. Babel writes a no-break space (U+00A0) as the group separator so an amount never
@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from fractions import Fraction
 
 from babel.dates import format_date
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_percent
 
 LOCALE = "sv_SE"
 NBSP = "\u00a0"
@@ -30,10 +30,23 @@ def _decimal(value: int | Fraction | Decimal | float, places: int) -> Decimal:
         return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
 
 
+# Python's own grouping (",") and point, as Babel writes sv_SE's "#,##0.00": a no-break space
+# between groups of three and a decimal comma (tested equal to Babel's over generated values).
+_SWEDISH = str.maketrans({",": NBSP, ".": ","})
+
+
 def number(value: int | Fraction | Decimal, places: int = 0) -> str:
-    """``number(41991440)`` → ``"41 991 440"``; ``number(Fraction(1, 3), 2)`` → ``"0,33"``."""
-    fmt = "#,##0" + ("." + "0" * places if places else "")
-    return _minus(str(format_decimal(_decimal(value, places), format=fmt, locale=LOCALE)))
+    """``number(41991440)`` → ``"41 991 440"``; ``number(Fraction(1, 3), 2)`` → ``"0,33"``.
+
+    Rounded half to even to ``places`` decimals (``_decimal``), then written as CLDR's Swedish
+    pattern ``#,##0.00…`` says; Python's formatting writes it, as Babel's ``format_decimal``
+    would (a report formats a thousand numbers, and Babel's pattern machinery cost more than
+    the rest of the text)."""
+    if type(value) is int and places == 0:
+        text = f"{value:,}"
+    else:
+        text = f"{_decimal(value, places):,.{places}f}"
+    return _minus(text.translate(_SWEDISH))
 
 
 def _minus(text: str) -> str:
