@@ -17,7 +17,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from gnvtools.publish.excel import fill_workbook, report_tables
 from gnvtools.publish.excel_table import NOT_APPLICABLE
@@ -25,6 +25,7 @@ from gnvtools.reports.document import document_of
 
 from .conftest import EXAMPLES
 from .excel_readback import differences, read_back
+from .excel_reference import openpyxl_bytes
 
 NAMES = [f"{report}:{params}" for report, params in EXAMPLES]
 _TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"
@@ -45,11 +46,8 @@ def test_the_workbook_openpyxl_would_write(
     data, notebook = _written(rendered, name)
     ours = read_back(data)
     title = ours["each"]["Om rapporten"]["cells"]["A1"]["value"]  # as ``gnv render`` gave it
-    reference = Workbook()  # the same sheets, written and saved by openpyxl
-    fill_workbook(reference, notebook, title)
-    buffer = io.BytesIO()
-    reference.save(buffer)
-    theirs = read_back(buffer.getvalue())
+    # The same sheets, written and saved by openpyxl.
+    theirs = read_back(openpyxl_bytes(lambda wb: fill_workbook(wb, notebook, title)))
     assert differences(ours, theirs) == []
     assert len(ours["sheets"]) > 3 and any(  # the comparison saw comments and formats
         cell["comment"] and cell["format"] != "General"

@@ -5,8 +5,10 @@ with descriptors, each font a validated object registered again per cell, each s
 sub-objects; saving then walks all of it. ``Book`` and ``Sheet`` hold what a report's workbook
 has (values, a font, an alignment and a number format per cell, comments, column widths, a
 frozen pane, an auto-filter, the document properties) under the names openpyxl uses for them:
-the sheet writers (``excel``, ``excel_table``, ``excel_sheets``) write to either, and the tests
-write each example report both ways and compare what openpyxl reads back.
+the sheet writers (``excel``, ``excel_table``, ``excel_sheets``) write to either (with
+``excel_style``'s fonts and comments; ``tests/excel_reference.py`` turns them into openpyxl's),
+and the tests write each example report both ways and compare what openpyxl reads back. No
+openpyxl module is imported here.
 
 A value is bound as openpyxl binds it (``openpyxl.cell.cell.Cell._bind_value``): the same
 types, the same text checks, a text beginning with ``=`` a formula.
@@ -15,17 +17,26 @@ types, the same text checks, a text beginning with ``=`` a formula.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
-from openpyxl.packaging.core import DocumentProperties
-from openpyxl.utils import column_index_from_string, get_column_letter
-from openpyxl.utils.exceptions import IllegalCharacterError
+from gnvtools.publish.excel_style import column_letter, place
 
-_COORDINATE = re.compile(r"^([A-Z]{1,3})([0-9]+)$")
 #: A text openpyxl stores whole: longer ones are cut to this length.
 MAX_TEXT = 32767
+#: Characters a worksheet cannot hold (openpyxl's ``ILLEGAL_CHARACTERS_RE``).
+ILLEGAL_CHARACTERS = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+#: Texts that are Excel's error values (openpyxl's ``ERROR_CODES``).
+ERROR_CODES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
+
+
+def _now() -> datetime:
+    return datetime.now(tz=UTC).replace(tzinfo=None)
+
+
+class IllegalCharacterError(ValueError):
+    """A text with a character a worksheet cannot hold (as openpyxl's error of that name)."""
 
 
 def bind(value: Any) -> tuple[Any, str]:
@@ -36,7 +47,7 @@ def bind(value: Any) -> tuple[Any, str]:
     kind = type(value)
     if kind is str:
         value = value[:MAX_TEXT]
-        if ILLEGAL_CHARACTERS_RE.search(value):
+        if ILLEGAL_CHARACTERS.search(value):
             raise IllegalCharacterError(f"{value} cannot be used in worksheets.")
         if len(value) > 1 and value[0] == "=":
             return value, "f"
@@ -54,10 +65,10 @@ class Cell:
 
     _value: Any = None
     data_type = "n"
-    font: Any = None  # an openpyxl ``Font``; None: the workbook's default
-    alignment: Any = None  # an openpyxl ``Alignment``; None: the default
+    font: Any = None  # an ``excel_style.Font``; None: the workbook's default
+    alignment: Any = None  # an ``excel_style.Alignment``; None: the default
     number_format = "General"
-    comment: Any = None  # an openpyxl ``Comment`` (its text and author are written)
+    comment: Any = None  # an ``excel_style.Comment`` (its text and author are written)
 
     def __init__(self, row: int, column: int) -> None:
         self.row = row
@@ -73,7 +84,7 @@ class Cell:
 
     @property
     def coordinate(self) -> str:
-        return f"{get_column_letter(self.column)}{self.row}"
+        return f"{column_letter(self.column)}{self.row}"
 
 
 @dataclass
@@ -128,10 +139,7 @@ class Sheet:
         return found
 
     def __getitem__(self, coordinate: str) -> Cell:
-        found = _COORDINATE.match(coordinate)
-        if found is None:
-            raise ValueError(f"{coordinate} is not a cell's place")
-        return self.cell(int(found[2]), column_index_from_string(found[1]))
+        return self.cell(*place(coordinate))
 
     def __setitem__(self, coordinate: str, value: Any) -> None:
         self[coordinate].value = value
@@ -156,12 +164,26 @@ class Sheet:
         return list(cells) if self._in_order else sorted(cells, key=lambda item: item[0])
 
 
+@dataclass
+class Properties:
+    """The document's properties, by openpyxl's names (``DocumentProperties``); ``created`` and
+    ``modified`` in UTC, as openpyxl takes them."""
+
+    title: str | None = None
+    subject: str | None = None
+    creator: str = "openpyxl"
+    lastModifiedBy: str | None = None
+    language: str | None = None
+    created: datetime = field(default_factory=_now)
+    modified: datetime = field(default_factory=_now)
+
+
 class Book:
-    """A workbook: its sheets in order and its properties (openpyxl's own, written by openpyxl);
-    starts with one sheet, as openpyxl's ``Workbook()`` does."""
+    """A workbook: its sheets in order and its properties; starts with one sheet, as
+    openpyxl's ``Workbook()`` does."""
 
     def __init__(self) -> None:
-        self.properties = DocumentProperties()
+        self.properties = Properties()
         self.worksheets: list[Sheet] = [Sheet("Sheet")]
 
     @property

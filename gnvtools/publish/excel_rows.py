@@ -9,8 +9,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from openpyxl.compat import safe_string
-from openpyxl.utils import get_column_letter
+from gnvtools.publish.excel_style import column_letter, number
 
 _SPECIAL = re.compile("[&<>\r]")
 
@@ -59,7 +58,10 @@ def _cell(place: str, kind: str, value: Any, style: int) -> str:
         return head + "></c>"
     if kind == "f":
         return f"{head}><f>{text(value[1:])}</f><v></v></c>"
-    return f"{head}><v>{text(safe_string(value))}</v></c>"
+    if kind == "b":
+        return f"{head}><v>{int(value)}</v></c>"
+    shown = number(value) if kind == "n" else str(value)  # a number, or an error's text
+    return f"{head}><v>{text(shown)}</v></c>"
 
 
 def sheet_data(sheet: Any, style: Callable[[Any], int]) -> tuple[str, str, list[Any]]:
@@ -71,10 +73,10 @@ def sheet_data(sheet: Any, style: Callable[[Any], int]) -> tuple[str, str, list[
     noted = []
     row = 0
     letters: dict[int, str] = {}
-    for (number, column), cell in cells:
-        if number != row:
-            add(f'</row><row r="{number}">' if row else f'<row r="{number}">')
-            row = number
+    for (at, column), cell in cells:
+        if at != row:
+            add(f'</row><row r="{at}">' if row else f'<row r="{at}">')
+            row = at
         comment = cell.comment
         if comment is not None:
             noted.append(cell)
@@ -82,11 +84,11 @@ def sheet_data(sheet: Any, style: Callable[[Any], int]) -> tuple[str, str, list[
         value = cell._value
         if value is None and not shown and comment is None:
             continue
-        letter = letters.get(column) or letters.setdefault(column, get_column_letter(column))
-        add(_cell(f"{letter}{number}", cell.data_type, value, shown))
+        letter = letters.get(column) or letters.setdefault(column, column_letter(column))
+        add(_cell(f"{letter}{at}", cell.data_type, value, shown))
     add("</row></sheetData>" if row else "</sheetData>")
     if not cells:
         return "".join(parts), "A1:A1", noted
     columns = [c for _, c in sheet._cells]  # every cell made, written or not (as openpyxl)
-    first, last = get_column_letter(min(columns)), get_column_letter(max(columns))
+    first, last = column_letter(min(columns)), column_letter(max(columns))
     return "".join(parts), f"{first}{cells[0][0][0]}:{last}{cells[-1][0][0]}", noted

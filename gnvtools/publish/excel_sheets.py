@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-
 from gnvtools.publish.excel_inputs import FIGURE_COLUMNS, InputTable, figure_rows
+from gnvtools.publish.excel_style import Alignment, Font
+from gnvtools.publish.excel_style import column_letter as get_column_letter
 
 KR_FORMAT = '#,##0 "kr"'
 PERCENT_FORMAT = '0.0" "%'  # Swedish: 68,4 % (Excel shows the decimal comma by locale)

@@ -1,17 +1,14 @@
 """The workbook's cell formats: each distinct (font, alignment, number format) gets one ``xf``
 of ``styles.xml``, numbered in the order cells are written, as openpyxl numbers them.
 
-Fonts and alignments are openpyxl's own objects, serialised by openpyxl (a report's workbook
-has a handful); a cell's format is looked up by the objects' identity first, so a font shared
-by many cells is compared by value only once.
+Fonts and alignments are ``excel_style``'s (a report's workbook has a handful); a cell's format
+is looked up by the objects' identity first, so a font shared by many cells is compared by
+value only once.
 """
 
 from __future__ import annotations
 
 from typing import Any
-
-from openpyxl.styles.numbers import BUILTIN_FORMATS_REVERSE
-from openpyxl.xml.functions import tostring
 
 from gnvtools.publish.excel_rows import attribute
 
@@ -22,6 +19,19 @@ _DEFAULT_FONT = (
     '<scheme val="minor"/></font>'
 )
 _FIRST_CUSTOM = 164  # number formats below this are Excel's own
+#: Excel's own number formats gnvtools may use, by their number (openpyxl's ``BUILTIN_FORMATS``):
+#: any other is written as a format of the workbook's own, which Excel reads the same.
+BUILTIN_FORMATS = {
+    "General": 0,
+    "0": 1,
+    "0.00": 2,
+    "#,##0": 3,
+    "#,##0.00": 4,
+    "0%": 9,
+    "0.00%": 10,
+    "0.00E+00": 11,
+    "@": 49,
+}
 
 
 class Styles:
@@ -58,12 +68,12 @@ class Styles:
         return self._fonts.setdefault(font, len(self._fonts) + 1)
 
     def _alignment(self, alignment: Any) -> int:
-        if alignment is None or not dict(alignment):
+        if alignment is None or not alignment.xml():
             return 0
         return self._alignments.setdefault(alignment, len(self._alignments) + 1)
 
     def _format(self, number_format: str) -> int:
-        builtin = BUILTIN_FORMATS_REVERSE.get(number_format)
+        builtin = BUILTIN_FORMATS.get(number_format)
         if builtin is not None:
             return int(builtin)
         return self._formats.setdefault(number_format, _FIRST_CUSTOM + len(self._formats))
@@ -79,7 +89,7 @@ class Styles:
             ]
             parts.append("</numFmts>")
         parts.append(f'<fonts count="{len(self._fonts) + 1}">{_DEFAULT_FONT}')
-        parts += [_element(font) for font in self._fonts]
+        parts += [font.xml() for font in self._fonts]
         parts.append(
             '</fonts><fills count="2"><fill><patternFill/></fill><fill>'
             '<patternFill patternType="gray125"/></fill></fills><borders count="1"><border>'
@@ -92,7 +102,7 @@ class Styles:
             head = f'<xf numFmtId="{number}" fontId="{font}" fillId="0" borderId="0"'
             tail = ' pivotButton="0" quotePrefix="0" xfId="0"'
             if aligned:
-                element = _element(alignments[aligned])
+                element = alignments[aligned].xml()
                 parts.append(f'{head} applyAlignment="1"{tail}>{element}</xf>')
             else:
                 parts.append(f"{head}{tail}/>")
@@ -103,8 +113,3 @@ class Styles:
             "</styleSheet>"
         )
         return "".join(parts).encode("utf-8")
-
-
-def _element(style: Any) -> str:
-    """A font or an alignment as openpyxl serialises it."""
-    return str(tostring(style.to_tree()).decode("utf-8"))

@@ -17,9 +17,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from openpyxl.comments import Comment
-from openpyxl.utils import get_column_letter
-
 from gnvtools.publish.excel_inputs import root_sources
 from gnvtools.publish.excel_reconcile import Line, Reconciliation
 from gnvtools.publish.excel_sheets import (
@@ -34,6 +31,8 @@ from gnvtools.publish.excel_sheets import (
     YEAR_FORMAT,
     text_as_text,
 )
+from gnvtools.publish.excel_style import Comment
+from gnvtools.publish.excel_style import column_letter as get_column_letter
 from gnvtools.reports.display import MISSING
 from gnvtools.reports.document import ILLUSTRATIVE
 

@@ -11,10 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from openpyxl.compat import safe_string
-from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
-
 from gnvtools.publish.excel_rows import attribute, sheet_data, t_element, text
+from gnvtools.publish.excel_style import column_index, column_letter, number, place
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -25,7 +23,7 @@ def _view(freeze: str | None) -> str:
     if not freeze or freeze == "A1":
         selection = '<selection activeCell="A1" sqref="A1"/>'
         return f'<sheetViews><sheetView workbookViewId="0">{selection}</sheetView></sheetViews>'
-    column, row, _, _ = range_boundaries(freeze)
+    row, column = place(freeze)
     split = f' xSplit="{column - 1}"' if column > 1 else ""
     split += f' ySplit="{row - 1}"' if row > 1 else ""
     active = {
@@ -43,15 +41,14 @@ def _view(freeze: str | None) -> str:
 
 def _columns(sheet: Any) -> str:
     widths = sorted(
-        (column_index_from_string(letter), dimension.width)
+        (column_index(letter), dimension.width)
         for letter, dimension in sheet.column_dimensions.items()
         if dimension.width is not None
     )
     if not widths:
         return ""
     cols = "".join(
-        f'<col width="{safe_string(float(width))}" customWidth="1" min="{n}" max="{n}"/>'
-        for n, width in widths
+        f'<col width="{number(width)}" customWidth="1" min="{n}" max="{n}"/>' for n, width in widths
     )
     return f"<cols>{cols}</cols>"
 
@@ -85,7 +82,7 @@ def comments(noted: list[Any]) -> bytes:
     for cell in noted:
         number = authors.setdefault(cell.comment.author or "", len(authors))
         entries.append(
-            f'<comment ref="{get_column_letter(cell.column)}{cell.row}" authorId="{number}" '
+            f'<comment ref="{column_letter(cell.column)}{cell.row}" authorId="{number}" '
             f'shapeId="0"><text>{t_element(cell.comment.text)}</text></comment>'
         )
     names = "".join(f"<author>{text(name)}</author>" for name in authors)
