@@ -311,3 +311,10 @@ def test_the_package_rules_file_reads_as_yaml_safe_load_did() -> None:
 
     text = (ROOT / "gnvtools/data/regimes.yaml").read_text("utf-8")
     assert _typed(yaml.load(text, Loader=SAFE_LOADER)) == _typed(yaml.safe_load(text))
+
+
+def test_a_control_character_is_named_with_its_row() -> None:
+    with pytest.raises(InputError) as caught:
+        yamlio.load_text("a: 1\nb: x\x07y\n", PATH)
+    assert caught.value.row == 2
+    assert "otillåtna tecken (styrtecken)" in str(caught.value)
