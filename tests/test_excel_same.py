@@ -116,3 +116,62 @@ def test_each_table_sheet_holds_its_tables_cells(
                     assert type(cell.value) is type(expected), (sheet.title, cell.coordinate)
                 if kind == "kr" and expected is not None:
                     assert cell.number_format == '#,##0 "kr"', (sheet.title, cell.coordinate)
+
+
+def _table_sheets(data: bytes, notebook: dict[str, Any]) -> list[tuple[Any, dict[str, Any]]]:
+    book = load_workbook(io.BytesIO(data))
+    tables = report_tables(notebook, document_of(notebook))
+    shown = [t for t in tables if not t["key"].startswith("provenance-")]
+    return list(zip(book.worksheets[1:], shown, strict=False))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_table_sheet_is_formatted_as_the_report_reads(
+    rendered: dict[tuple[str, str], Path], name: str
+) -> None:
+    """The formats the workbook has always had: a bold title, bold wrapped headings frozen
+    above the rows, a bold sum row, the figure's name as a note on each cell that shows one,
+    "uppgift saknas" on an empty number cell, text columns wider than number columns."""
+    data, notebook = _written(rendered, name)
+    for sheet, table in _table_sheets(data, notebook):
+        where = sheet.title
+        assert (sheet["A1"].font.b, sheet["A1"].font.sz) == (True, 12), where
+        assert sheet.freeze_panes == "A4", where
+        for c, (column, kind) in enumerate(zip(table["columns"], table["kinds"], strict=True), 1):
+            head = sheet.cell(row=3, column=c)
+            assert head.value == column and head.font.b, (where, head.coordinate)
+            assert (head.alignment.wrap_text, head.alignment.vertical) == (True, "top"), where
+            width = sheet.column_dimensions[head.column_letter].width
+            assert width == (44 if kind == "text" else 18), (where, head.column_letter)
+        rows = [*table["rows"], *([table["footer"]] if table.get("footer") else [])]
+        names = [*(table.get("cells") or []), *([table.get("footer_cells") or []])]
+        for r, row in enumerate(rows, start=4):
+            for c, value in enumerate(row, start=1):
+                cell = sheet.cell(row=r, column=c)
+                if table.get("footer") and r == 3 + len(rows) and value not in (None, ""):
+                    assert cell.font.b, (where, cell.coordinate)
+                shown = names[r - 4] if r - 4 < len(names) else []
+                named = shown[c - 1] if c - 1 < len(shown) else ""
+                note = cell.comment
+                if named and value is not None:
+                    assert (note.text, note.author) == (f"tal: {named}", "gnvtools"), where
+                if value is None and table["kinds"][c - 1] != "text":
+                    assert note.text == "uppgift saknas", (where, cell.coordinate)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_first_sheet_and_the_properties(
+    rendered: dict[tuple[str, str], Path], name: str
+) -> None:
+    book = load_workbook(io.BytesIO(_written(rendered, name)[0]))
+    about = book.worksheets[0]
+    assert about.title == "Om rapporten"
+    assert (about["A1"].font.b, about["A1"].font.sz) == (True, 14)
+    widths = {k: about.column_dimensions[k].width for k in "ABC"}
+    assert widths == {"A": 44, "B": 70, "C": 16}
+    assert book.properties.language == "sv-SE"
+    assert book.properties.subject == "Statsbidrag för god och nära vård"
+    assert book.properties.creator and book.properties.creator != "openpyxl"
+    figures = book["Tal i rapporten"]
+    assert figures.freeze_panes == "A4" and figures.auto_filter.ref.startswith("A3:I")
+    assert [c.value for c in figures[3]][:3] == ["Namn", "Beskrivning", "Värde"]
