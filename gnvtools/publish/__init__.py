@@ -17,8 +17,10 @@ these modules):
   ``printserver``, ``printclient`` and ``processtree`` (one browser for a batch), ``archive``
   (PDF/A), ``word``, ``word_blocks`` and ``word_parts`` with ``docx_template``, ``docx_zip``
   and ``docx_clean`` (the organisation's template, cleaned), ``excel`` with ``excel_table``,
-  ``excel_sheets``, ``excel_names``, ``excel_reconcile``, ``excel_inputs``, ``excel_save`` and
-  ``excel_rows``, ``notebook_json`` (the executed notebook's file), ``logo``;
+  ``excel_sheets``, ``excel_names``, ``excel_reconcile``, ``excel_inputs``, ``excel_book`` (the
+  workbook as plain cells), ``excel_style``, ``excel_styles``, ``excel_save``, ``excel_xml``,
+  ``excel_rows`` and ``excel_parts`` (written as XML without openpyxl), ``notebook_json``
+  (the executed notebook's file), ``logo``;
 - records: ``manifest`` and ``manifest_read``, ``provenance`` (the git commit; hashes and
   versions in ``core.provenance``), ``bundle``, ``verify`` with ``verify_changes``,
   ``verify_compare``, ``verify_names`` and ``verify_report``, ``recompute``, ``changes`` with

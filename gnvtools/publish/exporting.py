@@ -21,10 +21,9 @@ if TYPE_CHECKING:
 
 
 def _import_exporters() -> None:
-    """Import the exporters and make the HTML exporter, its templates compiled (an empty
-    notebook exported once): a new exporter per report compiled them every time."""
-    import openpyxl  # noqa: F401
-
+    """Import the HTML exporter and make it, its templates compiled (an empty notebook exported
+    once): a new exporter per report compiled them every time. (The Excel file is written by
+    ``excel_save`` without openpyxl, and the Word file's python-docx only when asked for.)"""
     _html_exporter()
 
 

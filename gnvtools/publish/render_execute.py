@@ -79,7 +79,7 @@ def import_for(report: str) -> Callable[[], None]:
 
 
 def import_exporters() -> None:
-    """Import what exporting a report uses — nbconvert and openpyxl (``_import_exporters``),
+    """Import what exporting a report uses — nbconvert and its template (``_import_exporters``),
     and pikepdf with the sRGB profile that the PDF's archival pass embeds, when the PDF
     extra is installed — while the report's cells run in another process."""
     import importlib.util
