@@ -140,12 +140,17 @@ if CParser is not None:
             StrictResolver.__init__(self)
 
 
-# What the fast path leaves to StrictLoader. Anchors, aliases and merge keys ("&", "*", "<<":
-# refused while composing, which libyaml does not know to do); tabs (libyaml accepts some that
-# PyYAML refuses); the line breaks NEL, LS and PS and a lone CR (lines counted differently); a
-# byte-order mark inside the text; and (Reader.NON_PRINTABLE, compiled by PyYAML already) every
-# character PyYAML's reader refuses.
-_RISKY = re.compile(r"[&*\t\x85\u2028\u2029\ufeff]|<<|\r(?!\n)")
+# What the fast path leaves to StrictLoader, where the parsers are known to differ. Anchors,
+# aliases and merge keys ("&", "*", "<<": refused while composing, which libyaml cannot do);
+# tabs (libyaml accepts some that PyYAML refuses); the line breaks NEL, LS and PS and a lone CR
+# (lines counted differently); a byte-order mark inside the text; a tag (a "!" starting a token:
+# a bare "!" resolves differently); an empty value before "," "}" or "]" (its mark differs); a
+# "#" right after a block scalar's "|" or ">" and its indicators (PyYAML refuses it). A "?" in
+# a plain scalar inside a flow collection is found in the tree (``_as_pure``).
+# Every character PyYAML's reader refuses is found by its own Reader.NON_PRINTABLE.
+_RISKY = re.compile(
+    r"[&*\t\x85\u2028\u2029\ufeff]|<<|\r(?!\n)|(?:^|[\s,\[\]{}])!|:\s*[,}\]]|[|>][-+0-9]*#"
+)
 
 
 def _nesting_bound(text: str) -> int:
@@ -159,26 +164,45 @@ def _nesting_bound(text: str) -> int:
     return 2 * (longest + 1) + 2 * (text.count("[") + text.count("{")) + 2
 
 
-def _small_and_shallow(node: Any) -> bool:
-    """At most MAX_NODES nodes and FAST_MAX_DEPTH levels, as StrictLoader would accept; a plain
-    scalar's style is made None, as StrictLoader leaves it (libyaml's is "")."""
+def _as_pure(node: Any) -> bool:
+    """Whether StrictLoader would compose the same tree, made the same: at most MAX_NODES nodes,
+    at most FAST_MAX_DEPTH levels, and no plain scalar with a "?" inside a flow collection
+    (PyYAML's scanner ends the scalar there, libyaml's does not). A plain scalar's style and an
+    indentless sequence's flow style are set to None, as PyYAML leaves them."""
     count = 0
-    stack = [(node, 1)]
+    stack = [(node, 1, False)]
     while stack:
-        item, depth = stack.pop()
+        item, depth, in_flow = stack.pop()
         count += 1
         if count > MAX_NODES or depth > FAST_MAX_DEPTH:
             return False
         if isinstance(item, yaml.ScalarNode):
             if item.style == "":
                 item.style = None
-        elif isinstance(item, yaml.SequenceNode):
-            stack.extend((child, depth + 1) for child in item.value)
-        elif isinstance(item, yaml.MappingNode):
-            for key, value in item.value:
-                stack.append((key, depth + 1))
-                stack.append((value, depth + 1))
+                if in_flow and "?" in item.value:
+                    return False
+            continue
+        inner = in_flow or item.flow_style is True
+        if isinstance(item, yaml.SequenceNode):
+            stack.extend((child, depth + 1, inner) for child in item.value)
+            continue
+        for key, value in item.value:
+            stack.append((key, depth + 1, inner))
+            stack.append((value, depth + 1, inner))
+            if _indentless(item, value):
+                value.flow_style = None  # libyaml's is False
     return True
+
+
+def _indentless(mapping: Any, value: Any) -> bool:
+    """Whether ``value`` is a block sequence written at its block mapping's own indentation
+    (``key:`` then ``- item`` below ``key``): PyYAML gives such a sequence no flow style."""
+    return (
+        isinstance(value, yaml.SequenceNode)
+        and value.flow_style is False
+        and mapping.flow_style is False
+        and value.start_mark.column == mapping.start_mark.column
+    )
 
 
 def _fits(text: str) -> bool:
@@ -208,7 +232,7 @@ def compose_fast(text: str) -> tuple[Any, yaml.Node | None] | None:
     loader = FastLoader(text)
     try:
         node = loader.get_single_node()
-        if node is not None and not _small_and_shallow(node):
+        if node is not None and not _as_pure(node):
             return None
         return (loader.construct_document(node) if node is not None else None), node
     except Exception:  # any error: StrictLoader reads the text again and says what it is
