@@ -58,7 +58,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from gnvtools.project.config import find_project
     from gnvtools.publish.build import build, summary
-    from gnvtools.publish.render import parse_formats
+    from gnvtools.publish.render_inputs import parse_formats
 
     project = find_project()
     config = project.config

@@ -12,9 +12,6 @@ from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from fractions import Fraction
 
-from babel.dates import format_date
-from babel.numbers import format_percent
-
 LOCALE = "sv_SE"
 NBSP = "\u00a0"
 MINUS = "\u2212"
@@ -77,6 +74,8 @@ def percent(share: Fraction | float, places: int = 0) -> str:
     """A share as Swedish percent: ``percent(Fraction(68, 100))`` → ``"68 %"``."""
     fmt = "#,##0" + ("." + "0" * places if places else "") + "\u00a0%"
     value = _decimal(share if isinstance(share, Fraction) else Decimal(str(share)), places + 2)
+    from babel.numbers import format_percent  # Babel on first use: a command may format none
+
     return _minus(str(format_percent(value, format=fmt, locale=LOCALE)))
 
 
@@ -111,6 +110,8 @@ def tkr(amount: int) -> str:
 
 def swedish_date(day: date) -> str:
     """A date as Swedish prose: ``swedish_date(date(2025, 8, 26))`` → ``"26 augusti 2025"``."""
+    from babel.dates import format_date
+
     return str(format_date(day, format="long", locale=LOCALE))
 
 

@@ -8,10 +8,8 @@ import contextlib
 import errno
 import hashlib
 import os
-import platform
 import stat
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 KEY_PACKAGES = ("gnvtools", "papermill", "nbconvert", "pandas", "matplotlib", "babel", "pydantic")
@@ -54,6 +52,9 @@ def describe_inputs(paths: list[Path], root: Path | None = None) -> list[InputFi
 
 
 def versions() -> dict[str, str]:
+    import platform
+    from importlib import metadata  # on use: a command that records no versions needs neither
+
     found = {"python": platform.python_version()}
     for name in KEY_PACKAGES:
         try:

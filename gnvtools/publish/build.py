@@ -75,7 +75,7 @@ def build(
     Holds the outputs folder's lock throughout (a second build into it is refused), and first
     finishes or rolls back what a killed build left there (``atomic.recover``).
     """
-    from gnvtools.publish.render import check_out_dir
+    from gnvtools.publish.render_inputs import check_out_dir
 
     check_out_dir(out_root)
     jobs = discover(params_root, out_root)
@@ -154,13 +154,15 @@ def _run_todo(
 ) -> None:
     """Run the reports ``todo``: in this process with one worker, else in worker processes
     sharing one print service."""
+    if not todo:  # everything current: nothing to show progress for
+        return
     from tqdm import tqdm
 
     use_pdf = "pdf" in formats and any(not jobs[i].error for i in todo)
     service: PrintService | None = None
-    bar = tqdm(total=len(todo), desc="Rapporter", unit="rapport", disable=not progress or not todo)
+    bar = tqdm(total=len(todo), desc="Rapporter", unit="rapport", disable=not progress)
     try:
-        if todo and workers <= 1:
+        if workers <= 1:
             _start_printer(use_pdf, running)
             try:
                 for index in todo:
@@ -168,7 +170,7 @@ def _run_todo(
                     bar.update()
             finally:
                 _close_printer()
-        elif todo:
+        else:
             if use_pdf:
                 # First of all, so that the browser launches while the rest is imported.
                 from gnvtools.publish.pdf import launch_seconds

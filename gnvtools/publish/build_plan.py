@@ -80,7 +80,7 @@ def is_current(job: Job, formats: Sequence[str], notebooks: Path | None = None) 
     """
     from gnvtools.publish.manifest import cache_key, manifest_path, manifest_root, read_manifest
     from gnvtools.publish.provenance import sha256
-    from gnvtools.publish.render import REPORT_NOTEBOOKS, notebooks_dir
+    from gnvtools.publish.render_inputs import REPORT_NOTEBOOKS, notebooks_dir
 
     path = manifest_path(job.out_dir, job.report)
     if not path.exists() or job.report not in REPORT_NOTEBOOKS:

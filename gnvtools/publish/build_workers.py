@@ -7,8 +7,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any
 
 from gnvtools.core import options
@@ -19,6 +17,8 @@ from gnvtools.publish.running import Running
 from gnvtools.publish.style import Style
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from gnvtools.publish.printserver import PrintService
 
 _printer: Any = None  # the browser, or in a worker process the print service's client
@@ -111,7 +111,7 @@ def _run_tracked(
 
 def _recover(job: Job) -> str | None:
     """Finish or roll back a killed write of ``job``'s report; a Swedish message if impossible."""
-    from gnvtools.publish.render import REPORT_NOTEBOOKS
+    from gnvtools.publish.render_inputs import REPORT_NOTEBOOKS
 
     if job.error or job.report not in REPORT_NOTEBOOKS:  # a name from a file: only ours
         return None
@@ -191,6 +191,8 @@ def _pool_round(
     """One pool over ``indexes``: the results, and if the pool broke, the reports that were
     running and those that never started."""
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
 
     started = multiprocessing.get_context().SimpleQueue()
     done: dict[int, JobResult] = {}
