@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import hashlib
 import os
 import stat
@@ -52,6 +53,14 @@ def describe_inputs(paths: list[Path], root: Path | None = None) -> list[InputFi
 
 
 def versions() -> dict[str, str]:
+    """Python's and the key packages' versions, as installed when this process first asked
+    (read once: a build's report processes, forked from one that asked, read none of the
+    packages' metadata again)."""
+    return dict(_installed_versions())
+
+
+@functools.cache
+def _installed_versions() -> dict[str, str]:
     import platform
     from importlib import metadata  # on use: a command that records no versions needs neither
 

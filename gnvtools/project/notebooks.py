@@ -64,10 +64,7 @@ def _newest(root: Path, report: str) -> Path | None:
     notebook runs this, and one broken file must not stop the others."""
     found: list[tuple[bool, int, str, Path]] = []
     for path in sorted((root / "parameters").glob("*/*.yaml")):
-        try:
-            data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_LOADER)
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
-            continue
+        data = _read(path)
         if not isinstance(data, dict) or not _years(data):
             continue
         comparison = "years" in data and "pots" not in data
@@ -77,6 +74,22 @@ def _newest(root: Path, report: str) -> Path | None:
         unlisted = not comparison and not (isinstance(reports, list) and report in reports)
         found.append((unlisted, -max(_years(data)), path.as_posix(), path))
     return min(found)[3] if found else None
+
+
+def _read(path: Path) -> Any:
+    """A parameter file's data: as ``yamlio`` reads it (a build's report processes find it
+    read already), or, for a file that reader refuses, as plain YAML (a file with an error is
+    still the one meant); ``None`` for a file that is not YAML at all."""
+    from gnvtools.core.yamlio import read_yaml
+
+    try:
+        return read_yaml(path)[0]
+    except InputError:
+        pass
+    try:
+        return yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_LOADER)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
 
 
 def own_parameter_file(report: str, start: Path | None = None) -> str:

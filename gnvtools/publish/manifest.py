@@ -34,10 +34,6 @@ from gnvtools.publish.provenance import describe_inputs, project_root, sha256, v
 
 MANIFEST_VERSION = 1
 
-#: The versions of Python and the key packages, read once per process (each lookup scans the
-#: installed distributions).
-_versions = cache(versions)
-
 
 def manifest_path(out_dir: Path, report: str) -> Path:
     return out_dir / f"{report}.manifest.json"
@@ -172,7 +168,7 @@ def build_manifest(
     """The manifest of a rendered report. ``hashes``: the outputs' SHA-256 by file name when
     the caller has them (``atomic.FileSet`` hashes what it stages); others are read and hashed."""
     root = project_root(params)
-    found = dict(_versions())
+    found = versions()  # read once per process (core.provenance)
     if browser:
         found["browser"] = browser
     out_dir = out_dir or (next(iter(outputs.values())).parent if outputs else None)
