@@ -325,7 +325,7 @@ def test_pdf_is_accessible_and_identified_for_the_archive(built: Path, name: str
 
     import pikepdf
 
-    from gnvtools.publish.archive import struct_elements
+    from gnvtools.publish.archive import STANDARD_TYPES, struct_elements
 
     path = built / name
     info = ""
@@ -347,6 +347,10 @@ def test_pdf_is_accessible_and_identified_for_the_archive(built: Path, name: str
         assert "Kontroller" in below and len(below) >= 5
         tags = {str(e.S) for e in struct_elements(root.StructTreeRoot)}
         assert {"/H1", "/H2", "/P", "/Table", "/TH", "/TD", "/Figure"} <= tags  # lists: where used
+        # every type is PDF 1.7's, or mapped to one of its types (PDF/UA; Chromium writes Strong)
+        roles = {str(k): str(v) for k, v in root.StructTreeRoot.get("/RoleMap", {}).items()}
+        standard = {f"/{kind}" for kind in STANDARD_TYPES}
+        assert all(tag in standard or roles.get(tag) in standard for tag in tags), (tags, roles)
         figures = [e for e in struct_elements(root.StructTreeRoot) if e.S == "/Figure"]
         assert figures and all(len(str(f.get("/Alt", ""))) > 10 for f in figures)
         for page in pdf.pages:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 from datetime import UTC, datetime
 from functools import cache
+from typing import Any
 
 LANGUAGE = "sv-SE"
 
@@ -74,8 +75,47 @@ def _group_figure_wrappers(root: object) -> None:
             element.S = pikepdf.Name.Div
 
 
+# ISO 32000-1's standard structure types (14.8.4): what a reader of a PDF/A-2 (PDF 1.7) file
+# knows. Chromium also writes some of PDF 2.0's (``<strong>`` as Strong); each of those gets
+# the standard type it means in the structure tree's role map, as PDF/UA requires.
+_STANDARD = """
+Document Part Art Sect Div BlockQuote Caption TOC TOCI Index NonStruct Private P H H1 H2 H3 H4 H5
+H6 L LI Lbl LBody Table TR TH TD THead TBody TFoot Span Quote Note Reference BibEntry Code Link
+Annot Ruby RB RT RP Warichu WT WP Figure Formula Form
+"""
+STANDARD_TYPES = frozenset(_STANDARD.split())
+PDF2_TYPES = {  # PDF 2.0's types (ISO 32000-2, 14.8.4) as PDF 1.7 reads them
+    "Strong": "Span",
+    "Em": "Span",
+    "Sub": "Span",
+    "Title": "P",
+    "Aside": "Sect",
+    "FENote": "Note",
+    "DocumentFragment": "Div",
+}
+
+
+def _map_roles(tree: Any) -> None:
+    """Give every structure type outside ISO 32000-1's its standard type in the role map
+    (``RoleMap``); a type nobody maps reads as a plain span of text."""
+    import pikepdf
+
+    used = {str(element.get("/S"))[1:] for element in struct_elements(tree)}  # type: ignore[attr-defined]
+    roles = tree.get("/RoleMap")
+    known = isinstance(roles, pikepdf.Dictionary)
+    mapped = {str(key)[1:] for key in roles} if known else set()
+    missing = sorted(used - STANDARD_TYPES - mapped)
+    if not missing:
+        return
+    if not known:
+        roles = tree.RoleMap = pikepdf.Dictionary()
+    for kind in missing:
+        roles[pikepdf.Name("/" + kind)] = pikepdf.Name("/" + PDF2_TYPES.get(kind, "Span"))
+
+
 def make_archival(pdf_bytes: bytes, *, title: str, author: str = "", date: str = "") -> bytes:
-    """Add language, window title, output intent and PDF/A-2 identification to a tagged PDF.
+    """Add language, window title, output intent, a role map for structure types beyond PDF
+    1.7's and the PDF/A-2 identification to a tagged PDF.
 
     ``date``: the document's own date (ISO), as ``dc:date``; the file's creation dates stay the
     day it was made."""
@@ -86,6 +126,7 @@ def make_archival(pdf_bytes: bytes, *, title: str, author: str = "", date: str =
         root.Lang = pikepdf.String(LANGUAGE)
         if "/StructTreeRoot" in root:
             _group_figure_wrappers(root.StructTreeRoot)
+            _map_roles(root.StructTreeRoot)
         with pdf.open_outline() as outline:
             # Chromium takes a bookmark's text from the laid-out heading and drops the space
             # where the title wraps; the top bookmark is the title, so give it the title.
