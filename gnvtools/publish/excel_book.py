@@ -69,6 +69,9 @@ class Cell:
     alignment: Any = None  # an ``excel_style.Alignment``; None: the default
     number_format = "General"
     comment: Any = None  # an ``excel_style.Comment`` (its text and author are written)
+    #: A formula's result as Excel computes it, stored beside the formula for programs that
+    #: read a workbook without recalculating it (pandas, previewers); None: left to Excel.
+    cached: int | str | None = None
 
     def __init__(self, row: int, column: int) -> None:
         self.row = row

@@ -36,7 +36,17 @@ def t_element(value: str) -> str:
     return f"<t>{text(value)}</t>"
 
 
-def _cell(place: str, kind: str, value: Any, style: int) -> str:
+def _formula(head: str, value: str, cached: int | str | None) -> str:
+    """A formula cell: the formula and, when known, its result (``t="str"`` for a text)."""
+    formula = f"<f>{text(value[1:])}</f>"
+    if cached is None:
+        return f"{head}>{formula}<v></v></c>"
+    if isinstance(cached, str):
+        return f'{head} t="str">{formula}<v>{text(cached)}</v></c>'
+    return f"{head}>{formula}<v>{number(cached)}</v></c>"
+
+
+def _cell(place: str, kind: str, value: Any, style: int, cached: int | str | None = None) -> str:
     """One cell's ``<c>`` element as openpyxl's ``lxml_write_cell`` writes it."""
     if kind == "s":  # most cells: text
         head = (
@@ -57,7 +67,7 @@ def _cell(place: str, kind: str, value: Any, style: int) -> str:
     if value is None or value == "":
         return head + "></c>"
     if kind == "f":
-        return f"{head}><f>{text(value[1:])}</f><v></v></c>"
+        return _formula(head, value, cached)
     if kind == "b":
         return f"{head}><v>{int(value)}</v></c>"
     shown = number(value) if kind == "n" else str(value)  # a number, or an error's text
@@ -85,7 +95,7 @@ def sheet_data(sheet: Any, style: Callable[[Any], int]) -> tuple[str, str, list[
         if value is None and not shown and comment is None:
             continue
         letter = letters.get(column) or letters.setdefault(column, column_letter(column))
-        add(_cell(f"{letter}{at}", cell.data_type, value, shown))
+        add(_cell(f"{letter}{at}", cell.data_type, value, shown, cell.cached))
     add("</row></sheetData>" if row else "</sheetData>")
     if not cells:
         return "".join(parts), "A1:A1", noted

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from gnvtools.publish.excel_book import Cell as BookCell
 from gnvtools.publish.excel_inputs import root_sources
 from gnvtools.publish.excel_reconcile import Line, Reconciliation
 from gnvtools.publish.excel_sheets import (
@@ -79,6 +80,23 @@ def column_formula(letter: str, labels: Sequence[str], first: int, total: Any) -
             terms.append(f"-{letter}{row}")
     close()
     return "=" + "".join(terms).lstrip("+")
+
+
+def column_value(labels: Sequence[str], values: Sequence[Any], total: Any) -> int | str | None:
+    """What ``column_formula``'s formula gives for these rows, as Excel computes it (a blank
+    cell counts as 0, a subtotal row not at all): stored beside the formula for programs that
+    read a workbook without recalculating it. ``None`` when a row holds anything but a whole
+    number or a blank (the result is then Excel's to work out)."""
+    if any(value is not None and type(value) is not int for value in values):
+        return None
+    if total is None:
+        return MISSING if any(value is None for value in values) else sum(values)
+    result = 0
+    for label, value in zip(labels, values, strict=True):
+        if str(label).startswith(SUBTOTAL):
+            continue
+        result += (-1 if str(label).startswith(SUBTRACTED) else 1) * (value or 0)
+    return result
 
 
 def row_sources(names: Sequence[Any], figures: Mapping[str, Mapping[str, Any]]) -> str:
@@ -232,6 +250,9 @@ def write_table(
             cell = ws.cell(row=after, column=c, value=formula)
             cell.number_format = KR_FORMAT if kind == "kr" else INT_FORMAT
             cell.font = ITALIC
+            if isinstance(cell, BookCell):  # openpyxl (the tests' reference) keeps no result
+                written = [ws.cell(row=r, column=c).value for r in range(first, last + 1)]
+                cell.cached = column_value(labels, written, footer[c - 1])
     for col, kind in enumerate(kinds, start=1):
         ws.column_dimensions[get_column_letter(col)].width = 44 if kind == "text" else 18
     if sourced:
