@@ -7,23 +7,20 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import yaml
 
-from gnvtools.core.yamlio import StrictLoader
+from gnvtools.core.yamlio import load_text
 from gnvtools.errors import GnvError
 from gnvtools.publish.changes_tables import swedish
 
 
-def _load(text: str) -> tuple[Any, yaml.Node | None]:
-    """A YAML text read by the same strict rules as parameter files (no aliases, YAML 1.2)."""
-    loader = StrictLoader(text)
-    try:
-        node = loader.get_single_node()
-        return (loader.construct_document(node) if node is not None else None), node
-    finally:
-        loader.dispose()
+def _load(text: str, path: str) -> tuple[Any, yaml.Node | None]:
+    """A YAML text read as parameter files are read (``yamlio.load_text``: the same strict
+    rules, libyaml where it reads the same); an unreadable text raises ``InputError``."""
+    return load_text(text, Path(path))
 
 
 def _identity(item: Any) -> str:
@@ -87,8 +84,8 @@ def _summary(value: Any) -> str:
 def yaml_changes(path: str, old: bytes, new: bytes) -> list[str]:
     """Key-path by key-path changes between two versions of a YAML file."""
     try:
-        before, old_node = _load(old.decode("utf-8-sig"))
-        after, node = _load(new.decode("utf-8-sig"))
+        before, old_node = _load(old.decode("utf-8-sig"), path)
+        after, node = _load(new.decode("utf-8-sig"), path)
     except (yaml.YAMLError, UnicodeDecodeError, GnvError):
         return [f"{path}: filen har ändrats och kan inte längre läsas som YAML"]
     changes = []
