@@ -56,25 +56,6 @@ def struct_elements(node: object) -> list[object]:
     return found
 
 
-def _group_figure_wrappers(root: object) -> None:
-    """Chromium tags an HTML ``<figure>`` as a Figure around the image's own Figure; only the
-    image carries the alt text. The wrapper becomes a grouping element (Div), so every Figure
-    a reader meets has its alternative text, and none is announced twice."""
-    import pikepdf
-
-    for element in struct_elements(root):
-        assert isinstance(element, pikepdf.Dictionary)
-        if element.get("/S") != "/Figure" or "/Alt" in element:
-            continue
-        inner = [
-            e
-            for e in struct_elements(element)[1:]
-            if isinstance(e, pikepdf.Dictionary) and e.get("/S") == "/Figure" and "/Alt" in e
-        ]
-        if inner:
-            element.S = pikepdf.Name.Div
-
-
 # ISO 32000-1's standard structure types (14.8.4): what a reader of a PDF/A-2 (PDF 1.7) file
 # knows. Chromium also writes some of PDF 2.0's (``<strong>`` as Strong); each of those gets
 # the standard type it means in the structure tree's role map, as PDF/UA requires.
@@ -95,22 +76,48 @@ PDF2_TYPES = {  # PDF 2.0's types (ISO 32000-2, 14.8.4) as PDF 1.7 reads them
 }
 
 
-def _map_roles(tree: Any) -> None:
-    """Give every structure type outside ISO 32000-1's its standard type in the role map
-    (``RoleMap``); a type nobody maps reads as a plain span of text."""
+def _tidy_structure(tree: Any) -> None:
+    """Two repairs of Chromium's structure tree, in one walk over it (each visit of a pikepdf
+    object costs; a report's tree has a thousand elements or more):
+
+    - Chromium tags an HTML ``<figure>`` as a Figure around the image's own Figure; only the
+      image carries the alt text. The wrapper becomes a grouping element (Div), so every Figure
+      a reader meets has its alternative text, and none is announced twice.
+    - Every structure type outside ISO 32000-1's gets its standard type in the role map
+      (``RoleMap``); a type nobody maps reads as a plain span of text.
+    """
     import pikepdf
 
-    used = {str(element.get("/S"))[1:] for element in struct_elements(tree)}  # type: ignore[attr-defined]
+    used: set[str] = set()
+    wrappers: list[Any] = []
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(tree, ())]
+    while stack:
+        current, around = stack.pop()  # ``around``: the Figures without alt text around it
+        if not isinstance(current, pikepdf.Dictionary):
+            continue
+        kind = current.get("/S")
+        if kind is not None:
+            used.add(str(kind)[1:])
+            if kind == "/Figure":
+                if "/Alt" in current:
+                    wrappers.extend(around)
+                else:
+                    around = (*around, current)
+        kids = current.get("/K")
+        if isinstance(kids, pikepdf.Array):
+            stack.extend((kid, around) for kid in reversed(list(kids)))
+        elif kids is not None:
+            stack.append((kids, around))
+    for wrapper in wrappers:
+        wrapper.S = pikepdf.Name.Div
     roles = tree.get("/RoleMap")
     known = isinstance(roles, pikepdf.Dictionary)
     mapped = {str(key)[1:] for key in roles} if known else set()
     missing = sorted(used - STANDARD_TYPES - mapped)
-    if not missing:
-        return
-    if not known:
+    if missing and not known:
         roles = tree.RoleMap = pikepdf.Dictionary()
-    for kind in missing:
-        roles[pikepdf.Name("/" + kind)] = pikepdf.Name("/" + PDF2_TYPES.get(kind, "Span"))
+    for name in missing:
+        roles[pikepdf.Name("/" + name)] = pikepdf.Name("/" + PDF2_TYPES.get(name, "Span"))
 
 
 def make_archival(pdf_bytes: bytes, *, title: str, author: str = "", date: str = "") -> bytes:
@@ -125,8 +132,7 @@ def make_archival(pdf_bytes: bytes, *, title: str, author: str = "", date: str =
         root = pdf.Root
         root.Lang = pikepdf.String(LANGUAGE)
         if "/StructTreeRoot" in root:
-            _group_figure_wrappers(root.StructTreeRoot)
-            _map_roles(root.StructTreeRoot)
+            _tidy_structure(root.StructTreeRoot)
         with pdf.open_outline() as outline:
             # Chromium takes a bookmark's text from the laid-out heading and drops the space
             # where the title wraps; the top bookmark is the title, so give it the title.
