@@ -44,6 +44,7 @@ from gnvtools.publish.warm_record import FLUSH_INTERVAL, _Recorder, _Stream
 from gnvtools.publish.warm_shell import (
     INLINE_BACKEND,
     KERNEL_DATAFRAME_COLUMNS,
+    _classes,
     _like_a_fresh_kernel,
     _shell,
 )
@@ -89,6 +90,7 @@ def prepare() -> None:
 
     # nbformat's validator, compiled once (papermill compiles it anyway when it reads a notebook)
     nbformat.v4.new_output("stream", text="")  # type: ignore[no-untyped-call]
+    _classes()  # the recorded shell's classes, made once for every child forked from here
 
 
 def run_cells(

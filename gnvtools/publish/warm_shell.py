@@ -4,6 +4,7 @@ set undone as a fresh kernel would have it (``_like_a_fresh_kernel``)."""
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from typing import Any, NoReturn
@@ -14,12 +15,30 @@ INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 KERNEL_DATAFRAME_COLUMNS = 20  # pandas' display.max_columns when imported in a kernel
 
 
-def _recorded(recorder: _Recorder) -> tuple[Any, Any]:
-    """ipykernel's display publisher and display hook, recorded by ``recorder``."""
+class Kernel:
+    """What the shell and its exit() look at; there is no event loop to stop."""
+
+    eventloop = None
+
+
+@functools.cache
+def _classes() -> tuple[Any, Any, Any]:
+    """ipykernel's shell class, display publisher and display hook, recorded instead of sent;
+    made once per process (a class of IPython's costs its traitlets a walk over all its
+    members): a build's report processes, forked after the worker made them, make none. Each
+    records to the ``recorder`` ``_shell`` gives them."""
+    publisher, hook = _display_classes()
+    return _shell_class(publisher, hook), publisher, hook
+
+
+def _display_classes() -> tuple[Any, Any]:
+    """ipykernel's display publisher and display hook, recorded."""
     from IPython.core.displayhook import DisplayHook
     from IPython.core.displaypub import DisplayPublisher
 
     class Publisher(DisplayPublisher):  # ipykernel's ZMQDisplayPublisher, recorded
+        recorder: _Recorder
+
         def publish(  # type: ignore[override]
             self,
             data: dict[str, Any],
@@ -29,17 +48,18 @@ def _recorded(recorder: _Recorder) -> tuple[Any, Any]:
             update: bool = False,
             **_: Any,
         ) -> None:
-            recorder.flush_streams()
+            self.recorder.flush_streams()
             metadata = {} if metadata is None else metadata
             self._validate_data(data, metadata)  # type: ignore[no-untyped-call]
             content = {"data": data, "metadata": metadata, "transient": transient or {}}
-            recorder.message("update_display_data" if update else "display_data", content)
+            self.recorder.message("update_display_data" if update else "display_data", content)
 
         def clear_output(self, wait: bool = False) -> None:
-            recorder.flush_streams()
-            recorder.message("clear_output", {"wait": wait})
+            self.recorder.flush_streams()
+            self.recorder.message("clear_output", {"wait": wait})
 
     class Hook(DisplayHook):  # ipykernel's ZMQShellDisplayHook, recorded
+        recorder: _Recorder
         content: dict[str, Any] | None = None
 
         def start_displayhook(self) -> None:
@@ -57,31 +77,24 @@ def _recorded(recorder: _Recorder) -> tuple[Any, Any]:
                 self.content["metadata"] = md_dict
 
         def finish_displayhook(self) -> None:
-            recorder.flush_streams()
+            self.recorder.flush_streams()
             if self.content is not None and self.content["data"]:
-                recorder.message("execute_result", self.content)
+                self.recorder.message("execute_result", self.content)
             self.content = None
 
     return Publisher, Hook
 
 
-def _shell(recorder: _Recorder) -> Any:
-    """ipykernel's shell class with its messages recorded instead of sent."""
-    from ipykernel.compiler import XCachingCompiler
+def _shell_class(publisher: Any, hook: Any) -> Any:
+    """ipykernel's shell class, its display publisher and hook ``publisher`` and ``hook``."""
     from ipykernel.zmqshell import ZMQInteractiveShell
-    from IPython.core.interactiveshell import InteractiveShell
-    from traitlets.config import Config
-
-    Publisher, Hook = _recorded(recorder)
-
-    class Kernel:  # what the shell and its exit() look at; there is no event loop to stop
-        eventloop = None
 
     class Shell(ZMQInteractiveShell):
         """Named as ipykernel's: pandas, tqdm and others tell a kernel by the shell's class."""
 
-        displayhook_class = Hook
-        display_pub_class = Publisher
+        recorder: _Recorder
+        displayhook_class = hook
+        display_pub_class = publisher
 
         def enable_gui(self, gui: str | None = None) -> None:
             """As ipykernel's, on this shell's kernel (``%matplotlib inline`` asks for it)."""
@@ -95,15 +108,27 @@ def _shell(recorder: _Recorder) -> Any:
                 raise UsageError(str(exc)) from exc
 
         def _showtraceback(self, etype: type, evalue: BaseException, stb: list[str]) -> None:
-            recorder.flush_streams()
+            self.recorder.flush_streams()
             content = {"traceback": stb, "ename": str(etype.__name__), "evalue": str(evalue)}
-            recorder.message("error", content)
+            self.recorder.message("error", content)
             self._last_traceback = stb
 
+    Shell.__name__ = Shell.__qualname__ = "ZMQInteractiveShell"
+    return Shell
+
+
+def _shell(recorder: _Recorder) -> Any:
+    """ipykernel's shell class with its messages recorded by ``recorder`` instead of sent."""
+    from ipykernel.compiler import XCachingCompiler
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    Shell, Publisher, Hook = _classes()
+    for recorded in (Shell, Publisher, Hook):  # this process's one shell records to it
+        recorded.recorder = recorder
     config = Config()
     config.HistoryManager.enabled = False  # no history database, no saving thread
     InteractiveShell.clear_instance()  # a shell of the process forked (gnv run in IPython)
-    Shell.__name__ = Shell.__qualname__ = "ZMQInteractiveShell"
     return Shell.instance(config=config, kernel=Kernel(), compiler_class=XCachingCompiler)
 
 
