@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from fractions import Fraction
 
 from babel.numbers import format_decimal
@@ -16,7 +16,9 @@ def _babels(value: int | Fraction | Decimal, places: int) -> str:
     """The number as Babel formats it (the pattern ``#,##0.00…``, locale sv_SE), with
     Swedish typography's minus sign."""
     pattern = "#,##0" + ("." + "0" * places if places else "")
-    text = str(format_decimal(_decimal(value, places), format=pattern, locale="sv_SE"))
+    with localcontext() as context:  # Babel rounds in the current context: 28 digits by default
+        context.prec = 60
+        text = str(format_decimal(_decimal(value, places), format=pattern, locale="sv_SE"))
     return MINUS + text[1:] if text.startswith("-") else text
 
 
@@ -46,3 +48,11 @@ def test_examples() -> None:
     assert number(Decimal("0.05"), 1) == "0,0"  # half to even
     assert number(Decimal("-0.4")) == f"{MINUS}0"  # as Babel: the sign of a rounded-away value
     assert number(1234.5, 1) == f"1{NBSP}234,5"
+
+
+def test_a_number_of_more_digits_than_decimals_default_precision() -> None:
+    """Python's decimal context holds 28 digits; a 26-digit amount with three decimals is still
+    written exactly (hypothesis found the reference failing there)."""
+    assert number(Fraction(11314373771628178967625726, 1), 3) == _babels(
+        Fraction(11314373771628178967625726, 1), 3
+    )
