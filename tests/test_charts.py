@@ -1,22 +1,32 @@
-"""Charts: matplotlib imported only when a chart is drawn; one layout pass that keeps every label
-inside the picture, as matplotlib's own tight box would; the same chart gives the same bytes;
-the style stays with the chart."""
+"""Charts: laid out and written as SVG by gnvtools without matplotlib (imported only to paint
+the PNG for Word, the same drawing); text drawn as the typeface's own outlines, measured as
+matplotlib measures it; everything inside the picture; nice ticks; the same chart gives the
+same bytes."""
 
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import re
 import subprocess
 import sys
 import textwrap
+import xml.etree.ElementTree as ET
+from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gnvtools.core.options import using
 from gnvtools.reports import charts
-from gnvtools.reports.chart_drawing import DPI, PAD_INCHES, drawing, new_axes, svg_of
+from gnvtools.reports.chart_axes import millions, value_limits, value_ticks
+from gnvtools.reports.chart_canvas import Label, Rect
+from gnvtools.reports.chart_font import font
+from gnvtools.reports.chart_png import DPI
+from gnvtools.reports.chart_svg import PAD
 
 LONG = (
     "Förebyggande och hälsofrämjande arbete i hälso- och sjukvården samt omställningen till en "
@@ -36,44 +46,40 @@ def _python(code: str) -> str:
     return done.stdout
 
 
-def test_importing_the_reports_does_not_import_matplotlib() -> None:
+def test_reports_draw_their_charts_without_matplotlib() -> None:
+    """Importing every report module and drawing SVG charts imports no matplotlib; only the
+    PNG for Word does."""
     out = _python(
         """
         import pkgutil, sys
         import gnvtools.core, gnvtools.reports
-        import gnvtools.reports.memo, gnvtools.reports.followup_report
-        import gnvtools.reports.comparison
         for package in (gnvtools.core, gnvtools.reports):
             for module in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
                 __import__(module.name)
+        from gnvtools.reports import charts
+        charts.prepare_drawing()
+        charts.horizontal_bars(["Å"], {"Belopp": [1_000_000]}, title="Titel")
+        made_up = {"Belopp": [True]}
+        charts.grouped_columns(["2023"], {"Belopp": [None]}, title="Titel", made_up=made_up)
         print(sorted(m for m in sys.modules if m.split(".")[0] == "matplotlib"))
-        from gnvtools.reports import charts
-        chart = charts.horizontal_bars(["Å"], {"Belopp": [1_000_000]}, title="Titel")
-        print(chart.svg.startswith(b"<?xml"), "matplotlib" in sys.modules)
+        from gnvtools.core.options import using
+        with using(chart_png=True):
+            chart = charts.horizontal_bars(["Å"], {"Belopp": [1_000_000]}, title="Titel")
+        png = chart.png[1:4] == b"PNG"
+        print(chart.svg.startswith(b"<?xml"), png, "matplotlib" in sys.modules)
         """
     )
-    assert out.splitlines() == ["[]", "True True"]
+    assert out.splitlines() == ["[]", "True True True"]
 
 
-def test_import_drawing_imports_what_a_chart_needs() -> None:
-    out = _python(
-        """
-        import sys
-        from gnvtools.reports import charts
-        charts.import_drawing()
-        print(" ".join(m for m in (
-            "matplotlib.figure", "matplotlib.backends.backend_svg",
-            "matplotlib.backends.backend_agg", "matplotlib.ticker", "matplotlib.patches",
-        ) if m in sys.modules))
-        """
-    )
-    assert out.split() == [
-        "matplotlib.figure",
-        "matplotlib.backends.backend_svg",
-        "matplotlib.backends.backend_agg",
-        "matplotlib.ticker",
-        "matplotlib.patches",
-    ]
+def _chart(png: bool = False) -> charts.Chart:
+    with using(chart_png=png):
+        return charts.horizontal_bars(
+            [LONG, "Bräcke", "Åre"],
+            {"Tilldelat": [3_500_000, 0, 12_000_000], "Förbrukat": [1_000_000, 2, 7_250_000]},
+            title="Tilldelat och förbrukat",
+            made_up=["Förbrukat"],
+        )
 
 
 def _svg_size(svg: bytes) -> tuple[float, float]:
@@ -87,65 +93,91 @@ def _svg_size(svg: bytes) -> tuple[float, float]:
     return width, height
 
 
-def _figure(label: str, columns: bool = False):  # type: ignore[no-untyped-def]
-    """A figure with a long wrapped label on the left, a title, an axis label and a legend
-    below the axes (as ``grouped_columns`` places it)."""
-    fig, ax = new_axes(6.4, 2.4)
-    ax.barh([0, 1], [3_000_000, 12_000_000], label="Belopp")
-    ax.set_yticks([0, 1], labels=[textwrap.fill(label, charts.LABEL_WIDTH), "Å"])
-    ax.set_title("Titel", loc="left")
-    ax.set_xlabel("miljoner kronor")
-    if columns:
-        ax.legend(loc="upper left", bbox_to_anchor=(0, -0.2), ncols=3)
-    return fig
+@pytest.mark.parametrize(
+    "text", ["Tilldelat och förbrukat", "AVTAL Tove Wåhlin", "Åre, Östersund: 12,5 %", LONG[:60]]
+)
+@pytest.mark.parametrize("bold", [False, True])
+def test_text_is_measured_as_matplotlib_measures_it(text: str, bold: bool) -> None:
+    """Advance widths and kerning: the width matplotlib's own text layout gives, to 0,5 %."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    prop = FontProperties(family="DejaVu Sans", size=8, weight="bold" if bold else "normal")
+    theirs = TextToPath().get_text_width_height_descent(text, prop, ismath=False)[0]
+    assert font(bold).width(text, 8) == pytest.approx(theirs, rel=0.005)
 
 
-@pytest.mark.parametrize("columns", [False, True])
-def test_the_svg_is_as_large_as_matplotlibs_tight_box(columns: bool) -> None:
-    """One layout pass gives the picture ``savefig(bbox_inches="tight")`` gives, drawn twice."""
-    with drawing():
-        ours = svg_of(_figure(LONG, columns))
-        buffer = io.BytesIO()
-        _figure(LONG, columns).savefig(buffer, format="svg", bbox_inches="tight")
-    theirs = buffer.getvalue()
-    assert _svg_size(ours) == pytest.approx(_svg_size(theirs), abs=0.01)
-    assert _svg_size(ours)[0] > 6.4 * 72 * 0.9  # the long label is there, wrapped
+@pytest.mark.parametrize("char", ["å", "Ö", "8", "%", "g"])
+def test_glyphs_are_the_typefaces_outlines(char: str) -> None:
+    """A glyph's outline spans the box matplotlib's outline of the same character spans."""
+    import numpy as np
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    face = font(False)
+    outline = face.outline(face.glyph(char))
+    points = [p for _, c in outline for p in zip(c[::2], c[1::2], strict=True)]
+    ours = np.array(points) * 100 / face.units_per_em  # at matplotlib's 100-point outlines
+    vertices, codes = TextToPath().get_text_path(FontProperties(family="DejaVu Sans"), char)
+    theirs = np.asarray(vertices)[np.asarray(codes) != 79]  # without CLOSEPOLY's dummy point
+    assert ours.min(axis=0) == pytest.approx(theirs.min(axis=0), abs=0.1)
+    assert ours.max(axis=0) == pytest.approx(theirs.max(axis=0), abs=0.1)
 
 
-def test_everything_drawn_is_inside_the_canvas_with_its_margin() -> None:
-    from matplotlib.backends.backend_svg import RendererSVG
+def test_the_svg_is_well_formed_and_every_glyph_it_places_is_defined() -> None:
+    svg = ET.fromstring(_chart().svg)
+    ns = {"svg": "http://www.w3.org/2000/svg"}
+    defined = {p.get("id") for p in svg.iterfind("svg:defs/svg:path", ns)}
+    used = {
+        u.get("{http://www.w3.org/1999/xlink}href")
+        for u in svg.iter("{http://www.w3.org/2000/svg}use")
+    }
+    assert used and {u.lstrip("#") for u in used} <= defined
+    assert len(defined) == len(used)  # no outline defined that is not drawn
 
-    with drawing():
-        fig = _figure(LONG, columns=True)
-        svg = svg_of(fig)
-        width, height = fig.get_size_inches()
-        assert _svg_size(svg) == pytest.approx((width * 72, height * 72), abs=0.01)
-        box = fig.get_tightbbox(RendererSVG(width * 72, height * 72, io.StringIO()))
-    # The content box sits PAD_INCHES from every edge (within a pixel at 200 dpi).
-    edges = (box.x0, box.y0, width - box.x1, height - box.y1)
-    assert edges == pytest.approx((PAD_INCHES,) * 4, abs=1 / DPI)
+
+def test_everything_drawn_is_inside_the_picture_with_its_margin() -> None:
+    chart = _chart()
+    width, height, dx, dy = chart.canvas.frame(PAD)
+    assert _svg_size(chart.svg) == pytest.approx((width, height), abs=0.01)
+    left, top, right, bottom = chart.canvas.extent()
+    assert (left + dx, top + dy, width - right - dx, height - bottom - dy) == pytest.approx(
+        (PAD,) * 4
+    )
+    assert width > 6.4 * 72 * 0.9  # the long label is there, wrapped
+
+
+def test_long_labels_wrap_and_are_never_cut() -> None:
+    labels = [i for i in _chart().canvas.items if isinstance(i, Label) and "Förebyggande" in i.text]
+    assert len(labels) == 1
+    lines = labels[0].text.split("\n")
+    assert len(lines) > 1 and all(len(line) <= charts.LABEL_WIDTH for line in lines)
+    assert " ".join(lines) == LONG
+
+
+def test_bars_are_as_long_as_their_amounts() -> None:
+    from gnvtools.reports.chart_axes import SWATCH
+
+    shapes = _chart().canvas.items
+    bars = [i for i in shapes if isinstance(i, Rect) and (i.width, i.height) != SWATCH]
+    amounts = [3_500_000, 0, 12_000_000, 1_000_000, 2, 7_250_000]
+    assert len(bars) == len(amounts)
+    per_krona = bars[-1].width / amounts[-1]
+    for bar, amount in zip(bars, amounts, strict=True):
+        assert bar.width == pytest.approx(amount * per_krona, abs=1e-6)
+    assert len({b.x for b in bars}) == 1  # all from the same 0
 
 
 def test_a_chart_gives_the_same_bytes_every_time_and_in_every_process() -> None:
-    def draw() -> charts.Chart:
-        return charts.horizontal_bars(
-            [LONG, "Bräcke"],
-            {"Tilldelat": [3_500_000, 0], "Förbrukat": [1_000_000, 2]},
-            title="Tilldelat och förbrukat",
-            made_up=["Förbrukat"],
-        )
-
-    with using(chart_png=True):
-        first, second = draw(), draw()
+    first, second = _chart(png=True), _chart(png=True)
     assert (first.svg, first.png) == (second.svg, second.png)
-    assert b"<dc:date>" not in first.svg  # no date written
     elsewhere = _python(
         f"""
         import hashlib
         from gnvtools.reports import charts
         chart = charts.horizontal_bars(
-            [{LONG!r}, "Bräcke"],
-            {{"Tilldelat": [3_500_000, 0], "Förbrukat": [1_000_000, 2]}},
+            [{LONG!r}, "Bräcke", "Åre"],
+            {{"Tilldelat": [3_500_000, 0, 12_000_000], "Förbrukat": [1_000_000, 2, 7_250_000]}},
             title="Tilldelat och förbrukat",
             made_up=["Förbrukat"],
         )
@@ -162,7 +194,7 @@ def test_text_is_drawn_as_paths() -> None:
     chart = charts.grouped_columns(
         ["2023", "2024"], {"Mottaget": [1_000_000, None]}, title="Mottaget per år"
     )
-    assert b"<text" not in chart.svg and b"<path" in chart.svg
+    assert b"<text" not in chart.svg and b"<use" in chart.svg
 
 
 def test_the_png_is_the_svgs_picture_at_print_resolution() -> None:
@@ -181,13 +213,43 @@ def test_the_png_is_the_svgs_picture_at_print_resolution() -> None:
     assert size == pytest.approx((width / 72 * DPI, height / 72 * DPI), abs=1)
 
 
-def test_the_style_stays_with_the_chart() -> None:
+def test_painting_the_png_leaves_matplotlibs_settings_alone() -> None:
     import matplotlib
 
-    before = (matplotlib.rcParams["font.size"], matplotlib.rcParams["svg.hashsalt"])
-    charts.horizontal_bars(["Å"], {"Belopp": [1_000_000]}, title="Titel")
-    after = (matplotlib.rcParams["font.size"], matplotlib.rcParams["svg.hashsalt"])
-    assert after == before != (8, "gnvtools")
+    before = dict(matplotlib.rcParams)
+    _chart(png=True)
+    assert dict(matplotlib.rcParams) == before
+
+
+@given(
+    st.lists(st.integers(-(10**10), 10**10), min_size=1, max_size=8),
+    st.floats(min_value=60, max_value=600),
+)
+def test_ticks_are_nice_evenly_spaced_and_inside_the_axis(values: list[int], length: float) -> None:
+    lo, hi = value_limits(values)
+    assert lo <= min(0, *values) and hi >= max(0, *values) and hi > lo
+    ticks = value_ticks(lo, hi, length, 24)
+    assert 2 <= len(ticks) <= 10
+    assert all(Decimal(repr(lo)) <= t <= Decimal(repr(hi)) for t in ticks)
+    steps = {b - a for a, b in itertools.pairwise(ticks)}
+    assert len(steps) == 1
+    step = steps.pop()
+    mantissa = step.scaleb(-step.adjusted()).normalize()
+    assert mantissa in {Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5)}
+    if lo == 0:
+        assert ticks[0] == 0
+    labels = [millions(t) for t in ticks]
+    assert len(set(labels)) == len(labels)  # as many decimals as the step needs
+
+
+def test_tick_labels_are_swedish_millions() -> None:
+    assert [millions(Decimal(v)) for v in (0, 2_500_000, 10_000_000, -500_000, 250_000)] == [
+        "0",
+        "2,5",
+        "10",
+        "\u22120,5",
+        "0,25",
+    ]
 
 
 # --- made-up bars: striped with lines, never a hatch pattern ---------------------------------
@@ -319,3 +381,14 @@ def test_a_made_up_recipients_bars_are_striped_and_the_legend_says_so() -> None:
     assert png.png is not None
     swatch = _boxes(png.png, (0x8A, 0x8A, 0x8A), least=6)  # the legend's "Streckat" entry
     assert len(swatch) == 1
+
+
+def test_a_label_from_data_cannot_break_out_of_the_svg() -> None:
+    """Names come from the organisation's files: whatever they hold, the SVG stays one
+    well-formed picture with no element of their making."""
+    hostile = "Bräcke --><script>alert(1)</script><!-- ---\x00\x1b\ud800 & <b>"
+    chart = charts.horizontal_bars([hostile], {"Belopp": [1_000_000]}, title=hostile + "-")
+    svg = ET.fromstring(chart.svg)
+    assert not [e for e in svg.iter() if not e.tag.startswith("{http://www.w3.org/2000/svg}")]
+    comments = re.findall(rb"<!-- (.*?) -->", chart.svg, re.S)
+    assert comments and not any(b"--" in c for c in comments)

@@ -127,7 +127,7 @@ def test_made_up_marks_per_year_and_cell(comparison: Comparison) -> None:
     assert activities.footer is not None and activities.footer[3] == 28_714_265
 
 
-#: How the SVG writes the stripes over a made-up column (``reports.chart_stripes``).
+#: How the SVG writes the stripes over a made-up column (``reports.chart_svg``).
 STRIPES = 'style="fill: none; stroke: #ffffff"'
 
 

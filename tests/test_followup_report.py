@@ -318,7 +318,7 @@ def test_made_up_marks_per_row_and_table(report: FollowupReport) -> None:
 def test_charts_mark_made_up_series_in_the_image(report: FollowupReport) -> None:
     made_up = report.recipient_chart()
     real = report.area_chart()
-    stripes = b'style="fill: none; stroke: #ffffff"'  # white lines (reports.chart_stripes)
+    stripes = b'style="fill: none; stroke: #ffffff"'  # white lines (reports.chart_svg)
     assert stripes in made_up.svg and b"<pattern" not in made_up.svg
     assert "påhittat exempel" in made_up.alt.lower()
     assert "(påhittat exempel)" in made_up.svg.decode("utf-8")  # the legend entry

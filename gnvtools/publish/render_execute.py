@@ -41,9 +41,9 @@ def _quiet_kernel_stderr() -> Iterator[None]:
 
 
 def _import_reports() -> None:
-    """Import what a report's notebook uses, matplotlib's drawing included (a warm-up chart
-    was measured to save a forked report 0,01 s of its first chart, for 0,05 s here), and
-    make what every report makes the same once: the installed versions its annex lists, the
+    """Import what a report's notebook uses, with the charts' typeface read (``chart_font``:
+    each forked report finds the outlines of the common characters made), and make what
+    every report makes the same once: the installed versions its annex lists, the
     Swedish collator its tables sort by and Babel's Swedish locale data its dates and
     percentages are written with (0,02-0,03 s, 0,015 s and 0,02 s in each report)."""
     import IPython.core.formatters  # noqa: F401
@@ -54,9 +54,9 @@ def _import_reports() -> None:
     from gnvtools.core.formatting import percent, swedish_date
     from gnvtools.core.money import swedish_key
     from gnvtools.core.provenance import versions
-    from gnvtools.reports.chart_drawing import import_drawing
+    from gnvtools.reports.chart_drawing import prepare_drawing
 
-    import_drawing()
+    prepare_drawing()
     versions()
     swedish_key("")
     percent(0.5)
@@ -72,8 +72,7 @@ REPORT_MODULES = {
 
 def import_for(report: str) -> Callable[[], None]:
     """What one report's own process imports before its cells run (``warm_early``): the warm
-    engine's shell, the report's module and matplotlib's drawing (no warm-up chart: one
-    report draws its charts once)."""
+    engine's shell, the report's module and the charts' typeface."""
 
     def prepare() -> None:
         import importlib
@@ -82,9 +81,9 @@ def import_for(report: str) -> Callable[[], None]:
 
         prepare_shell()
         importlib.import_module(REPORT_MODULES.get(report, "gnvtools.reports.memo"))
-        from gnvtools.reports.chart_drawing import import_drawing
+        from gnvtools.reports.chart_drawing import prepare_drawing
 
-        import_drawing()
+        prepare_drawing()
 
     return prepare
 

@@ -82,11 +82,13 @@ def prepare() -> None:
     import IPython.core.oinspect  # noqa: F401
     import jupyter_client.session  # noqa: F401
     import nbformat.v4
-    from matplotlib import _api, rcsetup
 
-    with _api.suppress_matplotlib_deprecation_warning():
-        import matplotlib.style.core  # noqa: F401
-    rcsetup.validate_backend(INLINE_BACKEND)  # reads matplotlib's backend entry points once
+    if "matplotlib" in sys.modules:  # the reports draw without it; a notebook of one's own may
+        from matplotlib import _api, rcsetup
+
+        with _api.suppress_matplotlib_deprecation_warning():
+            import matplotlib.style.core  # noqa: F401
+        rcsetup.validate_backend(INLINE_BACKEND)  # reads matplotlib's backend entry points once
 
     # nbformat's validator, compiled once (papermill compiles it anyway when it reads a notebook)
     nbformat.v4.new_output("stream", text="")  # type: ignore[no-untyped-call]
