@@ -43,11 +43,15 @@ def manifest_path(out_dir: Path, report: str) -> Path:
 def code_hash() -> str:
     """A hash over gnvtools' own files (code, templates, regime data)."""
     digest = hashlib.sha256()
-    root = Path(str(resources.files("gnvtools")))
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(str(path.relative_to(root)).encode())
-            digest.update(path.read_bytes())
+    root = str(resources.files("gnvtools"))
+    files = []
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = [name for name in subfolders if name != "__pycache__"]  # not walked
+        relative = Path(folder).relative_to(root)
+        files += [(relative / name).as_posix() for name in names]
+    for name in sorted(files):
+        digest.update(name.encode())
+        digest.update(Path(root, name).read_bytes())
     return digest.hexdigest()
 
 
