@@ -335,7 +335,8 @@ def test_a_killed_worker_is_a_message_and_the_others_are_built(
         assert "arbetsprocessen som körde rapporten avslutades oväntat" in lines["kopia/2025"]
         assert "1 klara, 0 oförändrade, 1 misslyckade." in text
         assert not (out / "kopia").exists() or not any((out / "kopia").rglob("*.*"))
-    assert not [p for p in out.rglob(".*") if p.name != ".gnv.lock"]  # no temporary, no journal
+    # no temporary, no journal: only the lock and the plan's record
+    assert not [p for p in out.rglob(".*") if p.name not in (".gnv.lock", ".gnv-plan.json")]
 
 
 def _stat(pid: int) -> tuple[int, str, int] | None:
@@ -396,7 +397,7 @@ def _snapshot(folder: Path) -> dict[str, int]:
     return {
         str(p.relative_to(folder)): p.stat().st_mtime_ns
         for p in folder.rglob("*")
-        if p.is_file() and p.name != ".gnv.lock"
+        if p.is_file() and p.name not in (".gnv.lock", ".gnv-plan.json")
     }
 
 

@@ -28,7 +28,6 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from gnvtools.core.yamlio import read_yaml
 from gnvtools.errors import InputError
 from gnvtools.publish.style import DEFAULT_COLOUR, Style
 
@@ -243,6 +242,8 @@ def find_project(start: Path | None = None) -> Project:
 
 
 def load_project(path: Path) -> Project:
+    from gnvtools.core.yamlio import read_yaml  # only when there is a file: no YAML parser else
+
     data, node = read_yaml(path, what="projektfilen")
     if data is None:
         data = {}

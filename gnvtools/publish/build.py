@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from gnvtools.errors import BrowserNotFoundError
 from gnvtools.publish.atomic import folder_lock
-from gnvtools.publish.build_plan import COST, Job, JobResult, discover, is_current, summary
+from gnvtools.publish.build_plan import COST, Job, JobResult, discover, is_current, plan, summary
 from gnvtools.publish.build_workers import (
     KILLED,
     NOT_RUN,
@@ -78,8 +78,12 @@ def build(
     from gnvtools.publish.render_inputs import check_out_dir
 
     check_out_dir(out_root)
-    jobs = discover(params_root, out_root)
+    jobs, record = plan(params_root, out_root)
     with folder_lock(out_root):
+        if record is not None:
+            from gnvtools.publish.plan_record import write_record
+
+            write_record(out_root, record)
         return _build_locked(
             jobs, list(formats), workers, force, progress, style, running or Running()
         )

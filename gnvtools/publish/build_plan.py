@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gnvtools.core.yamlio import read_yaml
 from gnvtools.errors import GnvError, InputError
 
 COST = {"multi-year": 3, "year-end-followup": 2, "allocation-memo": 1}
@@ -34,11 +33,51 @@ class JobResult:
 
 
 def discover(params_root: Path, out_root: Path) -> list[Job]:
-    """Jobs for every report the parameter files under ``params_root`` declare."""
+    """Jobs for every report the parameter files under ``params_root`` declare (as the last
+    build recorded them when no parameter file has changed: ``plan_record``)."""
+    return plan(params_root, out_root)[0]
+
+
+def plan(params_root: Path, out_root: Path) -> tuple[list[Job], dict[str, Any] | None]:
+    """The jobs, and the plan's record to write (``None``: nothing new to record)."""
+    from gnvtools.publish.plan_record import recorded_jobs, stamp
+
+    files = [
+        path
+        for path in sorted(params_root.rglob("*.yaml"))
+        if "data" not in path.relative_to(params_root).parts
+    ]
+    try:
+        expected = stamp(params_root, files)
+    except OSError:  # a file that cannot be read: its own job says so
+        return _read_jobs(files, params_root, out_root), None
+    recorded = recorded_jobs(out_root, expected)
+    if recorded is not None:
+        return [
+            Job(j["report"], params_root / j["params"], out_root / j["folder"], j["label"])
+            for j in recorded
+        ], None
+    jobs = _read_jobs(files, params_root, out_root)
+    if any(job.error for job in jobs):
+        return jobs, None
+    record = [
+        {
+            "report": job.report,
+            "params": job.params.relative_to(params_root).as_posix(),
+            "folder": job.out_dir.relative_to(out_root).as_posix(),
+            "label": job.label,
+        }
+        for job in jobs
+    ]
+    return jobs, {**expected, "jobs": record}
+
+
+def _read_jobs(files: Sequence[Path], params_root: Path, out_root: Path) -> list[Job]:
+    """The jobs the parameter files declare, each file read with the bounded YAML loader."""
+    from gnvtools.core.yamlio import read_yaml
+
     jobs: list[Job] = []
-    for path in sorted(params_root.rglob("*.yaml")):
-        if "data" in path.relative_to(params_root).parts:
-            continue
+    for path in files:
         org = path.parent.relative_to(params_root)
         label = f"{org}/{path.stem}"
         try:
