@@ -392,3 +392,20 @@ def test_a_label_from_data_cannot_break_out_of_the_svg() -> None:
     assert not [e for e in svg.iter() if not e.tag.startswith("{http://www.w3.org/2000/svg}")]
     comments = re.findall(rb"<!-- (.*?) -->", chart.svg, re.S)
     assert comments and not any(b"--" in c for c in comments)
+
+
+def test_a_chart_of_nothing_is_still_a_chart() -> None:
+    """No labels, no series, or only missing figures: axes and a title, no error."""
+    from gnvtools.reports.chart_axes import SWATCH
+
+    for chart in (
+        charts.horizontal_bars([], {}, title="Inga mottagare"),
+        charts.horizontal_bars([], {"Belopp": []}, title="Inga mottagare"),
+        charts.grouped_columns(["2023"], {"Belopp": [None]}, title="Inget belopp"),
+        charts.grouped_columns([], {}, title="Inga år"),
+    ):
+        assert ET.fromstring(chart.svg).tag == "{http://www.w3.org/2000/svg}svg"
+        bars = [
+            i for i in chart.canvas.items if isinstance(i, Rect) and (i.width, i.height) != SWATCH
+        ]
+        assert bars == []  # legend swatches at most

@@ -66,7 +66,9 @@ def value_limits(values: Sequence[int]) -> tuple[float, float]:
 
 
 def band_limits(count: int) -> tuple[float, float]:
-    """The category axis's ends for ``count`` bands of bars 0,8 wide at 0, 1, 2 …"""
+    """The category axis's ends for ``count`` bands of bars 0,8 wide at 0, 1, 2 … (one
+    empty band when there are none)."""
+    count = max(1, count)
     span = count - 1 + 0.8
     return -0.4 - MARGIN * span, count - 0.6 + MARGIN * span
 
@@ -214,6 +216,8 @@ def legend(
     longer when they do not come out even), placed by their box's
     lower right corner ``OUTSIDE`` inside (``right``, ``bottom``), or its upper left corner
     ``OUTSIDE`` beyond (``left``, ``top``)."""
+    if not entries:
+        return
     rows = math.ceil(len(entries) / columns)
     sizes = [len(entries) // columns + (c < len(entries) % columns) for c in range(columns)]
     starts = [sum(sizes[:c]) for c in range(columns)]

@@ -30,7 +30,7 @@ def draw_columns(
     share), each with its value above its end, so that a zero is as visible as the rest; a
     figure nobody stated is said on the chart ("uppgift saknas", upright), never drawn as 0;
     a made-up column striped."""
-    share = 0.8 / len(series)
+    share = 0.8 / max(1, len(series))
     striped: list[Rect] = []
     notes: list[Label] = []
     for i, (name, values) in enumerate(series.items()):

@@ -102,7 +102,7 @@ def _bars(
     it, each bar 92 % of its share); the bars of a series in ``striped`` and every bar of a
     label in ``striped_bars`` striped; a "0" at the start of an empty bar, which would look
     like a missing one."""
-    share = 0.8 / len(series)
+    share = 0.8 / max(1, len(series))
     marked: list[Rect] = []
     zeros: list[Label] = []
     for i, (name, values) in enumerate(series.items()):
