@@ -20,10 +20,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gnvtools.core.formatting import plain
 from gnvtools.core.options import using
 from gnvtools.reports import charts
 from gnvtools.reports.chart_axes import millions, value_limits, value_ticks
-from gnvtools.reports.chart_canvas import Label, Rect
+from gnvtools.reports.chart_canvas import Label, Line, Rect
 from gnvtools.reports.chart_font import font
 from gnvtools.reports.chart_png import DPI
 from gnvtools.reports.chart_svg import PAD
@@ -409,3 +410,45 @@ def test_a_chart_of_nothing_is_still_a_chart() -> None:
             i for i in chart.canvas.items if isinstance(i, Rect) and (i.width, i.height) != SWATCH
         ]
         assert bars == []  # legend swatches at most
+
+
+def test_amounts_are_whole_kronor_one_per_label() -> None:
+    import numpy as np
+
+    chart = charts.horizontal_bars(
+        ["a", "b"], {"A": np.array([3_000_000, 5_000_000])}, title="Numpy"
+    )
+    assert "a: A 3 000 000 kr" in plain(chart.alt)
+    assert charts.whole_kronor("A", [np.float64(2e6), 7.0, None], 3, missing=True) == [
+        2_000_000,
+        7,
+        None,
+    ]
+    for values, count in (
+        ([1_000_000, 2_000_000], 1),
+        ([1.5], 1),
+        ([float("nan")], 1),
+        ([None], 1),
+    ):
+        with pytest.raises(ValueError, match="diagrammet: serien 'A'"):
+            charts.whole_kronor("A", values, count)
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def test_legend_rows_and_a_title_of_two_lines_keep_clear_of_the_rest() -> None:
+    """A series name or title with a line break takes its lines' height: legend rows do not
+    overlap each other, and the title grows upwards, clear of the plotting area."""
+    chart = charts.grouped_columns(
+        ["2023", "2024"],
+        {"Första raden\nandra raden": [1_000_000, 2_000_000], "B\nC": [3_000_000, None]},
+        title="Rubrik\npå två rader",
+    )
+    labels = [i for i in chart.canvas.items if isinstance(i, Label)]
+    legend = [i.box() for i in labels if i.text in ("Första raden\nandra raden", "B\nC")]
+    assert len(legend) == 2 and not _overlap(*legend)
+    title = next(i for i in labels if i.text.startswith("Rubrik"))
+    grid_top = min(i.points[0][1] for i in chart.canvas.items if isinstance(i, Line))
+    assert title.box()[3] < grid_top

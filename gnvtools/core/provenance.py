@@ -13,7 +13,16 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-KEY_PACKAGES = ("gnvtools", "papermill", "nbconvert", "pandas", "matplotlib", "babel", "pydantic")
+KEY_PACKAGES = (
+    "gnvtools",
+    "papermill",
+    "nbconvert",
+    "pandas",
+    "matplotlib",
+    "fonttools",
+    "babel",
+    "pydantic",
+)
 
 
 @dataclass(frozen=True)

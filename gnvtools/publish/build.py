@@ -189,7 +189,7 @@ def _run_todo(
                 # Started, not waited for: it answers where it listens once it has imported
                 # its own modules, read after this process has imported its own.
                 service.start()
-            _import_for_workers(running)
+            _import_for_workers(running, formats)
             if service is not None:
                 service.connect()
             _run_pools(jobs, todo, formats, style, running, workers, service, results, bar.update)
@@ -199,14 +199,19 @@ def _run_todo(
             service.__exit__(None, None, None)
 
 
-def _import_for_workers(running: Running) -> None:
+def _import_for_workers(running: Running, formats: Sequence[str] = ()) -> None:
     """Workers are forked: what the parent has imported (and the HTML exporter with its
-    templates compiled), they need not import or make again. Imported with the cycle
+    templates compiled; matplotlib's painter when Word files are made), they need not import
+    or make again. Imported with the cycle
     collector off (importing makes no garbage) and then frozen, so no collection in a worker
     or a report walks it again (and no collection touches the pages the fork shares)."""
     gc.disable()
     try:
         _import_all(running)
+        if "docx" in formats:  # Word shows the charts as PNG: matplotlib paints them
+            from gnvtools.reports.chart_png import import_painter
+
+            import_painter()
     finally:
         gc.freeze()
         gc.enable()

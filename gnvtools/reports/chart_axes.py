@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from gnvtools.core.formatting import number
 from gnvtools.reports.chart_canvas import Canvas, Label, Line, Rect, Stripes
+from gnvtools.reports.chart_font import font
 
 FIGURE_WIDTH = 6.4 * 72  # points
 AXES_WIDTH = 0.775 * FIGURE_WIDTH  # the plotting area (matplotlib's default subplot)
@@ -154,8 +155,14 @@ class Axes:
         return leftmost
 
     def title(self, canvas: Canvas, text: str) -> None:
-        """The title, bold, above the area from its left edge."""
-        canvas.add(Label(self.left, self.top - TITLE_PAD, text, TITLE, bold=True))
+        """The title, bold, above the area from its left edge: its last line's baseline
+        ``TITLE_PAD`` above it (a longer title grows upwards)."""
+        descent = TITLE * font(True).descent / font(True).units_per_em
+        canvas.add(
+            Label(
+                self.left, self.top - TITLE_PAD + descent, text, TITLE, bold=True, valign="bottom"
+            )
+        )
 
     def xlabel(self, canvas: Canvas, text: str, below: float) -> None:
         canvas.add(
@@ -218,31 +225,33 @@ def legend(
     ``OUTSIDE`` beyond (``left``, ``top``)."""
     if not entries:
         return
-    rows = math.ceil(len(entries) / columns)
     sizes = [len(entries) // columns + (c < len(entries) % columns) for c in range(columns)]
     starts = [sum(sizes[:c]) for c in range(columns)]
     split = [entries[a : a + size] for a, size in zip(starts, sizes, strict=True) if size]
-    row_height = max(TEXT, SWATCH[1])
+    labels = [[Label(0, 0, e.text, TEXT) for e in column] for column in split]
+    # a row as high as its text (a name with a line break takes two lines), at least a swatch
+    heights = [[max(label.block()[1], SWATCH[1]) for label in column] for column in labels]
     widths = [
-        max(SWATCH[0] + SWATCH_GAP + Label(0, 0, e.text, TEXT).block()[0] for e in column)
-        for column in split
+        max(SWATCH[0] + SWATCH_GAP + label.block()[0] for label in column) for column in labels
     ]
     box_width = sum(widths) + COLUMN_GAP * (len(split) - 1) + 2 * BORDER
-    box_height = rows * row_height + (rows - 1) * ROW_GAP + 2 * BORDER
+    box_height = max(sum(h) + (len(h) - 1) * ROW_GAP for h in heights) + 2 * BORDER
     if right is not None and bottom is not None:
         x0, y0 = right - OUTSIDE - box_width, bottom - OUTSIDE - box_height
     else:
         assert left is not None and top is not None
         x0, y0 = left + OUTSIDE, top + OUTSIDE
     x = x0 + BORDER
-    for column, width in zip(split, widths, strict=True):
-        for row, entry in enumerate(column):
-            middle = y0 + BORDER + row * (row_height + ROW_GAP) + row_height / 2
+    for column, width, column_heights in zip(split, widths, heights, strict=True):
+        y = y0 + BORDER
+        for entry, height in zip(column, column_heights, strict=True):
+            middle = y + height / 2
             swatch = Rect(x, middle - SWATCH[1] / 2, SWATCH[0], SWATCH[1], entry.fill, entry.edge)
             canvas.add(swatch)
             if entry.striped:
                 canvas.add(Stripes((swatch,)))
             canvas.add(Label(x + SWATCH[0] + SWATCH_GAP, middle, entry.text, TEXT, valign="center"))
+            y += height + ROW_GAP
         x += width + COLUMN_GAP
 
 

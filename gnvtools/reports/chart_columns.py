@@ -23,7 +23,7 @@ def draw_columns(
     canvas: Canvas,
     x: Scale,
     y: Scale,
-    series: dict[str, Sequence[int | None]],
+    series: Mapping[str, Sequence[int | None]],
     made_up: Mapping[str, Sequence[bool]],
 ) -> None:
     """One column per group and series (0,8 of a group's band, each column 92 % of its

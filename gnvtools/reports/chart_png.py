@@ -18,6 +18,17 @@ if TYPE_CHECKING:
 DPI = 200  # the PNG's resolution
 
 
+def import_painter() -> None:
+    """Import what painting a PNG needs (about half a second), so that a process that will
+    paint pays for it when it chooses: e.g. a build making Word files, once before forking."""
+    import matplotlib.backends.backend_agg
+    import matplotlib.figure
+    import matplotlib.lines
+    import matplotlib.patches
+    import matplotlib.path
+    import matplotlib.transforms  # noqa: F401
+
+
 def png_of(canvas: Canvas, pad: float = PAD, dpi: int = DPI) -> bytes:
     """The canvas as PNG at ``dpi``, ``pad`` points of white around what is drawn."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg

@@ -14,6 +14,7 @@ the chart as vector graphics. Word cannot show SVG, so when a report is also mad
 from __future__ import annotations
 
 import base64
+import operator
 import textwrap
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
@@ -90,11 +91,45 @@ def _amount_or_missing(value: int | None) -> str:
     return "uppgift saknas" if value is None else kr(value)
 
 
+def whole_kronor(
+    name: str, values: Sequence[Any], count: int, missing: bool = False
+) -> list[int | None]:
+    """A series' amounts as whole kronor (``int``; numpy's and pandas' integers, and any
+    number with no fraction, accepted; ``None`` for a missing one when ``missing``), one per
+    label; anything else is refused in Swedish rather than drawn wrong."""
+    if len(values) != count:
+        raise ValueError(
+            f"diagrammet: serien {name!r} har {len(values)} värden men diagrammet har {count} "
+            "etiketter"
+        )
+    amounts: list[int | None] = []
+    for value in values:
+        if value is None and missing:
+            amounts.append(None)
+            continue
+        try:
+            amounts.append(operator.index(value))
+            continue
+        except TypeError:
+            pass
+        try:
+            whole = int(value)
+            if whole == value:
+                amounts.append(whole)
+                continue
+        except (TypeError, ValueError, OverflowError):
+            pass
+        raise ValueError(
+            f"diagrammet: serien {name!r} har ett värde som inte är hela kronor: {value!r}"
+        )
+    return amounts
+
+
 def _bars(
     canvas: Canvas,
     x: Scale,
     y: Scale,
-    series: dict[str, Sequence[int]],
+    series: Mapping[str, Sequence[int]],
     striped: Collection[str],
     striped_bars: Collection[int],
 ) -> None:
@@ -123,7 +158,7 @@ def _bars(
 
 def horizontal_bars(
     labels: Sequence[str],
-    series: dict[str, Sequence[int]],
+    series: Mapping[str, Sequence[Any]],
     *,
     title: str,
     xlabel: str = "miljoner kronor",
@@ -131,46 +166,51 @@ def horizontal_bars(
     made_up: Collection[str] = (),
     made_up_bars: Collection[int] = (),
 ) -> Chart:
-    """Horizontal bars, one group per label and one bar per series (amounts in kronor).
+    """Horizontal bars, one group per label and one bar per series (amounts in whole kronor,
+    one per label: ``whole_kronor``).
 
     A series named in ``made_up`` rests on made-up data: it is drawn striped and its legend
     entry and the alt text say so. A label whose index is in ``made_up_bars`` rests on made-up
     data in every series: its bars are striped, the legend says what stripes are and the alt
     text names it. Long labels wrap (``LABEL_WIDTH`` characters a line); none is cut.
     """
+    amounts = {
+        name: [v for v in whole_kronor(name, values, len(labels)) if v is not None]
+        for name, values in series.items()
+    }
     wrapped = [textwrap.fill(label, LABEL_WIDTH) for label in labels]
     lines = sum(max(1, w.count("\n") + 1) for w in wrapped)
-    height = max(2.0, 0.26 * max(len(labels) * max(1, len(series)), lines) + 0.9)
+    height = max(2.0, 0.26 * max(len(labels) * max(1, len(amounts)), lines) + 0.9)
     alt = f"{title}. " + "; ".join(
-        f"{label}: " + ", ".join(f"{name} {kr(vals[j])}" for name, vals in series.items())
+        f"{label}: " + ", ".join(f"{name} {kr(vals[j])}" for name, vals in amounts.items())
         for j, label in enumerate(labels)
     )
     if made_up:
-        alt += ". Påhittat exempel: " + ", ".join(n for n in series if n in made_up)
+        alt += ". Påhittat exempel: " + ", ".join(n for n in amounts if n in made_up)
     bars_made_up = [label for j, label in enumerate(labels) if j in made_up_bars]
     if bars_made_up:
         alt += ". Streckat, påhittat exempel: " + ", ".join(bars_made_up)
     canvas = Canvas()
     axes = Axes(0.0, 0.0, AXES_WIDTH, AXES_SHARE * height * 72)
-    lo, hi = value_limits([v for values in series.values() for v in values])
+    lo, hi = value_limits([v for values in amounts.values() for v in values])
     x = Scale(lo, hi, axes.left, axes.width)
     y = Scale(*band_limits(len(labels)), axes.top, axes.height)  # the first label on top
     ticks = value_ticks(lo, hi, axes.width, 3 * TEXT)
     axes.grid(canvas, xs=[x(float(t)) for t in ticks])
-    _bars(canvas, x, y, series, made_up, made_up_bars)
+    _bars(canvas, x, y, amounts, made_up, made_up_bars)
     axes.spines(canvas)
     below = axes.bottom_ticks(canvas, [(x(float(t)), millions(t)) for t in ticks])
     axes.left_ticks(canvas, [(y(j), label) for j, label in enumerate(wrapped)])
     axes.xlabel(canvas, xlabel, below)
     axes.title(canvas, title)
-    if len(series) > 1 or made_up or bars_made_up:
+    if len(amounts) > 1 or made_up or bars_made_up:
         entries = [
             Entry(
                 name + (f" ({MADE_UP_LABEL})" if name in made_up else ""),
                 PALETTE[i % 8],
                 name in made_up,
             )
-            for i, name in enumerate(series)
+            for i, name in enumerate(amounts)
         ]
         entries += [MADE_UP_ENTRY] if bars_made_up else []
         legend(
@@ -181,7 +221,7 @@ def horizontal_bars(
 
 def grouped_columns(
     groups: Sequence[str],
-    series: dict[str, Sequence[int | None]],
+    series: Mapping[str, Sequence[Any]],
     *,
     title: str,
     ylabel: str = "miljoner kronor",
@@ -193,6 +233,10 @@ def grouped_columns(
     ``made_up[name][j]`` marks one column as resting on made-up data: it is drawn striped, the
     legend explains the stripes and the alt text names each such column.
     """
+    amounts = {
+        name: whole_kronor(name, values, len(groups), missing=True)
+        for name, values in series.items()
+    }
     marked = made_up or {}
 
     def shown(name: str, values: Sequence[int | None], j: int) -> str:
@@ -200,23 +244,23 @@ def grouped_columns(
         return f"{name} {_amount_or_missing(values[j])}{mark}"
 
     alt = f"{title}. " + "; ".join(
-        f"{g}: " + ", ".join(shown(name, vals, j) for name, vals in series.items())
+        f"{g}: " + ", ".join(shown(name, vals, j) for name, vals in amounts.items())
         for j, g in enumerate(groups)
     )
     canvas = Canvas()
     axes = Axes(0.0, 0.0, AXES_WIDTH, AXES_SHARE * 3.2 * 72)
-    lo, hi = value_limits([v for values in series.values() for v in values if v is not None])
+    lo, hi = value_limits([v for values in amounts.values() for v in values if v is not None])
     y = Scale(lo, hi, axes.top, axes.height, upwards=True)
     x = Scale(*band_limits(len(groups)), axes.left, axes.width)
     ticks = value_ticks(lo, hi, axes.height, 2 * TEXT)
     axes.grid(canvas, ys=[y(float(t)) for t in ticks])
-    draw_columns(canvas, x, y, series, marked)
+    draw_columns(canvas, x, y, amounts, marked)
     axes.spines(canvas)
     below = axes.bottom_ticks(canvas, [(x(j), group) for j, group in enumerate(groups)])
     left_of = axes.left_ticks(canvas, [(y(float(t)), millions(t)) for t in ticks])
     axes.ylabel(canvas, ylabel, left_of)
     axes.title(canvas, title)
-    entries = [Entry(name, PALETTE[i % 8]) for i, name in enumerate(series)]
+    entries = [Entry(name, PALETTE[i % 8]) for i, name in enumerate(amounts)]
     entries += [MADE_UP_ENTRY] if any(any(marks) for marks in marked.values()) else []
     legend(
         canvas,
