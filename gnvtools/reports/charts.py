@@ -156,6 +156,25 @@ def _bars(
     canvas.add(*zeros)
 
 
+def _bars_alt(
+    title: str,
+    labels: Sequence[str],
+    amounts: Mapping[str, Sequence[int]],
+    made_up: Collection[str],
+    bars_made_up: Sequence[str],
+) -> str:
+    """The bar chart's alt text: every amount in words, and what is made up."""
+    alt = f"{title}. " + "; ".join(
+        f"{label}: " + ", ".join(f"{name} {kr(vals[j])}" for name, vals in amounts.items())
+        for j, label in enumerate(labels)
+    )
+    if made_up:
+        alt += ". Påhittat exempel: " + ", ".join(n for n in amounts if n in made_up)
+    if bars_made_up:
+        alt += ". Streckat, påhittat exempel: " + ", ".join(bars_made_up)
+    return alt
+
+
 def horizontal_bars(
     labels: Sequence[str],
     series: Mapping[str, Sequence[Any]],
@@ -181,15 +200,8 @@ def horizontal_bars(
     wrapped = [textwrap.fill(label, LABEL_WIDTH) for label in labels]
     lines = sum(max(1, w.count("\n") + 1) for w in wrapped)
     height = max(2.0, 0.26 * max(len(labels) * max(1, len(amounts)), lines) + 0.9)
-    alt = f"{title}. " + "; ".join(
-        f"{label}: " + ", ".join(f"{name} {kr(vals[j])}" for name, vals in amounts.items())
-        for j, label in enumerate(labels)
-    )
-    if made_up:
-        alt += ". Påhittat exempel: " + ", ".join(n for n in amounts if n in made_up)
     bars_made_up = [label for j, label in enumerate(labels) if j in made_up_bars]
-    if bars_made_up:
-        alt += ". Streckat, påhittat exempel: " + ", ".join(bars_made_up)
+    alt = _bars_alt(title, labels, amounts, made_up, bars_made_up)
     canvas = Canvas()
     axes = Axes(0.0, 0.0, AXES_WIDTH, AXES_SHARE * height * 72)
     lo, hi = value_limits([v for values in amounts.values() for v in values])
