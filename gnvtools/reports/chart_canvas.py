@@ -11,6 +11,7 @@ ascender and descender), a wrapped label's lines ``LINE_PITCH`` em apart. ``alig
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -111,7 +112,12 @@ class Label:
         return units * self.size / self.face.units_per_em
 
     def block(self) -> tuple[float, float, list[PlacedLine]]:
-        """The label's box, unturned (width, height), and its lines."""
+        """The label's box, unturned (width, height), and its lines (measured once: the
+        extent, the legend and both writers ask)."""
+        return self._block
+
+    @functools.cached_property
+    def _block(self) -> tuple[float, float, list[PlacedLine]]:
         texts = self.text.split("\n")
         widths = [self.face.width(t, self.size) for t in texts]
         width = max(widths)
